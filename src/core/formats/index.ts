@@ -1,0 +1,2 @@
+// Importing this module registers every format reader and ggml type.
+export { openModel, READERS } from './registry';

@@ -1,0 +1,88 @@
+import { promises as fs } from 'node:fs';
+import { FormatError } from '../errors';
+
+/** Positional, bounded reads from a file (or memory); nothing is read until asked for. */
+export interface ByteSource {
+  /** File path (or a label for in-memory sources). */
+  readonly name: string;
+  readonly size: number;
+  /** Reads exactly `length` bytes at `offset`; a read past the end is a FormatError for `format`. */
+  read(offset: number, length: number, format: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Largest single read: callers stream bigger payloads in chunks. */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+function checkRange(source: ByteSource, offset: number, length: number, format: string): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new FormatError(format, `invalid byte range ${offset}+${length}`, offset);
+  }
+  if (offset + length > source.size) {
+    throw new FormatError(format, `needs bytes ${offset}..${offset + length} but the file has ${source.size} (truncated?)`, offset);
+  }
+  if (length > MAX_READ_BYTES) {
+    throw new FormatError(format, `single read of ${length} bytes exceeds the ${MAX_READ_BYTES}-byte chunk limit`, offset);
+  }
+}
+
+export class FileByteSource implements ByteSource {
+  private constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly handle: fs.FileHandle,
+    private readonly mtimeMs: number,
+  ) {}
+
+  static async open(path: string): Promise<FileByteSource> {
+    const handle = await fs.open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+      return new FileByteSource(path, stat.size, handle, stat.mtimeMs);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+
+  async read(offset: number, length: number, format: string): Promise<Uint8Array> {
+    checkRange(this, offset, length, format);
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(out, done, length - done, offset + done);
+      if (bytesRead === 0) throw new FormatError(format, `file shrank while reading at byte ${offset + done}`, offset + done);
+      done += bytesRead;
+    }
+    return out;
+  }
+
+  /** True when the file changed on disk since it was opened (cached headers are then stale). */
+  async changedOnDisk(): Promise<boolean> {
+    const stat = await this.handle.stat();
+    return stat.mtimeMs !== this.mtimeMs || stat.size !== this.size;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+export class MemoryByteSource implements ByteSource {
+  constructor(
+    readonly name: string,
+    private readonly bytes: Uint8Array,
+  ) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  async read(offset: number, length: number, format: string): Promise<Uint8Array> {
+    checkRange(this, offset, length, format);
+    return this.bytes.subarray(offset, offset + length);
+  }
+
+  async close(): Promise<void> {}
+}

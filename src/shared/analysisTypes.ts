@@ -1,0 +1,137 @@
+/**
+ * The analysis contract: what is asked (schemes) and what comes back (per-tensor results).
+ * Shared by the core, the worker, the extension host, the webview and the CLI's JSON (CLI.md).
+ */
+
+export type Convention = 'lecture' | 'torch' | 'onnxruntime';
+export type IntMode = 'symmetric' | 'asymmetric';
+export type Granularity = 'tensor' | 'channel' | 'group';
+/** `minmax`, `percentile:P` (e.g. `percentile:99.99`), `mse`, `entropy`, `histogram`. */
+export type RangeMethod = string;
+
+export const NAMED_FORMATS = [
+  'fp16', 'bf16', 'fp8_e4m3', 'fp8_e5m2', 'nf4', 'fp4', 'mxfp4',
+  'q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'iq4_nl',
+] as const;
+export type NamedFormat = (typeof NAMED_FORMATS)[number];
+
+export interface IntScheme {
+  readonly kind: 'int';
+  readonly bits: number;
+  readonly mode: IntMode;
+  readonly granularity: Granularity;
+  /** Group length along the last axis for `group`; null otherwise. */
+  readonly groupSize: number | null;
+  /** Channel axis for `channel` (default 0). */
+  readonly axis: number;
+  readonly range: RangeMethod;
+  readonly convention: Convention;
+}
+
+export interface FormatScheme {
+  readonly kind: 'format';
+  readonly format: NamedFormat;
+}
+
+export type Scheme = IntScheme | FormatScheme;
+
+export interface AnalysisOptions {
+  readonly schemes: readonly Scheme[];
+  /** Bins of every histogram (weights, dequantized, error). */
+  readonly histogramBins: number;
+}
+
+export interface TensorStats {
+  readonly min: number;
+  readonly max: number;
+  readonly absMax: number;
+  readonly mean: number;
+  readonly std: number;
+  /** NaN and infinities; every other figure is computed over the finite values. */
+  readonly nonFinite: number;
+}
+
+/** Fixed-width bins over [min, max]. */
+export interface Histogram {
+  readonly min: number;
+  readonly max: number;
+  readonly counts: readonly number[];
+}
+
+export interface ErrorMetrics {
+  readonly mse: number;
+  readonly rmse: number;
+  readonly maxAbsErr: number;
+  readonly meanRelErrPct: number;
+  /** null when the reconstruction is exact. */
+  readonly sqnrDb: number | null;
+  readonly cosine: number;
+  /** Percentiles of |x - deq|. */
+  readonly errP50: number;
+  readonly errP95: number;
+  readonly errP99: number;
+}
+
+export interface ResultHistograms {
+  readonly dequantized: Histogram;
+  readonly error: Histogram;
+}
+
+export interface IntResult extends ErrorMetrics {
+  readonly kind: 'int';
+  readonly mode: IntMode;
+  readonly bits: number;
+  readonly granularity: Granularity;
+  readonly groupSize: number | null;
+  readonly range: RangeMethod;
+  readonly convention: Convention;
+  /** Per tensor only; null for channel and group. */
+  readonly scale: number | null;
+  readonly zeroPoint: number | null;
+  /** Clipping range actually used (per tensor), for drawing on the histogram. */
+  readonly clipMin: number | null;
+  readonly clipMax: number | null;
+  /** Smallest and largest scale over channels or groups (equal to scale per tensor). */
+  readonly scaleMin: number;
+  readonly scaleMax: number;
+  /** scale 0: all-zero (or constant, asymmetric) data, reconstructed exactly. */
+  readonly degenerate: boolean;
+  /** Share of finite values outside the clipping range, percent. */
+  readonly clippedPct: number;
+  readonly histograms?: ResultHistograms;
+}
+
+export interface FormatResult extends ErrorMetrics {
+  readonly kind: 'format';
+  readonly format: NamedFormat;
+  readonly bitsPerWeight: number;
+  readonly histograms?: ResultHistograms;
+}
+
+export type QuantResult = IntResult | FormatResult;
+
+export interface TensorResult {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly stats: TensorStats;
+  readonly histogram?: Histogram;
+  readonly results: readonly QuantResult[];
+}
+
+export interface SkippedTensor {
+  readonly name: string;
+  readonly dtype: string;
+  readonly reason: string;
+}
+
+export interface AnalysisReport {
+  readonly file: string;
+  readonly format: string;
+  readonly convention: Convention;
+  readonly quantlensVersion: string;
+  readonly options: AnalysisOptions;
+  readonly tensors: readonly TensorResult[];
+  readonly skipped: readonly SkippedTensor[];
+}
