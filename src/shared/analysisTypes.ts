@@ -135,3 +135,30 @@ export interface AnalysisReport {
   readonly tensors: readonly TensorResult[];
   readonly skipped: readonly SkippedTensor[];
 }
+
+/** A tensor as listed by `inspect` (serialisable: crosses worker and webview boundaries). */
+export interface TensorSummary {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly byteLength: number;
+  readonly source: string;
+  readonly storage?: { readonly dtype: string; readonly scale?: number; readonly min?: number };
+}
+
+/** A model as listed by `inspect`: headers only. */
+export interface ModelSummary {
+  readonly file: string;
+  readonly format: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly tensors: readonly TensorSummary[];
+  readonly sizeOnDisk: number;
+}
+
+export interface AnalysisProgress {
+  readonly tensorsDone: number;
+  readonly tensorsTotal: number;
+  readonly elementsDone: number;
+  readonly elementsTotal: number;
+}
