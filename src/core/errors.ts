@@ -6,9 +6,19 @@ export class FormatError extends Error {
     message: string,
     /** Byte offset in the file where the problem was found, when known. */
     readonly offset?: number,
+    /** The file the problem is in, when known (set by the registry for multi-file models). */
+    readonly file?: string,
   ) {
     super(message);
   }
+}
+
+/** The same error naming `file`, unless it already names one. */
+export function inFile(e: unknown, file: string): unknown {
+  if (!(e instanceof FormatError) || e.file !== undefined) return e;
+  const named = new FormatError(e.format, e.message, e.offset, file);
+  if (e.stack) named.stack = e.stack;
+  return named;
 }
 
 /** Bad command-line or API usage (exit code 1), as opposed to a bad file (exit code 2). */
