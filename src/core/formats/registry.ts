@@ -1,69 +1,124 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { FormatError, UsageError } from '../errors';
-import { FileByteSource, type ByteSource } from '../io/byteSource';
-import type { Model } from '../tensor';
+import { FormatError, inFile, UsageError } from '../errors';
+import type { Model, TensorEntry } from '../tensor';
+import { expandPaths } from './folders';
 import { SNIFF_BYTES, type FormatReader, type OpenContext } from './reader';
+import { safetensorsReader } from './safetensors';
+import { isShardIndexPath, readShardIndex } from './shardIndex';
+import { SourcePool } from './sourcePool';
+import { tfjsReader } from './tfjs';
 
-/** Every reader, tried in order; the first whose sniff accepts the first file opens the model. */
-export const READERS: readonly FormatReader[] = [];
+/** Every reader, tried in order; the first whose sniff accepts a file opens it. */
+export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader];
 
-/** Opens one model from one or more paths (shards, an index, a folder of shards). */
+/**
+ * Opens one model from one or more paths: a file, several shards, a shard index
+ * (`*.index.json`) or a folder. Each file is opened by the reader that sniffs it, and the
+ * files of a multi-file model are joined; every FormatError names the file it is about.
+ */
 export async function openModel(paths: readonly string[]): Promise<Model> {
   if (paths.length === 0) throw new UsageError('no file given');
-  const files = await expandFolders(paths);
-  const first = files[0]!;
-  const opened: ByteSource[] = [];
-  const ctx: OpenContext = {
-    paths: files,
-    async openSource(p) {
-      try {
-        const src = await FileByteSource.open(p);
-        opened.push(src);
-        return src;
-      } catch (e) {
-        throw new FormatError('file', `cannot open ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    },
-  };
+  const files = await expandPaths(paths);
+  const pool = new SourcePool();
   try {
-    const src = await ctx.openSource(first);
-    if (src.size === 0) throw new FormatError('file', 'empty file (0 bytes)', 0);
-    const head = await src.read(0, Math.min(SNIFF_BYTES, src.size), 'file');
-    const reader = READERS.find((r) => r.sniff(head, first));
-    if (!reader) throw new FormatError('file', 'unrecognised format (not safetensors, GGUF, ONNX, PyTorch, NumPy or tfjs)', 0);
-    const model = await reader.open(ctx);
-    return { ...model, close: async () => { await model.close(); await closeAll(opened); } };
+    const model = await openFiles(files, pool);
+    const file = paths.length === 1 ? paths[0]! : model.file;
+    return { ...model, file, close: async () => { await model.close(); await pool.closeAll(); } };
   } catch (e) {
-    await closeAll(opened);
+    await pool.closeAll();
     throw e;
   }
 }
 
-async function closeAll(sources: ByteSource[]): Promise<void> {
-  await Promise.all(sources.splice(0).map((s) => s.close().catch(() => undefined)));
-}
-
-/** A folder stands for the weight files directly inside it, sorted by name. */
-async function expandFolders(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    let stat;
-    try {
-      stat = await fs.stat(p);
-    } catch {
-      throw new UsageError(`${p}: no such file`);
-    }
-    if (!stat.isDirectory()) {
-      out.push(p);
-      continue;
-    }
-    const names = (await fs.readdir(p)).filter((n) => WEIGHT_FILE.test(n)).sort();
-    if (names.length === 0) throw new UsageError(`${p}: folder holds no weight files`);
-    out.push(...names.map((n) => path.join(p, n)));
+async function openFiles(files: readonly string[], pool: SourcePool): Promise<Model> {
+  if (files.some(isShardIndexPath)) {
+    if (files.length > 1) throw new UsageError('a shard index (*.index.json) opens its shards itself: give it alone');
+    return openShardIndex(files[0]!, pool);
   }
-  return out;
+  const models: Model[] = [];
+  for (const file of files) models.push(await openOne(await sniffFile(file, pool), file, pool));
+  return joinModels(models, files);
 }
 
-/** Names a folder expands to; an index file, when present, is preferred by the reader. */
-const WEIGHT_FILE = /\.(safetensors|gguf|onnx|npz|npy|pt|pth|bin)$|index\.json$|weights_manifest\.json$|^model\.json$/;
+async function sniffFile(file: string, pool: SourcePool): Promise<FormatReader> {
+  const source = await pool.open(file);
+  if (source.size === 0) throw new FormatError('file', 'empty file (0 bytes)', 0, file);
+  const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), 'file');
+  const reader = READERS.find((r) => r.sniff(head, file));
+  if (!reader) throw new FormatError('file', `unrecognised format (QuantLens reads ${READERS.map((r) => r.id).join(', ')})`, 0, file);
+  return reader;
+}
+
+async function openOne(reader: FormatReader, file: string, pool: SourcePool): Promise<Model> {
+  const ctx: OpenContext = { paths: [file], openSource: (p) => pool.open(p) };
+  let model: Model;
+  try {
+    model = await reader.open(ctx);
+  } catch (e) {
+    throw inFile(e, file);
+  }
+  return { ...model, tensors: model.tensors.map((t) => blameFile(t, file)) };
+}
+
+/** Payload read errors surface long after open; they still name the file. */
+function blameFile(tensor: TensorEntry, file: string): TensorEntry {
+  const data = tensor.data;
+  return {
+    ...tensor,
+    data: {
+      blockSize: data.blockSize,
+      read: (start, count) => data.read(start, count).catch((e: unknown) => { throw inFile(e, file); }),
+    },
+  };
+}
+
+/** Shards of one model: one format, distinct tensor names, listed shard by shard. */
+function joinModels(models: readonly Model[], files: readonly string[]): Model {
+  const first = models[0];
+  if (!first) throw new UsageError('no file given');
+  if (models.length === 1) return first;
+  const mixed = models.find((m) => m.format !== first.format);
+  if (mixed) {
+    throw new UsageError(`files of different formats are not one model: ${first.file} is ${first.format}, ${mixed.file} is ${mixed.format}; name one`);
+  }
+  const owner = new Map<string, string>();
+  const tensors: TensorEntry[] = [];
+  models.forEach((m, i) => {
+    for (const t of m.tensors) {
+      const other = owner.get(t.name);
+      if (other !== undefined) {
+        throw new FormatError(m.format, `tensor '${t.name}' is in both ${path.basename(other)} and ${path.basename(files[i]!)}`, undefined, files[i]);
+      }
+      owner.set(t.name, files[i]!);
+      tensors.push(t);
+    }
+  });
+  return {
+    file: first.file,
+    format: first.format,
+    metadata: first.metadata,
+    tensors,
+    sizeOnDisk: models.reduce((sum, m) => sum + m.sizeOnDisk, 0),
+    close: async () => { await Promise.all(models.map((m) => m.close())); },
+  };
+}
+
+async function openShardIndex(indexPath: string, pool: SourcePool): Promise<Model> {
+  const source = await pool.open(indexPath);
+  let index;
+  try {
+    index = await readShardIndex(source, indexPath);
+  } catch (e) {
+    throw inFile(e, indexPath);
+  }
+  const models: Model[] = [];
+  for (const shard of index.shards) models.push(await openOne(await sniffFile(shard, pool), shard, pool));
+  const holds = new Map(index.shards.map((s, i) => [s, new Set(models[i]!.tensors.map((t) => t.name))]));
+  for (const [tensor, shard] of index.weightMap) {
+    if (!holds.get(shard)?.has(tensor)) {
+      throw new FormatError('index', `weight_map puts '${tensor}' in ${path.basename(shard)}, which holds no such tensor`, undefined, indexPath);
+    }
+  }
+  const joined = joinModels(models, index.shards);
+  return { ...joined, file: indexPath, metadata: { ...joined.metadata, ...index.metadata }, sizeOnDisk: joined.sizeOnDisk + source.size };
+}
