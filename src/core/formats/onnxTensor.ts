@@ -1,0 +1,164 @@
+import { PLAIN_DTYPES } from '../dtypes/dtype';
+import { FIXED_WIDTH, RepeatedScalar } from '../protobuf/repeatedScalar';
+import { countVarints } from '../protobuf/varintRunData';
+import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../protobuf/walker';
+import { DATA_TYPE_UNDEFINED, dataTypeName, ONNX_DATA_TYPES, type TypedField } from './onnxDataTypes';
+import { MAX_DIMS, MAX_NAME_BYTES, VARINT_COUNT_AT_OPEN_BYTES } from './onnxLimits';
+import type { SkippedTensor, TensorPlan, TensorStorage } from './onnxPlan';
+import { DATA_LOCATION_DEFAULT, DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './onnxSchema';
+
+/** The fields of one TensorProto, located but not read. */
+interface TensorProtoFields {
+  name: string;
+  readonly dims: number[];
+  dataType: number;
+  raw: Span | undefined;
+  readonly typed: Record<TypedField, RepeatedScalar>;
+  hasStrings: boolean;
+  hasSegment: boolean;
+  dataLocation: number;
+  readonly external: Map<string, string>;
+  readonly at: number;
+}
+
+/** Reads a TensorProto's header fields; payload fields are only located. */
+export async function readTensorProto(walker: ProtoWalker, span: Span): Promise<TensorProtoFields> {
+  const t: TensorProtoFields = {
+    name: '',
+    dims: [],
+    dataType: DATA_TYPE_UNDEFINED,
+    raw: undefined,
+    typed: {
+      float_data: new RepeatedScalar('fixed32', 'float_data'),
+      int32_data: new RepeatedScalar('varint', 'int32_data'),
+      int64_data: new RepeatedScalar('varint', 'int64_data'),
+      double_data: new RepeatedScalar('fixed64', 'double_data'),
+      uint64_data: new RepeatedScalar('varint', 'uint64_data'),
+    },
+    hasStrings: false,
+    hasSegment: false,
+    dataLocation: DATA_LOCATION_DEFAULT,
+    external: new Map(),
+    at: span.offset,
+  };
+  await walker.walk(span, async (f) => {
+    switch (f.number) {
+      case TENSOR.DIMS: await readDims(walker, f, t.dims); break;
+      case TENSOR.DATA_TYPE: t.dataType = walker.int32(f, 'TensorProto.data_type'); break;
+      case TENSOR.SEGMENT: t.hasSegment = true; break;
+      case TENSOR.FLOAT_DATA: t.typed.float_data.add(f, walker); break;
+      case TENSOR.INT32_DATA: t.typed.int32_data.add(f, walker); break;
+      case TENSOR.STRING_DATA: t.hasStrings = true; break;
+      case TENSOR.INT64_DATA: t.typed.int64_data.add(f, walker); break;
+      case TENSOR.NAME: t.name = await walker.string(f, 'TensorProto.name', MAX_NAME_BYTES); break;
+      case TENSOR.RAW_DATA: t.raw = walker.span(f, 'TensorProto.raw_data'); break;
+      case TENSOR.DOUBLE_DATA: t.typed.double_data.add(f, walker); break;
+      case TENSOR.UINT64_DATA: t.typed.uint64_data.add(f, walker); break;
+      case TENSOR.EXTERNAL_DATA: await readEntry(walker, walker.span(f, 'TensorProto.external_data'), t.external); break;
+      case TENSOR.DATA_LOCATION: t.dataLocation = walker.int32(f, 'TensorProto.data_location'); break;
+    }
+    if (t.dims.length > MAX_DIMS) walker.fail(`tensor has more than ${MAX_DIMS} dims`, f.tagOffset);
+  });
+  return t;
+}
+
+/** dims is a repeated int64: packed (one LEN field) or one varint per dim, both legal. */
+async function readDims(walker: ProtoWalker, field: Field, dims: number[]): Promise<void> {
+  const values = field.wireType === WIRE_LEN ? await walker.packedVarints(field, 'TensorProto.dims', MAX_DIMS) : [field];
+  for (const v of values) dims.push(walker.count(v, 'dimension'));
+}
+
+/** One StringStringEntryProto into `into` (a repeated key wins last, like a proto map). */
+export async function readEntry(walker: ProtoWalker, span: Span, into: Map<string, string>, maxValueBytes = MAX_NAME_BYTES): Promise<void> {
+  let key = '';
+  let value = '';
+  await walker.walk(span, async (f) => {
+    if (f.number === ENTRY.KEY) key = await walker.string(f, 'StringStringEntryProto.key', MAX_NAME_BYTES);
+    else if (f.number === ENTRY.VALUE) {
+      value = f.length > maxValueBytes && f.wireType === WIRE_LEN
+        ? `<${f.length} bytes, not read>`
+        : await walker.string(f, 'StringStringEntryProto.value', maxValueBytes);
+    }
+  });
+  into.set(key, value);
+}
+
+/** Elements of a shape, refusing products beyond 2^53 (absurd dims in a corrupt or hostile file). */
+export function shapeNumel(walker: ProtoWalker, dims: readonly number[], at: number): number {
+  let n = 1;
+  for (const d of dims) {
+    n *= d;
+    if (!Number.isSafeInteger(n)) walker.fail(`shape [${dims.join(', ')}] has more than 2^53 elements`, at);
+  }
+  return n;
+}
+
+/**
+ * Decides where a TensorProto's values are, like onnx.numpy_helper.to_array: external data
+ * when data_location is EXTERNAL, else raw_data when present, else the type's typed field.
+ * Sizes are checked here, so inspect reports a bad tensor without reading it.
+ */
+export async function planTensor(walker: ProtoWalker, t: TensorProtoFields, name: string, source: string): Promise<TensorPlan | SkippedTensor> {
+  const what = `tensor '${name}'`;
+  if (t.dataType === DATA_TYPE_UNDEFINED) walker.fail(`${what} has no data_type`, t.at);
+  const type = ONNX_DATA_TYPES.get(t.dataType);
+  if (!type?.dtype || !type.field) {
+    const dtype = dataTypeName(t.dataType);
+    return { name, dtype, source, reason: type?.name === 'STRING' ? 'string tensor' : `no exact decoder for ${dtype}` };
+  }
+  if (t.hasSegment) return { name, dtype: type.name, source, reason: 'segmented TensorProto (segment field) is not supported' };
+  const numel = shapeNumel(walker, t.dims, t.at);
+  const dtype = type.dtype;
+  const bytes = numel * PLAIN_DTYPES[dtype].bytes;
+  const plan = (storage: TensorStorage): TensorPlan => ({ name, source, dtype, shape: t.dims, numel, storage, at: t.at });
+
+  if (t.dataLocation === DATA_LOCATION_EXTERNAL) return plan(externalStorage(walker, t, what, bytes));
+  if (t.dataLocation !== DATA_LOCATION_DEFAULT) walker.fail(`${what} has unknown data_location ${t.dataLocation}`, t.at);
+  if (t.raw) {
+    if (t.raw.length !== bytes) {
+      walker.fail(`${what}: raw_data is ${t.raw.length} bytes but ${dtype} shape [${t.dims.join(', ')}] needs ${bytes}`, t.raw.offset);
+    }
+    return plan({ kind: 'raw', span: t.raw });
+  }
+  const run = t.typed[type.field];
+  for (const [field, other] of Object.entries(t.typed)) {
+    if (field !== type.field && !other.isEmpty) walker.fail(`${what}: ${type.name} data stored in ${field}, expected ${type.field}`, t.at);
+  }
+  if (run.encoding !== 'varint') {
+    const count = run.byteLength / FIXED_WIDTH[run.encoding];
+    if (count !== numel) walker.fail(`${what}: ${type.field} holds ${count} values but shape [${t.dims.join(', ')}] needs ${numel}`, t.at);
+    return plan({ kind: 'fixed', run });
+  }
+  await checkVarintCount(walker, run, numel, `${what}: ${type.field}`, t.at);
+  return plan({ kind: 'varint', run });
+}
+
+/** Exact count for small runs; for big ones, what the byte length allows (1..10 bytes per varint). */
+export async function checkVarintCount(walker: ProtoWalker, run: RepeatedScalar, numel: number, what: string, at: number): Promise<void> {
+  if (run.byteLength <= VARINT_COUNT_AT_OPEN_BYTES) {
+    const count = await countVarints(walker.src.source, walker.format, run);
+    if (count !== numel) walker.fail(`${what} holds ${count} values but the shape needs ${numel}`, at);
+  } else if (run.byteLength < numel || run.byteLength > numel * 10) {
+    walker.fail(`${what} is ${run.byteLength} bytes, impossible for ${numel} varints`, at);
+  }
+}
+
+/** The external_data entries of a tensor: location, offset, length (checksum is not verified). */
+function externalStorage(walker: ProtoWalker, t: TensorProtoFields, what: string, bytes: number): TensorStorage {
+  const location = t.external.get('location');
+  if (location === undefined) walker.fail(`${what}: external data has no 'location'`, t.at);
+  const offset = externalNumber(walker, t, 'offset', what) ?? 0;
+  const length = externalNumber(walker, t, 'length', what);
+  if (length !== undefined && length !== bytes) {
+    walker.fail(`${what}: external data length ${length} but the shape needs ${bytes} bytes`, t.at);
+  }
+  return { kind: 'external', location, offset, length: bytes };
+}
+
+function externalNumber(walker: ProtoWalker, t: TensorProtoFields, key: string, what: string): number | undefined {
+  const text = t.external.get(key);
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) walker.fail(`${what}: external data ${key} '${text}' is not a byte count`, t.at);
+  return value;
+}
