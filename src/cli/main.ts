@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { CancelledError, FormatError, UsageError } from '../core/errors';
 import type { CliIO, Command } from './command';
+import { inspectCommand } from './commands/inspect';
+import { valuesCommand } from './commands/values';
 
 /** Every sub-command; each lives in its own file under commands/. */
-const COMMANDS: readonly Command[] = [];
+const COMMANDS: readonly Command[] = [inspectCommand, valuesCommand];
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 1;
@@ -37,7 +39,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (debug && e instanceof Error) io.stderr.write(`${e.stack}\n`);
-    const file = fileOf(argv);
+    const file = e instanceof FormatError && e.file !== undefined ? e.file : fileOf(argv);
     if (e instanceof UsageError) {
       io.stderr.write(`quantlens: ${e.message}\n`);
       return EXIT_USAGE;
