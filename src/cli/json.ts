@@ -28,3 +28,8 @@ export function toJsonValue(value: unknown): JsonValue {
   }
   return String(value);
 }
+
+/** JSON text of one value; unlike JSON.stringify it keeps the sign of -0, which torch prints too. */
+export function jsonText(value: JsonValue): string {
+  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+}

@@ -4,6 +4,7 @@ import type { TensorEntry, Values } from '../../core/tensor';
 import { parseCommandArgs } from '../args';
 import { closestNames } from '../closestNames';
 import type { CliIO, Command } from '../command';
+import { jsonText } from '../json';
 import { valuesJson, valuesText } from '../valueText';
 
 /** CLI.md's default count. */
@@ -63,7 +64,7 @@ async function writeJson(tensor: TensorEntry, count: number, io: CliIO): Promise
   const head = JSON.stringify({ name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, numel: tensor.numel, ...(tensor.storage ? { storage: tensor.storage } : {}) });
   io.stdout.write(`${head.slice(0, -1)},"values":[`);
   await forEachChunk(tensor, count, (values, first) => {
-    io.stdout.write(`${first ? '' : ','}${valuesJson(values, tensor.dtype).map((v) => JSON.stringify(v)).join(',')}`);
+    io.stdout.write(`${first ? '' : ','}${valuesJson(values, tensor.dtype).map(jsonText).join(',')}`);
   });
   io.stdout.write(']}\n');
 }
