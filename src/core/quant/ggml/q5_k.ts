@@ -1,0 +1,72 @@
+import type { GgmlTypeTraits } from './table';
+import { f32 } from './cfloat';
+import { QK_K } from './kquantFit';
+import { fitSuperBlock, subBlockPair } from './kquant45';
+
+/** fp16 d, fp16 dmin, scales[12], qh[32] (fifth bits), qs[128]. // ggml-common.h: block_q5_K */
+const QH = 16;
+const QS = 48;
+const BLOCK_BYTES = 176;
+/** 5-bit levels, 16 candidate scales from nmax - 0.5. // ggml: quantize_row_q5_K_ref */
+const FIT = { nmax: 31, rmin: -0.5, nstep: 15 } as const;
+
+export const Q5_K: GgmlTypeTraits = {
+  name: 'Q5_K',
+  id: 13,
+  blockSize: QK_K,
+  typeSize: BLOCK_BYTES,
+  // ggml: dequantize_row_q5_K
+  dequantize(src, dst, nBlocks) {
+    const dm = new Float32Array(4);
+    let y = 0;
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * BLOCK_BYTES;
+      let ql = b + QS;
+      let u1 = 1;
+      let u2 = 2;
+      for (let is = 0; is < QK_K / 32; is += 2) {
+        subBlockPair(src, b, is, dm);
+        const d1 = dm[0]!;
+        const m1 = dm[1]!;
+        const d2 = dm[2]!;
+        const m2 = dm[3]!;
+        for (let l = 0; l < 32; l++) dst[y++] = f32(d1 * ((src[ql + l]! & 0xf) + (src[b + QH + l]! & u1 ? 16 : 0))) - m1;
+        for (let l = 0; l < 32; l++) dst[y++] = f32(d2 * ((src[ql + l]! >> 4) + (src[b + QH + l]! & u2 ? 16 : 0))) - m2;
+        ql += 32;
+        u1 <<= 2;
+        u2 <<= 2;
+      }
+    }
+  },
+  // ggml: quantize_row_q5_K_ref
+  quantize(src, dst) {
+    const nb = src.length / QK_K;
+    const L = new Uint8Array(QK_K);
+    for (let i = 0; i < nb; i++) {
+      const b = i * BLOCK_BYTES;
+      fitSuperBlock(src, i * QK_K, dst, b, L, FIT);
+      dst.fill(0, b + QH, b + QH + QK_K / 8);
+      let ql = b + QS;
+      let m1 = 1;
+      let m2 = 2;
+      for (let n = 0; n < QK_K; n += 64) {
+        for (let j = 0; j < 32; j++) {
+          let l1 = L[n + j]!;
+          if (l1 > 15) {
+            l1 -= 16;
+            dst[b + QH + j] = dst[b + QH + j]! | m1;
+          }
+          let l2 = L[n + j + 32]!;
+          if (l2 > 15) {
+            l2 -= 16;
+            dst[b + QH + j] = dst[b + QH + j]! | m2;
+          }
+          dst[ql + j] = l1 | (l2 << 4);
+        }
+        m1 <<= 2;
+        m2 <<= 2;
+        ql += 32;
+      }
+    }
+  },
+};

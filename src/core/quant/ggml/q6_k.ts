@@ -1,0 +1,99 @@
+import type { GgmlTypeTraits } from './table';
+import { f32, nearestInt, toInt8 } from './cfloat';
+import { readF16, writeF16 } from './fp16';
+import { GROUP_MAX_EPS, makeQxQuants, QK_K } from './kquantFit';
+
+/** ql[128] (low 4 bits), qh[64] (high 2 bits), int8 scales[16], fp16 d. // ggml-common.h: block_q6_K */
+const QL = 0;
+const QH = 128;
+const SCALES = 192;
+const D = 208;
+const BLOCK_BYTES = 210;
+
+export const Q6_K: GgmlTypeTraits = {
+  name: 'Q6_K',
+  id: 14,
+  blockSize: QK_K,
+  typeSize: BLOCK_BYTES,
+  // ggml: dequantize_row_q6_K
+  dequantize(src, dst, nBlocks) {
+    let y = 0;
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * BLOCK_BYTES;
+      const d = readF16(src, b + D);
+      let ql = b + QL;
+      let qh = b + QH;
+      let sc = b + SCALES;
+      for (let n = 0; n < QK_K; n += 128) {
+        for (let l = 0; l < 32; l++) {
+          const is = l >> 4;
+          const h = src[qh + l]!;
+          const q1 = ((src[ql + l]! & 0xf) | (((h >> 0) & 3) << 4)) - 32;
+          const q2 = ((src[ql + l + 32]! & 0xf) | (((h >> 2) & 3) << 4)) - 32;
+          const q3 = ((src[ql + l]! >> 4) | (((h >> 4) & 3) << 4)) - 32;
+          const q4 = ((src[ql + l + 32]! >> 4) | (((h >> 6) & 3) << 4)) - 32;
+          dst[y + l] = f32(d * toInt8(src[sc + is]!)) * q1;
+          dst[y + l + 32] = f32(d * toInt8(src[sc + is + 2]!)) * q2;
+          dst[y + l + 64] = f32(d * toInt8(src[sc + is + 4]!)) * q3;
+          dst[y + l + 96] = f32(d * toInt8(src[sc + is + 6]!)) * q4;
+        }
+        y += 128;
+        ql += 64;
+        qh += 32;
+        sc += 8;
+      }
+    }
+  },
+  // ggml: quantize_row_q6_K_ref
+  quantize(src, dst) {
+    const nb = src.length / QK_K;
+    const L = new Int8Array(QK_K);
+    const scales = new Float32Array(QK_K / 16);
+    for (let i = 0; i < nb; i++) {
+      const x = i * QK_K;
+      const b = i * BLOCK_BYTES;
+      let maxScale = 0;
+      let maxAbsScale = 0;
+      for (let ib = 0; ib < QK_K / 16; ib++) {
+        const scale = makeQxQuants(16, 32, src, x + 16 * ib, L, 16 * ib);
+        scales[ib] = scale;
+        if (Math.abs(scale) > maxAbsScale) {
+          maxAbsScale = Math.abs(scale);
+          maxScale = scale;
+        }
+      }
+      if (maxAbsScale < GROUP_MAX_EPS) {
+        dst.fill(0, b, b + BLOCK_BYTES);
+        continue;
+      }
+      const iscale = f32(-128 / maxScale);
+      writeF16(dst, b + D, f32(1 / iscale));
+      for (let ib = 0; ib < QK_K / 16; ib++) {
+        dst[b + SCALES + ib] = Math.min(127, nearestInt(f32(iscale * scales[ib]!))) & 0xff;
+      }
+      const dAll = readF16(dst, b + D);
+      for (let j = 0; j < QK_K / 16; j++) {
+        const d = f32(dAll * toInt8(dst[b + SCALES + j]!));
+        if (!d) continue;
+        for (let ii = 0; ii < 16; ii++) {
+          L[16 * j + ii] = Math.max(-32, Math.min(31, nearestInt(f32(src[x + 16 * j + ii]! / d)))) + 32;
+        }
+      }
+      let ql = b + QL;
+      let qh = b + QH;
+      for (let j = 0; j < QK_K; j += 128) {
+        for (let l = 0; l < 32; l++) {
+          const l0 = L[j + l]!;
+          const l1 = L[j + l + 32]!;
+          const l2 = L[j + l + 64]!;
+          const l3 = L[j + l + 96]!;
+          dst[ql + l] = (l0 & 0xf) | ((l2 & 0xf) << 4);
+          dst[ql + l + 32] = (l1 & 0xf) | ((l3 & 0xf) << 4);
+          dst[qh + l] = (l0 >> 4) | ((l1 >> 4) << 2) | ((l2 >> 4) << 4) | ((l3 >> 4) << 6);
+        }
+        ql += 64;
+        qh += 32;
+      }
+    }
+  },
+};

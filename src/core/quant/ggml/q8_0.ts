@@ -1,0 +1,37 @@
+import type { GgmlTypeTraits } from './table';
+import { f32, roundHalfAway, toInt8 } from './cfloat';
+import { readF16, writeF16 } from './fp16';
+
+/** Values per block. // ggml-common.h: QK8_0 */
+const QK8_0 = 32;
+/** fp16 d + 32 int8 quants. // ggml-common.h: block_q8_0 */
+const BLOCK_BYTES = 2 + QK8_0;
+
+export const Q8_0: GgmlTypeTraits = {
+  name: 'Q8_0',
+  id: 8,
+  blockSize: QK8_0,
+  typeSize: BLOCK_BYTES,
+  // ggml: dequantize_row_q8_0
+  dequantize(src, dst, nBlocks) {
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * BLOCK_BYTES;
+      const d = readF16(src, b);
+      for (let j = 0; j < QK8_0; j++) dst[i * QK8_0 + j] = toInt8(src[b + 2 + j]!) * d;
+    }
+  },
+  // ggml: quantize_row_q8_0_ref
+  quantize(src, dst) {
+    const nb = src.length / QK8_0;
+    for (let i = 0; i < nb; i++) {
+      const x = i * QK8_0;
+      const b = i * BLOCK_BYTES;
+      let amax = 0;
+      for (let j = 0; j < QK8_0; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+      const d = f32(amax / 127);
+      const id = d ? f32(1 / d) : 0;
+      writeF16(dst, b, d);
+      for (let j = 0; j < QK8_0; j++) dst[b + 2 + j] = roundHalfAway(f32(src[x + j]! * id)) & 0xff;
+    }
+  },
+};

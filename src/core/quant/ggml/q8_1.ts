@@ -1,0 +1,46 @@
+import type { GgmlTypeTraits } from './table';
+import { f32, roundHalfAway, toInt8 } from './cfloat';
+import { readF16, writeF16 } from './fp16';
+
+/** Values per block. // ggml-common.h: QK8_1 */
+const QK8_1 = 32;
+/** fp16 d + fp16 s (= d * sum(qs)) + 32 int8 quants. // ggml-common.h: block_q8_1 */
+const BLOCK_BYTES = 4 + QK8_1;
+
+/** ggml's activation format for Q4_1/Q5_1 dot products; ggml has no dequantizer, so qs * d as for Q8_0. */
+export const Q8_1: GgmlTypeTraits = {
+  name: 'Q8_1',
+  id: 9,
+  blockSize: QK8_1,
+  typeSize: BLOCK_BYTES,
+  dequantize(src, dst, nBlocks) {
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * BLOCK_BYTES;
+      const d = readF16(src, b);
+      for (let j = 0; j < QK8_1; j++) dst[i * QK8_1 + j] = toInt8(src[b + 4 + j]!) * d;
+    }
+  },
+  // ggml: quantize_row_q8_1_ref
+  quantize(src, dst) {
+    const nb = src.length / QK8_1;
+    const half = QK8_1 / 2;
+    for (let i = 0; i < nb; i++) {
+      const x = i * QK8_1;
+      const b = i * BLOCK_BYTES;
+      let amax = 0;
+      for (let j = 0; j < QK8_1; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+      const d = f32(amax / 127);
+      const id = d ? f32(1 / d) : 0;
+      writeF16(dst, b, d);
+      let sum = 0;
+      for (let j = 0; j < half; j++) {
+        const q0 = toInt8(roundHalfAway(f32(src[x + j]! * id)));
+        const q1 = toInt8(roundHalfAway(f32(src[x + half + j]! * id)));
+        dst[b + 4 + j] = q0 & 0xff;
+        dst[b + 4 + half + j] = q1 & 0xff;
+        sum += q0 + q1;
+      }
+      writeF16(dst, b + 2, f32(sum * d));
+    }
+  },
+};

@@ -1,0 +1,106 @@
+import type { GgmlTypeTraits } from './table';
+import { f32, roundHalfAway } from './cfloat';
+import { readF16, writeF16 } from './fp16';
+import { QK_K } from './kquantFit';
+
+/** qs[48] (5 trits a byte), qh[4] (4 trits a byte), fp16 d. // ggml-common.h: block_tq1_0 */
+const TQ1_QS = 48;
+const TQ1_QH = 4;
+const TQ1_D = TQ1_QS + TQ1_QH;
+const TQ1_BYTES = TQ1_D + 2;
+/** qs[64] (4 values of 2 bits a byte), fp16 d. // ggml-common.h: block_tq2_0 */
+const TQ2_QS = 64;
+const TQ2_BYTES = TQ2_QS + 2;
+/** Powers of three that bring each trit to the top of a byte. // ggml: dequantize_row_tq1_0 pow3 */
+const POW3 = [1, 3, 9, 27, 81, 243];
+
+/** A trit packed into the top of a byte by multiplying: q * 3^n mod 256, then * 3 >> 8. */
+function tritAt(byte: number, n: number): number {
+  const q = (byte * POW3[n]!) & 0xff;
+  return (q * 3) >> 8;
+}
+
+/** Packs `count` trits (x * id rounded to -1, 0, 1) most significant first, then scales to a byte by ceiling division. */
+function packTrits(src: Float32Array, at: (k: number) => number, count: number, id: number): number {
+  let q = 0;
+  for (let k = 0; k < count; k++) q = (q * 3 + roundHalfAway(f32(src[at(k)]! * id)) + 1) & 0xff;
+  if (count === 4) q = (q * 3) & 0xff;
+  return Math.floor((q * 256 + (243 - 1)) / 243) & 0xff;
+}
+
+function absMax(src: Float32Array, x: number): number {
+  let amax = 0;
+  for (let j = 0; j < QK_K; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+  return amax;
+}
+
+export const TQ1_0: GgmlTypeTraits = {
+  name: 'TQ1_0',
+  id: 34,
+  blockSize: QK_K,
+  typeSize: TQ1_BYTES,
+  // ggml: dequantize_row_tq1_0
+  dequantize(src, dst, nBlocks) {
+    let y = 0;
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * TQ1_BYTES;
+      const d = readF16(src, b + TQ1_D);
+      for (let n = 0; n < 5; n++) for (let m = 0; m < 32; m++) dst[y++] = (tritAt(src[b + m]!, n) - 1) * d;
+      for (let n = 0; n < 5; n++) for (let m = 0; m < 16; m++) dst[y++] = (tritAt(src[b + 32 + m]!, n) - 1) * d;
+      for (let n = 0; n < 4; n++) for (let j = 0; j < TQ1_QH; j++) dst[y++] = (tritAt(src[b + TQ1_QS + j]!, n) - 1) * d;
+    }
+  },
+  // ggml: quantize_row_tq1_0_ref
+  quantize(src, dst) {
+    const nb = src.length / QK_K;
+    for (let i = 0; i < nb; i++) {
+      let x = i * QK_K;
+      const b = i * TQ1_BYTES;
+      const d = absMax(src, x);
+      const id = d ? f32(1 / d) : 0;
+      writeF16(dst, b + TQ1_D, d);
+      for (let m = 0; m < 32; m++) dst[b + m] = packTrits(src, (n) => x + m + n * 32, 5, id);
+      x += 5 * 32;
+      for (let m = 0; m < 16; m++) dst[b + 32 + m] = packTrits(src, (n) => x + m + n * 16, 5, id);
+      x += 5 * 16;
+      for (let j = 0; j < TQ1_QH; j++) dst[b + TQ1_QS + j] = packTrits(src, (m) => x + j + m * TQ1_QH, 4, id);
+    }
+  },
+};
+
+export const TQ2_0: GgmlTypeTraits = {
+  name: 'TQ2_0',
+  id: 35,
+  blockSize: QK_K,
+  typeSize: TQ2_BYTES,
+  // ggml: dequantize_row_tq2_0
+  dequantize(src, dst, nBlocks) {
+    let y = 0;
+    for (let i = 0; i < nBlocks; i++) {
+      const b = i * TQ2_BYTES;
+      const d = readF16(src, b + TQ2_QS);
+      for (let j = 0; j < TQ2_QS; j += 32) {
+        for (let l = 0; l < 4; l++) for (let m = 0; m < 32; m++) dst[y++] = (((src[b + j + m]! >> (l * 2)) & 3) - 1) * d;
+      }
+    }
+  },
+  // ggml: quantize_row_tq2_0_ref
+  quantize(src, dst) {
+    const nb = src.length / QK_K;
+    for (let i = 0; i < nb; i++) {
+      let x = i * QK_K;
+      const b = i * TQ2_BYTES;
+      const d = absMax(src, x);
+      const id = d ? f32(1 / d) : 0;
+      writeF16(dst, b + TQ2_QS, d);
+      for (let j = 0; j < TQ2_QS; j += 32) {
+        for (let m = 0; m < 32; m++) {
+          let q = 0;
+          for (let n = 0; n < 4; n++) q += ((roundHalfAway(f32(src[x + m + n * 32]! * id)) + 1) & 3) << (2 * n);
+          dst[b + j + m] = q & 0xff;
+        }
+        x += 4 * 32;
+      }
+    }
+  },
+};
