@@ -85,10 +85,18 @@ export interface IntResult extends ErrorMetrics {
   readonly groupSize: number | null;
   readonly range: RangeMethod;
   readonly convention: Convention;
+  /** Channel axis for `channel`; null otherwise. (Always set by the core; optional for older producers.) */
+  readonly axis?: number | null;
+  /** Integer code range the convention uses for this width and mode (e.g. onnxruntime symmetric int8: [-127, 127]). Always set by the core. */
+  readonly qmin?: number;
+  readonly qmax?: number;
   /** Per tensor only; null for channel and group. */
   readonly scale: number | null;
   readonly zeroPoint: number | null;
-  /** Clipping range actually used (per tensor), for drawing on the histogram. */
+  /**
+   * Clipping range actually used (per tensor), for drawing on the histogram: the representable
+   * range [scale * (qmin - zp), scale * (qmax - zp)] (the data range when degenerate); null otherwise.
+   */
   readonly clipMin: number | null;
   readonly clipMax: number | null;
   /** Smallest and largest scale over channels or groups (equal to scale per tensor). */
@@ -110,14 +118,24 @@ export interface FormatResult extends ErrorMetrics {
 
 export type QuantResult = IntResult | FormatResult;
 
+/** A scheme asked for that cannot apply to this tensor (e.g. per channel on a vector, q4_k on rows of 100). */
+export interface NotApplicable {
+  readonly scheme: Scheme;
+  readonly reason: string;
+}
+
 export interface TensorResult {
   readonly name: string;
   readonly dtype: string;
   readonly shape: readonly number[];
   readonly numel: number;
   readonly stats: TensorStats;
+  /** The weights over [stats.min, stats.max]. */
   readonly histogram?: Histogram;
+  /** One per applicable scheme, in the order asked. */
   readonly results: readonly QuantResult[];
+  /** Schemes asked for that do not apply to this tensor, with the reason. */
+  readonly notApplicable?: readonly NotApplicable[];
 }
 
 export interface SkippedTensor {

@@ -1,0 +1,50 @@
+import type { IntScheme, NotApplicable, Scheme } from '../../shared/analysisTypes';
+import { isKnownRangeMethod } from '../quant/ranges/chooseRange';
+import { IntAffineRunner } from './runners/intAffineRunner';
+import { IntGroupRunner } from './runners/intGroupRunner';
+import type { SchemeRunner } from './runners/schemeRunner';
+import { planFormat } from './runners/formatRunners';
+
+/** Integer widths the analysis supports (CLI.md `--bits`). */
+export const MIN_INT_BITS = 2;
+export const MAX_INT_BITS = 8;
+
+export interface SchemePlans {
+  /** Runners in the order the schemes were asked, with the scheme each serves. */
+  readonly runners: readonly { readonly scheme: Scheme; readonly runner: SchemeRunner }[];
+  readonly notApplicable: readonly NotApplicable[];
+}
+
+/** Which schemes apply to a tensor of this shape, and how each runs. */
+export function planSchemes(schemes: readonly Scheme[], shape: readonly number[], numel: number): SchemePlans {
+  const runners: { scheme: Scheme; runner: SchemeRunner }[] = [];
+  const notApplicable: NotApplicable[] = [];
+  for (const scheme of schemes) {
+    const plan = scheme.kind === 'int' ? planInt(scheme, shape, numel) : planFormat(scheme, shape, numel);
+    if ('reason' in plan) notApplicable.push({ scheme, reason: plan.reason });
+    else runners.push({ scheme, runner: plan.runner });
+  }
+  return { runners, notApplicable };
+}
+
+function planInt(s: IntScheme, shape: readonly number[], numel: number): { runner: SchemeRunner } | { reason: string } {
+  if (!Number.isInteger(s.bits) || s.bits < MIN_INT_BITS || s.bits > MAX_INT_BITS) {
+    return { reason: `int${s.bits}: bit widths are ${MIN_INT_BITS}..${MAX_INT_BITS}` };
+  }
+  if (!isKnownRangeMethod(s.range)) return { reason: `unknown range method "${s.range}"` };
+  if (s.granularity !== 'tensor' && shape.length < 2) {
+    return { reason: `per-${s.granularity} quantization applies to tensors of rank >= 2 (this one is rank ${shape.length})` };
+  }
+  if (s.granularity !== 'tensor' && s.range !== 'minmax') {
+    return { reason: `range method ${s.range} is computed per tensor only; per-${s.granularity} uses minmax` };
+  }
+  if (s.granularity === 'channel') {
+    if (!Number.isInteger(s.axis) || s.axis < 0 || s.axis >= shape.length) return { reason: `channel axis ${s.axis} is outside rank ${shape.length}` };
+    return { runner: new IntAffineRunner(s, shape, numel) };
+  }
+  if (s.granularity === 'group') {
+    if (s.groupSize === null || !Number.isInteger(s.groupSize) || s.groupSize < 1) return { reason: `group size ${String(s.groupSize)} is not a positive integer` };
+    return { runner: new IntGroupRunner(s, shape[shape.length - 1]!) };
+  }
+  return { runner: new IntAffineRunner(s, shape, numel) };
+}

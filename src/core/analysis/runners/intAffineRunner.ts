@@ -1,0 +1,141 @@
+import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
+import { ErrorAccumulator } from '../../metrics/errorAccumulator';
+import { affineRoundTripRun } from '../../quant/kernels/affine';
+import { minMaxRun } from '../../quant/kernels/stats';
+import { computeQParams, type QParams } from '../../quant/qparams';
+import { chooseRange } from '../../quant/ranges/chooseRange';
+import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
+
+const f32 = Math.fround;
+
+/** How a tensor splits into channels: element i belongs to channel floor(i / inner) % channels. */
+export interface ChannelLayout {
+  readonly channels: number;
+  /** Elements after the axis: the stride of the channel index, and the length of each run. */
+  readonly inner: number;
+}
+
+export function channelLayout(shape: readonly number[], axis: number): ChannelLayout {
+  let inner = 1;
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  return { channels: shape[axis]!, inner };
+}
+
+/** Calls each(from, to, channel) for the runs of x[0..n) (flat indices start..) that share a channel. */
+export function forEachChannelRun(layout: ChannelLayout, n: number, start: number, each: (from: number, to: number, channel: number) => void): void {
+  let pos = 0;
+  let index = start;
+  while (pos < n) {
+    const offset = index % layout.inner;
+    const channel = Math.floor(index / layout.inner) % layout.channels;
+    const to = Math.min(n, pos + layout.inner - offset);
+    each(pos, to, channel);
+    index += to - pos;
+    pos = to;
+  }
+}
+
+/** Integer affine per tensor (one channel spanning the tensor) or per channel along any axis (no transposed copy). */
+export class IntAffineRunner implements SchemeRunner {
+  readonly needsCalibration: boolean;
+  private readonly layout: ChannelLayout;
+  /** [min0, max0, min1, max1, ...] per channel, from pass 1 (per channel only). */
+  private readonly ranges: Float64Array | null;
+
+  constructor(private readonly scheme: IntScheme, shape: readonly number[], numel: number) {
+    const perChannel = scheme.granularity === 'channel';
+    this.layout = perChannel ? channelLayout(shape, scheme.axis) : { channels: 1, inner: Math.max(1, numel) };
+    this.ranges = perChannel ? emptyRanges(this.layout.channels) : null;
+    this.needsCalibration = !perChannel && scheme.range !== 'minmax';
+  }
+
+  observe(x: Float32Array, n: number, start: number): void {
+    const ranges = this.ranges;
+    if (!ranges) return;
+    forEachChannelRun(this.layout, n, start, (from, to, channel) => minMaxRun(x, from, to, ranges, 2 * channel));
+  }
+
+  prepare(ctx: PrepareContext): SchemePass {
+    const { bits, mode, convention } = this.scheme;
+    const ranges = this.ranges;
+    if (!ranges) {
+      const range = chooseRange(this.scheme.range, { min: ctx.stats.min, max: ctx.stats.max, calibration: ctx.calibration }, bits, mode);
+      return new AffinePass(this.scheme, this.layout, [computeQParams(range.min, range.max, bits, mode, convention)], ctx);
+    }
+    const params = Array.from({ length: this.layout.channels }, (_, c) => {
+      const lo = ranges[2 * c]!;
+      const hi = ranges[2 * c + 1]!;
+      // A channel without finite values has nothing to quantize: treat it as all zero.
+      return lo <= hi ? computeQParams(lo, hi, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
+    });
+    return new AffinePass(this.scheme, this.layout, params, ctx);
+  }
+}
+
+function emptyRanges(channels: number): Float64Array {
+  const r = new Float64Array(2 * channels);
+  for (let c = 0; c < channels; c++) {
+    r[2 * c] = Infinity;
+    r[2 * c + 1] = -Infinity;
+  }
+  return r;
+}
+
+class AffinePass implements SchemePass {
+  private readonly errors: ErrorAccumulator;
+  private readonly deq: Float32Array;
+  private clipped = 0;
+
+  constructor(
+    private readonly scheme: IntScheme,
+    private readonly layout: ChannelLayout,
+    private readonly params: readonly QParams[],
+    private readonly ctx: PrepareContext,
+  ) {
+    this.errors = new ErrorAccumulator(ctx.display);
+    this.deq = new Float32Array(ctx.chunkLength);
+  }
+
+  consume(x: Float32Array, n: number, start: number): void {
+    const deq = this.deq;
+    forEachChannelRun(this.layout, n, start, (from, to, channel) => {
+      const p = this.params[channel]!;
+      this.clipped += affineRoundTripRun(x, deq, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
+    });
+    this.errors.add(x, deq, 0, n);
+  }
+
+  finish(): IntResult {
+    const s = this.scheme;
+    const perTensor = s.granularity === 'tensor';
+    const first = this.params[0]!;
+    let scaleMin = Infinity;
+    let scaleMax = -Infinity;
+    for (const p of this.params) {
+      scaleMin = Math.min(scaleMin, p.scale);
+      scaleMax = Math.max(scaleMax, p.scale);
+    }
+    const clip = perTensor ? this.clipRange(first) : null;
+    const histograms = this.errors.histograms();
+    return {
+      kind: 'int', mode: s.mode, bits: s.bits, granularity: s.granularity, groupSize: null,
+      range: s.range, convention: s.convention, axis: perTensor ? null : s.axis,
+      qmin: first.qmin, qmax: first.qmax,
+      scale: perTensor ? first.scale : null,
+      zeroPoint: perTensor ? first.zeroPoint : null,
+      clipMin: clip?.min ?? null,
+      clipMax: clip?.max ?? null,
+      scaleMin, scaleMax,
+      degenerate: this.params.every((p) => p.degenerate),
+      clippedPct: this.errors.compared > 0 ? (100 * this.clipped) / this.errors.compared : 0,
+      ...this.errors.metrics(),
+      ...(histograms ? { histograms } : {}),
+    };
+  }
+
+  /** The representable range, in float32 as deq is computed; the data range when degenerate. */
+  private clipRange(p: QParams): { min: number; max: number } {
+    if (p.degenerate) return { min: this.ctx.stats.min, max: this.ctx.stats.max };
+    return { min: f32(p.scale * f32(p.qmin - p.zeroPoint)), max: f32(p.scale * f32(p.qmax - p.zeroPoint)) };
+  }
+}

@@ -1,0 +1,80 @@
+import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
+import { ErrorAccumulator } from '../../metrics/errorAccumulator';
+import { affineRoundTripRun } from '../../quant/kernels/affine';
+import { minMaxRun } from '../../quant/kernels/stats';
+import { computeQParams, intRange } from '../../quant/qparams';
+import { forEachGroup, GroupAssembler } from '../groupAssembler';
+import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
+
+/**
+ * Integer affine per group: rows of the last axis cut into groups of `groupSize` (the last
+ * group of a row may be short), each group with the qparams of its own min / max. Groups
+ * are computed as they stream by: nothing is kept per group but the scale spread.
+ */
+export class IntGroupRunner implements SchemeRunner {
+  readonly needsCalibration = false;
+
+  constructor(private readonly scheme: IntScheme, private readonly rowLength: number) {}
+
+  prepare(ctx: PrepareContext): SchemePass {
+    return new GroupPass(this.scheme, this.rowLength, ctx);
+  }
+}
+
+class GroupPass implements SchemePass {
+  private readonly assembler: GroupAssembler;
+  private readonly errors: ErrorAccumulator;
+  private readonly deq: Float32Array;
+  private readonly range = new Float64Array(2);
+  private clipped = 0;
+  private scaleMin = Infinity;
+  private scaleMax = -Infinity;
+  private groups = 0;
+  private degenerateGroups = 0;
+
+  constructor(private readonly scheme: IntScheme, rowLength: number, ctx: PrepareContext) {
+    const groupSize = scheme.groupSize ?? rowLength;
+    this.assembler = new GroupAssembler(rowLength, groupSize);
+    this.errors = new ErrorAccumulator(ctx.display);
+    this.deq = new Float32Array(Math.max(ctx.chunkLength, Math.min(groupSize, rowLength)));
+  }
+
+  consume(x: Float32Array, n: number, start: number): void {
+    this.assembler.feed(x, n, start, (values, from, to, firstIndex) => {
+      forEachGroup(this.assembler, from, to, firstIndex, (a, b) => this.roundTripGroup(values, a, b));
+      this.errors.add(values, this.deq, from, to);
+    });
+  }
+
+  private roundTripGroup(values: Float32Array, from: number, to: number): void {
+    const { bits, mode, convention } = this.scheme;
+    const r = this.range;
+    r[0] = Infinity;
+    r[1] = -Infinity;
+    minMaxRun(values, from, to, r, 0);
+    // A group without finite values has nothing to quantize: treat it as all zero.
+    const p = r[0]! <= r[1]! ? computeQParams(r[0]!, r[1]!, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
+    this.clipped += affineRoundTripRun(values, this.deq, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
+    if (p.scale < this.scaleMin) this.scaleMin = p.scale;
+    if (p.scale > this.scaleMax) this.scaleMax = p.scale;
+    this.groups++;
+    if (p.degenerate) this.degenerateGroups++;
+  }
+
+  finish(): IntResult {
+    const s = this.scheme;
+    const { qmin, qmax } = intRange(s.bits, s.mode, s.convention);
+    const histograms = this.errors.histograms();
+    return {
+      kind: 'int', mode: s.mode, bits: s.bits, granularity: 'group', groupSize: s.groupSize,
+      range: s.range, convention: s.convention, axis: null, qmin, qmax,
+      scale: null, zeroPoint: null, clipMin: null, clipMax: null,
+      scaleMin: this.groups > 0 ? this.scaleMin : 0,
+      scaleMax: this.groups > 0 ? this.scaleMax : 0,
+      degenerate: this.groups > 0 && this.degenerateGroups === this.groups,
+      clippedPct: this.errors.compared > 0 ? (100 * this.clipped) / this.errors.compared : 0,
+      ...this.errors.metrics(),
+      ...(histograms ? { histograms } : {}),
+    };
+  }
+}

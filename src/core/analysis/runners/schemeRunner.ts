@@ -1,0 +1,31 @@
+import type { QuantResult, TensorStats } from '../../../shared/analysisTypes';
+import type { DisplayRange } from '../../metrics/errorAccumulator';
+import type { CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
+
+/** What is known after pass 1 (and the calibration pass, when one ran). */
+export interface PrepareContext {
+  readonly stats: TensorStats;
+  /** Set when some runner asked for calibration histograms. */
+  readonly calibration: CalibrationHistograms | null;
+  /** Range and bins of the overlays (the weights' own [min, max]). */
+  readonly display: DisplayRange;
+  /** Length of the chunks pass 2 hands out. */
+  readonly chunkLength: number;
+}
+
+/** One scheme applied to one tensor: optional pass-1 observation, then prepare() builds its pass 2. */
+export interface SchemeRunner {
+  /** Pass 1: see every chunk (per-channel ranges). */
+  observe?(x: Float32Array, n: number, start: number): void;
+  /** Whether the range method needs the calibration histograms (an extra pass). */
+  readonly needsCalibration: boolean;
+  prepare(ctx: PrepareContext): SchemePass;
+}
+
+/** Pass 2 of one scheme: round-trip every chunk and accumulate the error, then report. */
+export interface SchemePass {
+  consume(x: Float32Array, n: number, start: number): void;
+  finish(): QuantResult;
+}
+
+export type RunnerPlan = { readonly runner: SchemeRunner } | { readonly reason: string };

@@ -1,0 +1,52 @@
+import type { ErrorMetrics, Histogram, ResultHistograms } from '../../shared/analysisTypes';
+import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../quant/kernels/errorStats';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../quant/kernels/histogram';
+import { errorDisplayHistogram } from './errorBuckets';
+import { finishErrorMetrics } from './errorMetrics';
+
+/** Where the overlays of one result are drawn: the weights' own range, so the bars line up. */
+export interface DisplayRange {
+  readonly min: number;
+  readonly max: number;
+  /** 0 for no histograms. */
+  readonly bins: number;
+}
+
+/** Streams (x, deq) pairs of one scheme: error sums, error buckets, histogram of deq. */
+export class ErrorAccumulator {
+  private readonly acc = newErrorAccumulator();
+  private readonly errHist = new Float64Array(ERROR_BUCKETS);
+  private readonly deqCounts: Float64Array;
+
+  constructor(private readonly display: DisplayRange) {
+    this.deqCounts = new Float64Array(display.bins);
+  }
+
+  add(x: Float32Array, deq: Float32Array, from: number, to: number): void {
+    errorStatsChunk(x, deq, from, to, this.acc, this.errHist);
+    if (this.display.bins > 0) {
+      histogramChunk(deq, from, to, this.display.min, this.display.max, this.deqCounts, HISTOGRAM_FLAGS.CLAMP);
+    }
+  }
+
+  /** Finite originals compared so far. */
+  get compared(): number {
+    return this.acc[ERR.COUNT]!;
+  }
+
+  /** Finite originals whose reconstruction overflowed (excluded from the metrics). */
+  get nonFiniteOutputs(): number {
+    return this.acc[ERR.NON_FINITE_DEQ]!;
+  }
+
+  metrics(): ErrorMetrics {
+    return finishErrorMetrics(this.acc, this.errHist);
+  }
+
+  histograms(): ResultHistograms | undefined {
+    if (this.display.bins === 0) return undefined;
+    const dequantized: Histogram = { min: this.display.min, max: this.display.max, counts: Array.from(this.deqCounts) };
+    const error = errorDisplayHistogram(this.errHist, this.metrics().maxAbsErr, this.display.bins);
+    return { dequantized, error };
+  }
+}
