@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { FormatError, inFile, UsageError } from '../errors';
 import type { Model, TensorEntry } from '../tensor';
 import { expandPaths } from './folders';
+import { onnxReader } from './onnx';
 import { SNIFF_BYTES, type FormatReader, type OpenContext } from './reader';
 import { safetensorsReader } from './safetensors';
 import { isShardIndexPath, readShardIndex } from './shardIndex';
@@ -9,7 +10,7 @@ import { SourcePool } from './sourcePool';
 import { tfjsReader } from './tfjs';
 
 /** Every reader, tried in order; the first whose sniff accepts a file opens it. */
-export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader];
+export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader, onnxReader];
 
 /**
  * Opens one model from one or more paths: a file, several shards, a shard index
