@@ -3,14 +3,17 @@ import { FormatError, inFile, UsageError } from '../errors';
 import type { Model, TensorEntry } from '../tensor';
 import { expandPaths } from './folders';
 import { onnxReader } from './onnx';
+import { numpyReader } from './numpy';
+import { pytorchReader } from './pytorch';
 import { SNIFF_BYTES, type FormatReader, type OpenContext } from './reader';
+import { ggufReader } from './gguf';
 import { safetensorsReader } from './safetensors';
 import { isShardIndexPath, readShardIndex } from './shardIndex';
 import { SourcePool } from './sourcePool';
 import { tfjsReader } from './tfjs';
 
 /** Every reader, tried in order; the first whose sniff accepts a file opens it. */
-export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader, onnxReader];
+export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader, ggufReader, onnxReader, pytorchReader, numpyReader];
 
 /**
  * Opens one model from one or more paths: a file, several shards, a shard index
