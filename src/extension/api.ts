@@ -1,0 +1,51 @@
+import type * as vscode from 'vscode';
+import type { AnalysisReport, ModelSummary, TensorResult } from '../shared/analysisTypes';
+import type { SchemeSelection } from '../shared/schemeSelection';
+import type { PanelError, RenderedView } from '../shared/webviewProtocol';
+import type { AnalysisStatus } from './documentAnalysis';
+import type { PanelRegistry } from './panelRegistry';
+
+/** One open inspector as the tests (and other extensions) see it. */
+export interface InspectorSnapshot {
+  readonly uri: string;
+  readonly viewType: string;
+  readonly active: boolean;
+  readonly summary: ModelSummary | null;
+  readonly error: PanelError | null;
+  readonly status: AnalysisStatus;
+  readonly selection: SchemeSelection | null;
+  readonly results: readonly TensorResult[];
+  readonly report: AnalysisReport | null;
+  readonly analysisError: PanelError | null;
+  /** What the webview last reported it renders; null until its app has drawn once. */
+  readonly rendered: RenderedView | null;
+}
+
+/** Returned by activate(): read-only views of the open inspectors, and an event when any changes. */
+export interface QuantLensApi {
+  readonly onDidChange: vscode.Event<void>;
+  inspectors(): InspectorSnapshot[];
+}
+
+export function createApi(registry: PanelRegistry): QuantLensApi {
+  return {
+    onDidChange: registry.onDidChange,
+    inspectors: () =>
+      registry.all().map((p) => {
+        const a = p.document.analysis;
+        return {
+          uri: p.document.uri.toString(),
+          viewType: p.webviewPanel.viewType,
+          active: p === registry.active(),
+          summary: p.document.summary,
+          error: p.document.error,
+          status: a.status,
+          selection: a.selection,
+          results: a.results,
+          report: a.report,
+          analysisError: a.error,
+          rendered: p.rendered,
+        };
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { REPORT_FORMATS } from '../core/report/formats';
+import { renderHtml, type HtmlReportAssets } from '../core/report/html';
+import type { AnalysisReport, ModelSummary } from '../shared/analysisTypes';
+import { EXPORT_FORMATS, type ExportFormat } from '../shared/webviewProtocol';
+import type { ExportRequest } from './commands';
+import type { InspectorPanel } from './inspectorPanel';
+
+const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'json', markdown: 'md', html: 'html' };
+const DESCRIPTIONS: Record<ExportFormat, string> = {
+  csv: 'one row per tensor and configuration',
+  json: 'the CLI\'s analyze --json document',
+  markdown: 'tables ready to paste',
+  html: 'self-contained page with the same tables and charts',
+};
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+async function htmlAssets(extensionUri: vscode.Uri): Promise<HtmlReportAssets> {
+  const [script, css, themeCss] = await Promise.all([
+    readText(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')),
+    readText(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css')),
+    readText(vscode.Uri.joinPath(extensionUri, 'media', 'report-theme.css')),
+  ]);
+  return { script, css, themeCss };
+}
+
+export async function renderExport(extensionUri: vscode.Uri, format: ExportFormat, report: AnalysisReport, summary: ModelSummary): Promise<string> {
+  if (format === 'html') return renderHtml(report, summary, await htmlAssets(extensionUri));
+  return REPORT_FORMATS[format].render(report);
+}
+
+async function pickFormat(): Promise<ExportFormat | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    EXPORT_FORMATS.map((f) => ({ label: f.toUpperCase(), description: DESCRIPTIONS[f], format: f })),
+    { title: 'QuantLens: export the report as' },
+  );
+  return picked?.format;
+}
+
+/** Writes the panel's finished report; returns the path written, or undefined if the user backed out. */
+export async function exportPanelReport(extensionUri: vscode.Uri, panel: InspectorPanel, request: ExportRequest): Promise<string | undefined> {
+  const { report } = panel.document.analysis;
+  const summary = panel.document.summary;
+  if (!report || !summary) {
+    void vscode.window.showWarningMessage('QuantLens: run an analysis to completion before exporting.');
+    return undefined;
+  }
+  const format = request.format ?? (await pickFormat());
+  if (!format) return undefined;
+  const base = panel.document.fileName.replace(/\.[^.]+$/, '');
+  const target = request.target
+    ? vscode.Uri.file(request.target)
+    : await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(path.dirname(panel.document.uri.fsPath), `${base}.quantlens.${EXTENSIONS[format]}`)),
+        filters: { [format.toUpperCase()]: [EXTENSIONS[format]] },
+        title: 'QuantLens: export report',
+      });
+  if (!target) return undefined;
+  const text = await renderExport(extensionUri, format, report, summary);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  return target.fsPath;
+}

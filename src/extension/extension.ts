@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { createApi, type QuantLensApi } from './api';
+import { registerCommands } from './commands';
+import { exportPanelReport } from './exportReport';
+import { InspectorEditorProvider } from './inspectorEditorProvider';
+import type { PanelServices } from './inspectorPanel';
+import { PanelRegistry } from './panelRegistry';
+import { PoolClient } from './poolClient';
+
+export function activate(context: vscode.ExtensionContext): QuantLensApi {
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '');
+  const pool = new PoolClient(context.extensionUri);
+  const registry = new PanelRegistry();
+  const services: PanelServices = {
+    extensionUri: context.extensionUri,
+    version,
+    pool,
+    registry,
+    exportReport: (panel, format) => exportPanelReport(context.extensionUri, panel, format ? { format } : {}),
+  };
+  context.subscriptions.push(
+    pool,
+    registry,
+    ...InspectorEditorProvider.register(services),
+    ...registerCommands(registry, (panel, request) => exportPanelReport(context.extensionUri, panel, request)),
+  );
+  return createApi(registry);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { NAMED_FORMATS, type Convention, type Granularity, type IntMode, type NamedFormat } from '../shared/analysisTypes';
+import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, type SchemeSelection } from '../shared/schemeSelection';
+
+const SECTION = 'quantlens';
+const MIN_BITS = 2;
+const MAX_BITS = 8;
+const DEFAULT_GROUP_SIZE = 128;
+const DEFAULT_HISTOGRAM_BINS = 128;
+const DEFAULT_MAX_AUTO_ANALYZE_BYTES = 256 * 1024 * 1024;
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+function pickAllowed<T extends string>(values: unknown, allowed: readonly T[], fallback: readonly T[]): T[] {
+  if (!Array.isArray(values)) return [...fallback];
+  return allowed.filter((a) => values.includes(a));
+}
+
+/** The scheme picker's defaults, from `quantlens.*` settings (invalid entries dropped). */
+export function selectionFromSettings(): SchemeSelection {
+  const c = config();
+  const bits = c.get<unknown[]>('bits', [8, 4]).filter(
+    (b): b is number => typeof b === 'number' && Number.isInteger(b) && b >= MIN_BITS && b <= MAX_BITS);
+  const convention = c.get<string>('convention', 'lecture');
+  return {
+    bits: [...new Set(bits)].sort((a, b) => b - a),
+    modes: pickAllowed<IntMode>(c.get('modes'), ALL_MODES, ALL_MODES),
+    granularities: pickAllowed<Granularity>(c.get('granularity'), ALL_GRANULARITIES, ['tensor']),
+    groupSize: c.get<number>('groupSize', DEFAULT_GROUP_SIZE),
+    range: c.get<string>('range', 'minmax'),
+    convention: (ALL_CONVENTIONS as readonly string[]).includes(convention) ? (convention as Convention) : 'lecture',
+    formats: pickAllowed<NamedFormat>(c.get('formats'), NAMED_FORMATS, []),
+  };
+}
+
+export function histogramBins(): number {
+  return config().get<number>('histogramBins', DEFAULT_HISTOGRAM_BINS);
+}
+
+/** 0 (the default) lets the pool use one thread per core. */
+export function workerThreads(): number | undefined {
+  const n = config().get<number>('workerThreads', 0);
+  return n > 0 ? n : undefined;
+}
+
+export function maxAutoAnalyzeBytes(): number {
+  return config().get<number>('maxAutoAnalyzeBytes', DEFAULT_MAX_AUTO_ANALYZE_BYTES);
+}

@@ -1,0 +1,53 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ModelSummary } from '../shared/analysisTypes';
+import type { PanelError } from '../shared/webviewProtocol';
+import { DocumentAnalysis } from './documentAnalysis';
+import { toPanelError } from './panelError';
+import type { PoolClient } from './poolClient';
+
+/** A weight file opened in the inspector: its headers (or why they could not be read) and its analysis. */
+export class WeightDocument implements vscode.CustomDocument {
+  readonly analysis: DocumentAnalysis;
+  /** Whether the first panel should analyse right away (a small file with readable headers). */
+  autoAnalyzePending: boolean;
+
+  private constructor(
+    readonly uri: vscode.Uri,
+    readonly summary: ModelSummary | null,
+    readonly error: PanelError | null,
+    readonly fileSize: number,
+    pool: PoolClient,
+    onStatus: () => void,
+    autoAnalyzeLimit: number,
+  ) {
+    this.analysis = new DocumentAnalysis([uri.fsPath], path.basename(uri.fsPath), pool, onStatus);
+    this.autoAnalyzePending = summary !== null && fileSize <= autoAnalyzeLimit && autoAnalyzeLimit > 0;
+  }
+
+  /** Reads headers only; a file that cannot be read still opens, showing its error. */
+  static async open(uri: vscode.Uri, pool: PoolClient, onStatus: () => void, autoAnalyzeLimit: number): Promise<WeightDocument> {
+    if (uri.scheme !== 'file') {
+      const error = { message: `QuantLens reads files on disk; ${uri.scheme}: resources are not supported.` };
+      return new WeightDocument(uri, null, error, 0, pool, onStatus, 0);
+    }
+    let summary: ModelSummary | null = null;
+    let error: PanelError | null = null;
+    let fileSize = 0;
+    try {
+      fileSize = (await vscode.workspace.fs.stat(uri)).size;
+      summary = await pool.get().inspect([uri.fsPath]);
+    } catch (e) {
+      error = toPanelError(e);
+    }
+    return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit);
+  }
+
+  get fileName(): string {
+    return path.basename(this.uri.fsPath);
+  }
+
+  dispose(): void {
+    this.analysis.dispose();
+  }
+}

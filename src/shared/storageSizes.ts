@@ -1,0 +1,68 @@
+import type { ModelSummary, NamedFormat, TensorSummary } from './analysisTypes';
+
+/** One row of the Overview size table: the model stored as `label`. */
+export interface StorageRow {
+  readonly label: string;
+  readonly bitsPerValue: number;
+  readonly bytes: number;
+  /** File size / bytes: above 1 means smaller than the file. */
+  readonly compression: number;
+}
+
+const BASE_TYPES: readonly (readonly [string, number])[] = [
+  ['FP32', 32], ['FP16', 16], ['BF16', 16], ['FP8', 8], ['INT8', 8], ['INT4', 4], ['INT2', 2],
+];
+
+/**
+ * Bits per weight of each named format, block scales included
+ * (ggml: type_size * 8 / block_size; nf4: bitsandbytes 64-value blocks with an fp32 absmax;
+ * mxfp4: OCP MX 32-value blocks with an e8m0 scale).
+ */
+export const FORMAT_BITS_PER_WEIGHT: Readonly<Record<NamedFormat, number>> = {
+  fp16: 16, bf16: 16, fp8_e4m3: 8, fp8_e5m2: 8, nf4: 4.5, fp4: 4, mxfp4: 4.25,
+  q8_0: 8.5, q4_0: 4.5, q4_1: 5, q5_0: 5.5, q5_1: 6, q2_k: 2.625, q3_k: 3.4375,
+  q4_k: 4.5, q5_k: 5.5, q6_k: 6.5625, iq4_nl: 4.5,
+};
+
+const FLOAT_DTYPES = new Set(['F64', 'F32', 'F16', 'BF16', 'F8_E4M3', 'F8_E5M2']);
+
+/** Float tensors (and ggml blocks, which decode to float) are what quantization would re-store. */
+export function isQuantizable(t: TensorSummary): boolean {
+  return FLOAT_DTYPES.has(t.dtype) || /^(Q\d|IQ\d|TQ\d)/i.test(t.dtype);
+}
+
+export function totalParams(summary: ModelSummary): number {
+  return summary.tensors.reduce((n, t) => n + t.numel, 0);
+}
+
+/** Size of the model if every quantizable tensor were stored at each type; others stay as stored. */
+export function storageTable(summary: ModelSummary, formats: readonly NamedFormat[]): StorageRow[] {
+  let quantizable = 0;
+  let fixedBytes = 0;
+  for (const t of summary.tensors) {
+    if (isQuantizable(t)) quantizable += t.numel;
+    else fixedBytes += t.byteLength;
+  }
+  const fileBytes = summary.sizeOnDisk;
+  const row = (label: string, bitsPerValue: number): StorageRow => {
+    const bytes = fixedBytes + Math.ceil((quantizable * bitsPerValue) / 8);
+    return { label, bitsPerValue, bytes, compression: bytes > 0 ? fileBytes / bytes : 0 };
+  };
+  return [
+    ...BASE_TYPES.map(([label, bits]) => row(label, bits)),
+    ...formats.map((f) => row(f, FORMAT_BITS_PER_WEIGHT[f])),
+  ];
+}
+
+/** Parameters and bytes per stored dtype, largest first. */
+export function dtypeBreakdown(summary: ModelSummary): { dtype: string; tensors: number; params: number; bytes: number }[] {
+  const byType = new Map<string, { dtype: string; tensors: number; params: number; bytes: number }>();
+  for (const t of summary.tensors) {
+    const e = byType.get(t.dtype) ?? { dtype: t.dtype, tensors: 0, params: 0, bytes: 0 };
+    e.tensors += 1;
+    e.params += t.numel;
+    e.bytes += t.byteLength;
+    byType.set(t.dtype, e);
+  }
+  return [...byType.values()].sort((a, b) => b.params - a.params);
+}

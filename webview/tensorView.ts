@@ -1,0 +1,169 @@
+import type { ChartConfiguration } from 'chart.js';
+import type { IntResult, QuantResult, TensorResult, TensorSummary } from '../src/shared/analysisTypes';
+import { configLabel } from '../src/shared/resultLabels';
+import { ChartSet, shadeOutside, verticalLines } from './charts';
+import { el } from './dom';
+import { formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
+import type { AppHost } from './host';
+import { channelScales, histogramPoints, quantLevels } from './quantLevels';
+import { resultFor } from './results';
+import type { Store } from './store';
+import { cssVar, seriesColor, withAlpha } from './theme';
+
+const FILL_ALPHA = 0.35;
+const SHADE_ALPHA = 0.12;
+
+/** Tensor tab: histograms of one tensor before and after quantization, its error, its channel scales. */
+export class TensorView {
+  readonly root = el('div', { class: 'tensor-view' });
+  private readonly charts = new ChartSet();
+  private key = '';
+
+  constructor(private readonly store: Store, private readonly host: AppHost, private readonly configKey: () => string | undefined) {}
+
+  chartsDrawn(): number {
+    return this.charts.count();
+  }
+
+  /** Frees the charts while the tab is hidden; the next update redraws. */
+  release(): void {
+    this.charts.destroyAll();
+    this.key = '';
+  }
+
+  update(force: boolean): void {
+    const { ui, analysis, init } = this.store;
+    const name = ui.selectedTensor ?? analysis.results[0]?.name ?? init?.summary?.tensors[0]?.name ?? null;
+    const t = name ? analysis.byName.get(name) : undefined;
+    const key = JSON.stringify([name, t ? 1 : 0, this.configKey(), ui.logScale, name ? typeof this.store.channelStats.get(name) : '', analysis.results.length === 0]);
+    if (!force && key === this.key) return;
+    this.key = key;
+    this.charts.destroyAll();
+    const summary = init?.summary?.tensors.find((x) => x.name === name);
+    if (!name || !summary) {
+      this.root.replaceChildren(el('p', { class: 'empty-state', text: 'Select a tensor in the Layers or Overview tab (Enter opens it).' }));
+      return;
+    }
+    this.root.replaceChildren(this.toolbar(name), ...(t ? this.tensorDetails(t, summary) : [
+      this.statsTable(summary, undefined, undefined),
+      el('p', { class: 'empty-state', text: 'Analyze to see this tensor\'s histograms.' }),
+    ]));
+  }
+
+  private toolbar(name: string): HTMLElement {
+    const names = this.store.analysis.results.length > 0
+      ? this.store.analysis.results.map((r) => r.name)
+      : (this.store.init?.summary?.tensors ?? []).map((t) => t.name);
+    const select = el('select', {
+      attrs: { id: 'tensor-select', 'aria-label': 'Tensor' },
+      on: { change: () => this.store.setUi({ selectedTensor: select.value }) },
+    }, names.map((n) => el('option', { text: n, attrs: { value: n, selected: n === name } })));
+    const log = el('input', {
+      attrs: { id: 'log-scale', type: 'checkbox', checked: this.store.ui.logScale },
+      on: { change: () => this.store.setUi({ logScale: log.checked }) },
+    });
+    return el('div', { class: 'toolbar' }, [
+      el('label', { class: 'field' }, [el('span', { text: 'tensor' }), select]),
+      el('label', { class: 'field', attrs: { title: 'Logarithmic counts: outliers become visible' } }, [log, el('span', { text: 'log scale' })]),
+      el('span', { class: 'fact', text: this.configKey() ?? '' }),
+    ]);
+  }
+
+  private tensorDetails(t: TensorResult, summary: TensorSummary): HTMLElement[] {
+    const key = this.configKey();
+    const r = key ? resultFor(t, key) : t.results[0];
+    const int = r?.kind === 'int' ? r : undefined;
+    const parts: HTMLElement[] = [this.statsTable(summary, t, r)];
+    const grid = el('div', { class: 'chart-grid' });
+    if (t.histogram) grid.append(this.valuesChart(t, r, int));
+    if (r?.histograms) grid.append(this.errorChart(r));
+    parts.push(grid);
+    if (t.shape.length >= 2) parts.push(this.channelChart(t, int));
+    return parts;
+  }
+
+  private statsTable(s: TensorSummary, t: TensorResult | undefined, r: QuantResult | undefined): HTMLElement {
+    const rows: [string, string, string][] = [
+      ['shape', formatShape(s.shape), `${s.dtype}, ${formatCount(s.numel)} values`],
+    ];
+    if (t) {
+      rows.push(
+        ['min / max', `${formatNumber(t.stats.min)} / ${formatNumber(t.stats.max)}`, 'over finite values'],
+        ['mean / std', `${formatNumber(t.stats.mean)} / ${formatNumber(t.stats.std)}`, ''],
+        ['absmax', formatNumber(t.stats.absMax), 'max |x|'],
+        ['non-finite', String(t.stats.nonFinite), 'NaN and ±Inf (excluded from every figure)'],
+      );
+    }
+    if (r) {
+      rows.push(['SQNR', formatDb(r.sqnrDb), configLabel(r)], ['MSE', formatNumber(r.mse), 'mean((x − x̂)²)']);
+      if (r.kind === 'int') rows.push(['clipped', formatPct(r.clippedPct), 'values outside the clipping range']);
+    }
+    return el('table', { class: 'data stats', attrs: { id: 'tensor-stats' } }, [
+      el('caption', { text: s.name }),
+      el('tbody', {}, rows.map(([k, v, tip]) => el('tr', { attrs: { title: tip } }, [el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })]))),
+    ]);
+  }
+
+  private valuesChart(t: TensorResult, r: QuantResult | undefined, int: IntResult | undefined): HTMLElement {
+    const log = this.store.ui.logScale;
+    const original = seriesColor(0);
+    const deq = seriesColor(1);
+    const levels = int ? quantLevels(int) : [];
+    const clip = int && int.clipMin !== null && int.clipMax !== null ? { lo: int.clipMin, hi: int.clipMax } : null;
+    const datasets: ChartConfiguration<'line'>['data']['datasets'] = [];
+    if (t.histogram) {
+      datasets.push({ label: 'original', data: histogramPoints(t.histogram, log), borderColor: original, backgroundColor: withAlpha(original, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 });
+    }
+    if (r?.histograms) {
+      datasets.push({ label: `dequantized (${configLabel(r)})`, data: histogramPoints(r.histograms.dequantized, log), borderColor: deq, backgroundColor: deq, fill: false, stepped: 'middle', pointRadius: 0, borderWidth: 1.5 });
+    }
+    const levelColor = cssVar('--vscode-charts-foreground');
+    const clipColor = seriesColor(4);
+    return this.charts.add('values-chart', 'Values: original vs dequantized', 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas are clipped', {
+      type: 'line',
+      data: { datasets },
+      options: {
+        parsing: false,
+        scales: { x: { type: 'linear', title: { display: true, text: 'value' } }, y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'count' } } },
+        plugins: { legend: { position: 'bottom' } },
+      },
+      plugins: [
+        shadeOutside('clipShade', () => (clip ? { ...clip, color: withAlpha(clipColor, SHADE_ALPHA) } : null)),
+        verticalLines('levels', () => [
+          ...levels.map((x) => ({ x, color: levelColor, tick: true })),
+          ...(clip ? [{ x: clip.lo, color: clipColor, label: `clip ${formatNumber(clip.lo)}`, dash: [4, 3] }, { x: clip.hi, color: clipColor, label: `clip ${formatNumber(clip.hi)}`, dash: [4, 3] }] : []),
+        ]),
+      ],
+    });
+  }
+
+  private errorChart(r: QuantResult): HTMLElement {
+    const color = seriesColor(4);
+    const log = this.store.ui.logScale;
+    return this.charts.add('error-chart', 'Error: x − x̂', `Histogram of the quantization error under ${configLabel(r)}; max |error| ${formatNumber(r.maxAbsErr)}`, {
+      type: 'line',
+      data: { datasets: [{ label: 'error', data: r.histograms ? histogramPoints(r.histograms.error, log) : [], borderColor: color, backgroundColor: withAlpha(color, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 }] },
+      options: {
+        parsing: false,
+        scales: { x: { type: 'linear', title: { display: true, text: 'error' } }, y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'count' } } },
+        plugins: { legend: { display: false } },
+      },
+    });
+  }
+
+  private channelChart(t: TensorResult, int: IntResult | undefined): HTMLElement {
+    const stats = this.store.channelStats.get(t.name);
+    if (stats === undefined) {
+      if (this.host.interactive) this.host.post({ type: 'requestChannelStats', tensor: t.name });
+      return el('p', { class: 'empty-state', attrs: { id: 'channel-pending' }, text: this.host.interactive ? 'Reading per-channel ranges…' : 'Per-channel scales are shown in the editor only.' });
+    }
+    if (typeof stats === 'string') return el('p', { class: 'empty-state', text: `No per-channel chart: ${stats}` });
+    const scales = channelScales(stats, int);
+    const what = int ? `scale per output channel (${int.mode}, ${int.bits} bits)` : 'absmax per output channel';
+    return this.charts.add('channel-chart', `Per-channel ${int ? 'scale' : 'absmax'}`, `${what}: tall bars are outlier channels that a per-tensor scale must cover`, {
+      type: 'bar',
+      data: { labels: scales.map((_, i) => String(i)), datasets: [{ label: what, data: scales, backgroundColor: seriesColor(2) }] },
+      options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'channel' } } } },
+    });
+  }
+}
