@@ -13,6 +13,8 @@ import { readEntry } from './onnxTensor';
 import type { FormatReader } from './reader';
 
 const FORMAT = 'onnx';
+/** First IR version whose models must list their opsets. // onnx.proto: IR_VERSION_2017_11_3 = 3 "Added opset_import" */
+const IR_VERSION_WITH_OPSETS = 3;
 
 /** Wire type of each ModelProto field a file may start with (onnx.proto: ModelProto). */
 const MODEL_FIRST_FIELDS: ReadonlyMap<number, number> = new Map([
@@ -41,7 +43,7 @@ export const onnxReader: FormatReader = {
     if (file === undefined) throw new FormatError(FORMAT, 'no file given');
     const source = await ctx.openSource(file);
     const walker = new ProtoWalker(new WindowedSource(source, FORMAT));
-    const scanner = new GraphScanner(walker, file);
+    const scanner = new GraphScanner(walker, path.basename(file));
     const summary: GraphSummary = { name: '', inputs: [], outputs: [] };
     const metadata: Record<string, unknown> = {};
     const opsets: { domain: string; version: number | string }[] = [];
@@ -70,8 +72,12 @@ export const onnxReader: FormatReader = {
       }
     });
     if (graphs === 0) throw new FormatError(FORMAT, 'not an ONNX model: ModelProto has no graph (field 7)', 0);
+    // onnx checker.cc check_model: "model with IR version >= 3 must specify opset_import for ONNX".
+    if (opsets.length === 0 && typeof metadata.ir_version === 'number' && metadata.ir_version >= IR_VERSION_WITH_OPSETS) {
+      throw new FormatError(FORMAT, `ir_version ${metadata.ir_version} model has no opset_import (truncated?)`, source.size);
+    }
 
-    const payloads = new OnnxPayloads(ctx, source, file);
+    const payloads = new OnnxPayloads(ctx, source, file, path.basename(file));
     const tensors: TensorEntry[] = [];
     for (const plan of plans) tensors.push(await payloads.entry(plan));
     Object.assign(metadata, {
