@@ -38,5 +38,5 @@ function cosine(dot: number, sumSqX: number, sumSqDeq: number): number {
   if (sumSqX === 0 && sumSqDeq === 0) return 1;
   if (sumSqX === 0 || sumSqDeq === 0) return 0;
   // Rounding can push |cos| a hair past 1.
-  return Math.max(-1, Math.min(1, dot / (Math.sqrt(sumSqX) * Math.sqrt(sumSqDeq))));
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(sumSqX * sumSqDeq)));
 }

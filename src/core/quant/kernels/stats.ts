@@ -51,9 +51,14 @@ export function statsChunk(x: Float32Array, n: number, acc: Float64Array): void 
   }
   const before = acc[STATS.COUNT]!;
   const total = before + count;
-  const delta = mean - acc[STATS.MEAN]!;
-  acc[STATS.MEAN] = acc[STATS.MEAN]! + (delta * count) / total;
-  acc[STATS.M2] = acc[STATS.M2]! + m2 + (delta * delta * before * count) / total;
+  if (before === 0) {
+    acc[STATS.MEAN] = mean;
+    acc[STATS.M2] = m2;
+  } else {
+    const delta = mean - acc[STATS.MEAN]!;
+    acc[STATS.MEAN] = acc[STATS.MEAN]! + (delta * count) / total;
+    acc[STATS.M2] = acc[STATS.M2]! + m2 + (delta * delta * before * count) / total;
+  }
   acc[STATS.COUNT] = total;
   if (min < acc[STATS.MIN]!) acc[STATS.MIN] = min;
   if (max > acc[STATS.MAX]!) acc[STATS.MAX] = max;
