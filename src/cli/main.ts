@@ -1,11 +1,18 @@
 #!/usr/bin/env node
+import * as path from 'node:path';
 import { CancelledError, FormatError, UsageError } from '../core/errors';
+import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
 import { inspectCommand } from './commands/inspect';
 import { valuesCommand } from './commands/values';
 
 /** Every sub-command; each lives in its own file under commands/. */
-const COMMANDS: readonly Command[] = [inspectCommand, valuesCommand];
+const COMMANDS: readonly Command[] = [
+  inspectCommand,
+  valuesCommand,
+  // The worker bundle is built next to the CLI bundle (esbuild.mjs).
+  createAnalyzeCommand({ workerScript: path.join(__dirname, 'worker.js') }),
+];
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 1;

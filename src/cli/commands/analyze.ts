@@ -1,0 +1,115 @@
+import { promises as fs } from 'node:fs';
+import { UsageError } from '../../core/errors';
+import { REPORT_FORMATS, REPORT_FORMAT_NAMES, type ReportFormat } from '../../core/report/formats';
+import { renderTable } from '../../core/report/table';
+import type { AnalysisReport } from '../../shared/analysisTypes';
+import { AnalysisPool } from '../../worker/pool';
+import { parseCommandArgs } from '../args';
+import type { CliIO, Command } from '../command';
+import { ProgressBar } from '../progressBar';
+import { parseAnalyzeFlags, type AnalyzeRequest } from './analyzeOptions';
+
+const STRING_FLAGS = [
+  'bits', 'mode', 'granularity', 'group-size', 'axis', 'range', 'convention', 'formats', 'tensors', 'threads', 'bins', 'out',
+] as const;
+
+/** `--json` comes with every command; the other report formats are flags of analyze. */
+const FORMAT_FLAGS = REPORT_FORMAT_NAMES.filter((f) => f !== 'json');
+
+const HELP = `usage: quantlens analyze FILE... [options] [${REPORT_FORMAT_NAMES.map((f) => `--${f}`).join('|')}] [--out FILE]
+
+  --bits 8,4             integer bit widths (2..8)
+  --mode symmetric,asymmetric
+  --granularity tensor   tensor, channel, group (comma-separated)
+  --group-size 128       group length for 'group'
+  --axis 0               channel axis for 'channel'
+  --range minmax         minmax, percentile:P, mse, entropy, histogram
+  --convention lecture   lecture, torch, onnxruntime
+  --formats LIST         named formats as well (fp16, bf16, fp8_e4m3, nf4, q8_0, q4_k, ...)
+  --tensors REGEX        only tensors whose name matches
+  --threads N            worker threads (default: all cores)
+  --bins 128             histogram bins in JSON output
+  --out FILE             write the report to FILE (format from its extension unless a flag says)
+`;
+
+export interface AnalyzeDeps {
+  /** The built worker entry (dist/worker.js next to dist/cli.js). */
+  readonly workerScript: string;
+}
+
+/** `quantlens analyze`: quantization error of every float tensor, per layer and per configuration. */
+export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
+  return {
+    name: 'analyze',
+    summary: 'per-layer error of INT8/4/2 and named formats',
+    usage: 'analyze FILE... [--bits 8,4] [--mode ...] [--json|--csv|--markdown]',
+    async run(argv: string[], io: CliIO): Promise<number> {
+      const options = Object.fromEntries([
+        ...STRING_FLAGS.map((f) => [f, { type: 'string' }] as const),
+        ...FORMAT_FLAGS.map((f) => [f, { type: 'boolean' }] as const),
+      ]);
+      const parsed = parseCommandArgs(argv, options);
+      const values: Readonly<Record<string, unknown>> = parsed.values;
+      const positionals = parsed.positionals;
+      if (values.help === true) {
+        io.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length === 0) throw new UsageError('analyze: no FILE given');
+      const text = (name: string): string | undefined => {
+        const v = values[name];
+        return typeof v === 'string' ? v : undefined;
+      };
+      const request = parseAnalyzeFlags({
+        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])),
+        reportFlags: REPORT_FORMAT_NAMES.filter((f) => values[f] === true),
+      });
+      const report = await analyzeWithProgress(deps, positionals, request, io);
+      await writeOutput(report.report, report.elapsedMs, request, io);
+      return 0;
+    },
+  };
+}
+
+async function analyzeWithProgress(
+  deps: AnalyzeDeps,
+  paths: readonly string[],
+  request: AnalyzeRequest,
+  io: CliIO,
+): Promise<{ report: AnalysisReport; elapsedMs: number }> {
+  const pool = new AnalysisPool(request.threads === undefined ? { workerScript: deps.workerScript } : { workerScript: deps.workerScript, threads: request.threads });
+  const bar = io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  const started = performance.now();
+  try {
+    const analyzeOptions = request.tensors === undefined ? request.options : { ...request.options, tensors: request.tensors };
+    const report = await pool.analyze(paths, analyzeOptions, { onProgress: (p) => bar?.update(p) }, interrupt.signal);
+    return { report, elapsedMs: performance.now() - started };
+  } finally {
+    bar?.clear();
+    process.removeListener('SIGINT', onSigint);
+    await pool.dispose();
+  }
+}
+
+async function writeOutput(report: AnalysisReport, elapsedMs: number, request: AnalyzeRequest, io: CliIO): Promise<void> {
+  const toFile = request.out !== undefined;
+  const text = request.format === undefined
+    ? renderTable(report, { color: !toFile && io.stdout.isTTY === true && !process.env.NO_COLOR, elapsedMs })
+    : render(request.format, report);
+  if (request.out === undefined) {
+    io.stdout.write(text);
+    return;
+  }
+  try {
+    await fs.writeFile(request.out, text);
+  } catch (e) {
+    throw new UsageError(`--out ${request.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function render(format: ReportFormat, report: AnalysisReport): string {
+  return REPORT_FORMATS[format].render(report);
+}

@@ -1,0 +1,134 @@
+import { UsageError } from '../../core/errors';
+import { formatForFile, type ReportFormat } from '../../core/report/formats';
+import {
+  NAMED_FORMATS, type AnalysisOptions, type Convention, type Granularity, type IntMode, type Scheme,
+} from '../../shared/analysisTypes';
+
+/** Integer widths the affine schemes support: below 2 there is no symmetric grid, above 8 it is not a weight format. */
+const MIN_BITS = 2;
+const MAX_BITS = 8;
+/** Groups longer than this are per-channel in all but name; the bound also keeps per-group buffers small. */
+const MAX_GROUP_SIZE = 1 << 20;
+/** Histogram bins: enough for a smooth chart, small enough to ship one per result. */
+const MIN_BINS = 2;
+const MAX_BINS = 4096;
+const DEFAULT_BINS = 128;
+/** More threads than this cannot help a memory-bound scan on any machine QuantLens targets. */
+const MAX_THREADS = 64;
+
+const MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
+const GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', 'group'];
+const CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
+const RANGE_METHODS = ['minmax', 'mse', 'entropy', 'histogram'];
+
+/** The raw flag values of `analyze` (strings as typed; absent flags undefined). */
+export interface AnalyzeFlags {
+  readonly bits?: string;
+  readonly mode?: string;
+  readonly granularity?: string;
+  readonly 'group-size'?: string;
+  readonly axis?: string;
+  readonly range?: string;
+  readonly convention?: string;
+  readonly formats?: string;
+  readonly tensors?: string;
+  readonly threads?: string;
+  readonly bins?: string;
+  readonly out?: string;
+  /** Which report-format flags were given (`--json`, `--csv`, ...). */
+  readonly reportFlags: readonly ReportFormat[];
+}
+
+export interface AnalyzeRequest {
+  readonly options: AnalysisOptions;
+  readonly tensors: string | undefined;
+  readonly threads: number | undefined;
+  /** undefined: the terminal table. */
+  readonly format: ReportFormat | undefined;
+  readonly out: string | undefined;
+}
+
+/** Validates every flag (a bad value is a UsageError naming the flag) and builds the scheme list. */
+export function parseAnalyzeFlags(flags: AnalyzeFlags): AnalyzeRequest {
+  const bits = unique(list(flags.bits ?? '8,4', '--bits').map((b) => integer(b, '--bits', MIN_BITS, MAX_BITS)));
+  const modes = unique(list(flags.mode ?? 'symmetric,asymmetric', '--mode').map((m) => oneOf(m, MODES, '--mode')));
+  const granularities = unique(list(flags.granularity ?? 'tensor', '--granularity').map((g) => oneOf(g, GRANULARITIES, '--granularity')));
+  const groupSize = integer(flags['group-size'] ?? '128', '--group-size', 1, MAX_GROUP_SIZE);
+  const axis = integer(flags.axis ?? '0', '--axis', 0, Number.MAX_SAFE_INTEGER);
+  const ranges = unique(list(flags.range ?? 'minmax', '--range').map(rangeMethod));
+  const convention = oneOf(flags.convention ?? 'lecture', CONVENTIONS, '--convention');
+  const formats = flags.formats === undefined ? [] : unique(list(flags.formats, '--formats').map((f) => oneOf(f, NAMED_FORMATS, '--formats')));
+  const histogramBins = integer(flags.bins ?? String(DEFAULT_BINS), '--bins', MIN_BINS, MAX_BINS);
+  const threads = flags.threads === undefined ? undefined : integer(flags.threads, '--threads', 1, MAX_THREADS);
+  if (flags.tensors !== undefined) validRegex(flags.tensors);
+
+  const schemes: Scheme[] = [];
+  for (const granularity of granularities) {
+    for (const range of ranges) {
+      for (const b of bits) {
+        for (const mode of modes) {
+          schemes.push({
+            kind: 'int', bits: b, mode, granularity, groupSize: granularity === 'group' ? groupSize : null, axis, range, convention,
+          });
+        }
+      }
+    }
+  }
+  for (const format of formats) schemes.push({ kind: 'format', format });
+  return { options: { schemes, histogramBins }, tensors: flags.tensors, threads, format: reportFormat(flags), out: flags.out };
+}
+
+function reportFormat(flags: AnalyzeFlags): ReportFormat | undefined {
+  if (flags.reportFlags.length > 1) {
+    throw new UsageError(`choose one output format, not ${flags.reportFlags.map((f) => `--${f}`).join(' and ')}`);
+  }
+  return flags.reportFlags[0] ?? (flags.out === undefined ? undefined : formatForFile(flags.out));
+}
+
+/** Comma- (or space-) separated values; empty items are an error, not silently dropped. */
+function list(text: string, flag: string): string[] {
+  const items = text.trim().split(/\s*,\s*|\s+/);
+  if (items.some((s) => s === '')) throw new UsageError(`${flag}: expected a comma-separated list, got '${text}'`);
+  return items;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const bound = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min}..${max}`;
+    throw new UsageError(`${flag}: expected an integer ${bound}, got '${text}'`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(text: string, allowed: readonly T[], flag: string): T {
+  const found = allowed.find((a) => a === text.toLowerCase());
+  if (!found) throw new UsageError(`${flag}: unknown value '${text}' (expected one of: ${allowed.join(', ')})`);
+  return found;
+}
+
+/** `minmax`, `mse`, `entropy`, `histogram`, or `percentile:P` with 0 < P <= 100. */
+function rangeMethod(text: string): string {
+  const percentile = /^percentile:(.+)$/.exec(text);
+  if (percentile) {
+    const p = Number(percentile[1]);
+    if (!Number.isFinite(p) || p <= 0 || p > 100) throw new UsageError(`--range: percentile must be in (0, 100], got '${percentile[1]}'`);
+    return `percentile:${p}`;
+  }
+  if (!RANGE_METHODS.includes(text)) {
+    throw new UsageError(`--range: unknown method '${text}' (expected one of: ${RANGE_METHODS.join(', ')}, percentile:P)`);
+  }
+  return text;
+}
+
+function validRegex(text: string): void {
+  try {
+    new RegExp(text);
+  } catch (e) {
+    throw new UsageError(`--tensors: invalid regular expression: ${(e as Error).message}`);
+  }
+}

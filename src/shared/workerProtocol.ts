@@ -1,0 +1,50 @@
+/**
+ * Messages between the host (AnalysisPool) and its worker threads. Every request carries an
+ * id and is answered by exactly one `result` or `error` with that id; `progress` may come before.
+ */
+import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
+
+/** What each method takes and returns. */
+export interface WorkerMethods {
+  /** Headers only: the tensor list of a model. */
+  inspect: { params: { readonly paths: readonly string[] }; result: ModelSummary };
+  /** One whole tensor, every scheme of `options`. */
+  analyzeTensor: {
+    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions };
+    result: TensorResult;
+  };
+  /** Decoded values [start, start + count) of one tensor, as float32 (for charts). */
+  values: {
+    params: { readonly paths: readonly string[]; readonly tensor: string; readonly start: number; readonly count: number };
+    result: Float32Array;
+  };
+}
+
+export type WorkerMethod = keyof WorkerMethods;
+export type MethodParams<M extends WorkerMethod> = WorkerMethods[M]['params'];
+export type MethodResult<M extends WorkerMethod> = WorkerMethods[M]['result'];
+
+export type WorkerRequest = {
+  [M in WorkerMethod]: { readonly kind: 'request'; readonly id: number; readonly method: M; readonly params: MethodParams<M> };
+}[WorkerMethod];
+
+/** Asks the worker to stop request `id`; it then answers that request with a `cancelled` error. */
+export interface CancelMessage {
+  readonly kind: 'cancel';
+  readonly id: number;
+}
+
+export type HostToWorker = WorkerRequest | CancelMessage;
+
+/** An error as it crosses the thread boundary (class identity does not survive structured clone). */
+export type SerializedError =
+  | { readonly kind: 'format'; readonly format: string; readonly message: string; readonly offset: number | null; readonly file: string | null }
+  | { readonly kind: 'usage'; readonly message: string }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'internal'; readonly message: string; readonly stack: string | null };
+
+export type WorkerToHost =
+  | { readonly kind: 'result'; readonly id: number; readonly value: MethodResult<WorkerMethod> }
+  | { readonly kind: 'error'; readonly id: number; readonly error: SerializedError }
+  /** Elements of the request's tensor processed so far (cumulative, both passes counted once). */
+  | { readonly kind: 'progress'; readonly id: number; readonly elementsDone: number };

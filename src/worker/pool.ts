@@ -1,0 +1,203 @@
+import * as os from 'node:os';
+import { buildReport, planAnalysis, runPlan } from '../core/analysis/runAnalysis';
+import { CancelledError, UsageError } from '../core/errors';
+import type {
+  AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult,
+} from '../shared/analysisTypes';
+import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
+import { WorkerCrashedError } from './errors';
+import { WorkerSlot } from './workerSlot';
+
+/**
+ * How long a cancelled tensor may take to acknowledge before its thread is terminated and replaced.
+ * Analysis yields between chunks far more often; this bounds a stuck read or an unyielding kernel.
+ */
+const CANCEL_GRACE_MS = 150;
+
+/** Threads beyond this buy nothing for a memory-bound scan and cost ~10 MB of heap each. */
+const MAX_THREADS = 64;
+
+export interface AnalysisPoolOptions {
+  /** Path of the built worker entry (dist/worker.js). */
+  readonly workerScript: string;
+  /** Worker threads; default os.availableParallelism(). */
+  readonly threads?: number;
+}
+
+export interface AnalyzeHooks {
+  onTensor?(r: TensorResult): void;
+  onProgress?(p: AnalysisProgress): void;
+}
+
+/**
+ * Worker threads that analyse tensors in parallel, for the CLI and the extension host alike.
+ * Each thread opens the model itself (headers only, cached) and analyses whole tensors by name.
+ * Threads start on first use; a thread that dies is replaced on the next request.
+ */
+export class AnalysisPool {
+  readonly threads: number;
+  private readonly workerScript: string;
+  private readonly slots: WorkerSlot[] = [];
+  /** Heavy requests waiting for a thread without one. */
+  private readonly waiting: Array<{ grant(slot: WorkerSlot): void; fail(error: Error): void }> = [];
+  private disposed = false;
+
+  constructor(opts: AnalysisPoolOptions) {
+    const threads = opts.threads ?? os.availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new UsageError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
+    }
+    this.threads = threads;
+    this.workerScript = opts.workerScript;
+  }
+
+  /** Requests in flight on all threads (0 once every analysis has settled and no small request is pending). */
+  get activeRequests(): number {
+    return this.slots.reduce((n, s) => n + s.load, 0);
+  }
+
+  /** Headers only: the tensor list of a model. */
+  inspect(paths: readonly string[]): Promise<ModelSummary> {
+    return this.light('inspect', { paths });
+  }
+
+  /**
+   * Analyses every float tensor of the model (or those whose name matches `options.tensors`),
+   * largest first over all threads. Settles only when no work of this run is left on any thread:
+   * a cancelled run rejects with CancelledError once its threads have stopped.
+   */
+  async analyze(
+    paths: readonly string[],
+    options: AnalysisOptions & { tensors?: string },
+    hooks: AnalyzeHooks,
+    signal?: AbortSignal,
+  ): Promise<AnalysisReport> {
+    const { tensors: filter, ...analysisOptions } = options;
+    if (signal?.aborted) throw new CancelledError();
+    const model = await this.inspect(paths);
+    const plan = planAnalysis(model.tensors, filter);
+    const results = await runPlan(
+      plan,
+      (tensor, stop, onElements) => this.heavy('analyzeTensor', { paths, tensor: tensor.name, options: analysisOptions }, stop, onElements),
+      this.threads,
+      hooks,
+      signal,
+    );
+    return buildReport(model, analysisOptions, results, plan.skipped);
+  }
+
+  /** Decoded values [start, start + count) of one tensor, as float32. */
+  values(paths: readonly string[], tensor: string, start: number, count: number): Promise<Float32Array> {
+    return this.light('values', { paths, tensor, start, count });
+  }
+
+  /** Terminates every thread; pending and later requests fail. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const reason = new WorkerCrashedError('analysis pool disposed');
+    for (const w of this.waiting.splice(0)) w.fail(reason);
+    await Promise.all(this.slots.splice(0).map((s) => s.terminate(reason)));
+  }
+
+  /** A small request: goes to the least busy live thread, interleaving with its analysis. */
+  private light<M extends WorkerMethod>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    if (this.disposed) return Promise.reject(new WorkerCrashedError('analysis pool disposed'));
+    const live = this.slots.filter((s) => s.isAlive);
+    const slot = live.length > 0 ? live.reduce((a, b) => (b.load < a.load ? b : a)) : this.spawn();
+    return slot.call(method, params).result;
+  }
+
+  /** A CPU-bound request: waits for a thread that runs no other, and is cancelled by `stop`. */
+  private async heavy<M extends WorkerMethod>(
+    method: M,
+    params: MethodParams<M>,
+    stop: AbortSignal,
+    onProgress: (elementsDone: number) => void,
+  ): Promise<MethodResult<M>> {
+    const slot = await this.acquire(stop);
+    try {
+      return await this.callCancellable(slot, method, params, stop, onProgress);
+    } finally {
+      slot.heavy = false;
+      this.pump();
+    }
+  }
+
+  private async callCancellable<M extends WorkerMethod>(
+    slot: WorkerSlot,
+    method: M,
+    params: MethodParams<M>,
+    stop: AbortSignal,
+    onProgress: (elementsDone: number) => void,
+  ): Promise<MethodResult<M>> {
+    const call = slot.call(method, params, onProgress);
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      slot.cancel(call.id);
+      grace = setTimeout(() => void slot.terminate(new CancelledError()), CANCEL_GRACE_MS);
+    };
+    if (stop.aborted) onAbort();
+    else stop.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await call.result;
+    } finally {
+      stop.removeEventListener('abort', onAbort);
+      clearTimeout(grace);
+    }
+  }
+
+  private acquire(stop: AbortSignal): Promise<WorkerSlot> {
+    if (this.disposed) return Promise.reject(new WorkerCrashedError('analysis pool disposed'));
+    if (stop.aborted) return Promise.reject(new CancelledError());
+    const free = this.freeSlot();
+    if (free) {
+      free.heavy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise<WorkerSlot>((resolve, reject) => {
+      const waiter = {
+        grant: (slot: WorkerSlot): void => {
+          stop.removeEventListener('abort', onAbort);
+          slot.heavy = true;
+          resolve(slot);
+        },
+        fail: (error: Error): void => {
+          stop.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = (): void => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(new CancelledError());
+      };
+      stop.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** A live thread without a heavy request, starting one if the pool is not full. */
+  private freeSlot(): WorkerSlot | undefined {
+    const idle = this.slots.find((s) => s.isAlive && !s.heavy);
+    if (idle) return idle;
+    return this.slots.length < this.threads ? this.spawn() : undefined;
+  }
+
+  /** Hands freed (or newly spawnable) threads to waiting heavy requests, in arrival order. */
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.disposed) {
+      const slot = this.freeSlot();
+      if (!slot) return;
+      this.waiting.shift()!.grant(slot);
+    }
+  }
+
+  private spawn(): WorkerSlot {
+    const slot = new WorkerSlot(this.workerScript, (dead) => {
+      const i = this.slots.indexOf(dead);
+      if (i >= 0) this.slots.splice(i, 1);
+      this.pump();
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}
