@@ -17,9 +17,10 @@ export function nearestInt(fval: number): number {
   return (SCRATCH_I32[0]! & 0x007fffff) - 0x00400000;
 }
 
-/** C `roundf` / `lroundf`: half away from zero. Exact for floats: |x| + 0.5 is exact in double. */
+/** C `roundf` / `lroundf` as an integer: half away from zero. Exact for floats: |x| + 0.5 is exact in double. */
 export function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+  // + 0 turns -0 into the integer 0 that C's conversion gives.
+  return (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5)) + 0;
 }
 
 /** C `(int8_t)f` as gcc on x86 does it: truncate toward zero, keep the low 8 bits, sign-extend. */
