@@ -1,7 +1,89 @@
-import type { FormatScheme } from '../../../shared/analysisTypes';
-import type { SchemeRunner } from './schemeRunner';
+import type { FormatResult, FormatScheme } from '../../../shared/analysisTypes';
+import { ErrorAccumulator } from '../../metrics/errorAccumulator';
+import { bnb4RoundTripBlock } from '../../quant/formats/bnb4';
+import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
+import { minifloatRoundTripRun } from '../../quant/formats/minifloat';
+import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
+import { GGML_TYPES } from '../../quant/ggml';
+import { FORMATS, type FormatTraits } from '../../quant/schemes';
+import { forEachGroup, GroupAssembler } from '../groupAssembler';
+import type { PrepareContext, RunnerPlan, SchemePass, SchemeRunner } from './schemeRunner';
 
 /** Named formats: which apply to a tensor of this shape, and how each runs. */
-export function planFormat(s: FormatScheme, _shape: readonly number[], _numel: number): { runner: SchemeRunner } | { reason: string } {
-  return { reason: `format ${s.format} is not implemented yet` };
+export function planFormat(s: FormatScheme, shape: readonly number[], numel: number): RunnerPlan {
+  const traits = FORMATS[s.format];
+  if (!traits) return { reason: `unknown format ${String(s.format)}` };
+  const rowLength = shape.length === 0 ? 1 : shape[shape.length - 1]!;
+  if (traits.family.kind === 'ggml') {
+    const t = GGML_TYPES.get(traits.family.type);
+    if (!t?.quantize) return { reason: `no ggml quantizer for ${traits.family.type}` };
+    if (rowLength % t.blockSize !== 0) {
+      return { reason: `${s.format} quantizes rows in blocks of ${t.blockSize}; rows of ${rowLength} are not a whole number of blocks (ggml refuses them)` };
+    }
+  }
+  return { runner: new FormatRunner(traits, traits.blockAxis === 'flat' ? numel : rowLength) };
+}
+
+class FormatRunner implements SchemeRunner {
+  readonly needsCalibration = false;
+
+  constructor(private readonly traits: FormatTraits, private readonly rowLength: number) {}
+
+  prepare(ctx: PrepareContext): SchemePass {
+    return new FormatPass(this.traits, this.rowLength, ctx);
+  }
+}
+
+class FormatPass implements SchemePass {
+  private readonly errors: ErrorAccumulator;
+  private readonly deq: Float32Array;
+  /** Blocks of the format (null for element-wise casts). */
+  private readonly assembler: GroupAssembler | null;
+
+  constructor(private readonly traits: FormatTraits, rowLength: number, ctx: PrepareContext) {
+    this.errors = new ErrorAccumulator(ctx.display);
+    this.deq = new Float32Array(Math.max(ctx.chunkLength, traits.blockSize));
+    this.assembler = traits.blockAxis === 'element' ? null : new GroupAssembler(Math.max(1, rowLength), traits.blockSize);
+  }
+
+  consume(x: Float32Array, n: number, start: number): void {
+    if (!this.assembler) {
+      const family = this.traits.family;
+      if (family.kind === 'cast') minifloatRoundTripRun(x, this.deq, 0, n, family.spec);
+      this.errors.add(x, this.deq, 0, n);
+      return;
+    }
+    const assembler = this.assembler;
+    assembler.feed(x, n, start, (values, from, to, firstIndex) => {
+      this.roundTripSpan(values, from, to, firstIndex, assembler);
+      this.errors.add(values, this.deq, from, to);
+    });
+  }
+
+  private roundTripSpan(values: Float32Array, from: number, to: number, firstIndex: number, assembler: GroupAssembler): void {
+    const family = this.traits.family;
+    switch (family.kind) {
+      case 'bnb4':
+        forEachGroup(assembler, from, to, firstIndex, (a, b) => bnb4RoundTripBlock(values, this.deq, a, b, family.table));
+        return;
+      case 'mxfp4':
+        forEachGroup(assembler, from, to, firstIndex, (a, b) => mxfp4RoundTripBlock(values, this.deq, a, b));
+        return;
+      case 'ggml':
+        ggmlRoundTrip(family.type, values, this.deq, from, to);
+        return;
+      case 'cast':
+        minifloatRoundTripRun(values, this.deq, from, to, family.spec);
+        return;
+    }
+  }
+
+  finish(): FormatResult {
+    const histograms = this.errors.histograms();
+    return {
+      kind: 'format', format: this.traits.format, bitsPerWeight: this.traits.bitsPerWeight,
+      ...this.errors.metrics(),
+      ...(histograms ? { histograms } : {}),
+    };
+  }
 }

@@ -1,0 +1,103 @@
+import { roundHalfEven } from '../rounding';
+
+/**
+ * Narrow floats as casts: round to nearest even, saturating to ±max (the ONNX Cast
+ * saturate=1 default; infinities saturate too), subnormals kept, NaN stays NaN.
+ */
+export interface MinifloatSpec {
+  readonly expBits: number;
+  readonly manBits: number;
+  readonly bias: number;
+  /** Largest finite magnitude. */
+  readonly max: number;
+  /** All-ones exponent means Inf/NaN (IEEE-like); false for the FN formats (only S.1111.111 is NaN). */
+  readonly ieee: boolean;
+}
+
+/** IEEE binary16. */
+export const FP16: MinifloatSpec = { expBits: 5, manBits: 10, bias: 15, max: 65504, ieee: true };
+/** bfloat16: float32's exponent, 7 mantissa bits; max 0x7F7F = 3.3895e38. */
+export const BF16: MinifloatSpec = { expBits: 8, manBits: 7, bias: 127, max: (2 - 2 ** -7) * 2 ** 127, ieee: true };
+/** OCP E4M3 ("FN"): bias 7, max 448 = S.1111.110, no infinities. // onnx docs/technical/float8.md */
+export const FP8_E4M3: MinifloatSpec = { expBits: 4, manBits: 3, bias: 7, max: 448, ieee: false };
+/** OCP E5M2: bias 15, max 57344, IEEE-like. // onnx docs/technical/float8.md */
+export const FP8_E5M2: MinifloatSpec = { expBits: 5, manBits: 2, bias: 15, max: 57344, ieee: true };
+/** OCP E2M1 (FP4 element of MX): bias 1, values {0, 0.5, 1, 1.5, 2, 3, 4, 6}, no Inf/NaN. // OCP MX spec v1.0 */
+export const FP4_E2M1: MinifloatSpec = { expBits: 2, manBits: 1, bias: 1, max: 6, ieee: false };
+
+const f64 = new Float64Array(1);
+const f64Bits = new Uint32Array(f64.buffer);
+
+/** floor(log2(a)) for a finite a > 0 (exact, from the float64 exponent field; float32 values are never float64 subnormals). */
+export function floorLog2(a: number): number {
+  f64[0] = a;
+  return ((f64Bits[1]! >>> 20) & 0x7ff) - 1023;
+}
+
+/** Exponent of the smallest normal of a spec. */
+function minNormalExp(spec: MinifloatSpec): number {
+  return 1 - spec.bias;
+}
+
+/** v rounded to the spec (RNE, saturating); exact in float64. */
+export function roundToMinifloat(v: number, spec: MinifloatSpec): number {
+  if (v !== v) return v;
+  const a = Math.abs(v);
+  if (a === 0) return v;
+  const e = Math.max(floorLog2(Math.min(a, Number.MAX_VALUE)), minNormalExp(spec));
+  const step = 2 ** (e - spec.manBits);
+  const q = Math.min(roundHalfEven(a / step) * step, spec.max);
+  return v < 0 ? -q : q;
+}
+
+/** The spec's bit pattern of v (RNE, saturating; NaN as the all-ones code). */
+export function encodeMinifloat(v: number, spec: MinifloatSpec): number {
+  const signBit = 1 << (spec.expBits + spec.manBits);
+  const allOnes = signBit - 1;
+  if (v !== v) return spec.ieee ? ((1 << spec.expBits) - 1) << spec.manBits | (1 << (spec.manBits - 1)) : allOnes;
+  const q = roundToMinifloat(v, spec);
+  const sign = q < 0 || Object.is(q, -0) ? signBit : 0;
+  const a = Math.abs(q);
+  if (a === 0) return sign;
+  const e = floorLog2(a);
+  if (e < minNormalExp(spec)) return sign | (a / 2 ** (minNormalExp(spec) - spec.manBits));
+  return sign | ((e + spec.bias) << spec.manBits) | (a / 2 ** (e - spec.manBits) - (1 << spec.manBits));
+}
+
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+
+/**
+ * Round-trip kernel: deq[i] = cast of x[i] to the spec, for i in [from, to). Normal values
+ * round on their float32 bits (add half an ulp of the target, ties to even, truncate);
+ * values below the target's smallest normal round on a fixed subnormal step.
+ */
+export function minifloatRoundTripRun(x: Float32Array, deq: Float32Array, from: number, to: number, spec: MinifloatSpec): void {
+  const shift = 23 - spec.manBits;
+  const half = 2 ** (shift - 1);
+  const keep = ~(2 ** shift - 1);
+  const minNormal = 2 ** minNormalExp(spec);
+  const subStep = 2 ** (minNormalExp(spec) - spec.manBits);
+  const max = spec.max;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    if (v !== v || v === 0) {
+      deq[i] = v; // NaN stays NaN; ±0 keeps its sign
+      continue;
+    }
+    const a = Math.abs(v);
+    let q: number;
+    if (a < minNormal) {
+      q = roundHalfEven(a / subStep) * subStep;
+    } else if (a > max) {
+      q = max;
+    } else {
+      scratchF32[0] = a;
+      const b = scratchU32[0]!;
+      scratchU32[0] = (b + half - 1 + ((b >>> shift) & 1)) & keep;
+      q = scratchF32[0]!;
+      if (q > max) q = max;
+    }
+    deq[i] = v < 0 ? -q : q;
+  }
+}
