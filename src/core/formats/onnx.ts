@@ -22,6 +22,9 @@ const MODEL_FIRST_FIELDS: ReadonlyMap<number, number> = new Map([
   [7, WIRE_LEN], [8, WIRE_LEN], [14, WIRE_LEN], [20, WIRE_LEN], [25, WIRE_LEN],
 ]);
 
+const MODEL_LOADED = new Set<number>([MODEL.PRODUCER_NAME, MODEL.PRODUCER_VERSION, MODEL.DOMAIN]);
+const OPSET_LOADED = new Set<number>([OPSET.DOMAIN]);
+
 /**
  * ONNX: a protobuf ModelProto, walked lazily (src/core/protobuf): tensor payloads (raw_data,
  * packed typed fields, external data) are located at open and read only when analysed.
@@ -53,9 +56,9 @@ export const onnxReader: FormatReader = {
     await walker.walk(walker.file, async (f) => {
       switch (f.number) {
         case MODEL.IR_VERSION: metadata.ir_version = int64Value(walker, f, 'ModelProto.ir_version'); break;
-        case MODEL.PRODUCER_NAME: metadata.producer_name = await walker.string(f, 'ModelProto.producer_name', MAX_NAME_BYTES); break;
-        case MODEL.PRODUCER_VERSION: metadata.producer_version = await walker.string(f, 'ModelProto.producer_version', MAX_NAME_BYTES); break;
-        case MODEL.DOMAIN: metadata.domain = await walker.string(f, 'ModelProto.domain', MAX_NAME_BYTES); break;
+        case MODEL.PRODUCER_NAME: metadata.producer_name = walker.text(f, 'ModelProto.producer_name', MAX_NAME_BYTES); break;
+        case MODEL.PRODUCER_VERSION: metadata.producer_version = walker.text(f, 'ModelProto.producer_version', MAX_NAME_BYTES); break;
+        case MODEL.DOMAIN: metadata.domain = walker.text(f, 'ModelProto.domain', MAX_NAME_BYTES); break;
         case MODEL.MODEL_VERSION: metadata.model_version = int64Value(walker, f, 'ModelProto.model_version'); break;
         case MODEL.GRAPH:
           graphs++;
@@ -70,7 +73,7 @@ export const onnxReader: FormatReader = {
           await readEntry(walker, walker.span(f, 'ModelProto.metadata_props'), props, MAX_METADATA_VALUE_BYTES);
           break;
       }
-    });
+    }, MODEL_LOADED);
     if (graphs === 0) throw new FormatError(FORMAT, 'not an ONNX model: ModelProto has no graph (field 7)', 0);
     // onnx checker.cc check_model: "model with IR version >= 3 must specify opset_import for ONNX".
     if (opsets.length === 0 && typeof metadata.ir_version === 'number' && metadata.ir_version >= IR_VERSION_WITH_OPSETS) {
@@ -96,10 +99,10 @@ export const onnxReader: FormatReader = {
 async function readOpset(walker: ProtoWalker, span: Span): Promise<{ domain: string; version: number | string }> {
   let domain = '';
   let version: number | string = 0;
-  await walker.walk(span, async (f) => {
-    if (f.number === OPSET.DOMAIN) domain = await walker.string(f, 'OperatorSetIdProto.domain', MAX_NAME_BYTES);
+  await walker.walk(span, (f) => {
+    if (f.number === OPSET.DOMAIN) domain = walker.text(f, 'OperatorSetIdProto.domain', MAX_NAME_BYTES);
     if (f.number === OPSET.VERSION) version = int64Value(walker, f, 'OperatorSetIdProto.version');
-  });
+  }, OPSET_LOADED);
   return { domain, version };
 }
 

@@ -13,11 +13,13 @@ export interface AttributeFields {
   /** f, i, floats, ints as runs of their encoded values (f and i: one value, last wins). */
   f: RepeatedScalar | undefined;
   i: RepeatedScalar | undefined;
-  readonly floats: RepeatedScalar;
-  readonly ints: RepeatedScalar;
+  floats: RepeatedScalar | undefined;
+  ints: RepeatedScalar | undefined;
   hasStrings: boolean;
   hasSparse: boolean;
 }
+
+const ATTRIBUTE_LOADED = new Set<number>([ATTRIBUTE.NAME]);
 
 /**
  * Reads an AttributeProto. Value fields are recorded only when `withValues` (Constant nodes):
@@ -31,14 +33,14 @@ export async function readAttribute(walker: ProtoWalker, span: Span, withValues:
     t: undefined,
     f: undefined,
     i: undefined,
-    floats: new RepeatedScalar('fixed32', 'AttributeProto.floats'),
-    ints: new RepeatedScalar('varint', 'AttributeProto.ints'),
+    floats: undefined,
+    ints: undefined,
     hasStrings: false,
     hasSparse: false,
   };
-  await walker.walk(span, async (field) => {
+  await walker.walk(span, (field) => {
     switch (field.number) {
-      case ATTRIBUTE.NAME: a.name = await walker.string(field, 'AttributeProto.name', MAX_NAME_BYTES); return;
+      case ATTRIBUTE.NAME: a.name = walker.text(field, 'AttributeProto.name', MAX_NAME_BYTES); return;
       case ATTRIBUTE.G: a.g = walker.span(field, 'AttributeProto.g'); return;
       case ATTRIBUTE.GRAPHS: a.graphs.push(walker.span(field, 'AttributeProto.graphs')); return;
     }
@@ -48,10 +50,10 @@ export async function readAttribute(walker: ProtoWalker, span: Span, withValues:
       case ATTRIBUTE.I: a.i = new RepeatedScalar('varint', 'AttributeProto.i'); a.i.add(field, walker); break;
       case ATTRIBUTE.S: case ATTRIBUTE.STRINGS: a.hasStrings = true; break;
       case ATTRIBUTE.T: a.t = walker.span(field, 'AttributeProto.t'); break;
-      case ATTRIBUTE.FLOATS: a.floats.add(field, walker); break;
-      case ATTRIBUTE.INTS: a.ints.add(field, walker); break;
+      case ATTRIBUTE.FLOATS: (a.floats ??= new RepeatedScalar('fixed32', 'AttributeProto.floats')).add(field, walker); break;
+      case ATTRIBUTE.INTS: (a.ints ??= new RepeatedScalar('varint', 'AttributeProto.ints')).add(field, walker); break;
       case ATTRIBUTE.SPARSE_TENSOR: a.hasSparse = true; break;
     }
-  });
+  }, ATTRIBUTE_LOADED);
   return a;
 }

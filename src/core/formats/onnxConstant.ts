@@ -1,3 +1,4 @@
+import { RepeatedScalar } from '../protobuf/repeatedScalar';
 import { countVarints } from '../protobuf/varintRunData';
 import type { ProtoWalker } from '../protobuf/walker';
 import type { AttributeFields } from './onnxAttribute';
@@ -30,15 +31,17 @@ export async function planConstant(
         if (!a.f) break;
         return { ...base, dtype: 'F32', shape: [], numel: 1, storage: { kind: 'fixed', run: a.f } };
       case 'value_floats': {
-        const numel = a.floats.byteLength / 4;
-        return { ...base, dtype: 'F32', shape: [numel], numel, storage: { kind: 'fixed', run: a.floats } };
+        const run = a.floats ?? new RepeatedScalar('fixed32', 'AttributeProto.floats');
+        const numel = run.byteLength / 4;
+        return { ...base, dtype: 'F32', shape: [numel], numel, storage: { kind: 'fixed', run } };
       }
       case 'value_int':
         if (!a.i) break;
         return { ...base, dtype: 'I64', shape: [], numel: 1, storage: { kind: 'varint', run: a.i } };
       case 'value_ints': {
-        const numel = await countValueInts(walker, a, at);
-        return { ...base, dtype: 'I64', shape: [numel], numel, storage: { kind: 'varint', run: a.ints } };
+        const run = a.ints ?? new RepeatedScalar('varint', 'AttributeProto.ints');
+        const numel = await countValueInts(walker, run, at);
+        return { ...base, dtype: 'I64', shape: [numel], numel, storage: { kind: 'varint', run } };
       }
       case 'value_string':
       case 'value_strings':
@@ -51,9 +54,9 @@ export async function planConstant(
 }
 
 /** value_ints must be counted (varints) to know the shape: done at open, for lists the limit keeps small. */
-async function countValueInts(walker: ProtoWalker, a: AttributeFields, at: number): Promise<number> {
-  if (a.ints.byteLength > MAX_VALUE_INTS_BYTES) {
-    walker.fail(`Constant value_ints of ${a.ints.byteLength} bytes is over the ${MAX_VALUE_INTS_BYTES}-byte limit`, at);
+async function countValueInts(walker: ProtoWalker, ints: RepeatedScalar, at: number): Promise<number> {
+  if (ints.byteLength > MAX_VALUE_INTS_BYTES) {
+    walker.fail(`Constant value_ints of ${ints.byteLength} bytes is over the ${MAX_VALUE_INTS_BYTES}-byte limit`, at);
   }
-  return countVarints(walker.src.source, walker.format, a.ints);
+  return countVarints(walker.src.source, walker.format, ints);
 }

@@ -7,6 +7,11 @@ import { GRAPH, NODE, SPARSE_TENSOR, TENSOR } from './onnxSchema';
 import { planTensor, readTensorProto } from './onnxTensor';
 import { readValueInfo, type GraphValue } from './onnxValueInfo';
 
+const GRAPH_LOADED = new Set<number>([GRAPH.NAME]);
+// NodeProto.output is loaded whole for its first name; outputs are few and short.
+const NODE_LOADED = new Set<number>([NODE.OUTPUT, NODE.NAME, NODE.OP_TYPE, NODE.DOMAIN]);
+const TENSOR_NAME_LOADED = new Set<number>([TENSOR.NAME]);
+
 /** What the metadata shows of the main graph. */
 export interface GraphSummary {
   name: string;
@@ -25,6 +30,7 @@ export class GraphScanner {
 
   constructor(
     private readonly walker: ProtoWalker,
+    /** The `source` of main-graph tensors: the model's file name. */
     private readonly modelFile: string,
   ) {}
 
@@ -52,7 +58,7 @@ export class GraphScanner {
           break;
         }
         case GRAPH.NAME:
-          if (summary) summary.name = await walker.string(f, 'GraphProto.name', MAX_NAME_BYTES);
+          if (summary) summary.name = walker.text(f, 'GraphProto.name', MAX_NAME_BYTES);
           break;
         case GRAPH.INPUT:
         case GRAPH.OUTPUT:
@@ -63,7 +69,7 @@ export class GraphScanner {
           }
           break;
       }
-    });
+    }, GRAPH_LOADED);
     return initializers.concat(fromNodes);
   }
 
@@ -74,18 +80,18 @@ export class GraphScanner {
     let domain = '';
     let output: string | undefined;
     const attributeSpans: Span[] = [];
-    await walker.walk(span, async (f) => {
+    await walker.walk(span, (f) => {
       switch (f.number) {
-        case NODE.OUTPUT: if (output === undefined) output = await walker.string(f, 'NodeProto.output', MAX_NAME_BYTES); break;
-        case NODE.NAME: name = await walker.string(f, 'NodeProto.name', MAX_NAME_BYTES); break;
-        case NODE.OP_TYPE: opType = await walker.string(f, 'NodeProto.op_type', MAX_NAME_BYTES); break;
-        case NODE.DOMAIN: domain = await walker.string(f, 'NodeProto.domain', MAX_NAME_BYTES); break;
+        case NODE.OUTPUT: if (output === undefined) output = walker.text(f, 'NodeProto.output', MAX_NAME_BYTES); break;
+        case NODE.NAME: name = walker.text(f, 'NodeProto.name', MAX_NAME_BYTES); break;
+        case NODE.OP_TYPE: opType = walker.text(f, 'NodeProto.op_type', MAX_NAME_BYTES); break;
+        case NODE.DOMAIN: domain = walker.text(f, 'NodeProto.domain', MAX_NAME_BYTES); break;
         case NODE.ATTRIBUTE:
           if (attributeSpans.length === MAX_ATTRIBUTES) walker.fail(`node has more than ${MAX_ATTRIBUTES} attributes`, f.tagOffset);
           attributeSpans.push(walker.span(f, 'NodeProto.attribute'));
           break;
       }
-    });
+    }, NODE_LOADED);
     // onnx: the default domain is '' (alias 'ai.onnx'); a custom domain's Constant is another op.
     const isConstant = opType === 'Constant' && (domain === '' || domain === 'ai.onnx');
     const attributes: AttributeFields[] = [];
@@ -116,9 +122,9 @@ export class GraphScanner {
     let name = '';
     await this.walker.walk(span, async (f) => {
       if (f.number !== SPARSE_TENSOR.VALUES) return;
-      await this.walker.walk(this.walker.span(f, 'SparseTensorProto.values'), async (v) => {
-        if (v.number === TENSOR.NAME) name = await this.walker.string(v, 'TensorProto.name', MAX_NAME_BYTES);
-      });
+      await this.walker.walk(this.walker.span(f, 'SparseTensorProto.values'), (v) => {
+        if (v.number === TENSOR.NAME) name = this.walker.text(v, 'TensorProto.name', MAX_NAME_BYTES);
+      }, TENSOR_NAME_LOADED);
     });
     return name;
   }

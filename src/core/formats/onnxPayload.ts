@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { contiguousData } from '../dtypes/contiguous';
 import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
@@ -21,6 +22,8 @@ export class OnnxPayloads {
     private readonly ctx: OpenContext,
     private readonly model: ByteSource,
     private readonly modelPath: string,
+    /** The `source` of main-graph tensors (the model's file name). */
+    private readonly modelLabel: string,
   ) {}
 
   async entry(plan: TensorPlan): Promise<TensorEntry> {
@@ -43,8 +46,8 @@ export class OnnxPayloads {
         if (storage.offset + storage.length > source.size) {
           throw new FormatError(FORMAT, `${what}: bytes ${storage.offset}..${storage.offset + storage.length} are past the end of ${storage.location} (${source.size} bytes)`, plan.at);
         }
-        // A main-graph tensor lives in the external file; a subgraph one keeps its path.
-        const where = plan.source === this.modelPath ? file : plan.source;
+        // A main-graph tensor lives in the external file (named as the model names it); a subgraph one keeps its path.
+        const where = plan.source === this.modelLabel ? path.relative(path.dirname(this.modelPath), file) : plan.source;
         return { ...info, source: where, byteLength: storage.length, data: this.contiguous(source, storage.offset, plan) };
       }
     }

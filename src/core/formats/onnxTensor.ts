@@ -1,5 +1,5 @@
 import { PLAIN_DTYPES } from '../dtypes/dtype';
-import { FIXED_WIDTH, RepeatedScalar } from '../protobuf/repeatedScalar';
+import { FIXED_WIDTH, RepeatedScalar, type ScalarEncoding } from '../protobuf/repeatedScalar';
 import { countVarints } from '../protobuf/varintRunData';
 import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../protobuf/walker';
 import { DATA_TYPE_UNDEFINED, dataTypeName, ONNX_DATA_TYPES, type TypedField } from './onnxDataTypes';
@@ -13,7 +13,8 @@ interface TensorProtoFields {
   readonly dims: number[];
   dataType: number;
   raw: Span | undefined;
-  readonly typed: Record<TypedField, RepeatedScalar>;
+  /** Typed fields present in the message (created when first seen: most tensors use raw_data). */
+  readonly typed: Partial<Record<TypedField, RepeatedScalar>>;
   hasStrings: boolean;
   hasSegment: boolean;
   dataLocation: number;
@@ -28,43 +29,53 @@ export async function readTensorProto(walker: ProtoWalker, span: Span): Promise<
     dims: [],
     dataType: DATA_TYPE_UNDEFINED,
     raw: undefined,
-    typed: {
-      float_data: new RepeatedScalar('fixed32', 'float_data'),
-      int32_data: new RepeatedScalar('varint', 'int32_data'),
-      int64_data: new RepeatedScalar('varint', 'int64_data'),
-      double_data: new RepeatedScalar('fixed64', 'double_data'),
-      uint64_data: new RepeatedScalar('varint', 'uint64_data'),
-    },
+    typed: {},
     hasStrings: false,
     hasSegment: false,
     dataLocation: DATA_LOCATION_DEFAULT,
     external: new Map(),
     at: span.offset,
   };
-  await walker.walk(span, async (f) => {
+  await walker.walk(span, (f) => {
     switch (f.number) {
-      case TENSOR.DIMS: await readDims(walker, f, t.dims); break;
+      case TENSOR.DIMS: readDims(walker, f, t.dims); break;
       case TENSOR.DATA_TYPE: t.dataType = walker.int32(f, 'TensorProto.data_type'); break;
       case TENSOR.SEGMENT: t.hasSegment = true; break;
-      case TENSOR.FLOAT_DATA: t.typed.float_data.add(f, walker); break;
-      case TENSOR.INT32_DATA: t.typed.int32_data.add(f, walker); break;
+      case TENSOR.FLOAT_DATA: typedRun(t, 'float_data').add(f, walker); break;
+      case TENSOR.INT32_DATA: typedRun(t, 'int32_data').add(f, walker); break;
       case TENSOR.STRING_DATA: t.hasStrings = true; break;
-      case TENSOR.INT64_DATA: t.typed.int64_data.add(f, walker); break;
-      case TENSOR.NAME: t.name = await walker.string(f, 'TensorProto.name', MAX_NAME_BYTES); break;
+      case TENSOR.INT64_DATA: typedRun(t, 'int64_data').add(f, walker); break;
+      case TENSOR.NAME: t.name = walker.text(f, 'TensorProto.name', MAX_NAME_BYTES); break;
       case TENSOR.RAW_DATA: t.raw = walker.span(f, 'TensorProto.raw_data'); break;
-      case TENSOR.DOUBLE_DATA: t.typed.double_data.add(f, walker); break;
-      case TENSOR.UINT64_DATA: t.typed.uint64_data.add(f, walker); break;
-      case TENSOR.EXTERNAL_DATA: await readEntry(walker, walker.span(f, 'TensorProto.external_data'), t.external); break;
+      case TENSOR.DOUBLE_DATA: typedRun(t, 'double_data').add(f, walker); break;
+      case TENSOR.UINT64_DATA: typedRun(t, 'uint64_data').add(f, walker); break;
       case TENSOR.DATA_LOCATION: t.dataLocation = walker.int32(f, 'TensorProto.data_location'); break;
+      case TENSOR.EXTERNAL_DATA: return readEntry(walker, walker.span(f, 'TensorProto.external_data'), t.external);
     }
     if (t.dims.length > MAX_DIMS) walker.fail(`tensor has more than ${MAX_DIMS} dims`, f.tagOffset);
-  });
+  }, TENSOR_LOADED);
   return t;
 }
 
+// onnx.proto: float_data is repeated float, double_data repeated double, the others varints.
+const TYPED_ENCODING: Record<TypedField, ScalarEncoding> = {
+  float_data: 'fixed32',
+  int32_data: 'varint',
+  int64_data: 'varint',
+  double_data: 'fixed64',
+  uint64_data: 'varint',
+};
+
+function typedRun(t: TensorProtoFields, field: TypedField): RepeatedScalar {
+  return (t.typed[field] ??= new RepeatedScalar(TYPED_ENCODING[field], field));
+}
+
+/** TensorProto fields whose payload the visitor reads. */
+const TENSOR_LOADED = new Set<number>([TENSOR.NAME, TENSOR.DIMS]);
+
 /** dims is a repeated int64: packed (one LEN field) or one varint per dim, both legal. */
-async function readDims(walker: ProtoWalker, field: Field, dims: number[]): Promise<void> {
-  const values = field.wireType === WIRE_LEN ? await walker.packedVarints(field, 'TensorProto.dims', MAX_DIMS) : [field];
+function readDims(walker: ProtoWalker, field: Field, dims: number[]): void {
+  const values = field.wireType === WIRE_LEN ? walker.packedVarints(field, 'TensorProto.dims', MAX_DIMS) : [field];
   for (const v of values) dims.push(walker.count(v, 'dimension'));
 }
 
@@ -72,16 +83,18 @@ async function readDims(walker: ProtoWalker, field: Field, dims: number[]): Prom
 export async function readEntry(walker: ProtoWalker, span: Span, into: Map<string, string>, maxValueBytes = MAX_NAME_BYTES): Promise<void> {
   let key = '';
   let value = '';
-  await walker.walk(span, async (f) => {
-    if (f.number === ENTRY.KEY) key = await walker.string(f, 'StringStringEntryProto.key', MAX_NAME_BYTES);
+  await walker.walk(span, (f) => {
+    if (f.number === ENTRY.KEY) key = walker.text(f, 'StringStringEntryProto.key', MAX_NAME_BYTES);
     else if (f.number === ENTRY.VALUE) {
       value = f.length > maxValueBytes && f.wireType === WIRE_LEN
         ? `<${f.length} bytes, not read>`
-        : await walker.string(f, 'StringStringEntryProto.value', maxValueBytes);
+        : walker.text(f, 'StringStringEntryProto.value', maxValueBytes);
     }
-  });
+  }, ENTRY_LOADED);
   into.set(key, value);
 }
+
+const ENTRY_LOADED = new Set<number>([ENTRY.KEY, ENTRY.VALUE]);
 
 /** Elements of a shape, refusing products beyond 2^53 (absurd dims in a corrupt or hostile file). */
 export function shapeNumel(walker: ProtoWalker, dims: readonly number[], at: number): number {
@@ -120,7 +133,7 @@ export async function planTensor(walker: ProtoWalker, t: TensorProtoFields, name
     }
     return plan({ kind: 'raw', span: t.raw });
   }
-  const run = t.typed[type.field];
+  const run = typedRun(t, type.field);
   for (const [field, other] of Object.entries(t.typed)) {
     if (field !== type.field && !other.isEmpty) walker.fail(`${what}: ${type.name} data stored in ${field}, expected ${type.field}`, t.at);
   }

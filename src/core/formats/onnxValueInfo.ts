@@ -13,13 +13,16 @@ export interface GraphValue {
   readonly shape: (number | string)[] | null;
 }
 
+const NAME_LOADED = new Set<number>([VALUE_INFO.NAME]);
+const DIM_LOADED = new Set<number>([DIMENSION.DIM_PARAM]);
+
 /** Reads a ValueInfoProto: name and tensor type only. */
 export async function readValueInfo(walker: ProtoWalker, span: Span): Promise<GraphValue> {
   let name = '';
   let type = 'non-tensor';
   let shape: (number | string)[] | null = null;
   await walker.walk(span, async (f) => {
-    if (f.number === VALUE_INFO.NAME) name = await walker.string(f, 'ValueInfoProto.name', MAX_NAME_BYTES);
+    if (f.number === VALUE_INFO.NAME) name = walker.text(f, 'ValueInfoProto.name', MAX_NAME_BYTES);
     if (f.number !== VALUE_INFO.TYPE) return;
     await walker.walk(walker.span(f, 'ValueInfoProto.type'), async (t) => {
       if (t.number !== TYPE_PROTO.TENSOR_TYPE) return;
@@ -28,7 +31,7 @@ export async function readValueInfo(walker: ProtoWalker, span: Span): Promise<Gr
         if (tt.number === TENSOR_TYPE.SHAPE) shape = await readShape(walker, walker.span(tt, 'TypeProto.Tensor.shape'));
       });
     });
-  });
+  }, NAME_LOADED);
   return { name, type, shape };
 }
 
@@ -38,13 +41,13 @@ async function readShape(walker: ProtoWalker, span: Span): Promise<(number | str
     if (f.number !== SHAPE.DIM) return;
     if (dims.length === MAX_DIMS) walker.fail(`shape has more than ${MAX_DIMS} dims`, f.tagOffset);
     let dim: number | string = '?';
-    await walker.walk(walker.span(f, 'TensorShapeProto.dim'), async (d) => {
+    await walker.walk(walker.span(f, 'TensorShapeProto.dim'), (d) => {
       if (d.number === DIMENSION.DIM_VALUE) {
         walker.expectWire(d, WIRE_VARINT, 'TensorShapeProto.Dimension.dim_value');
         dim = varintToSafeNumber(d.lo, d.hi) ?? '?';
       }
-      if (d.number === DIMENSION.DIM_PARAM) dim = await walker.string(d, 'dim_param', MAX_NAME_BYTES);
-    });
+      if (d.number === DIMENSION.DIM_PARAM) dim = walker.text(d, 'dim_param', MAX_NAME_BYTES);
+    }, DIM_LOADED);
     dims.push(dim);
   });
   return dims;

@@ -40,10 +40,18 @@ export interface Field {
 
 export type FieldVisitor = (field: Field) => void | Promise<void>;
 
+/** Bytes enough for a tag and a length varint: loaded before each field is decoded. */
+const FIELD_HEADER_BYTES = 2 * MAX_VARINT_BYTES;
+/** Longest field payload `walk` loads for its visitor (names, packed dims, metadata values). */
+export const MAX_LOADED_PAYLOAD_BYTES = 1024 * 1024;
+
 /**
- * Walks protobuf messages over a WindowedSource: tags and lengths are read through the
+ * Walks protobuf messages over a WindowedSource: tags and lengths are decoded from the
  * window, length-delimited payloads are only located, so a visitor that ignores a field
  * (raw_data) costs no read of it. Every length is checked against the enclosing message.
+ * Visitors run synchronously unless they return a promise (to descend into a submessage):
+ * the few payloads they read (`text`, `packedVarints`) are loaded beforehand, when the
+ * caller lists those field numbers in `loaded`.
  */
 export class ProtoWalker {
   private depth = 0;
@@ -64,8 +72,8 @@ export class ProtoWalker {
     return { offset: 0, length: this.src.size };
   }
 
-  /** Visits every field of the message in `span`, in file order. */
-  async walk(span: Span, visit: FieldVisitor): Promise<void> {
+  /** Visits every field of the message in `span`, in file order; payloads of `loaded` fields are in memory for the visitor. */
+  async walk(span: Span, visit: FieldVisitor, loaded?: ReadonlySet<number>): Promise<void> {
     if (this.depth >= MAX_MESSAGE_DEPTH) {
       this.fail(`messages nested deeper than ${MAX_MESSAGE_DEPTH} levels`, span.offset);
     }
@@ -74,8 +82,13 @@ export class ProtoWalker {
       const end = span.offset + span.length;
       let pos = span.offset;
       while (pos < end) {
-        const field = await this.readField(pos, end);
+        const header = Math.min(FIELD_HEADER_BYTES, end - pos);
+        if (!this.src.covers(pos, header)) await this.src.load(pos, header);
+        const field = this.readField(pos, end);
         pos = field.offset + field.length;
+        if (loaded?.has(field.number) && field.wireType === WIRE_LEN && field.length <= MAX_LOADED_PAYLOAD_BYTES && !this.src.covers(field.offset, field.length)) {
+          await this.src.load(field.offset, field.length);
+        }
         const pending = visit(field);
         if (pending) await pending;
       }
@@ -84,8 +97,9 @@ export class ProtoWalker {
     }
   }
 
-  private async readField(tagOffset: number, end: number): Promise<Field> {
-    let pos = await this.readVarint(tagOffset, end, 'field tag');
+  /** Decodes the field at `tagOffset`; its header bytes are in the window. */
+  private readField(tagOffset: number, end: number): Field {
+    let pos = this.readVarint(tagOffset, end, 'field tag');
     const { lo: tag, hi: tagHi } = this.varint;
     const number = Math.floor(tag / 8);
     if (tagHi !== 0 || number === 0 || number > MAX_FIELD_NUMBER) {
@@ -94,7 +108,7 @@ export class ProtoWalker {
     const wireType = tag & 7;
     switch (wireType) {
       case WIRE_VARINT: {
-        const next = await this.readVarint(pos, end, `field ${number} varint`);
+        const next = this.readVarint(pos, end, `field ${number} varint`);
         return { number, wireType, tagOffset, offset: pos, length: next - pos, lo: this.varint.lo, hi: this.varint.hi };
       }
       case WIRE_FIXED64:
@@ -105,7 +119,7 @@ export class ProtoWalker {
       }
       case WIRE_LEN: {
         const lengthAt = pos;
-        pos = await this.readVarint(pos, end, `field ${number} length`);
+        pos = this.readVarint(pos, end, `field ${number} length`);
         const length = varintToSafeNumber(this.varint.lo, this.varint.hi);
         if (length === undefined) this.fail(`field ${number} has an impossible length`, lengthAt);
         this.checkInside(number, pos, length, end);
@@ -125,20 +139,29 @@ export class ProtoWalker {
     }
   }
 
-  /** Decodes a varint at `pos` into this.varint; returns the position after it. */
-  private async readVarint(pos: number, end: number, what: string): Promise<number> {
-    const view = await this.src.peek(pos, Math.min(MAX_VARINT_BYTES, end - pos));
-    const used = this.varint.decode(view, 0, view.length);
-    if (used === VARINT_TRUNCATED) this.fail(`${what}: varint runs past the end of its message at ${end}`, pos);
-    if (used === VARINT_OVERFLOW) this.fail(`${what}: varint longer than 64 bits`, pos);
-    return pos + used;
+  /** Decodes a varint at `pos` (in the window) into this.varint; returns the position after it. */
+  private readVarint(pos: number, end: number, what: string): number {
+    const { buffer, start } = this.src;
+    const at = pos - start;
+    const next = this.varint.decode(buffer, at, Math.min(buffer.length, end - start));
+    if (next === VARINT_TRUNCATED) this.fail(`${what}: varint runs past the end of its message at ${end}`, pos);
+    if (next === VARINT_OVERFLOW) this.fail(`${what}: varint longer than 64 bits`, pos);
+    return start + next;
   }
 
-  /** The UTF-8 text of a WIRE_LEN field, refused above `maxBytes`. */
-  async string(field: Field, what: string, maxBytes: number): Promise<string> {
+  /** The payload of a `loaded` WIRE_LEN field, refused above `maxBytes`. */
+  private payload(field: Field, what: string, maxBytes: number): Uint8Array {
     this.expectWire(field, WIRE_LEN, what);
     if (field.length > maxBytes) this.fail(`${what} is ${field.length} bytes, over the ${maxBytes}-byte limit`, field.offset);
-    const bytes = await this.src.bytes(field.offset, field.length);
+    // A parser bug, not a bad file: the field was not listed as loaded.
+    if (!this.src.covers(field.offset, field.length)) throw new Error(`${what}: payload not loaded`);
+    const at = field.offset - this.src.start;
+    return this.src.buffer.subarray(at, at + field.length);
+  }
+
+  /** The UTF-8 text of a loaded field, refused above `maxBytes` or when not valid UTF-8. */
+  text(field: Field, what: string, maxBytes: number): string {
+    const bytes = this.payload(field, what, maxBytes);
     try {
       return UTF8.decode(bytes);
     } catch {
@@ -169,20 +192,15 @@ export class ProtoWalker {
     return value;
   }
 
-  /**
-   * The elements of a packed varint run (dims, attribute ints) as WIRE_VARINT fields,
-   * read at once: only for runs a limit keeps small.
-   */
-  async packedVarints(packed: Field, what: string, maxCount: number): Promise<Field[]> {
-    const span = this.span(packed, what);
-    if (span.length > maxCount * MAX_VARINT_BYTES) this.fail(`${what}: packed run of ${span.length} bytes exceeds ${maxCount} values`, span.offset);
-    const bytes = await this.src.bytes(span.offset, span.length);
+  /** The elements of a loaded packed varint run (dims) as WIRE_VARINT fields; at most `maxCount`. */
+  packedVarints(packed: Field, what: string, maxCount: number): Field[] {
+    const bytes = this.payload(packed, what, maxCount * MAX_VARINT_BYTES);
     const out: Field[] = [];
     for (let i = 0; i < bytes.length; ) {
       const next = this.varint.decode(bytes, i, bytes.length);
-      if (next < 0) this.fail(`${what}: bad varint in packed run`, span.offset + i);
-      if (out.length === maxCount) this.fail(`${what}: more than ${maxCount} values`, span.offset + i);
-      out.push({ number: packed.number, wireType: WIRE_VARINT, tagOffset: packed.tagOffset, offset: span.offset + i, length: next - i, lo: this.varint.lo, hi: this.varint.hi });
+      if (next < 0) this.fail(`${what}: bad varint in packed run`, packed.offset + i);
+      if (out.length === maxCount) this.fail(`${what}: more than ${maxCount} values`, packed.offset + i);
+      out.push({ number: packed.number, wireType: WIRE_VARINT, tagOffset: packed.tagOffset, offset: packed.offset + i, length: next - i, lo: this.varint.lo, hi: this.varint.hi });
       i = next;
     }
     return out;

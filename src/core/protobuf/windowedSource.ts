@@ -4,12 +4,15 @@ import type { ByteSource } from '../io/byteSource';
 export const WINDOW_BYTES = 64 * 1024;
 
 /**
- * A forward-moving read window over a ByteSource. Skipping a big field just moves past it:
- * the next refill starts after it, so its bytes are never read.
+ * A read window over a ByteSource. Skipping a big field just moves past it: the next
+ * refill starts after it, so its bytes are never read. Parsers check `covers` and decode
+ * from `buffer` synchronously; only a refill awaits.
  */
 export class WindowedSource {
-  private window: Uint8Array = new Uint8Array(0);
-  private windowStart = 0;
+  /** The window's bytes; a refill replaces the array, so views taken earlier stay valid. */
+  buffer: Uint8Array = new Uint8Array(0);
+  /** File offset of buffer[0]. */
+  start = 0;
 
   constructor(
     readonly source: ByteSource,
@@ -21,27 +24,30 @@ export class WindowedSource {
     return this.source.size;
   }
 
-  /**
-   * Up to `n` bytes at `pos` (fewer only at the end of the file), `n` at most the window size.
-   * The view stays valid after later refills: a refill allocates a new window.
-   */
-  async peek(pos: number, n: number): Promise<Uint8Array> {
-    const want = Math.min(n, this.size - pos);
-    if (want <= 0) return new Uint8Array(0);
-    if (pos < this.windowStart || pos + want > this.windowStart + this.window.length) {
-      const length = Math.min(Math.max(this.windowBytes, want), this.size - pos);
-      this.window = await this.source.read(pos, length, this.format);
-      this.windowStart = pos;
-    }
-    const at = pos - this.windowStart;
-    return this.window.subarray(at, at + want);
+  /** True when bytes [pos, pos + n) are in the window. */
+  covers(pos: number, n: number): boolean {
+    return pos >= this.start && pos + n <= this.start + this.buffer.length;
   }
 
-  /** Exactly `n` bytes at `pos`; long runs are read directly instead of through the window. */
+  /** Refills the window at `pos` with at least `n` bytes (fewer only at the end of the file). */
+  async load(pos: number, n: number): Promise<void> {
+    const length = Math.min(Math.max(this.windowBytes, n), this.size - pos);
+    this.buffer = length > 0 ? await this.source.read(pos, length, this.format) : new Uint8Array(0);
+    this.start = pos;
+  }
+
+  /** Up to `n` bytes at `pos` (fewer only at the end of the file), as a view. */
+  async peek(pos: number, n: number): Promise<Uint8Array> {
+    const want = Math.max(0, Math.min(n, this.size - pos));
+    if (!this.covers(pos, want)) await this.load(pos, want);
+    const at = pos - this.start;
+    return this.buffer.subarray(at, at + want);
+  }
+
+  /** Exactly `n` bytes at `pos`; runs longer than a window are read directly. */
   async bytes(pos: number, n: number): Promise<Uint8Array> {
     if (n > this.windowBytes) return this.source.read(pos, n, this.format);
     const view = await this.peek(pos, n);
-    if (view.length < n) return this.source.read(pos, n, this.format);
-    return view;
+    return view.length === n ? view : this.source.read(pos, n, this.format);
   }
 }

@@ -113,12 +113,27 @@ describe('protobuf walker', () => {
     await rejectsFormat(descend(walker.file), /nested deeper than 100/);
   });
 
-  it('reads strings strictly: limit and UTF-8 checked', async () => {
-    const walker = walkerOver(concat(sfield(1, 'héllo'), lfield(2, [0xff, 0xfe])));
-    const [a, b] = await fieldsOf(walker);
-    assert.equal(await walker.string(a!, 'a', 100), 'héllo');
-    await rejectsFormat(walker.string(a!, 'a', 3), /over the 3-byte limit/);
-    await rejectsFormat(walker.string(b!, 'b', 100), /not valid UTF-8/);
+  it('reads loaded text strictly: limit and UTF-8 checked', async () => {
+    const walker = walkerOver(concat(sfield(1, 'héllo'), lfield(2, [0xff, 0xfe])), 4);
+    const seen: unknown[] = [];
+    await walker.walk(walker.file, (f) => {
+      for (const limit of [100, 3]) {
+        try {
+          seen.push(walker.text(f, `f${f.number}`, limit));
+        } catch (e) {
+          seen.push(e instanceof FormatError ? e.message : e);
+        }
+      }
+    }, new Set([1, 2]));
+    assert.deepEqual(seen, ['héllo', 'f1 is 6 bytes, over the 3-byte limit', 'f2 is not valid UTF-8', 'f2 is not valid UTF-8']);
+  });
+
+  it('reads packed varints of a loaded field', async () => {
+    const walker = walkerOver(lfield(1, [...varint(3), ...varint(300), ...varint(2n ** 40n)]));
+    let dims: number[] = [];
+    await walker.walk(walker.file, (f) => { dims = walker.packedVarints(f, 'dims', 3).map((v) => walker.count(v, 'dim')); }, new Set([1]));
+    assert.deepEqual(dims, [3, 300, 2 ** 40]);
+    await rejectsFormat(walker.walk(walker.file, (f) => { walker.packedVarints(f, 'dims', 2); }, new Set([1])), /exceeds|more than 2/);
   });
 });
 
