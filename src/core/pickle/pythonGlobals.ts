@@ -10,13 +10,23 @@ export type GlobalResolver = (module: string, name: string) => PickleValue;
  * plain-Python table below; every other global becomes an inert PyClass placeholder.
  */
 export function restrictedResolver(format: string, allowed: ReadonlyMap<string, PickleValue>): GlobalResolver {
-  return (module, name) => {
+  return (pickledModule, name) => {
+    const module = PYTHON2_MODULES.get(pickledModule) ?? pickledModule;
     const qualified = `${module}.${name}`;
     const danger = dangerReason(module, name);
     if (danger !== undefined) throw new FormatError(format, `refused pickle global ${qualified}: ${danger}`);
     return allowed.get(qualified) ?? PYTHON_GLOBALS.get(qualified) ?? new PyClass(module, name);
   };
 }
+
+/**
+ * Python 2 module names that pickle maps to Python 3 ones under protocols 0-2 (Lib/_compat_pickle.py
+ * IMPORT_MAPPING): the data modules used here and the dangerous ones, so refusals name what would run.
+ */
+const PYTHON2_MODULES: ReadonlyMap<string, string> = new Map([
+  ['__builtin__', 'builtins'], ['exceptions', 'builtins'], ['copy_reg', 'copyreg'], ['commands', 'subprocess'],
+  ['cPickle', 'pickle'], ['urllib2', 'urllib.request'], ['httplib', 'http.client'], ['StringIO', 'io'], ['cStringIO', 'io'],
+]);
 
 /** collections.OrderedDict() as an insertion-ordered PyDict; items arrive by SETITEMS (OrderedDict.__reduce__). */
 function orderedDict(args: readonly PickleValue[]): PickleValue {
@@ -70,10 +80,7 @@ const PYTHON_GLOBALS: ReadonlyMap<string, PickleValue> = new Map<string, PickleV
   ['collections.OrderedDict', new PyCallable('collections.OrderedDict', orderedDict)],
   ['builtins.set', new PyCallable('builtins.set', setOf(false))],
   ['builtins.frozenset', new PyCallable('builtins.frozenset', setOf(true))],
-  ['__builtin__.set', new PyCallable('builtins.set', setOf(false))],
-  ['__builtin__.frozenset', new PyCallable('builtins.frozenset', setOf(true))],
   ['builtins.bytearray', new PyCallable('builtins.bytearray', bytearrayOf)],
   ['_codecs.encode', new PyCallable('_codecs.encode', codecsEncode)],
   ['copyreg._reconstructor', new PyCallable('copyreg._reconstructor', reconstructor)],
-  ['copy_reg._reconstructor', new PyCallable('copyreg._reconstructor', reconstructor)],
 ]);

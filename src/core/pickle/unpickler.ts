@@ -15,8 +15,8 @@ export const MAX_STACK_ITEMS = 1_000_000;
 /** Nested MARKs; Python's recursion limit keeps real pickles far shallower. */
 export const MAX_MARK_DEPTH = 1000;
 export const MAX_MEMO_ENTRIES = 1_000_000;
-/** Items in one list, dict or set; bounds memory for a container built from repeated memo refs. */
-export const MAX_CONTAINER_LENGTH = 1 << 24;
+/** Items in one list, dict or set (~32 MB of references); no container in a weight file comes close. */
+export const MAX_CONTAINER_LENGTH = 1 << 22;
 /** Bytes of one LONG1/LONG4 integer: 8192 bits is far beyond any int in a weight file. */
 export const MAX_LONG_BYTES = 1024;
 
@@ -48,7 +48,9 @@ class Unpickler {
   private readonly metastack: PickleValue[][] = [];
   /** Items held in the frames saved on the metastack. */
   private framedItems = 0;
-  private readonly memo = new Map<number, PickleValue>();
+  /** Indexed by memo slot; pickles number their slots densely from 0. */
+  private readonly memo: (PickleValue | undefined)[] = [];
+  private memoEntries = 0;
   private opcodeAt = 0;
 
   constructor(
@@ -102,12 +104,15 @@ class Unpickler {
   }
 
   private put(index: number, value: PickleValue): void {
-    if (!this.memo.has(index) && this.memo.size >= MAX_MEMO_ENTRIES) this.fail(`pickle memo exceeds ${MAX_MEMO_ENTRIES} entries`);
-    this.memo.set(index, value);
+    if (this.memo[index] === undefined) {
+      if (this.memoEntries >= MAX_MEMO_ENTRIES) this.fail(`pickle memo exceeds ${MAX_MEMO_ENTRIES} entries`);
+      this.memoEntries++;
+    }
+    this.memo[index] = value;
   }
 
   private get(index: number): PickleValue {
-    const value = this.memo.get(index);
+    const value = this.memo[index];
     if (value === undefined) this.fail(`pickle memo has no entry ${index}`);
     return value;
   }
@@ -173,7 +178,7 @@ class Unpickler {
       case OP.PUT: this.put(this.index(this.textDecimal('PUT')), this.top()); return;
       case OP.BINPUT: this.put(input.u8('BINPUT'), this.top()); return;
       case OP.LONG_BINPUT: this.put(input.u32('LONG_BINPUT'), this.top()); return;
-      case OP.MEMOIZE: this.put(this.memo.size, this.top()); return;
+      case OP.MEMOIZE: this.put(this.memoEntries, this.top()); return;
       case OP.GLOBAL: { const module = input.line('GLOBAL module'); const name = input.line('GLOBAL name'); this.push(this.resolve(module, name)); return; }
       case OP.STACK_GLOBAL: {
         const name = this.pop();
@@ -245,7 +250,7 @@ class Unpickler {
 
   private extend(into: PickleValue[], items: readonly PickleValue[]): void {
     if (into.length + items.length > MAX_CONTAINER_LENGTH) this.fail(`pickle container exceeds ${MAX_CONTAINER_LENGTH} items`);
-    for (const item of items) into.push(item);
+    for (let i = 0; i < items.length; i++) into.push(items[i]!);
   }
 
   private addToSet(target: PickleValue, items: readonly PickleValue[]): void {
