@@ -24,10 +24,7 @@ export function fp32ToFp16(f: number): number {
   return ((sign >>> 16) | (shl1W > 0xff000000 ? 0x7e00 : nonsign)) & 0xffff;
 }
 
-/** fp16 bits -> float32, exact (ggml's GGML_FP16_TO_FP32 is exact IEEE conversion too). */
-export const fp16ToFp32 = f16ToF32;
-
-/** Reads the little-endian fp16 at `offset` as a float. */
+/** Reads the little-endian fp16 at `offset` as a float: exact, as ggml's GGML_FP16_TO_FP32 is. */
 export function readF16(bytes: Uint8Array, offset: number): number {
   return f16ToF32(bytes[offset]! | (bytes[offset + 1]! << 8));
 }
