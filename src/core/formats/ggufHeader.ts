@@ -85,7 +85,8 @@ export function parseGgufHeader(c: PrefixCursor): GgufHeader {
     c.fail(`metadata_kv_count ${kvCount} is absurd for a ${c.fileRemaining + c.pos}-byte file (limit ${MAX_KV})`, 16);
   }
   const values = new MetadataReader(c, () => c.fileRemaining);
-  const metadata: Record<string, MetadataValue> = {};
+  // No prototype: a key named __proto__ from a stranger's file stays a plain entry.
+  const metadata = Object.create(null) as Record<string, MetadataValue>;
   let alignment = GGUF_DEFAULT_ALIGNMENT;
   for (let i = 0; i < kvCount; i++) {
     const at = c.fileOffset;

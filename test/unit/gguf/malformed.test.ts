@@ -109,6 +109,14 @@ describe('GGUF reader: synthetic headers', () => {
     await assert.rejects(openFromBytes(ggufReader, { 'deep.gguf': b.bytes() }), (e: unknown) => e instanceof FormatError && /nested deeper than 8/.test(e.message));
   });
 
+  it('keeps a key named __proto__ as plain metadata', async () => {
+    const b = new GgufBytes().header(3, 0, 1).str('__proto__').u32(T.ARRAY).u32(T.UINT8).u64(1).u8(7);
+    const model = await openFromBytes(ggufReader, { 'proto.gguf': b.bytes() });
+    assert.ok(Object.prototype.hasOwnProperty.call(model.metadata, '__proto__'));
+    assert.deepEqual(model.metadata['__proto__'], [7]);
+    assert.equal(Object.getPrototypeOf(model.metadata), Object.prototype);
+  });
+
   it('opens a file with no tensors and no padding after the header', async () => {
     const model = await openFromBytes(ggufReader, { 'empty.gguf': new GgufBytes().header(2, 0, 0).bytes() });
     assert.deepEqual(model.tensors, []);
