@@ -6,6 +6,7 @@ import { WindowedSource } from '../protobuf/windowedSource';
 import type { Model, TensorEntry } from '../tensor';
 import { GraphScanner, type GraphSummary } from './onnxGraph';
 import { MAX_METADATA_VALUE_BYTES, MAX_MODEL_ENTRIES, MAX_NAME_BYTES } from './onnxLimits';
+import { uniqueNames } from './onnxNames';
 import { OnnxPayloads } from './onnxPayload';
 import type { TensorPlan } from './onnxPlan';
 import { MODEL, OPSET } from './onnxSchema';
@@ -82,7 +83,7 @@ export const onnxReader: FormatReader = {
 
     const payloads = new OnnxPayloads(ctx, source, file, path.basename(file));
     const tensors: TensorEntry[] = [];
-    for (const plan of plans) tensors.push(await payloads.entry(plan));
+    for (const plan of uniqueNames(plans, path.basename(file))) tensors.push(await payloads.entry(plan));
     Object.assign(metadata, {
       opset_import: opsets,
       graph_name: summary.name,

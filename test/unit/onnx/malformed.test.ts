@@ -62,7 +62,8 @@ describe('ONNX reader on truncated and malformed files', () => {
     const m = await openAndReadAll(onnxReader, { 'm.onnx': bytes });
     assert.deepEqual(m.tensors.map((t) => [t.name, t.source]), [
       ['w', 'm.onnx'], ['typed', 'm.onnx'], ['ints', 'm.onnx'], ['c', 'm.onnx'],
-      ['b', 'if0/then_branch'], ['bc', 'if0/then_branch'], ['b', 'if0/else_branch'], ['bc', 'if0/else_branch'],
+      ['if0/then_branch/b', 'if0/then_branch'], ['if0/then_branch/bc', 'if0/then_branch'],
+      ['if0/else_branch/b', 'if0/else_branch'], ['if0/else_branch/bc', 'if0/else_branch'],
     ]);
     await expectFormatErrorForEveryPrefix(onnxReader, { 'm.onnx': bytes });
   });
@@ -158,6 +159,12 @@ describe('ONNX reader on truncated and malformed files', () => {
     const custom = concat(node('Constant', ['c'], [concat(sfield(1, 'value'), lfield(5, w))]), sfield(7, 'com.example'));
     const m = await openAndReadAll(onnxReader, { 'm.onnx': model(graph({ nodes: [custom] })) });
     assert.deepEqual(m.tensors, []);
+  });
+
+  it('refuses a name defined twice in one graph', async () => {
+    await rejectsFormat({ 'm.onnx': model(graph({ initializers: [w, w] })) }, /tensor name 'w' is defined twice in m.onnx/);
+    const twice = graph({ nodes: [node('Constant', ['c'], [concat(sfield(1, 'value_float'), f32field(2, 1))]), node('Constant', ['c'], [concat(sfield(1, 'value_float'), f32field(2, 2))])] });
+    await rejectsFormat({ 'm.onnx': model(graph({ nodes: [node('If', ['o'], [graphAttribute('then_branch', twice)], 'if0')] })) }, /'c' is defined twice in if0\/then_branch/);
   });
 
   it('refuses groups inside the model', async () => {
