@@ -39,6 +39,9 @@ export class ChartSet {
   }
 }
 
+/** Height of a quantization-level tick along the plot's bottom edge. */
+const LEVEL_TICK_PX = 12;
+
 /** Vertical lines at given x values (quantization levels, clipping thresholds), drawn over the plot. */
 export function verticalLines(id: string, lines: () => readonly { x: number; color: string; label?: string; dash?: number[]; tick?: boolean }[]): Plugin {
   return {
@@ -56,7 +59,7 @@ export function verticalLines(id: string, lines: () => readonly { x: number; col
         ctx.beginPath();
         // Ticks mark levels along the bottom edge; full lines mark thresholds.
         ctx.moveTo(px, chartArea.bottom);
-        ctx.lineTo(px, line.tick ? chartArea.bottom - 6 : chartArea.top);
+        ctx.lineTo(px, line.tick ? chartArea.bottom - LEVEL_TICK_PX : chartArea.top);
         ctx.stroke();
         if (line.label) {
           ctx.fillStyle = line.color;

@@ -8,7 +8,7 @@ import type { AppHost } from './host';
 import { channelScales, histogramPoints, quantLevels } from './quantLevels';
 import { resultFor } from './results';
 import type { Store } from './store';
-import { cssVar, seriesColor, withAlpha } from './theme';
+import { seriesColor, withAlpha } from './theme';
 
 const FILL_ALPHA = 0.35;
 const SHADE_ALPHA = 0.12;
@@ -115,9 +115,10 @@ export class TensorView {
       datasets.push({ label: 'original', data: histogramPoints(t.histogram, log), borderColor: original, backgroundColor: withAlpha(original, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 });
     }
     if (r?.histograms) {
-      datasets.push({ label: `dequantized (${configLabel(r)})`, data: histogramPoints(r.histograms.dequantized, log), borderColor: deq, backgroundColor: deq, fill: false, stepped: 'middle', pointRadius: 0, borderWidth: 1.5 });
+      // Points as well as the line: dequantized values sit in a few bins, isolated between gaps.
+      datasets.push({ label: `dequantized (${configLabel(r)})`, data: histogramPoints(r.histograms.dequantized, log), borderColor: deq, backgroundColor: deq, fill: false, stepped: 'middle', pointRadius: 2.5, borderWidth: 1.5 });
     }
-    const levelColor = cssVar('--vscode-charts-foreground');
+    const levelColor = deq;
     const clipColor = seriesColor(4);
     return this.charts.add('values-chart', 'Values: original vs dequantized', 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas are clipped', {
       type: 'line',
