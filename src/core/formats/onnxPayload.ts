@@ -42,7 +42,9 @@ export class OnnxPayloads {
       case 'external': {
         const what = `tensor '${plan.name}' external data`;
         const file = siblingPath(this.modelPath, storage.location, FORMAT, what);
-        const source = await this.open(file);
+        const source = await this.open(file).catch((e: unknown) => {
+          throw e instanceof FormatError ? new FormatError(FORMAT, `${what}: ${e.message}`, plan.at) : e;
+        });
         if (storage.offset + storage.length > source.size) {
           throw new FormatError(FORMAT, `${what}: bytes ${storage.offset}..${storage.offset + storage.length} are past the end of ${storage.location} (${source.size} bytes)`, plan.at);
         }
