@@ -59,7 +59,7 @@ export class IntAffineRunner implements SchemeRunner {
     const { bits, mode, convention } = this.scheme;
     const ranges = this.ranges;
     if (!ranges) {
-      const range = chooseRange(this.scheme.range, { min: ctx.stats.min, max: ctx.stats.max, calibration: ctx.calibration }, bits, mode);
+      const range = chooseRange(this.scheme.range, { min: ctx.stats.min, max: ctx.stats.max, calibration: ctx.calibration }, bits, mode, convention);
       return new AffinePass(this.scheme, this.layout, [computeQParams(range.min, range.max, bits, mode, convention)], ctx);
     }
     const params = Array.from({ length: this.layout.channels }, (_, c) => {

@@ -1,5 +1,13 @@
-import type { IntMode, RangeMethod } from '../../../shared/analysisTypes';
+import type { Convention, IntMode, RangeMethod } from '../../../shared/analysisTypes';
 import type { CalibrationHistograms } from './calibrationHistogram';
+import { modelOptEntropyAmax } from './entropyModelOpt';
+import { ortEntropyRange } from './entropyOrt';
+import { mseRange } from './mse';
+import { percentileRange } from './percentile';
+import type { ClipRange } from './rangeTypes';
+import { torchHistogramRange } from './torchHistogram';
+
+export type { ClipRange } from './rangeTypes';
 
 /** What a range method sees of the data: its finite min and max, and (for all but minmax) its histograms. */
 export interface RangeInput {
@@ -8,28 +16,70 @@ export interface RangeInput {
   readonly calibration: CalibrationHistograms | null;
 }
 
-/** A clipping range; symmetric methods return [-a, a]. */
-export interface ClipRange {
-  readonly min: number;
-  readonly max: number;
+/** A range method, parsed. */
+export type ParsedRangeMethod =
+  | { readonly kind: 'minmax' }
+  | { readonly kind: 'percentile'; readonly percentile: number }
+  | { readonly kind: 'mse' }
+  | { readonly kind: 'entropy' }
+  | { readonly kind: 'entropy-onnxruntime' }
+  | { readonly kind: 'histogram' };
+
+/**
+ * `minmax`, `percentile:P` (0 < P <= 100), `mse`, `entropy` (ModelOpt / TensorRT KL, the default
+ * flavour), `entropy:onnxruntime` (onnxruntime's calibrator with its defaults), `histogram`
+ * (torch HistogramObserver); null when unknown.
+ */
+export function parseRangeMethod(method: RangeMethod): ParsedRangeMethod | null {
+  switch (method) {
+    case 'minmax': return { kind: 'minmax' };
+    case 'mse': return { kind: 'mse' };
+    case 'entropy': return { kind: 'entropy' };
+    case 'entropy:onnxruntime': return { kind: 'entropy-onnxruntime' };
+    case 'histogram': return { kind: 'histogram' };
+  }
+  const m = /^percentile:(\d+(?:\.\d+)?)$/.exec(method);
+  if (!m) return null;
+  const percentile = Number(m[1]);
+  return percentile > 0 && percentile <= 100 ? { kind: 'percentile', percentile } : null;
 }
 
-/** Whether a range method is known (`percentile:P` with 0 < P <= 100). */
 export function isKnownRangeMethod(method: RangeMethod): boolean {
-  return method === 'minmax';
+  return parseRangeMethod(method) !== null;
 }
 
 /**
  * The clipping range a method picks for data seen through `input`, for `bits`-bit `mode`
- * quantization. Pure: serves weights (pass-1 histograms) and activations (calibration) alike.
+ * quantization under `convention` (mse scores with the convention's own quantizer). Pure:
+ * serves weights (histograms from the calibration pass) and activations alike. Symmetric
+ * methods give [-a, a] (entropy and percentile clamp to the data as their tools do); the
+ * qparams formulas then take over.
  */
-export function chooseRange(method: RangeMethod, input: RangeInput, _bits: number, mode: IntMode): ClipRange {
-  if (method === 'minmax') {
+export function chooseRange(method: RangeMethod, input: RangeInput, bits: number, mode: IntMode, convention: Convention = 'lecture'): ClipRange {
+  const parsed = parseRangeMethod(method);
+  if (!parsed) throw new RangeError(`unknown range method ${method}`);
+  const { min, max } = input;
+  if (parsed.kind === 'minmax') {
     if (mode === 'symmetric') {
-      const a = Math.max(-input.min, input.max);
+      const a = Math.max(-min, max);
       return { min: -a, max: a };
     }
-    return { min: input.min, max: input.max };
+    return { min, max };
   }
-  throw new RangeError(`unknown range method ${method}`);
+  const h = input.calibration;
+  if (!h) throw new RangeError(`range method ${method} needs the calibration histograms`);
+  switch (parsed.kind) {
+    case 'percentile':
+      return percentileRange(parsed.percentile, h, min, max, mode);
+    case 'mse':
+      return mseRange(h, min, max, bits, mode, convention);
+    case 'entropy': {
+      const amax = modelOptEntropyAmax(h.absolute, bits, mode === 'asymmetric' && min >= 0);
+      return mode === 'symmetric' ? { min: -amax, max: amax } : { min: Math.max(min, -amax), max: Math.min(max, amax) };
+    }
+    case 'entropy-onnxruntime':
+      return ortEntropyRange(h.centeredOrtEntropy, min, max);
+    case 'histogram':
+      return torchHistogramRange(h.signed, bits);
+  }
 }
