@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CancelledError, FormatError, UsageError } from '../core/errors';
 import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
+import { calibrateCommand } from './commands/calibrate';
 import { inspectCommand } from './commands/inspect';
 import { valuesCommand } from './commands/values';
 
@@ -12,6 +13,7 @@ const COMMANDS: readonly Command[] = [
   valuesCommand,
   // The worker bundle is built next to the CLI bundle (esbuild.mjs).
   createAnalyzeCommand({ workerScript: path.join(__dirname, 'worker.js') }),
+  calibrateCommand,
 ];
 
 const EXIT_OK = 0;

@@ -71,5 +71,12 @@ export class ModelSession {
 function describeValue(name: string, meta: unknown): ValueDescription {
   const m = (meta ?? {}) as { isTensor?: boolean; type?: string; shape?: readonly (number | string)[] };
   if (m.isTensor === false) return { name, type: 'non-tensor', shape: null };
-  return { name, type: m.type ?? 'unknown', shape: m.shape ? [...m.shape] : null };
+  return { name, type: m.type ?? 'unknown', shape: m.shape ? m.shape.map(dimOf) : null };
+}
+
+/** onnxruntime-web reports an unnamed symbolic dim as 2^32 - 1 (-1 as uint32). */
+const MAX_STATIC_DIM = 2 ** 31 - 1;
+
+function dimOf(d: number | string): number | string {
+  return typeof d === 'number' && (d < 0 || d > MAX_STATIC_DIM) ? '' : d;
 }

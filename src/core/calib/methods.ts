@@ -1,0 +1,26 @@
+/** Range methods applied to observed activations: the core's chooseRange, then qparams under a convention. */
+import type { Convention, IntMode, RangeMethod } from '../../shared/analysisTypes';
+import type { MethodQParams } from '../../shared/calibTypes';
+import { UsageError } from '../errors';
+import { computeQParams } from '../quant/qparams';
+import { chooseRange, isKnownRangeMethod, type RangeInput } from '../quant/ranges/chooseRange';
+
+/** CLI.md `calibrate --methods` default: all of them. */
+export const ALL_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'entropy', 'mse', 'histogram'];
+
+/** The default list, less any method the quant core does not implement yet. */
+export function defaultMethods(): RangeMethod[] {
+  return ALL_METHODS.filter(isKnownRangeMethod);
+}
+
+export function checkMethods(methods: readonly RangeMethod[]): void {
+  if (methods.length === 0) throw new UsageError('--methods: name at least one range method');
+  const unknown = methods.filter((m) => !isKnownRangeMethod(m));
+  if (unknown.length > 0) throw new UsageError(`unknown range method ${unknown.join(', ')} (known: ${ALL_METHODS.filter(isKnownRangeMethod).join(', ')})`);
+}
+
+export function methodQParams(method: RangeMethod, input: RangeInput, bits: number, mode: IntMode, convention: Convention): MethodQParams {
+  const range = chooseRange(method, input, bits, mode, convention);
+  const q = computeQParams(range.min, range.max, bits, mode, convention);
+  return { min: range.min, max: range.max, scale: q.scale, zeroPoint: q.zeroPoint };
+}
