@@ -33,10 +33,11 @@ export const numpyReader: FormatReader = {
       const head = await source.read(0, Math.min(source.size, 8), NUMPY_FORMAT);
       if (isNpy(head)) {
         const stem = path.basename(file).replace(/\.npy$/i, '') || 'array';
-        const { tensor, header } = await npyTensor(source, stem, file, stem);
+        const { tensor, header } = await npyTensor(source, path.basename(file), file, stem);
         const metadata = { container: 'npy', version: header.version, descr: header.descr, fortranOrder: header.fortranOrder };
         return { file, format: 'numpy', metadata, tensors: [tensor], sizeOnDisk: source.size, close };
       }
+      if (!isZip(head)) throw new FormatError(NUMPY_FORMAT, 'neither a .npy file (\\x93NUMPY magic) nor a .npz archive (zip)', 0);
       const { tensors, metadata } = await openNpz(source, file, members);
       return { file, format: 'numpy', metadata, tensors, sizeOnDisk: source.size, close };
     } catch (e) {
