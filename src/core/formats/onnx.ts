@@ -29,6 +29,10 @@ const OPSET_LOADED = new Set<number>([OPSET.DOMAIN]);
 /**
  * ONNX: a protobuf ModelProto, walked lazily (src/core/protobuf): tensor payloads (raw_data,
  * packed typed fields, external data) are located at open and read only when analysed.
+ * Listed: initializers and Constant tensors of the graph and of every subgraph (CLI.md).
+ * Not listed but named in metadata.skippedWeights with a reason: STRING and COMPLEX tensors,
+ * types without an exact decoder here (FNUZ float8, 4-bit), sparse tensors, segments.
+ * Not walked: FunctionProto bodies, training_info, attribute tensors of ops other than Constant.
  */
 export const onnxReader: FormatReader = {
   id: 'onnx',
