@@ -14,7 +14,10 @@ const f32 = Math.fround;
  * (integer division of the merged counts, as ORT stores q in an int64 array), both smoothed
  * (eps 1e-4, in float32), KL = scipy.stats.entropy(P, Q); the first argmin wins, then the
  * threshold is clamped to [min, max]. With ORT's defaults (128 and 128) there is one candidate:
- * the full range (algorithms.md ⚠).
+ * the full range (algorithms.md ⚠), identical to ORT.
+ * Known deviation: scipy evaluates the KL of ORT's float32 arrays in float32, QuantLens in float64.
+ * Where the KL curve is flat (every half-width whose slice fits in the quantized bins) the two can
+ * pick different thresholds of equal KL to ~1e-7.
  */
 export function ortEntropyRange(h: CalibrationHistogram, min: number, max: number, numQuantizedBins = ORT_NUM_QUANTIZED_BINS): { min: number; max: number } {
   const hist = h.counts;
