@@ -167,6 +167,15 @@ describe('ONNX reader on truncated and malformed files', () => {
     await rejectsFormat({ 'm.onnx': model(graph({ nodes: [node('If', ['o'], [graphAttribute('then_branch', twice)], 'if0')] })) }, /'c' is defined twice in if0\/then_branch/);
   });
 
+  it('skips unknown data types with a reason and refuses an unknown data_location', async () => {
+    const future = tensor({ name: 'f', dims: [1], dataType: 99, raw: [0] });
+    const m = await openAndReadAll(onnxReader, { 'm.onnx': model(graph({ initializers: [future, w] })) });
+    assert.deepEqual(m.tensors.map((t) => t.name), ['w']);
+    assert.deepEqual(m.metadata.skippedWeights, [{ name: 'f', dtype: 'data_type 99', source: 'm.onnx', reason: 'no exact decoder for data_type 99' }]);
+    const located = tensor({ name: 'l', dims: [1], raw: f32bytes([1]), extra: [vfield(T.DATA_LOCATION, 2)] });
+    await rejectsFormat({ 'm.onnx': model(graph({ initializers: [located] })) }, /unknown data_location 2/);
+  });
+
   it('refuses groups inside the model', async () => {
     await rejectsFormat({ 'm.onnx': concat(vfield(1, 8), tag(9, 3)) }, /group/);
   });
@@ -181,6 +190,13 @@ describe('ONNX external data', () => {
     const m = await openAndReadAll(onnxReader, { 'dir/m.onnx': withExternal({ location: 'w.bin', offset: '8', length: '16' }), 'dir/w.bin': payload });
     assert.deepEqual([...(await m.tensors[0]!.data.read(0, 4))], [3, 4, 5, 6]);
     assert.equal(m.tensors[0]!.source, 'w.bin');
+  });
+
+  it('keeps the subgraph path as the source of a subgraph tensor stored externally', async () => {
+    const branch = graph({ initializers: [externalTensor('e', [2], { location: 'w.bin' })] });
+    const bytes = model(graph({ nodes: [node('If', ['o'], [graphAttribute('then_branch', branch)], 'if0')] }));
+    const m = await openAndReadAll(onnxReader, { 'dir/m.onnx': bytes, 'dir/w.bin': payload });
+    assert.deepEqual([m.tensors[0]!.source, [...(await m.tensors[0]!.data.read(0, 2))]], ['if0/then_branch', [1, 2]]);
   });
 
   it('refuses locations outside the model folder', async () => {
