@@ -62,11 +62,21 @@ async function openNpz(source: ByteSource, file: string, members: ByteSource[]):
     members.push(member);
     compressed ||= entry.method === METHOD_DEFLATED;
     const name = entry.name.slice(0, -NPY_SUFFIX.length);
-    tensors.push((await npyTensor(member, entry.name, file, name)).tensor);
+    tensors.push((await atMember(npyTensor(member, entry.name, file, name), entry.localHeaderOffset)).tensor);
   }
   const metadata: Record<string, unknown> = { container: 'npz', compressed };
   if (other.length > 0) metadata.otherMembers = other;
   return { tensors, metadata };
+}
+
+/** Header errors carry offsets inside the member; in the file they are at the member's local header. */
+async function atMember<T>(pending: Promise<T>, memberOffset: number): Promise<T> {
+  try {
+    return await pending;
+  } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(e.format, e.message, memberOffset);
+    throw e;
+  }
 }
 
 /** One array: its header, then a lazy view of its payload (dense, or strided when Fortran-ordered). */

@@ -1,6 +1,6 @@
 import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
-import { firstMemberName, isZip, ZipArchive, type ZipEntry } from '../io/zip';
+import { firstMemberName, isZip, METHOD_STORED, ZipArchive, type ZipEntry } from '../io/zip';
 import { MAX_PICKLE_BYTES, unpickle } from '../pickle/unpickler';
 import type { Model } from '../tensor';
 import { torchContents, type StorageBytes, type TorchContents } from './pytorchEntries';
@@ -58,6 +58,8 @@ async function openZipTorch(source: ByteSource, members: ByteSource[]): Promise<
   const pickleBytes = await readWhole(archive, pickleEntry, MAX_PICKLE_BYTES, members);
   const { value } = unpickle(pickleBytes, {
     format: FORMAT,
+    // Error offsets point into the file when data.pkl is stored (torch never compresses it).
+    baseOffset: pickleEntry.method === METHOD_STORED ? await archive.dataOffset(pickleEntry) : undefined,
     resolveGlobal: torchResolver(),
     persistentLoad: (pid) => {
       const { type, key, numel } = parseStoragePid(pid);

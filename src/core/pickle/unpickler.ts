@@ -219,20 +219,31 @@ class Unpickler {
     }
   }
 
+  /** Errors of the format's globals and persistent loads, placed at the opcode that caused them. */
+  private atOpcode<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (e) {
+      if (e instanceof FormatError && e.offset === undefined) throw new FormatError(this.options.format, e.message, this.opcodeAt);
+      throw e;
+    }
+  }
+
   private resolve(module: string, name: string): PickleValue {
-    return this.options.resolveGlobal(module, name);
+    return this.atOpcode(() => this.options.resolveGlobal(module, name));
   }
 
   /** REDUCE / NEWOBJ / INST / OBJ: allowed globals build plain data; placeholders only record the call. */
   private call(callee: PickleValue, args: readonly PickleValue[], kwargs: PickleValue = null): PickleValue {
-    if (callee instanceof PyCallable) return callee.call(args);
+    if (callee instanceof PyCallable) return this.atOpcode(() => callee.call(args));
     if (callee instanceof PyClass) return new PyObject(callee, args, kwargs);
     this.fail(`pickle calls a ${describe(callee)}, which is not callable`);
   }
 
   private persistent(pid: PickleValue): PickleValue {
-    if (!this.options.persistentLoad) this.fail('pickle has a persistent id but this format defines none');
-    return this.options.persistentLoad(pid);
+    const load = this.options.persistentLoad;
+    if (!load) this.fail('pickle has a persistent id but this format defines none');
+    return this.atOpcode(() => load(pid));
   }
 
   private build(target: PickleValue, state: PickleValue): void {
