@@ -5,6 +5,7 @@ import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
 import { calibrateCommand } from './commands/calibrate';
 import { inspectCommand } from './commands/inspect';
+import { ptqCommand } from './commands/ptq';
 import { valuesCommand } from './commands/values';
 
 /** Every sub-command; each lives in its own file under commands/. */
@@ -14,6 +15,7 @@ const COMMANDS: readonly Command[] = [
   // The worker bundle is built next to the CLI bundle (esbuild.mjs).
   createAnalyzeCommand({ workerScript: path.join(__dirname, 'worker.js') }),
   calibrateCommand,
+  ptqCommand,
 ];
 
 const EXIT_OK = 0;

@@ -1,0 +1,23 @@
+/** The plain-text PTQ summary: float accuracy, then one run a line, then per-layer SQNR of activation runs. */
+import type { PtqReport } from '../../shared/calibTypes';
+
+const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} %`);
+const db = (v: number | null) => (v === null ? 'exact' : `${v.toFixed(1)} dB`);
+
+function table(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+export function ptqText(report: PtqReport): string {
+  const title = `${report.model}: ${report.samples} samples, output '${report.output}', convention ${report.convention}; ` +
+    `float accuracy ${pct(report.float.accuracy)} (${(report.elapsedMs / 1000).toFixed(1)} s)`;
+  const runs = table(['weights', 'activations', 'accuracy', 'agreement', 'output SQNR'],
+    report.runs.map((r) => [r.weights ?? 'float', r.activations ?? 'float', pct(r.accuracy), pct(r.agreement), db(r.outputSqnrDb)]));
+  const layers = report.runs.filter((r) => r.layers && r.layers.length > 0).flatMap((r) => [
+    '', `per-activation SQNR, weights ${r.weights ?? 'float'} + activations ${r.activations}:`,
+    ...table(['activation', 'op', 'SQNR'], r.layers!.map((l) => [l.name, l.op, db(l.sqnrDb)])).map((l) => `  ${l}`),
+  ]);
+  return [title, `weights quantized: ${report.weightTensors.join(', ') || 'none'}`, '', ...runs, ...layers, ...report.notes.map((n) => `note: ${n}`), ''].join('\n');
+}
