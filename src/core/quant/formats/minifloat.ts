@@ -64,40 +64,46 @@ export function encodeMinifloat(v: number, spec: MinifloatSpec): number {
   return sign | ((e + spec.bias) << spec.manBits) | (a / 2 ** (e - spec.manBits) - (1 << spec.manBits));
 }
 
-const scratchF32 = new Float32Array(1);
-const scratchU32 = new Uint32Array(scratchF32.buffer);
+const bitsScratch = new Float32Array(1);
+const bitsScratchU32 = new Uint32Array(bitsScratch.buffer);
+
+/** The float32 bit pattern of v. */
+function float32Bits(v: number): number {
+  bitsScratch[0] = v;
+  return bitsScratchU32[0]!;
+}
+
+/** 2^52: adding it to 0 <= v < 2^51 leaves v rounded half-to-even (see rounding.ts). */
+const ROUND_MAGIC = 2 ** 52;
 
 /**
- * Round-trip kernel: deq[i] = cast of x[i] to the spec, for i in [from, to). Normal values
- * round on their float32 bits (add half an ulp of the target, ties to even, truncate);
- * values below the target's smallest normal round on a fixed subnormal step.
+ * Round-trip kernel: deq[i] = cast of x[i] to the spec, for i in [from, to). Works on the
+ * float32 bits in place in deq: normal values add half an ulp of the target (ties to even) and
+ * truncate; values beyond the largest finite saturate; values below the target's smallest normal
+ * round on its fixed subnormal step in float64. NaN stays NaN, ±0 keep their sign.
  */
 export function minifloatRoundTripRun(x: Float32Array, deq: Float32Array, from: number, to: number, spec: MinifloatSpec): void {
+  deq.set(x.subarray(from, to), from);
+  const bits = new Uint32Array(deq.buffer, deq.byteOffset, deq.length);
   const shift = 23 - spec.manBits;
   const half = 2 ** (shift - 1);
   const keep = ~(2 ** shift - 1);
-  const minNormal = 2 ** minNormalExp(spec);
+  const minNormalBits = float32Bits(2 ** minNormalExp(spec));
+  const maxBits = float32Bits(spec.max);
   const subStep = 2 ** (minNormalExp(spec) - spec.manBits);
-  const max = spec.max;
   for (let i = from; i < to; i++) {
-    const v = x[i]!;
-    if (v !== v || v === 0) {
-      deq[i] = v; // NaN stays NaN; ±0 keeps its sign
-      continue;
-    }
-    const a = Math.abs(v);
-    let q: number;
-    if (a < minNormal) {
-      q = roundHalfEven(a / subStep) * subStep;
-    } else if (a > max) {
-      q = max;
+    const b = bits[i]!;
+    const magnitude = b & 0x7fffffff;
+    if (magnitude === 0 || magnitude > 0x7f800000) continue; // ±0 and NaN pass through
+    const sign = b - magnitude; // 0 or 2^31
+    if (magnitude < minNormalBits) {
+      const q = (Math.abs(deq[i]!) / subStep + ROUND_MAGIC - ROUND_MAGIC) * subStep;
+      deq[i] = sign ? -q : q;
+    } else if (magnitude >= maxBits) {
+      bits[i] = maxBits + sign; // saturate (infinities too)
     } else {
-      scratchF32[0] = a;
-      const b = scratchU32[0]!;
-      scratchU32[0] = (b + half - 1 + ((b >>> shift) & 1)) & keep;
-      q = scratchF32[0]!;
-      if (q > max) q = max;
+      const r = (magnitude + half - 1 + ((magnitude >>> shift) & 1)) & keep;
+      bits[i] = (r > maxBits ? maxBits : r) + sign;
     }
-    deq[i] = v < 0 ? -q : q;
   }
 }
