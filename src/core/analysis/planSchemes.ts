@@ -2,7 +2,7 @@ import type { IntScheme, NotApplicable, Scheme } from '../../shared/analysisType
 import { isKnownRangeMethod } from '../quant/ranges/chooseRange';
 import { IntAffineRunner } from './runners/intAffineRunner';
 import { IntGroupRunner } from './runners/intGroupRunner';
-import type { SchemeRunner } from './runners/schemeRunner';
+import type { RunnerPlan, SchemeRunner } from './runners/schemeRunner';
 import { planFormat } from './runners/formatRunners';
 
 /** Integer widths the analysis supports (CLI.md `--bits`). */
@@ -15,19 +15,28 @@ export interface SchemePlans {
   readonly notApplicable: readonly NotApplicable[];
 }
 
-/** Which schemes apply to a tensor of this shape, and how each runs. */
+/**
+ * Which schemes apply to a tensor of this shape, and how each runs. A negative channel axis counts
+ * from the end (numpy style); the runner's scheme carries it normalised, and so do the results.
+ */
 export function planSchemes(schemes: readonly Scheme[], shape: readonly number[], numel: number): SchemePlans {
   const runners: { scheme: Scheme; runner: SchemeRunner }[] = [];
   const notApplicable: NotApplicable[] = [];
-  for (const scheme of schemes) {
-    const plan = scheme.kind === 'int' ? planInt(scheme, shape, numel) : planFormat(scheme, shape, numel);
-    if ('reason' in plan) notApplicable.push({ scheme, reason: plan.reason });
+  for (const asked of schemes) {
+    const scheme = normaliseAxis(asked, shape.length);
+    const plan = numel === 0 ? { reason: 'the tensor has no elements' }
+      : scheme.kind === 'int' ? planInt(scheme, shape, numel) : planFormat(scheme, shape, numel);
+    if ('reason' in plan) notApplicable.push({ scheme: asked, reason: plan.reason });
     else runners.push({ scheme, runner: plan.runner });
   }
   return { runners, notApplicable };
 }
 
-function planInt(s: IntScheme, shape: readonly number[], numel: number): { runner: SchemeRunner } | { reason: string } {
+function normaliseAxis(s: Scheme, rank: number): Scheme {
+  return s.kind === 'int' && s.granularity === 'channel' && s.axis < 0 && s.axis >= -rank ? { ...s, axis: s.axis + rank } : s;
+}
+
+function planInt(s: IntScheme, shape: readonly number[], numel: number): RunnerPlan {
   if (!Number.isInteger(s.bits) || s.bits < MIN_INT_BITS || s.bits > MAX_INT_BITS) {
     return { reason: `int${s.bits}: bit widths are ${MIN_INT_BITS}..${MAX_INT_BITS}` };
   }

@@ -148,6 +148,17 @@ describe('analyzeTensor', () => {
     assert.match(wrongAxis.notApplicable![0]!.reason, /axis 2/);
   });
 
+  it('a negative channel axis counts from the end; an empty tensor has no applicable scheme', async () => {
+    const x = gaussian(6 * 10, 3);
+    const r = await analyzeTensor(memoryTensor(x, [6, 10]), { schemes: [int(8, 'symmetric', 'channel', { axis: -1 }), int(8, 'symmetric', 'channel', { axis: 1 })], histogramBins: 0 });
+    const [neg, pos] = r.results as IntResult[];
+    assert.equal(neg!.axis, 1);
+    assert.deepEqual({ ...neg!, histograms: undefined }, { ...pos!, histograms: undefined });
+    const empty = await analyzeTensor(memoryTensor([], [0, 4]), { schemes: [int(8, 'symmetric', 'channel'), { kind: 'format', format: 'nf4' }], histogramBins: 4 });
+    assert.deepEqual(empty.results, []);
+    assert.equal(empty.notApplicable?.length, 2);
+  });
+
   it('reads in bounded chunks and reports cumulative progress up to numel', async () => {
     const n = 3 * CHUNK_ELEMENTS + 5;
     const t = memoryTensor(gaussian(n), [n]);
