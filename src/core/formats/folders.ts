@@ -5,7 +5,8 @@ import { UsageError } from '../errors';
 /**
  * What a folder stands for, first match wins: a shard index (safetensors before .bin), a tfjs
  * manifest (its .bin shards are not models on their own), the .safetensors files (Hugging Face
- * folders also ship the same weights as pytorch_model.bin), else every weight file.
+ * folders also ship the same weights as pytorch_model.bin), an ONNX model (files beside it are
+ * its external data), else every weight file.
  */
 const FOLDER_CHOICES: readonly { what: string; pattern: RegExp; single: boolean }[] = [
   { what: 'safetensors shard index', pattern: /\.safetensors\.index\.json$/i, single: true },
@@ -13,6 +14,7 @@ const FOLDER_CHOICES: readonly { what: string; pattern: RegExp; single: boolean 
   { what: 'tfjs model.json', pattern: /^model\.json$/i, single: true },
   { what: 'tfjs weights manifest', pattern: /weights_manifest\.json$/i, single: true },
   { what: 'safetensors files', pattern: /\.safetensors$/i, single: false },
+  { what: 'ONNX model', pattern: /\.onnx$/i, single: true },
   { what: 'weight files', pattern: /\.(gguf|onnx|npz|npy|pt|pth|bin|ckpt)$/i, single: false },
 ];
 
