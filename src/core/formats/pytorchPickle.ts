@@ -146,6 +146,10 @@ function torchAllowList(): Map<string, PickleValue> {
   add('torch._tensor._rebuild_from_type', rebuildFromType);
   add('torch.Size', size);
   for (const [name, dtype, itemSize] of STORAGE_TYPES) allowed.set(`torch.${name}`, new TorchStorageType(name, dtype, itemSize));
+  // Where torch 1.11-1.13 and torch 2 define the untyped storage class.
+  for (const alias of ['torch._UntypedStorage', 'torch.storage._UntypedStorage', 'torch.storage.UntypedStorage']) {
+    allowed.set(alias, new TorchStorageType('UntypedStorage', 'U8', 1));
+  }
   return allowed;
 }
 

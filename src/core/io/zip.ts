@@ -174,14 +174,14 @@ async function readZip64Directory(source: ByteSource, format: string, locatorOff
 }
 
 function checkDirectory(format: string, dir: CentralDirectory, end: number): CentralDirectory {
-  if (dir.offset + dir.size > end) {
-    throw new FormatError(format, `central directory ${dir.offset}+${dir.size} runs past its end record at ${end}`, end);
-  }
   if (dir.count > MAX_ZIP_ENTRIES) {
     throw new FormatError(format, `zip declares ${dir.count} members, more than the limit of ${MAX_ZIP_ENTRIES}`, end);
   }
   if (dir.size > MAX_CENTRAL_DIRECTORY_BYTES) {
     throw new FormatError(format, `central directory of ${dir.size} bytes exceeds the limit of ${MAX_CENTRAL_DIRECTORY_BYTES}`, end);
+  }
+  if (dir.offset + dir.size > end) {
+    throw new FormatError(format, `central directory ${dir.offset}+${dir.size} runs past its end record at ${end}`, end);
   }
   if (dir.count * CENTRAL_HEADER_BYTES > dir.size) {
     throw new FormatError(format, `central directory of ${dir.size} bytes cannot hold ${dir.count} members`, end);

@@ -46,7 +46,8 @@ function sequenceKey(tag: string, items: readonly PickleValue[], depth: number, 
   for (const item of items) {
     const k = keyOf(item, depth + 1);
     if (typeof k !== 'string') return k;
-    parts.push(JSON.stringify(k));
+    // Length-prefixed, so nesting stays linear in size (quoting would double at every level).
+    parts.push(`${k.length}:${k}`);
   }
   if (sorted) parts.sort();
   return `${tag}[${parts.join(',')}]`;

@@ -46,6 +46,13 @@ describe('hostile pickles', () => {
       await assert.rejects(load(name), (e: unknown) => {
         assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
         assert.match(e.message, REFUSALS[name]!);
+        // A refused global is reported at its GLOBAL opcode in the file.
+        const global = /refused pickle global ([\w.]+)\.(\w+)/.exec(e.message);
+        if (global && name.endsWith('.pt')) {
+          assert.ok(e.offset !== undefined, 'refusal without an offset');
+          const at = readFileSync(`${DIR}/${name}`).subarray(e.offset, e.offset + 1 + global[1]!.length).toString('latin1');
+          assert.equal(at, `c${global[1]}`, 'offset of the GLOBAL opcode');
+        }
         return true;
       });
       assert.equal(existsSync(canary), false, `${canary} was created`);

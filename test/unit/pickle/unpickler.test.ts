@@ -5,7 +5,9 @@ import { restrictedResolver } from '../../../src/core/pickle/pythonGlobals';
 import {
   MAX_CONTAINER_LENGTH, MAX_LONG_BYTES, MAX_MARK_DEPTH, MAX_MEMO_ENTRIES, MAX_STACK_ITEMS, unpickle, type UnpickleOptions,
 } from '../../../src/core/pickle/unpickler';
-import { PyList, PyTuple, type PickleValue } from '../../../src/core/pickle/values';
+import { PyDict, PyList, PyTuple, type PickleValue } from '../../../src/core/pickle/values';
+import { MAX_KEY_DEPTH } from '../../../src/core/pickle/keys';
+import { MAX_INT_DIGITS } from '../../../src/core/pickle/text';
 import { plain } from './plain';
 
 const options: UnpickleOptions = { format: 'pickle', resolveGlobal: restrictedResolver('pickle', new Map()) };
@@ -148,6 +150,24 @@ describe('restricted unpickler', () => {
     rejects(`${exact}Na.`, /container exceeds/, exact.length + 1);
     const small = load(`]${appends}.`);
     assert.ok(small instanceof PyList && small.items.length === batch);
+  });
+
+  it('compares dict keys as Python does: True == 1 == 1.0, tuples by content', () => {
+    const merged = load('}I1\nNsI01\nI2\nsF1.0\nI3\ns.');
+    assert.deepEqual(plain(merged), { 1: 3n });
+    const tuples = load('}(Va,b\ntNs(Va\nVb\ntI1\ns(Va,b\ntI2\ns.') as PyDict;
+    assert.equal(tuples.entries.size, 2);
+  });
+
+  it(`limits dict keys to MAX_KEY_DEPTH (${MAX_KEY_DEPTH}) nested tuples`, () => {
+    const key = (depth: number) => `${')'}${'\x85'.repeat(depth)}`;
+    assert.ok(load(`}${key(MAX_KEY_DEPTH)}Ns.`));
+    rejects(`}${key(MAX_KEY_DEPTH + 1)}Ns.`, /unhashable dict key \(key nested deeper than 32\)/);
+  });
+
+  it(`limits decimal integers to MAX_INT_DIGITS (${MAX_INT_DIGITS})`, () => {
+    assert.equal(load(`I${'9'.repeat(MAX_INT_DIGITS)}\n.`), BigInt('9'.repeat(MAX_INT_DIGITS)));
+    rejects(`I${'9'.repeat(MAX_INT_DIGITS + 1)}\n.`, /is not an integer/);
   });
 
   it(`limits integers to MAX_LONG_BYTES (${MAX_LONG_BYTES})`, () => {

@@ -202,6 +202,23 @@ describe('pytorch reader', () => {
       assert.equal(values.k0, 0);
     });
 
+    it('reads legacy pickles larger than the first read window by growing it', async () => {
+      const pickles = [
+        `\x80\x02\x8a\x0a${Buffer.from('6cfc9c46f9206aa85019', 'hex').toString('latin1')}`,
+        '\x80\x02M\xe9\x03',
+        dict([['little_endian', 'I01\n']]),
+        dict([['note', str('x'.repeat(3 * 1024 * 1024))], ['w', tensor({ key: 'k', numel: 2 }, 0, [2], [1])]]),
+        list(str('k')),
+      ].map((ops) => Buffer.from(`${ops}.`, 'latin1'));
+      const count = Buffer.alloc(8);
+      count.writeBigUInt64LE(2n);
+      const bytes = new Uint8Array(Buffer.concat([...pickles, count, Buffer.from(f32(1.5, -2))]));
+      assert.ok(pytorchReader.sniff(bytes.subarray(0, 4096), 'legacy.pt'));
+      const model = await openAndReadAll(pytorchReader, { 'legacy.pt': bytes });
+      assert.deepEqual(numbers(await model.tensors[0]!.data.read(0, 2)), [1.5, -2]);
+      assert.deepEqual(model.metadata, { container: 'legacy', byteorder: 'little' });
+    });
+
     it('reads contiguous views of a shared storage at their offsets (tied weights)', async () => {
       const ops = dict([['a', tensor({ key: '0', numel: 6 }, 0, [2, 3], contiguous([2, 3]))], ['b', tensor({ key: '0', numel: 6 }, 3, [3], [1])]]);
       const model: Model = await openZip(torchZip(ops, { 0: f32(0, 1, 2, 3, 4, 5) }));

@@ -13,6 +13,8 @@ export interface ZipOptions {
   readonly zip64?: boolean;
   /** Overrides the member count written in the end record(s). */
   readonly declaredCount?: number;
+  /** Overrides the central directory size written in the end record(s). */
+  readonly declaredDirectorySize?: number;
   readonly comment?: string;
 }
 
@@ -48,7 +50,8 @@ export function buildZip(members: readonly MemberSpec[], options: ZipOptions = {
     offset += local.length + name.length + body.length;
   }
   const cdOffset = offset;
-  const cdSize = central.reduce((n, b) => n + b.length, 0);
+  const realSize = central.reduce((n, b) => n + b.length, 0);
+  const cdSize = options.declaredDirectorySize ?? realSize;
   const count = options.declaredCount ?? members.length;
   const tail: Buffer[] = [];
   if (options.zip64) {
@@ -63,7 +66,7 @@ export function buildZip(members: readonly MemberSpec[], options: ZipOptions = {
     record.writeBigUInt64LE(BigInt(cdOffset), 48);
     const locator = Buffer.alloc(20);
     locator.writeUInt32LE(0x07064b50, 0);
-    locator.writeBigUInt64LE(BigInt(cdOffset + cdSize), 8);
+    locator.writeBigUInt64LE(BigInt(cdOffset + realSize), 8);
     locator.writeUInt32LE(1, 16);
     tail.push(record, locator);
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../src/core/errors';
 import { MemoryByteSource } from '../../../src/core/io/byteSource';
 import {
-  firstMemberName, MAX_DEFLATE_RATIO, MAX_ZIP_ENTRIES, MAX_ZIP_NAME_LENGTH, ZipArchive,
+  firstMemberName, MAX_CENTRAL_DIRECTORY_BYTES, MAX_DEFLATE_RATIO, MAX_ZIP_ENTRIES, MAX_ZIP_NAME_LENGTH, ZipArchive,
 } from '../../../src/core/io/zip';
 import { buildZip, type MemberSpec } from './buildZip';
 
@@ -75,6 +75,10 @@ describe('zip', () => {
 
   it('refuses more members than MAX_ZIP_ENTRIES', async () => {
     await rejectsFormat(open(buildZip(members, { zip64: true, declaredCount: MAX_ZIP_ENTRIES + 1 })), /more than the limit/);
+  });
+
+  it('refuses a central directory larger than MAX_CENTRAL_DIRECTORY_BYTES', async () => {
+    await rejectsFormat(open(buildZip(members, { zip64: true, declaredDirectorySize: MAX_CENTRAL_DIRECTORY_BYTES + 1 })), /central directory of 67108865 bytes exceeds the limit/);
   });
 
   it('refuses member names longer than MAX_ZIP_NAME_LENGTH', async () => {
