@@ -1,6 +1,7 @@
 // The one build script: extension host, worker and CLI (node, cjs), webview (browser, iife).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { compileKernels } from './scripts/build/kernelsWasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -50,8 +51,19 @@ const builds = [
   },
 ];
 
+/** The SIMD kernels next to the bundles that load them; asc takes seconds, so only when the source changed. */
+async function buildKernels() {
+  const source = 'src/wasm/kernels.ts';
+  const target = 'dist/kernels.wasm';
+  if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const bytes = await compileKernels();
+  fs.mkdirSync('dist', { recursive: true });
+  fs.writeFileSync(target, bytes);
+}
+
 if (watch) {
+  await buildKernels();
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([buildKernels(), ...builds.map((b) => esbuild.build(b))]);
 }

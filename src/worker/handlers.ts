@@ -1,8 +1,9 @@
-import { analyzeTensor } from '../core/analysis/analyzeTensor';
+import { analyzeTensorFast } from '../core/analysis/engine/engine';
 import { findTensor } from '../core/analysis/findTensor';
 import { skipReason } from '../core/analysis/runAnalysis';
 import { summarizeModel } from '../core/analysis/summary';
 import { UsageError } from '../core/errors';
+import { loadWasmKernels } from '../core/quant/kernels/wasmKernels';
 import type { Values } from '../core/tensor';
 import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
 import type { ModelCache } from './modelCache';
@@ -27,7 +28,7 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       const entry = findTensor(model.tensors, params.tensor, model.file);
       const reason = skipReason(entry);
       if (reason) throw new UsageError(`${params.tensor}: cannot analyse: ${reason}`);
-      return analyzeTensor(entry, params.options, { signal: ctx.signal, onElements: ctx.onElements });
+      return analyzeTensorFast(entry, params.options, { signal: ctx.signal, onElements: ctx.onElements }, loadWasmKernels());
     }),
 
   values: (params, ctx) =>

@@ -17,8 +17,11 @@ describe('report: terminal table', () => {
   it('aligns the per-layer columns', () => {
     const lines = text.split('\n');
     const header = lines.findIndex((l) => l.startsWith('layer'));
+    const end = lines.findIndex((l) => l.startsWith('Bit-width comparison'));
+    const rows = lines.slice(header + 1, end).filter((l) => l.trim() !== '');
+    assert.equal(rows.length, 4);
     const sqnrEnd = lines[header]!.indexOf('SQNR') + 'SQNR'.length;
-    for (const line of lines.slice(header + 1, header + 5)) assert.match(line.slice(sqnrEnd - 2, sqnrEnd), /dB|ct/, line);
+    for (const line of rows) assert.match(line.slice(sqnrEnd - 2, sqnrEnd), /dB|ct/, line);
   });
 
   it('prints no escape codes without colour, and some with it', () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
+import { assertSame } from '../wasm/sameResult';
 import { CancelledError, FormatError, UsageError } from '../../../src/core/errors';
 import { openModel } from '../../../src/core/formats';
 import type { AnalysisOptions, AnalysisProgress, Scheme, TensorResult } from '../../../src/shared/analysisTypes';
@@ -57,7 +58,7 @@ describe('worker pool', function () {
     assert.deepEqual(summary.tensors.map((t) => t.name), ['a.weight', 'steps', 'a.bias', 'b.weight', 'empty']);
   });
 
-  it('gives the same results as analyzeTensor in-process, in file order, with skipped tensors', async () => {
+  it('gives the results of analyzeTensor in-process, in file order, with skipped tensors', async () => {
     const seen: string[] = [];
     const progress: AnalysisProgress[] = [];
     const report = await newPool(2).analyze([small], OPTIONS, { onTensor: (r) => seen.push(r.name), onProgress: (p) => progress.push(p) });
@@ -74,7 +75,8 @@ describe('worker pool', function () {
     try {
       for (const t of report.tensors) {
         const expected: TensorResult = await analyzeTensor(model.tensors.find((e) => e.name === t.name)!, OPTIONS);
-        assert.deepEqual(t, expected);
+        // The workers run the SIMD kernels: float sums may differ from the reference in the last bits.
+        assertSame(t, expected);
       }
     } finally {
       await model.close();

@@ -1,0 +1,160 @@
+/**
+ * The streaming path on the WebAssembly SIMD kernels: the reference's passes (stats and channel
+ * ranges; calibration when a range method needs it; round trip and errors) with every hot loop
+ * in kernels.wasm and every accumulator in its memory. Per tensor and per channel int schemes.
+ */
+import type { Histogram, IntResult, IntScheme, TensorStats } from '../../../shared/analysisTypes';
+import type { DisplayRange } from '../../metrics/errorAccumulator';
+import { finishTensorStats } from '../../metrics/tensorStats';
+import { ERR, ERROR_BUCKETS } from '../../quant/kernels/errorStats';
+import { HISTOGRAM_FLAGS } from '../../quant/kernels/histogram';
+import { STATS, newStatsAccumulator } from '../../quant/kernels/stats';
+import {
+  regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type F32Region, type F64Region, type KernelLease, type U32Region,
+} from '../../quant/kernels/wasmKernels';
+import { computeQParams, type QParams } from '../../quant/qparams';
+import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
+import { chooseRange } from '../../quant/ranges/chooseRange';
+import type { TensorEntry } from '../../tensor';
+import { channelLayout, forEachChannelRun, type ChannelLayout } from '../runners/intAffineRunner';
+import { histogram, intResult } from './intResult';
+import { engineChunkLength, pass, PassProgress, type PassHooks } from './passes';
+
+/**
+ * Shortest channel run worth a kernel call: a call costs about as much as a few dozen elements.
+ * Channels whose runs are shorter (e.g. the last axis) stay on the reference.
+ */
+export const MIN_CHANNEL_RUN = 64;
+
+export interface WasmStreamResult {
+  readonly stats: TensorStats;
+  readonly histogram?: Histogram;
+  readonly results: readonly IntResult[];
+}
+
+/** One scheme's accumulators, in kernel memory. */
+interface SchemeSlots {
+  readonly scheme: IntScheme;
+  readonly layout: ChannelLayout | null;
+  readonly acc: F64Region;
+  readonly errHist: U32Region;
+  readonly codes: U32Region;
+  readonly deqCounts: F64Region;
+  params: readonly QParams[];
+  clipped: number;
+}
+
+/** Whether a scheme can run here: int per tensor (any range), or per channel with runs of MIN_CHANNEL_RUN or more. */
+export function wasmStreamSupports(scheme: IntScheme, shape: readonly number[]): boolean {
+  if (scheme.granularity === 'tensor') return true;
+  if (scheme.granularity !== 'channel') return false;
+  return channelLayout(shape, scheme.axis).inner >= MIN_CHANNEL_RUN;
+}
+
+export async function analyzeByWasmStream(
+  entry: TensorEntry, schemes: readonly IntScheme[], bins: number, lease: KernelLease, hooks: PassHooks,
+): Promise<WasmStreamResult> {
+  const k = lease.k;
+  const chunkLength = engineChunkLength(entry.data.blockSize);
+  const axes = [...new Set(schemes.filter((s) => s.granularity === 'channel').map((s) => s.axis))];
+  const layouts = new Map(axes.map((a) => [a, channelLayout(entry.shape, a)]));
+  lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins));
+
+  const chunk = lease.f32(chunkLength);
+  const statsAcc = lease.f64(STATS.LENGTH);
+  statsAcc.view.set(newStatsAccumulator());
+  const ranges = new Map([...layouts].map(([axis, layout]) => [axis, emptyRanges(lease.f64(2 * layout.channels))]));
+  const weights = lease.f64(bins + 1);
+  const slots: SchemeSlots[] = schemes.map((scheme) => ({
+    scheme,
+    layout: scheme.granularity === 'channel' ? layouts.get(scheme.axis)! : null,
+    acc: lease.f64(ERR.LENGTH),
+    errHist: lease.u32(WASM_ERROR_BUCKET_SLOTS),
+    codes: lease.u32(WASM_CODE_SLOTS),
+    deqCounts: lease.f64(bins + 1),
+    params: [],
+    clipped: 0,
+  }));
+  const needsCalibration = schemes.some((s) => s.granularity === 'tensor' && s.range !== 'minmax');
+  const progress = new PassProgress(entry.numel, needsCalibration ? 3 : 2, hooks);
+
+  await pass(entry, progress, (x, start) => {
+    chunk.view.set(x);
+    k.statsChunk(chunk.ptr, x.length, statsAcc.ptr);
+    for (const [axis, layout] of layouts) {
+      const r = ranges.get(axis)!;
+      forEachChannelRun(layout, x.length, start, (from, to, channel) => k.minMaxRun(chunk.ptr, from, to, r.ptr, 2 * channel));
+    }
+  });
+  const stats = finishTensorStats(Float64Array.from(statsAcc.view));
+
+  let calibration: CalibrationHistograms | null = null;
+  if (needsCalibration) {
+    const h = newCalibrationHistograms(stats.min, stats.max);
+    await pass(entry, progress, (x) => addToCalibration(h, x, 0, x.length));
+    calibration = h;
+  }
+  for (const slot of slots) slot.params = qparamsOf(slot, stats, calibration, ranges);
+
+  const display: DisplayRange = { min: stats.min, max: stats.max, bins };
+  await pass(entry, progress, (x, start) => {
+    chunk.view.set(x);
+    const n = x.length;
+    if (bins > 0) k.histogramChunk(chunk.ptr, 0, n, display.min, display.max, weights.ptr, bins, HISTOGRAM_FLAGS.CLAMP);
+    for (const slot of slots) runScheme(lease, slot, chunk, n, start, display);
+  });
+
+  const results = slots.map((slot) =>
+    intResult(slot.scheme, slot.params, {
+      acc: Float64Array.from(slot.acc.view),
+      errHist: Float64Array.from(slot.errHist.view.subarray(0, ERROR_BUCKETS)),
+      deqCounts: Float64Array.from(slot.deqCounts.view.subarray(0, bins)),
+      clipped: slot.clipped,
+    }, stats, display),
+  );
+  const weightsHistogram = bins > 0 ? histogram(display, Float64Array.from(weights.view.subarray(0, bins))) : undefined;
+  return { stats, ...(weightsHistogram ? { histogram: weightsHistogram } : {}), results };
+}
+
+function runScheme(lease: KernelLease, slot: SchemeSlots, chunk: F32Region, n: number, start: number, display: DisplayRange): void {
+  const run = (from: number, to: number, p: QParams): void => {
+    slot.clipped += lease.k.affineErrorRun(
+      chunk.ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
+      slot.acc.ptr, slot.errHist.ptr, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max,
+    );
+  };
+  if (slot.layout === null) run(0, n, slot.params[0]!);
+  else forEachChannelRun(slot.layout, n, start, (from, to, channel) => run(from, to, slot.params[channel]!));
+}
+
+/** qparams as the reference runner computes them (per tensor: the range method; per channel: each channel's min/max). */
+function qparamsOf(slot: SchemeSlots, stats: TensorStats, calibration: CalibrationHistograms | null, ranges: ReadonlyMap<number, F64Region>): QParams[] {
+  const { bits, mode, convention } = slot.scheme;
+  if (slot.layout === null) {
+    const range = chooseRange(slot.scheme.range, { min: stats.min, max: stats.max, calibration }, bits, mode, convention);
+    return [computeQParams(range.min, range.max, bits, mode, convention)];
+  }
+  const r = ranges.get(slot.scheme.axis)!.view;
+  return Array.from({ length: slot.layout.channels }, (_, c) => {
+    const lo = r[2 * c]!;
+    const hi = r[2 * c + 1]!;
+    // A channel without finite values has nothing to quantize: treat it as all zero (as the reference).
+    return lo <= hi ? computeQParams(lo, hi, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
+  });
+}
+
+function emptyRanges(region: F64Region): F64Region {
+  for (let i = 0; i < region.view.length; i += 2) {
+    region.view[i] = Infinity;
+    region.view[i + 1] = -Infinity;
+  }
+  return region;
+}
+
+/** Kernel memory for one tensor: the chunk, the stats, channel ranges, the weights' bins and each scheme's accumulators. */
+function layoutBytes(chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number): number {
+  const perScheme = regionBytes(ERR.LENGTH, 8) + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8);
+  return regionBytes(chunkLength, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(bins + 1, 8)
+    + layouts.reduce((n, l) => n + regionBytes(2 * l.channels, 8), 0)
+    + schemes * perScheme;
+}

@@ -1,0 +1,166 @@
+/**
+ * Loader and memory layout for the WebAssembly SIMD kernels (src/wasm/kernels.ts, built by
+ * esbuild.mjs into kernels.wasm next to the bundle). The kernels work on pointers into the
+ * module's own memory: a lease hands out typed-array views of that memory, so the analysis
+ * fills and reads them directly, with no copy per call.
+ *
+ * A lease belongs to one analysis at a time; memory grows only when a lease starts (growing
+ * detaches every view, and no views of a finished lease are used again).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Where the build puts the module: next to the bundle that loads it (dist/worker.js, dist/cli.js). */
+export const KERNELS_WASM_FILE = 'kernels.wasm';
+/** QUANTLENS_KERNELS=ts forces the TypeScript reference kernels (benchmarks, debugging). */
+export const KERNELS_ENV = 'QUANTLENS_KERNELS';
+
+const PAGE_BYTES = 65536;
+/** SIMD loads want 16-byte alignment; typed arrays want their element size. */
+const ALIGN = 16;
+
+/** The slice of the WebAssembly JS API used here (the project's lib settings carry no DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => WasmModule;
+  readonly Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
+}
+const WASM = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
+
+interface KernelExports {
+  readonly memory: WasmMemory;
+  statsChunk(x: number, n: number, acc: number): void;
+  minMaxRun(x: number, from: number, to: number, out: number, index: number): void;
+  histogramChunk(x: number, from: number, to: number, lo: number, hi: number, counts: number, bins: number, flags: number): void;
+  affineErrorRun(
+    x: number, from: number, to: number,
+    scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: number,
+    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number,
+  ): number;
+}
+
+/** A float32 buffer in kernel memory: `ptr` for the kernels, `view` for JS. */
+export interface F32Region {
+  readonly ptr: number;
+  readonly view: Float32Array;
+}
+
+export interface F64Region {
+  readonly ptr: number;
+  readonly view: Float64Array;
+}
+
+export interface U32Region {
+  readonly ptr: number;
+  readonly view: Uint32Array;
+}
+
+/** affineErrorRun's error buckets: 2^16 plus a scratch slot, u32 (a tensor has < 2^32 elements). */
+export const WASM_ERROR_BUCKET_SLOTS = 65537;
+/** affineErrorRun's code tables: 4 lanes of 256 codes plus a scratch slot, u32. */
+export const WASM_CODE_SLOTS = 4 * 257;
+
+/** One instance of the module, lent to one analysis at a time. */
+export class KernelLease {
+  private top = 0;
+  private reserved = 0;
+
+  constructor(
+    private readonly exports: KernelExports,
+    private readonly onRelease: (lease: KernelLease) => void,
+  ) {}
+
+  /** Starts a layout of at most `bytes` (sum of regionBytes): earlier views are dead from here on. */
+  reserve(bytes: number): void {
+    const have = this.exports.memory.buffer.byteLength;
+    if (bytes > have) this.exports.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+    this.top = 0;
+    this.reserved = bytes;
+  }
+
+  f32(length: number): F32Region {
+    const ptr = this.take(length * 4);
+    return { ptr, view: new Float32Array(this.exports.memory.buffer, ptr, length) };
+  }
+
+  /** Zero-filled (accumulators and counts start at zero). */
+  f64(length: number): F64Region {
+    const ptr = this.take(length * 8);
+    const view = new Float64Array(this.exports.memory.buffer, ptr, length);
+    view.fill(0);
+    return { ptr, view };
+  }
+
+  /** Zero-filled. */
+  u32(length: number): U32Region {
+    const ptr = this.take(length * 4);
+    const view = new Uint32Array(this.exports.memory.buffer, ptr, length);
+    view.fill(0);
+    return { ptr, view };
+  }
+
+  get k(): KernelExports {
+    return this.exports;
+  }
+
+  release(): void {
+    this.onRelease(this);
+  }
+
+  private take(bytes: number): number {
+    const ptr = this.top;
+    const next = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
+    if (next > this.reserved) throw new RangeError(`kernel memory layout exceeds its reservation of ${this.reserved} bytes`);
+    this.top = next;
+    return ptr;
+  }
+}
+
+/** Bytes a region of `length` elements of `width` bytes takes in a lease, alignment included. */
+export function regionBytes(length: number, width: number): number {
+  return Math.ceil((length * width) / ALIGN) * ALIGN;
+}
+
+/** Compiled module and idle instances; instances are made on demand (one per concurrent analysis). */
+export class WasmKernels {
+  private readonly idle: KernelLease[] = [];
+
+  constructor(private readonly module: WasmModule) {}
+
+  /** Compiles the module (throws when it does not validate, e.g. without SIMD support). */
+  static fromBytes(bytes: Uint8Array): WasmKernels {
+    return new WasmKernels(new WASM.Module(bytes));
+  }
+
+  lease(): KernelLease {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    const instance = new WASM.Instance(this.module, {});
+    // The exports are those of src/wasm/kernels.ts, checked by the kernel tests.
+    return new KernelLease(instance.exports as KernelExports, (l) => this.idle.push(l));
+  }
+}
+
+let loaded: WasmKernels | null | undefined;
+
+/**
+ * The kernels next to the running bundle, or null when they are missing, fail to compile
+ * (no SIMD support), or QUANTLENS_KERNELS=ts asks for the reference. Loaded once per thread.
+ */
+export function loadWasmKernels(): WasmKernels | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env[KERNELS_ENV] === 'ts') return loaded;
+  try {
+    loaded = WasmKernels.fromBytes(readFileSync(path.join(__dirname, KERNELS_WASM_FILE)));
+  } catch {
+    // Not built (running from sources) or not supported here: the TypeScript kernels serve.
+  }
+  return loaded;
+}

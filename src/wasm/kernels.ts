@@ -1,0 +1,449 @@
+// AssemblyScript: the hot loops of src/core/quant/kernels/ with v128 SIMD, same results.
+// Every pointer is a byte address in this module's memory; the JS glue (wasmKernels.ts) lays
+// out the buffers. Float sums are in f64 like the reference, in 4 lanes instead of 1: they can
+// differ from it in the last bits only. Counts, min/max, bins and buckets are identical.
+
+/** ERR accumulator layout (src/core/quant/kernels/errorStats.ts), in f64 slots. */
+const ERR_COUNT: usize = 0;
+const ERR_SUM_SQ_ERR: usize = 1;
+const ERR_SUM_SQ_X: usize = 2;
+const ERR_SUM_SQ_DEQ: usize = 3;
+const ERR_SUM_X_DEQ: usize = 4;
+const ERR_MAX_ABS_ERR: usize = 5;
+const ERR_SUM_REL_ERR: usize = 6;
+const ERR_NON_FINITE_DEQ: usize = 7;
+
+/** STATS accumulator layout (src/core/quant/kernels/stats.ts). */
+const STATS_COUNT: usize = 0;
+const STATS_NON_FINITE: usize = 1;
+const STATS_MIN: usize = 2;
+const STATS_MAX: usize = 3;
+const STATS_MEAN: usize = 4;
+const STATS_M2: usize = 5;
+
+/** histogramChunk flags (src/core/quant/kernels/histogram.ts). */
+const HIST_ABSOLUTE: i32 = 1;
+const HIST_CLAMP: i32 = 2;
+
+/** The error histogram's bucket of a float32 error: its top 16 bits. */
+const ERROR_BUCKET_SHIFT: i32 = 16;
+/** Index of the throw-away slot after the last real bucket (masked-out lanes land there). */
+const ERROR_DUMMY_BUCKET: i32 = 65536;
+/** Integer codes per lane table (2^8 for 8 bits) plus a throw-away slot. */
+const CODE_SLOTS: i32 = 257;
+const CODE_DUMMY: i32 = 256;
+
+/** CLI.md: meanRelErrPct = mean(|x - deq| / (|x| + 1e-10)) * 100. */
+const REL_ERR_EPSILON: f64 = 1e-10;
+
+@inline function f64slot(base: usize, slot: usize): usize {
+  return base + (slot << 3);
+}
+
+@inline function addF64(base: usize, slot: usize, value: f64): void {
+  store<f64>(f64slot(base, slot), load<f64>(f64slot(base, slot)) + value);
+}
+
+@inline function sumLanesF64(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+@inline function sumLanesI32(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+@inline function isFinite32(v: v128): v128 {
+  return f32x4.eq(f32x4.sub(v, v), f32x4.splat(0));
+}
+
+/** The two f64x2 halves of an f32x4. */
+@inline function lowF64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+@inline function highF64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
+/** i64x2 lane masks of the low and high halves of an i32x4 mask. */
+@inline function lowMask(m: v128): v128 {
+  return i64x2.extend_low_i32x4_s(m);
+}
+
+@inline function highMask(m: v128): v128 {
+  return i64x2.extend_high_i32x4_s(m);
+}
+
+/** statsChunk: adds x[0..n) to the STATS accumulator at `acc` (count, non-finite, min, max, mean, M2). */
+export function statsChunk(x: usize, n: i32, acc: usize): void {
+  let count = i32x4.splat(0);
+  let sumLo = f64x2.splat(0);
+  let sumHi = f64x2.splat(0);
+  let min = f32x4.splat(Infinity);
+  let max = f32x4.splat(-Infinity);
+  const zero = f32x4.splat(0);
+  const vecEnd = n & ~3;
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const finite = isFinite32(v);
+    const vz = v128.bitselect(v, zero, finite);
+    count = i32x4.sub(count, finite);
+    sumLo = f64x2.add(sumLo, lowF64(vz));
+    sumHi = f64x2.add(sumHi, highF64(vz));
+    min = f32x4.pmin(min, v128.bitselect(v, f32x4.splat(Infinity), finite));
+    max = f32x4.pmax(max, v128.bitselect(v, f32x4.splat(-Infinity), finite));
+  }
+  let c = sumLanesI32(count);
+  let sum = sumLanesF64(f64x2.add(sumLo, sumHi));
+  let lo: f64 = <f64>Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
+  let hi: f64 = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    c++;
+    sum += v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  addF64(acc, STATS_NON_FINITE, <f64>(n - c));
+  if (c == 0) return;
+  const mean = sum / <f64>c;
+  const meanV = f64x2.splat(mean);
+  let m2Lo = f64x2.splat(0);
+  let m2Hi = f64x2.splat(0);
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const finite = isFinite32(v);
+    const dLo = f64x2.sub(lowF64(v), meanV);
+    const dHi = f64x2.sub(highF64(v), meanV);
+    m2Lo = f64x2.add(m2Lo, v128.and(f64x2.mul(dLo, dLo), lowMask(finite)));
+    m2Hi = f64x2.add(m2Hi, v128.and(f64x2.mul(dHi, dHi), highMask(finite)));
+  }
+  let m2 = sumLanesF64(f64x2.add(m2Lo, m2Hi));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    const d = v - mean;
+    m2 += d * d;
+  }
+  // Chan et al. merge, exactly as the reference.
+  const before = load<f64>(f64slot(acc, STATS_COUNT));
+  const total = before + <f64>c;
+  const delta = mean - load<f64>(f64slot(acc, STATS_MEAN));
+  store<f64>(f64slot(acc, STATS_MEAN), load<f64>(f64slot(acc, STATS_MEAN)) + (delta * <f64>c) / total);
+  store<f64>(f64slot(acc, STATS_M2), load<f64>(f64slot(acc, STATS_M2)) + m2 + (delta * delta * before * <f64>c) / total);
+  store<f64>(f64slot(acc, STATS_COUNT), total);
+  if (lo < load<f64>(f64slot(acc, STATS_MIN))) store<f64>(f64slot(acc, STATS_MIN), lo);
+  if (hi > load<f64>(f64slot(acc, STATS_MAX))) store<f64>(f64slot(acc, STATS_MAX), hi);
+}
+
+/** minMaxRun: folds the finite min and max of x[from..to) into out[index] and out[index + 1] (f64 slots). */
+export function minMaxRun(x: usize, from: i32, to: i32, out: usize, index: i32): void {
+  let lo = load<f64>(f64slot(out, <usize>index));
+  let hi = load<f64>(f64slot(out, <usize>index + 1));
+  let i = from;
+  // Scalar up to 16-byte alignment, then 4 lanes, then the tail.
+  for (; i < to && (i & 3) != 0; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (to - i >= 4) {
+    let min = f32x4.splat(Infinity);
+    let max = f32x4.splat(-Infinity);
+    for (; i + 4 <= to; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      const finite = isFinite32(v);
+      min = f32x4.pmin(min, v128.bitselect(v, f32x4.splat(Infinity), finite));
+      max = f32x4.pmax(max, v128.bitselect(v, f32x4.splat(-Infinity), finite));
+    }
+    const vMin = <f64>Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
+    const vMax = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+    if (vMin < lo) lo = vMin;
+    if (vMax > hi) hi = vMax;
+  }
+  for (; i < to; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  store<f64>(f64slot(out, <usize>index), lo);
+  store<f64>(f64slot(out, <usize>index + 1), hi);
+}
+
+/**
+ * Bin of each lane as histogramChunk computes it (torch.histc in float32), or `dummy` for lanes
+ * that are not counted. `lo` and `hi` are float32 values (the glue checks), so comparing in f32
+ * is comparing with the reference's f64 bounds.
+ */
+@inline function binLanes(v: v128, counted: v128, lo: v128, hi: v128, binsF: v128, width: v128, bins: i32, clamp: bool, dummy: i32): v128 {
+  const below = f32x4.lt(v, lo);
+  const above = f32x4.gt(v, hi);
+  const inside = v128.not(v128.or(below, above));
+  let bin = i32x4.trunc_sat_f32x4_s(f32x4.div(f32x4.mul(f32x4.sub(v, lo), binsF), width));
+  bin = i32x4.min_s(bin, i32x4.splat(bins - 1));
+  bin = v128.bitselect(i32x4.splat(0), bin, below);
+  bin = v128.bitselect(i32x4.splat(bins - 1), bin, above);
+  const keep = clamp ? counted : v128.and(counted, inside);
+  return v128.bitselect(bin, i32x4.splat(dummy), keep);
+}
+
+/** One u32 count per lane index. */
+@inline function countLanesU32(counts: usize, index: v128): void {
+  const p0 = counts + (<usize>i32x4.extract_lane(index, 0) << 2);
+  store<u32>(p0, load<u32>(p0) + 1);
+  const p1 = counts + (<usize>i32x4.extract_lane(index, 1) << 2);
+  store<u32>(p1, load<u32>(p1) + 1);
+  const p2 = counts + (<usize>i32x4.extract_lane(index, 2) << 2);
+  store<u32>(p2, load<u32>(p2) + 1);
+  const p3 = counts + (<usize>i32x4.extract_lane(index, 3) << 2);
+  store<u32>(p3, load<u32>(p3) + 1);
+}
+
+/** Lane k counts into its own table k (tables of CODE_SLOTS u32): no store-to-load chain across lanes. */
+@inline function countCodes(tables: usize, code: v128): void {
+  const p0 = tables + (<usize>i32x4.extract_lane(code, 0) << 2);
+  store<u32>(p0, load<u32>(p0) + 1);
+  const p1 = tables + (<usize>(CODE_SLOTS + i32x4.extract_lane(code, 1)) << 2);
+  store<u32>(p1, load<u32>(p1) + 1);
+  const p2 = tables + (<usize>(2 * CODE_SLOTS + i32x4.extract_lane(code, 2)) << 2);
+  store<u32>(p2, load<u32>(p2) + 1);
+  const p3 = tables + (<usize>(3 * CODE_SLOTS + i32x4.extract_lane(code, 3)) << 2);
+  store<u32>(p3, load<u32>(p3) + 1);
+}
+
+@inline function countLanes(counts: usize, bins: v128): void {
+  addF64(counts, <usize>i32x4.extract_lane(bins, 0), 1);
+  addF64(counts, <usize>i32x4.extract_lane(bins, 1), 1);
+  addF64(counts, <usize>i32x4.extract_lane(bins, 2), 1);
+  addF64(counts, <usize>i32x4.extract_lane(bins, 3), 1);
+}
+
+/** The reference's scalar bin of one finite value, or -1 when it is not counted. */
+@inline function binScalar(v: f32, lo: f32, hi: f32, width: f32, bins: i32, clamp: bool): i32 {
+  if (v < lo || v > hi) {
+    if (!clamp) return -1;
+    return v < lo ? 0 : bins - 1;
+  }
+  if (!(width > 0)) return 0;
+  const bin = <i32>((v - lo) * <f32>bins / width);
+  return bin >= bins ? bins - 1 : bin;
+}
+
+/**
+ * histogramChunk: adds the finite values of x[from..to) to counts[0..bins) (f64 slots; slot
+ * `bins` is scratch). Same flags and float32 bin formula as the reference.
+ */
+export function histogramChunk(x: usize, from: i32, to: i32, lo: f32, hi: f32, counts: usize, bins: i32, flags: i32): void {
+  const absolute = (flags & HIST_ABSOLUTE) != 0;
+  const clamp = (flags & HIST_CLAMP) != 0;
+  const width: f32 = hi - lo;
+  let i = from;
+  for (; i < to && (i & 3) != 0; i++) histogramOne(load<f32>(x + (<usize>i << 2)), lo, hi, width, counts, bins, absolute, clamp);
+  if (width > 0) {
+    const loV = f32x4.splat(lo);
+    const hiV = f32x4.splat(hi);
+    const binsF = f32x4.splat(<f32>bins);
+    const widthV = f32x4.splat(width);
+    for (; i + 4 <= to; i += 4) {
+      let v = v128.load(x + (<usize>i << 2));
+      if (absolute) v = f32x4.abs(v);
+      countLanes(counts, binLanes(v, isFinite32(v), loV, hiV, binsF, widthV, bins, clamp, bins));
+    }
+  }
+  for (; i < to; i++) histogramOne(load<f32>(x + (<usize>i << 2)), lo, hi, width, counts, bins, absolute, clamp);
+}
+
+@inline function histogramOne(value: f32, lo: f32, hi: f32, width: f32, counts: usize, bins: i32, absolute: bool, clamp: bool): void {
+  if (value - value != 0) return;
+  const bin = binScalar(absolute ? Mathf.abs(value) : value, lo, hi, width, bins, clamp);
+  if (bin >= 0) addF64(counts, <usize>bin, 1);
+}
+
+/**
+ * affineErrorRun: affineRoundTripRun then errorStatsChunk and the CLAMP histogram of deq, fused:
+ * one read of x, no deq written. Round trip in float32 (x / scale by division, or x * f32(1/scale)
+ * when `multiplyByInverse`), round half to even (f32x4.nearest), error sums in f64.
+ * scale 0 reconstructs x exactly. Returns how many finite values were clipped.
+ *
+ * acc: ERR layout (f64). errHist: 65537 u32 (65536 buckets + scratch). deqCounts: bins + 1 f64
+ * slots over [lo, hi]; bins 0 for none. codes: 4 * CODE_SLOTS u32 of zeros, scratch: every value
+ * of one code has the same deq, so the vector loop counts codes and bins each code once at the end.
+ */
+export function affineErrorRun(
+  x: usize, from: i32, to: i32,
+  scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
+  acc: usize, errHist: usize, codes: usize,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32,
+): i32 {
+  const degenerate = scale == 0;
+  const inverse: f32 = degenerate ? 0 : <f32>1 / scale;
+  const width: f32 = hi - lo;
+  const countCodesToo = bins > 0 && !degenerate;
+  const vectorBins = bins > 0 && degenerate && width > 0;
+  let clipped = 0;
+  let i = from;
+  for (; i < to && (i & 3) != 0; i++) {
+    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width);
+  }
+
+  const s = f32x4.splat(scale);
+  const inv = f32x4.splat(inverse);
+  const z = f32x4.splat(zeroPoint);
+  const qlo = f32x4.splat(qmin);
+  const qhi = f32x4.splat(qmax);
+  const loV = f32x4.splat(lo);
+  const hiV = f32x4.splat(hi);
+  const binsF = f32x4.splat(<f32>bins);
+  const widthV = f32x4.splat(width);
+  const relEps = f64x2.splat(REL_ERR_EPSILON);
+  const zero = f32x4.splat(0);
+  const qminI = i32x4.splat(<i32>qmin);
+  const codeDummy = i32x4.splat(CODE_DUMMY);
+  let count = i32x4.splat(0);
+  let clip = i32x4.splat(0);
+  let nonFiniteDeq = i32x4.splat(0);
+  let sqErr = f64x2.splat(0);
+  let sqX = f64x2.splat(0);
+  let sqDeq = f64x2.splat(0);
+  let xDeq = f64x2.splat(0);
+  let rel = f64x2.splat(0);
+  let maxErr = f64x2.splat(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)));
+  for (; i + 4 <= to; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const finite = isFinite32(v);
+    let d: v128;
+    let q = zero;
+    if (degenerate) {
+      d = v;
+    } else {
+      const t = multiplyByInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
+      const q0 = f32x4.add(f32x4.nearest(t), z);
+      clip = i32x4.sub(clip, v128.and(finite, v128.or(f32x4.lt(q0, qlo), f32x4.gt(q0, qhi))));
+      q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
+      d = f32x4.mul(s, f32x4.sub(q, z));
+    }
+    const deqFinite = isFinite32(d);
+    const valid = v128.and(finite, deqFinite);
+    if (countCodesToo) countCodes(codes, v128.bitselect(i32x4.sub(i32x4.trunc_sat_f32x4_s(q), qminI), codeDummy, valid));
+    count = i32x4.sub(count, valid);
+    nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(finite, deqFinite));
+    // Invalid lanes become (0, 0): they add nothing to any sum.
+    const vz = v128.bitselect(v, zero, valid);
+    const dz = v128.bitselect(d, zero, valid);
+    const vLo = lowF64(vz);
+    const vHi = highF64(vz);
+    const dLo = lowF64(dz);
+    const dHi = highF64(dz);
+    const eLo = f64x2.sub(vLo, dLo);
+    const eHi = f64x2.sub(vHi, dHi);
+    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
+    sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(vLo, vLo), f64x2.mul(vHi, vHi)));
+    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
+    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(vLo, dLo), f64x2.mul(vHi, dHi)));
+    const aLo = f64x2.abs(eLo);
+    const aHi = f64x2.abs(eHi);
+    maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
+    rel = f64x2.add(rel, f64x2.add(
+      f64x2.div(aLo, f64x2.add(f64x2.abs(vLo), relEps)),
+      f64x2.div(aHi, f64x2.add(f64x2.abs(vHi), relEps)),
+    ));
+    // The reference buckets float32(e): demote both halves back into one f32x4.
+    const e32 = i32x4.shuffle(f32x4.demote_f64x2_zero(eLo), f32x4.demote_f64x2_zero(eHi), 0, 1, 4, 5);
+    const bucket = v128.bitselect(i32x4.shr_u(e32, ERROR_BUCKET_SHIFT), i32x4.splat(ERROR_DUMMY_BUCKET), valid);
+    countLanesU32(errHist, bucket);
+    if (vectorBins) countLanes(deqCounts, binLanes(d, valid, loV, hiV, binsF, widthV, bins, true, bins));
+    else if (bins > 0 && degenerate) binScalarLanes(d, valid, lo, hi, width, deqCounts, bins);
+  }
+  addF64(acc, ERR_COUNT, <f64>sumLanesI32(count));
+  addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(sqErr));
+  addF64(acc, ERR_SUM_SQ_X, sumLanesF64(sqX));
+  addF64(acc, ERR_SUM_SQ_DEQ, sumLanesF64(sqDeq));
+  addF64(acc, ERR_SUM_X_DEQ, sumLanesF64(xDeq));
+  addF64(acc, ERR_SUM_REL_ERR, sumLanesF64(rel));
+  addF64(acc, ERR_NON_FINITE_DEQ, <f64>sumLanesI32(nonFiniteDeq));
+  store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), Math.max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
+  clipped += sumLanesI32(clip);
+
+  for (; i < to; i++) {
+    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width);
+  }
+  if (countCodesToo) binCodes(codes, scale, zeroPoint, <i32>qmin, <i32>qmax, deqCounts, bins, lo, hi, width);
+  return clipped;
+}
+
+/** Adds each code's count (summed over the 4 lane tables) to the bin of its deq, and zeroes the tables. */
+function binCodes(codes: usize, scale: f32, zeroPoint: f32, qmin: i32, qmax: i32, deqCounts: usize, bins: i32, lo: f32, hi: f32, width: f32): void {
+  for (let c = 0; c <= qmax - qmin; c++) {
+    let n: u32 = 0;
+    for (let lane = 0; lane < 4; lane++) {
+      const p = codes + (<usize>(lane * CODE_SLOTS + c) << 2);
+      n += load<u32>(p);
+      store<u32>(p, 0);
+    }
+    if (n == 0) continue;
+    const d: f32 = scale * (<f32>(qmin + c) - zeroPoint);
+    if (d - d != 0) continue;
+    const bin = binScalar(d, lo, hi, width, bins, true);
+    if (bin >= 0) addF64(deqCounts, <usize>bin, <f64>n);
+  }
+}
+
+/** Lanes binned one by one (degenerate display range: hi <= lo). */
+@inline function binScalarLanes(d: v128, valid: v128, lo: f32, hi: f32, width: f32, counts: usize, bins: i32): void {
+  if (i32x4.extract_lane(valid, 0) != 0) binScalarCount(f32x4.extract_lane(d, 0), lo, hi, width, counts, bins);
+  if (i32x4.extract_lane(valid, 1) != 0) binScalarCount(f32x4.extract_lane(d, 1), lo, hi, width, counts, bins);
+  if (i32x4.extract_lane(valid, 2) != 0) binScalarCount(f32x4.extract_lane(d, 2), lo, hi, width, counts, bins);
+  if (i32x4.extract_lane(valid, 3) != 0) binScalarCount(f32x4.extract_lane(d, 3), lo, hi, width, counts, bins);
+}
+
+@inline function binScalarCount(d: f32, lo: f32, hi: f32, width: f32, counts: usize, bins: i32): void {
+  const bin = binScalar(d, lo, hi, width, bins, true);
+  if (bin >= 0) addF64(counts, <usize>bin, 1);
+}
+
+/** One element of affineErrorRun, scalar (the unaligned head and the tail); returns 1 when clipped. */
+function affineOne(
+  v: f32, scale: f32, inverse: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool, degenerate: bool,
+  acc: usize, errHist: usize, deqCounts: usize, bins: i32, lo: f32, hi: f32, width: f32,
+): i32 {
+  if (v - v != 0) return 0;
+  let d = v;
+  let clipped = 0;
+  if (!degenerate) {
+    const t: f32 = multiplyByInverse ? v * inverse : v / scale;
+    let q: f32 = nearest<f32>(t) + zeroPoint;
+    if (q < qmin) {
+      q = qmin;
+      clipped = 1;
+    } else if (q > qmax) {
+      q = qmax;
+      clipped = 1;
+    }
+    d = scale * (q - zeroPoint);
+  }
+  if (d - d != 0) {
+    addF64(acc, ERR_NON_FINITE_DEQ, 1);
+    return clipped;
+  }
+  const x64 = <f64>v;
+  const d64 = <f64>d;
+  const e = x64 - d64;
+  const a = Math.abs(e);
+  addF64(acc, ERR_COUNT, 1);
+  addF64(acc, ERR_SUM_SQ_ERR, e * e);
+  addF64(acc, ERR_SUM_SQ_X, x64 * x64);
+  addF64(acc, ERR_SUM_SQ_DEQ, d64 * d64);
+  addF64(acc, ERR_SUM_X_DEQ, x64 * d64);
+  if (a > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), a);
+  addF64(acc, ERR_SUM_REL_ERR, a / (Math.abs(x64) + REL_ERR_EPSILON));
+  const bucket = errHist + (<usize>(reinterpret<u32>(<f32>e) >>> ERROR_BUCKET_SHIFT) << 2);
+  store<u32>(bucket, load<u32>(bucket) + 1);
+  if (bins > 0) {
+    const bin = binScalar(d, lo, hi, width, bins, true);
+    if (bin >= 0) addF64(deqCounts, <usize>bin, 1);
+  }
+  return clipped;
+}
