@@ -13,13 +13,13 @@ const DANGEROUS_MODULES: readonly string[] = [
   'multiprocessing', 'threading', '_thread', 'concurrent', 'asyncio', 'sched',
   'webbrowser', 'urllib', 'urllib2', 'urllib3', 'http', 'httplib', 'ftplib', 'smtplib', 'telnetlib', 'requests', 'xmlrpc',
   'platform', 'commands', 'popen2', 'sqlite3', 'yaml', 'distutils', 'setuptools', 'pip', 'venv', 'ensurepip',
-  'numpy.testing', 'numpy.f2py', 'numpy.distutils', 'torch.hub', 'torch.serialization', 'torch.jit', 'torch.package',
+  'numpy.testing', 'numpy.f2py', 'numpy.distutils', 'torch.hub', 'torch.jit', 'torch.package',
 ];
 
-/** Calls into these names are nested unpickling (torch.load inside torch.load). */
+/** Calls into these names load another file or pickle (torch.load inside torch.load). */
 const DANGEROUS_NAMES: ReadonlySet<string> = new Set([
-  'torch.load', 'torch.storage._load_from_bytes', 'torch._utils._rebuild_device_tensor_from_numpy',
-  'numpy.load', 'numpy.core.multiarray._reconstruct_pickle', 'numpy.lib.format.read_array',
+  'torch.load', 'torch.serialization.load', 'torch.serialization._load', 'torch.serialization._legacy_load',
+  'torch.storage._load_from_bytes', 'numpy.load', 'numpy.lib.format.read_array',
 ]);
 
 /** builtins are refused except the plain data types a pickle may legitimately name. */
@@ -34,7 +34,7 @@ export function dangerReason(module: string, name: string): string | undefined {
   if (module === 'builtins' || module === '__builtin__') {
     return SAFE_BUILTINS.has(name) ? undefined : 'builtins that evaluate code, import or reach outside the file are never allowed';
   }
-  if (DANGEROUS_NAMES.has(qualified)) return 'it would load a nested pickle';
+  if (DANGEROUS_NAMES.has(qualified)) return 'it would load a nested pickle or another file';
   const hit = DANGEROUS_MODULES.find((m) => module === m || module.startsWith(`${m}.`));
   if (hit !== undefined) return `module ${hit} can run commands or reach outside the file`;
   // "Path.write_text" reaches a method by attribute lookup; nested classes ("Outer.Inner") are capitalised.
