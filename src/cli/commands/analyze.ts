@@ -1,13 +1,16 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from '../../core/errors';
 import { REPORT_FORMATS, REPORT_FORMAT_NAMES, type ReportFormat } from '../../core/report/formats';
+import { renderHtml } from '../../core/report/html';
 import { renderTable } from '../../core/report/table';
-import type { AnalysisReport } from '../../shared/analysisTypes';
+import type { AnalysisReport, ModelSummary } from '../../shared/analysisTypes';
 import { AnalysisPool } from '../../worker/pool';
 import { parseCommandArgs } from '../args';
 import type { CliIO, Command } from '../command';
 import { ProgressBar } from '../progressBar';
 import { parseAnalyzeFlags, type AnalyzeRequest } from './analyzeOptions';
+import { readHtmlAssets, wantsHtml } from './htmlReport';
 
 const STRING_FLAGS = [
   'bits', 'mode', 'granularity', 'group-size', 'axis', 'range', 'convention', 'formats', 'tensors', 'threads', 'bins', 'out',
@@ -16,7 +19,7 @@ const STRING_FLAGS = [
 /** `--json` comes with every command; the other report formats are flags of analyze. */
 const FORMAT_FLAGS = REPORT_FORMAT_NAMES.filter((f) => f !== 'json');
 
-const HELP = `usage: quantlens analyze FILE... [options] [${REPORT_FORMAT_NAMES.map((f) => `--${f}`).join('|')}] [--out FILE]
+const HELP = `usage: quantlens analyze FILE... [options] [${[...REPORT_FORMAT_NAMES, 'html'].map((f) => `--${f}`).join('|')}] [--out FILE]
 
   --bits 8,4             integer bit widths (2..8)
   --mode symmetric,asymmetric
@@ -29,6 +32,7 @@ const HELP = `usage: quantlens analyze FILE... [options] [${REPORT_FORMAT_NAMES.
   --tensors REGEX        only tensors whose name matches
   --threads N            worker threads (default: all cores)
   --bins 128             histogram bins in JSON output
+  --html                 a self-contained HTML page with the inspector's tables and charts
   --out FILE             write the report to FILE (format from its extension unless a flag says)
 `;
 
@@ -47,6 +51,7 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
       const options = Object.fromEntries([
         ...STRING_FLAGS.map((f) => [f, { type: 'string' }] as const),
         ...FORMAT_FLAGS.map((f) => [f, { type: 'boolean' }] as const),
+        ['html', { type: 'boolean' }] as const,
       ]);
       const parsed = parseCommandArgs(argv, options);
       const values: Readonly<Record<string, unknown>> = parsed.values;
@@ -60,11 +65,15 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
         const v = values[name];
         return typeof v === 'string' ? v : undefined;
       };
-      const request = parseAnalyzeFlags({
-        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])),
-        reportFlags: REPORT_FORMAT_NAMES.filter((f) => values[f] === true),
-      });
-      const report = await analyzeWithProgress(deps, positionals, request, io);
+      const reportFlags = REPORT_FORMAT_NAMES.filter((f) => values[f] === true);
+      const html = wantsHtml(values.html === true, reportFlags, text('out'));
+      const request = parseAnalyzeFlags({ ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])), reportFlags });
+      const report = await analyzeWithProgress(deps, positionals, request, io, html);
+      if (report.summary) {
+        const page = renderHtml(report.report, report.summary, await readHtmlAssets(path.dirname(deps.workerScript)));
+        await writeText(page, request, io);
+        return 0;
+      }
       await writeOutput(report.report, report.elapsedMs, request, io);
       return 0;
     },
@@ -76,7 +85,8 @@ async function analyzeWithProgress(
   paths: readonly string[],
   request: AnalyzeRequest,
   io: CliIO,
-): Promise<{ report: AnalysisReport; elapsedMs: number }> {
+  withSummary: boolean,
+): Promise<{ report: AnalysisReport; elapsedMs: number; summary: ModelSummary | null }> {
   const pool = new AnalysisPool(request.threads === undefined ? { workerScript: deps.workerScript } : { workerScript: deps.workerScript, threads: request.threads });
   const bar = io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
   const interrupt = new AbortController();
@@ -86,7 +96,8 @@ async function analyzeWithProgress(
   try {
     const analyzeOptions = request.tensors === undefined ? request.options : { ...request.options, tensors: request.tensors };
     const report = await pool.analyze(paths, analyzeOptions, { onProgress: (p) => bar?.update(p) }, interrupt.signal);
-    return { report, elapsedMs: performance.now() - started };
+    // The HTML page lists every tensor (integer ones too), as the panel does.
+    return { report, elapsedMs: performance.now() - started, summary: withSummary ? await pool.inspect(paths) : null };
   } finally {
     bar?.clear();
     process.removeListener('SIGINT', onSigint);
@@ -99,6 +110,10 @@ async function writeOutput(report: AnalysisReport, elapsedMs: number, request: A
   const text = request.format === undefined
     ? renderTable(report, { color: !toFile && io.stdout.isTTY === true && !process.env.NO_COLOR, elapsedMs })
     : render(request.format, report);
+  await writeText(text, request, io);
+}
+
+async function writeText(text: string, request: AnalyzeRequest, io: CliIO): Promise<void> {
   if (request.out === undefined) {
     io.stdout.write(text);
     return;
