@@ -70,6 +70,8 @@ export interface ErrorMetrics {
   readonly errP50: number;
   readonly errP95: number;
   readonly errP99: number;
+  /** Finite values whose reconstruction overflowed to a non-finite number (excluded from the figures above); absent when 0. */
+  readonly nonFiniteOutputs?: number;
 }
 
 export interface ResultHistograms {

@@ -40,7 +40,8 @@ export class ErrorAccumulator {
   }
 
   metrics(): ErrorMetrics {
-    return finishErrorMetrics(this.acc, this.errHist);
+    const m = finishErrorMetrics(this.acc, this.errHist);
+    return this.nonFiniteOutputs > 0 ? { ...m, nonFiniteOutputs: this.nonFiniteOutputs } : m;
   }
 
   histograms(): ResultHistograms | undefined {

@@ -151,3 +151,14 @@ describe('ggml formats through GGML_TYPES', () => {
     assert.match(r.notApplicable![0]!.reason, /blocks of 256; rows of 100/);
   });
 });
+
+describe('reconstructions that overflow', () => {
+  it('are excluded from the metrics and counted in nonFiniteOutputs (q8_0 scale beyond fp16)', async () => {
+    const values = Array.from({ length: 64 }, (_, i) => (i < 32 ? 1e10 * ((i % 3) - 1) : Math.sin(i)));
+    const r = await analyzeTensor(memoryTensor(values, [2, 32]), { schemes: [{ kind: 'format', format: 'q8_0' }, { kind: 'format', format: 'fp16' }], histogramBins: 4 });
+    const [q8, fp16] = r.results;
+    assert.ok(q8!.nonFiniteOutputs! > 0, JSON.stringify(q8));
+    assert.ok(Number.isFinite(q8!.mse));
+    assert.equal(fp16!.nonFiniteOutputs, undefined); // fp16 saturates instead
+  });
+});
