@@ -11,5 +11,3 @@ export function roundHalfEven(v: number): number {
   if (!(Math.abs(v) < ROUND_MAGIC)) return v;
   return v >= 0 ? v + ROUND_MAGIC - ROUND_MAGIC : v - ROUND_MAGIC + ROUND_MAGIC;
 }
-
-export const fround = Math.fround;
