@@ -23,16 +23,25 @@ export function defaultOrtThreads(): number {
 }
 
 /**
- * onnxruntime-web with its wasm found next to this bundle when shipped there (dist/), else in
- * node_modules (tests under tsx). The thread count is fixed by the first session of a process:
+ * Where the wasm runtime is: next to the bundle (dist/, as shipped), else in node_modules seen from
+ * this source file (tests under tsx). Without it onnxruntime aborts inside a promise that never
+ * settles, so a missing file must be caught here.
+ */
+function wasmFolder(): string {
+  const candidates = [__dirname, path.resolve(__dirname, '..', '..', '..', 'node_modules', 'onnxruntime-web', 'dist')];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, ORT_WASM_FILES[0])));
+  if (!found) throw new Error(`onnxruntime-web's ${ORT_WASM_FILES[0]} is missing: it must sit next to ${path.basename(__filename)} (npm run build copies it)`);
+  return found;
+}
+
+/**
+ * onnxruntime-web, configured once per process. The thread count is fixed by the first session:
  * later calls cannot change it, so they get the count already in force.
  */
 export function loadOrt(threads = defaultOrtThreads()): Ort {
   if (configuredThreads === undefined) {
-    if (fs.existsSync(path.join(__dirname, ORT_WASM_FILES[0]))) {
-      // A missing trailing separator makes ort look for '<dir>ort-wasm-simd-threaded.mjs'.
-      ort.env.wasm.wasmPaths = __dirname + path.sep;
-    }
+    // A missing trailing separator makes ort look for '<dir>ort-wasm-simd-threaded.mjs'.
+    ort.env.wasm.wasmPaths = wasmFolder() + path.sep;
     ort.env.wasm.numThreads = threads;
     ort.env.logLevel = 'error';
     configuredThreads = threads;
