@@ -13,6 +13,7 @@ const nodeEntries = {
   cli: 'src/cli/main.ts',
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/worker.ts',
+  calibWorker: 'src/worker/calibWorker.ts',
 };
 
 /** Host tests: one file per suite, loaded by mocha inside the VS Code extension host. */
@@ -61,6 +62,15 @@ async function buildKernels() {
   fs.writeFileSync(target, bytes);
 }
 
+/** onnxruntime-web's Node runtime, loaded from the bundles' own folder (src/core/calib/ort.ts). */
+const ORT_WASM_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
+
+function copyOrtWasm() {
+  fs.mkdirSync('dist', { recursive: true });
+  for (const f of ORT_WASM_FILES) fs.copyFileSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/${f}`);
+}
+
+copyOrtWasm();
 if (watch) {
   await buildKernels();
   for (const b of builds) await (await esbuild.context(b)).watch();
