@@ -13,6 +13,7 @@ const nodeEntries = {
   cli: 'src/cli/main.ts',
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/worker.ts',
+  bench: 'scripts/bench/bench.ts',
   calibWorker: 'src/worker/calibWorker.ts',
 };
 

@@ -1,0 +1,74 @@
+/**
+ * The scale test: a LLaMA-7B-shaped BF16 safetensors file (13.5 GB, 291 tensors) analysed whole,
+ * int8 and int4 per tensor, symmetric and asymmetric, by the worker pool. The file is sparse
+ * (scripts/sparse-llama.ts); all-zero tensors are the degenerate case, so a few tensors are
+ * filled with weight-like random values by positional writes and also timed on their own.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
+import { AnalysisPool } from '../../src/worker/pool';
+import { writeSparseLlama } from '../sparse-llama';
+import { toBf16Bits, weights } from './data';
+import type { Measurement } from './scenarios';
+
+/** Tensors given real (random) data: the embeddings, the head and every weight of the first layers. */
+export const FILLED_TENSORS = /^(model\.embed_tokens|lm_head|model\.layers\.[0-3]\.(self_attn|mlp))\./;
+/** Elements generated and written per positional write: 32 MB of BF16. */
+const FILL_CHUNK = 1 << 24;
+
+const int = (bits: number, mode: 'symmetric' | 'asymmetric'): Scheme => ({
+  kind: 'int', bits, mode, granularity: 'tensor', groupSize: null, axis: 0, range: 'minmax', convention: 'lecture',
+});
+/** The CLI's default analysis: int8 and int4, symmetric and asymmetric, per tensor, with histograms. */
+const LLAMA_OPTIONS: AnalysisOptions = { schemes: [8, 4].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]), histogramBins: 128 };
+
+interface HeaderEntry {
+  readonly dtype: string;
+  readonly shape: number[];
+  readonly data_offsets: [number, number];
+}
+
+/** Writes the sparse file and fills FILLED_TENSORS; returns the file size and the bytes of real data. */
+export async function writeLlama(file: string): Promise<{ size: number; filledBytes: number; filledElements: number }> {
+  const size = await writeSparseLlama(file);
+  const handle = await fs.open(file, 'r+');
+  try {
+    const prefix = Buffer.alloc(8);
+    await handle.read(prefix, 0, 8, 0);
+    const headerLength = Number(prefix.readBigUInt64LE(0));
+    const headerBytes = Buffer.alloc(headerLength);
+    await handle.read(headerBytes, 0, headerLength, 8);
+    const header = JSON.parse(headerBytes.toString('utf8')) as Record<string, HeaderEntry>;
+    const dataStart = 8 + headerLength;
+    let filledBytes = 0;
+    let seed = 1;
+    for (const [name, entry] of Object.entries(header)) {
+      if (name === '__metadata__' || !FILLED_TENSORS.test(name)) continue;
+      const [begin, end] = entry.data_offsets;
+      for (let at = begin; at < end; at += FILL_CHUNK * 2) {
+        const elements = Math.min(FILL_CHUNK, (end - at) / 2);
+        const bits = toBf16Bits(weights(elements, seed++));
+        await handle.write(new Uint8Array(bits.buffer), 0, bits.byteLength, dataStart + at);
+      }
+      filledBytes += end - begin;
+    }
+    return { size, filledBytes, filledElements: filledBytes / 2 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One analysis of the file by a pool of `threads` (run in a child process, so its peak RSS is its own). */
+export async function analyzeLlama(file: string, threads: number, tensors?: string): Promise<Measurement> {
+  const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
+  try {
+    const t0 = performance.now();
+    const report = await pool.analyze([file], tensors === undefined ? LLAMA_OPTIONS : { ...LLAMA_OPTIONS, tensors }, {});
+    const seconds = (performance.now() - t0) / 1000;
+    const elements = report.tensors.reduce((n, t) => n + t.numel, 0);
+    return { seconds, elements, inputBytes: elements * 2, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    await pool.dispose();
+  }
+}
