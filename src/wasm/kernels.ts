@@ -278,6 +278,50 @@ export function affineErrorRun(
   acc: usize, errHist: usize, codes: usize,
   deqCounts: usize, bins: i32, lo: f32, hi: f32,
 ): i32 {
+  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, false);
+}
+
+/**
+ * affineErrorRun for data known to be all finite, with a deq that cannot overflow (the caller
+ * checks both): no lane masks, and the sum of x^2 left out (the same for every scheme, the
+ * caller adds sumSquares of the chunk once).
+ */
+export function affineErrorRunFinite(
+  x: usize, from: i32, to: i32,
+  scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
+  acc: usize, errHist: usize, codes: usize,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32,
+): i32 {
+  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, true);
+}
+
+/** Sum of x^2 over x[0..n), in f64 (4 lanes). */
+export function sumSquares(x: usize, n: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  const vecEnd = n & ~3;
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const vLo = lowF64(v);
+    const vHi = highF64(v);
+    lo = f64x2.add(lo, f64x2.mul(vLo, vLo));
+    hi = f64x2.add(hi, f64x2.mul(vHi, vHi));
+  }
+  let sum = sumLanesF64(f64x2.add(lo, hi));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    sum += v * v;
+  }
+  return sum;
+}
+
+/** The one body of both variants; `allFinite` is a constant at each call site, so each gets its own loop. */
+@inline function affineErrorRunWith(
+  x: usize, from: i32, to: i32,
+  scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
+  acc: usize, errHist: usize, codes: usize,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32, allFinite: bool,
+): i32 {
   const degenerate = scale == 0;
   const inverse: f32 = degenerate ? 0 : <f32>1 / scale;
   const width: f32 = hi - lo;
@@ -286,7 +330,7 @@ export function affineErrorRun(
   let clipped = 0;
   let i = from;
   for (; i < to && (i & 3) != 0; i++) {
-    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width);
+    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width, !allFinite);
   }
 
   const s = f32x4.splat(scale);
@@ -311,9 +355,11 @@ export function affineErrorRun(
   let xDeq = f64x2.splat(0);
   let rel = f64x2.splat(0);
   let maxErr = f64x2.splat(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)));
+  const allLanes = i32x4.splat(-1);
+  const vectorStart = i;
   for (; i + 4 <= to; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    const finite = isFinite32(v);
+    const finite = allFinite ? allLanes : isFinite32(v);
     let d: v128;
     let q = zero;
     if (degenerate) {
@@ -321,18 +367,27 @@ export function affineErrorRun(
     } else {
       const t = multiplyByInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
       const q0 = f32x4.add(f32x4.nearest(t), z);
-      clip = i32x4.sub(clip, v128.and(finite, v128.or(f32x4.lt(q0, qlo), f32x4.gt(q0, qhi))));
+      const out = v128.or(f32x4.lt(q0, qlo), f32x4.gt(q0, qhi));
+      clip = i32x4.sub(clip, allFinite ? out : v128.and(finite, out));
       q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
       d = f32x4.mul(s, f32x4.sub(q, z));
     }
-    const deqFinite = isFinite32(d);
-    const valid = v128.and(finite, deqFinite);
-    if (countCodesToo) countCodes(codes, v128.bitselect(i32x4.sub(i32x4.trunc_sat_f32x4_s(q), qminI), codeDummy, valid));
-    count = i32x4.sub(count, valid);
-    nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(finite, deqFinite));
-    // Invalid lanes become (0, 0): they add nothing to any sum.
-    const vz = v128.bitselect(v, zero, valid);
-    const dz = v128.bitselect(d, zero, valid);
+    let valid = allLanes;
+    let vz = v;
+    let dz = d;
+    if (!allFinite) {
+      const deqFinite = isFinite32(d);
+      valid = v128.and(finite, deqFinite);
+      count = i32x4.sub(count, valid);
+      nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(finite, deqFinite));
+      // Invalid lanes become (0, 0): they add nothing to any sum.
+      vz = v128.bitselect(v, zero, valid);
+      dz = v128.bitselect(d, zero, valid);
+    }
+    if (countCodesToo) {
+      const code = i32x4.sub(i32x4.trunc_sat_f32x4_s(q), qminI);
+      countCodes(codes, allFinite ? code : v128.bitselect(code, codeDummy, valid));
+    }
     const vLo = lowF64(vz);
     const vHi = highF64(vz);
     const dLo = lowF64(dz);
@@ -340,7 +395,7 @@ export function affineErrorRun(
     const eLo = f64x2.sub(vLo, dLo);
     const eHi = f64x2.sub(vHi, dHi);
     sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
-    sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(vLo, vLo), f64x2.mul(vHi, vHi)));
+    if (!allFinite) sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(vLo, vLo), f64x2.mul(vHi, vHi)));
     sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
     xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(vLo, dLo), f64x2.mul(vHi, dHi)));
     const aLo = f64x2.abs(eLo);
@@ -350,13 +405,14 @@ export function affineErrorRun(
       f64x2.div(aLo, f64x2.add(f64x2.abs(vLo), relEps)),
       f64x2.div(aHi, f64x2.add(f64x2.abs(vHi), relEps)),
     ));
-    // The reference buckets float32(e): demote both halves back into one f32x4.
-    const e32 = i32x4.shuffle(f32x4.demote_f64x2_zero(eLo), f32x4.demote_f64x2_zero(eHi), 0, 1, 4, 5);
-    const bucket = v128.bitselect(i32x4.shr_u(e32, ERROR_BUCKET_SHIFT), i32x4.splat(ERROR_DUMMY_BUCKET), valid);
-    countLanesU32(errHist, bucket);
+    // The reference buckets float32(e). e = x - deq is exact in f64 (the two are within a factor
+    // of 2^29 of each other), so the float32 subtraction rounds it the same way.
+    const bucket = i32x4.shr_u(f32x4.sub(v, d), ERROR_BUCKET_SHIFT);
+    countLanesU32(errHist, allFinite ? bucket : v128.bitselect(bucket, i32x4.splat(ERROR_DUMMY_BUCKET), valid));
     if (vectorBins) countLanes(deqCounts, binLanes(d, valid, loV, hiV, binsF, widthV, bins, true, bins));
     else if (bins > 0 && degenerate) binScalarLanes(d, valid, lo, hi, width, deqCounts, bins);
   }
+  if (allFinite) count = i32x4.splat((i - vectorStart) >> 2);
   addF64(acc, ERR_COUNT, <f64>sumLanesI32(count));
   addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(sqErr));
   addF64(acc, ERR_SUM_SQ_X, sumLanesF64(sqX));
@@ -368,7 +424,7 @@ export function affineErrorRun(
   clipped += sumLanesI32(clip);
 
   for (; i < to; i++) {
-    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width);
+    clipped += affineOne(load<f32>(x + (<usize>i << 2)), scale, inverse, zeroPoint, qmin, qmax, multiplyByInverse, degenerate, acc, errHist, deqCounts, bins, lo, hi, width, !allFinite);
   }
   if (countCodesToo) binCodes(codes, scale, zeroPoint, <i32>qmin, <i32>qmax, deqCounts, bins, lo, hi, width);
   return clipped;
@@ -407,7 +463,7 @@ function binCodes(codes: usize, scale: f32, zeroPoint: f32, qmin: i32, qmax: i32
 /** One element of affineErrorRun, scalar (the unaligned head and the tail); returns 1 when clipped. */
 function affineOne(
   v: f32, scale: f32, inverse: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool, degenerate: bool,
-  acc: usize, errHist: usize, deqCounts: usize, bins: i32, lo: f32, hi: f32, width: f32,
+  acc: usize, errHist: usize, deqCounts: usize, bins: i32, lo: f32, hi: f32, width: f32, sumSquaresToo: bool,
 ): i32 {
   if (v - v != 0) return 0;
   let d = v;
@@ -434,7 +490,7 @@ function affineOne(
   const a = Math.abs(e);
   addF64(acc, ERR_COUNT, 1);
   addF64(acc, ERR_SUM_SQ_ERR, e * e);
-  addF64(acc, ERR_SUM_SQ_X, x64 * x64);
+  if (sumSquaresToo) addF64(acc, ERR_SUM_SQ_X, x64 * x64);
   addF64(acc, ERR_SUM_SQ_DEQ, d64 * d64);
   addF64(acc, ERR_SUM_X_DEQ, x64 * d64);
   if (a > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), a);

@@ -80,7 +80,8 @@ describe('fast analysis paths give the reference results', function () {
   const shape = [512, 600];
   const numel = 512 * 600;
   const cases: Array<[string, DType, () => Float32Array]> = [
-    ['F32 (WebAssembly streaming)', 'F32', () => f32Values(numel, 11)],
+    ['F32 with NaN and infinities (WebAssembly streaming, masked kernel)', 'F32', () => f32Values(numel, 11)],
+    ['F32, all finite (WebAssembly streaming, unmasked kernel)', 'F32', () => noise(numel, 14, 0.05)],
     ['BF16 (streaming, since per-channel schemes are asked)', 'BF16', () => bf16Values(numel, 12)],
     ['F16', 'F16', () => f16Values(numel, 13)],
   ];

@@ -143,6 +143,44 @@ describe('WebAssembly SIMD kernels equal the TypeScript reference', function () 
     });
   }
 
+  for (const [bits, mode, convention] of cases.slice(0, 4)) {
+    it(`affineErrorRunFinite int${bits} ${mode} ${convention} on finite data, plus sumSquares: as the reference`, () => {
+      const bins = 32;
+      const p = computeQParams(-0.3, 0.25, bits, mode, convention);
+      const x = noise(N, 40 + bits, 0.1);
+      x[11] = 0.9; // clipped
+      lease.reserve(regionBytes(N, 4) + regionBytes(ERR.LENGTH, 8) + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8));
+      const ptr = load(x).ptr;
+      const acc = lease.f64(ERR.LENGTH);
+      const errHist = lease.u32(WASM_ERROR_BUCKET_SLOTS);
+      const codes = lease.u32(WASM_CODE_SLOTS);
+      const deqCounts = lease.f64(bins + 1);
+      const lo = Math.fround(-0.2);
+      const hi = Math.fround(0.2);
+      let clipped = 0;
+      for (const [from, to] of [[0, 3], [3, 2050], [2050, N]] as const) {
+        clipped += lease.k.affineErrorRunFinite(ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
+          acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, lo, hi);
+      }
+      acc.view[ERR.SUM_SQ_X] = lease.k.sumSquares(ptr, N);
+
+      const deq = new Float32Array(N);
+      const expectedAcc = newErrorAccumulator();
+      const expectedHist = new Float64Array(ERROR_BUCKETS);
+      const expectedCounts = new Float64Array(bins);
+      const expectedClipped = affineRoundTripRun(x, deq, 0, N, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
+      errorStatsChunk(x, deq, 0, N, expectedAcc, expectedHist);
+      histogramChunk(deq, 0, N, lo, hi, expectedCounts, HISTOGRAM_FLAGS.CLAMP);
+      assert.equal(clipped, expectedClipped);
+      for (const slot of [ERR.COUNT, ERR.MAX_ABS_ERR, ERR.NON_FINITE_DEQ]) assert.equal(acc.view[slot], expectedAcc[slot], `slot ${slot}`);
+      for (const slot of [ERR.SUM_SQ_ERR, ERR.SUM_SQ_X, ERR.SUM_SQ_DEQ, ERR.SUM_X_DEQ, ERR.SUM_REL_ERR]) {
+        closeSum(acc.view[slot]!, expectedAcc[slot]!, `slot ${slot}`);
+      }
+      assert.deepEqual(Array.from(errHist.view.subarray(0, ERROR_BUCKETS)), Array.from(expectedHist));
+      assert.deepEqual(Array.from(deqCounts.view.subarray(0, bins)), Array.from(expectedCounts));
+    });
+  }
+
   it('affineErrorRun with scale 0 reconstructs exactly (degenerate data)', () => {
     const bins = 8;
     lease.reserve(regionBytes(N, 4) + regionBytes(ERR.LENGTH, 8) + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8));

@@ -62,12 +62,7 @@ async function countValues(entry: TensorEntry, progress: PassProgress): Promise<
   const table = new Uint32Array(KEYS);
   let lowBits = 0;
   await pass(entry, progress, (x) => {
-    const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
-    for (let i = 0; i < bits.length; i++) {
-      const b = bits[i]!;
-      lowBits |= b;
-      table[b >>> KEY_SHIFT]!++;
-    }
+    lowBits |= countKeys(new Uint32Array(x.buffer, x.byteOffset, x.length), table);
     if ((lowBits & LOW_BITS) !== 0) throw new NotCountableError(`${entry.name}: values with more than 10 mantissa bits`);
   });
   let distinctCount = 0;
@@ -87,6 +82,17 @@ async function countValues(entry: TensorEntry, progress: PassProgress): Promise<
     counts[j++] = c;
   }
   return { values: new Float32Array(keyBits.buffer, 0, j), counts: counts.subarray(0, j), nonFinite };
+}
+
+/** Counts each float32's key; returns the OR of all bits (its low bits must stay zero). A plain function: locals stay in registers. */
+function countKeys(bits: Uint32Array, table: Uint32Array): number {
+  let all = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i]!;
+    all |= b;
+    table[b >>> KEY_SHIFT]!++;
+  }
+  return all;
 }
 
 /** The STATS accumulator the reference would hold after seeing every value (sums in another order). */

@@ -20,6 +20,8 @@ import { channelLayout, forEachChannelRun, type ChannelLayout } from '../runners
 import { histogram, intResult } from './intResult';
 import { engineChunkLength, pass, PassProgress, type PassHooks } from './passes';
 
+const f32 = Math.fround;
+
 /**
  * Shortest channel run worth a kernel call: a call costs about as much as a few dozen elements.
  * Channels whose runs are shorter (e.g. the last axis) stay on the reference.
@@ -41,6 +43,8 @@ interface SchemeSlots {
   readonly codes: U32Region;
   readonly deqCounts: F64Region;
   params: readonly QParams[];
+  /** All data finite and no deq can overflow: the kernel without lane masks serves. */
+  allFinite: boolean;
   clipped: number;
 }
 
@@ -73,6 +77,7 @@ export async function analyzeByWasmStream(
     codes: lease.u32(WASM_CODE_SLOTS),
     deqCounts: lease.f64(bins + 1),
     params: [],
+    allFinite: false,
     clipped: 0,
   }));
   const needsCalibration = schemes.some((s) => s.granularity === 'tensor' && s.range !== 'minmax');
@@ -94,14 +99,23 @@ export async function analyzeByWasmStream(
     await pass(entry, progress, (x) => addToCalibration(h, x, 0, x.length));
     calibration = h;
   }
-  for (const slot of slots) slot.params = qparamsOf(slot, stats, calibration, ranges);
+  for (const slot of slots) {
+    slot.params = qparamsOf(slot, stats, calibration, ranges);
+    slot.allFinite = stats.nonFinite === 0 && slot.params.every(deqStaysFinite);
+  }
+  const anyAllFinite = slots.some((s) => s.allFinite);
 
   const display: DisplayRange = { min: stats.min, max: stats.max, bins };
   await pass(entry, progress, (x, start) => {
     chunk.view.set(x);
     const n = x.length;
     if (bins > 0) k.histogramChunk(chunk.ptr, 0, n, display.min, display.max, weights.ptr, bins, HISTOGRAM_FLAGS.CLAMP);
-    for (const slot of slots) runScheme(lease, slot, chunk, n, start, display);
+    // The sum of x^2 is the same for every scheme: once per chunk for the schemes that leave it out.
+    const sumSquares = anyAllFinite ? k.sumSquares(chunk.ptr, n) : 0;
+    for (const slot of slots) {
+      runScheme(lease, slot, chunk, n, start, display);
+      if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
+    }
   });
 
   const results = slots.map((slot) =>
@@ -117,8 +131,9 @@ export async function analyzeByWasmStream(
 }
 
 function runScheme(lease: KernelLease, slot: SchemeSlots, chunk: F32Region, n: number, start: number, display: DisplayRange): void {
+  const kernel = slot.allFinite ? lease.k.affineErrorRunFinite : lease.k.affineErrorRun;
   const run = (from: number, to: number, p: QParams): void => {
-    slot.clipped += lease.k.affineErrorRun(
+    slot.clipped += kernel(
       chunk.ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
       slot.acc.ptr, slot.errHist.ptr, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max,
     );
@@ -141,6 +156,11 @@ function qparamsOf(slot: SchemeSlots, stats: TensorStats, calibration: Calibrati
     // A channel without finite values has nothing to quantize: treat it as all zero (as the reference).
     return lo <= hi ? computeQParams(lo, hi, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
   });
+}
+
+/** deq = scale * (q - zp) is monotonic in q: finite at both ends of the code range means finite everywhere. */
+function deqStaysFinite(p: QParams): boolean {
+  return Number.isFinite(f32(p.scale * f32(p.qmin - p.zeroPoint))) && Number.isFinite(f32(p.scale * f32(p.qmax - p.zeroPoint)));
 }
 
 function emptyRanges(region: F64Region): F64Region {

@@ -43,6 +43,13 @@ interface KernelExports {
     scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: number,
     acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number,
   ): number;
+  /** affineErrorRun for all-finite data whose deq cannot overflow; leaves SUM_SQ_X to the caller (sumSquares). */
+  affineErrorRunFinite(
+    x: number, from: number, to: number,
+    scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: number,
+    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number,
+  ): number;
+  sumSquares(x: number, n: number): number;
 }
 
 /** A float32 buffer in kernel memory: `ptr` for the kernels, `view` for JS. */
