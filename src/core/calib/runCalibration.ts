@@ -6,29 +6,37 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MethodQParams, CalibDataSpec, CalibrationHooks, CalibrationOptions, CalibrationReport, ActivationReport } from '../../shared/calibTypes';
-import { CancelledError } from '../errors';
+import { FormatError } from '../errors';
+import { throwIfAborted } from './abort';
+import { toFeeds } from './feeds';
+import { DATA_FORMAT } from './data/dataArrays';
+import { graphInputs } from './graphInputs';
+import { inlineFixedIfs, type IfGuard } from './ifInline';
 import { openCalibData, type CalibData } from './data/calibData';
 import { checkMethods, methodQParams } from './methods';
 import { ActivationObserver } from './observe/activationObserver';
-import type { Feeds, ModelSession } from './session';
+import type { ModelSession } from './session';
 import { decodeRunnableModel, openTappedModel } from './tappedModel';
 import type { NodeOutput } from './taps';
-import type { FeedValue } from './data/calibData';
 
 export async function runCalibration(
   modelPath: string, data: CalibDataSpec, options: CalibrationOptions, hooks: CalibrationHooks = {}, signal?: AbortSignal,
 ): Promise<CalibrationReport> {
   const started = Date.now();
   checkMethods(options.methods);
-  const model = decodeRunnableModel(await fs.readFile(modelPath));
+  const original = decodeRunnableModel(await fs.readFile(modelPath));
   throwIfAborted(signal);
-  const tapped = await openTappedModel(model, { threads: options.threads ?? undefined });
+  const sessionOptions = { threads: options.threads ?? undefined };
+  const calib = await openCalibData(data, graphInputs(original));
   try {
-    const calib = await openCalibData(data, tapped.session.inputs);
+    const first = await calib.batches(options.batch).next();
+    const { model, guards } = first.done ? { model: original, guards: [] } : await inlineFixedIfs(original, first.value.feeds, sessionOptions);
+    throwIfAborted(signal);
+    const tapped = await openTappedModel(model, sessionOptions);
     try {
-      const observers = await observeActivations(tapped.session, tapped.activations, calib, options.batch, hooks, signal);
+      const observed = await observeActivations(tapped.session, tapped.activations, calib, options.batch, hooks, signal, guards);
       const activations = tapped.activations.flatMap((a): ActivationReport[] => {
-        const obs = observers.observers.get(a.name)!;
+        const obs = observed.observers.get(a.name)!;
         const input = obs.rangeInput();
         if (!input) return [];
         const methods: Record<string, MethodQParams> = {};
@@ -36,17 +44,21 @@ export async function runCalibration(
         return [{ name: a.name, node: a.node, op: a.op, shape: obs.shape, count: obs.count, nonFinite: obs.nonFinite, min: obs.min, max: obs.max, methods, histogram: obs.displayHistogram() }];
       });
       const empty = tapped.activations.length - activations.length;
-      const notes = [...tapped.notes, ...(empty > 0 ? [`${empty} activations held no finite value and are left out`] : [])];
+      const notes = [
+        ...guards.map((g) => `If '${g.node}' took its ${g.value ? 'then' : 'else'} branch on every batch: that branch is inlined and observed`),
+        ...tapped.notes,
+        ...(empty > 0 ? [`${empty} activations held no finite value and are left out`] : []),
+      ];
       return {
-        model: path.basename(modelPath), samples: calib.samples, batches: observers.batches, inputs: calib.inputs,
+        model: path.basename(modelPath), samples: calib.samples, batches: observed.batches, inputs: calib.inputs,
         bits: options.bits, mode: options.mode, convention: options.convention, methods: options.methods,
         activations, notes, elapsedMs: Date.now() - started,
       };
     } finally {
-      await calib.close();
+      await tapped.session.release();
     }
   } finally {
-    await tapped.session.release();
+    await calib.close();
   }
 }
 
@@ -58,14 +70,20 @@ export interface Observed {
 /** Runs every batch and feeds each tapped activation to its observer. */
 export async function observeActivations(
   session: ModelSession, activations: readonly NodeOutput[], calib: CalibData, batch: number, hooks: CalibrationHooks, signal?: AbortSignal,
+  guards: readonly IfGuard[] = [],
 ): Promise<Observed> {
   const observers = new Map(activations.map((a) => [a.name, new ActivationObserver()]));
-  const names = activations.map((a) => a.name);
+  const names = [...activations.map((a) => a.name), ...guards.map((g) => g.cond)];
   let done = 0;
   let batches = 0;
   for await (const b of calib.batches(batch)) {
     throwIfAborted(signal);
     const out = await session.run(toFeeds(session, b.feeds), names);
+    for (const g of guards) {
+      if (Boolean((out[g.cond]!.data as Uint8Array)[0]) !== g.value) {
+        throw new FormatError(DATA_FORMAT, `If '${g.node}' takes the other branch from sample ${done} on: calibrate such samples separately (an If is observed only when its condition is the same on all data)`);
+      }
+    }
     for (const [name, obs] of observers) {
       const t = out[name];
       if (t) obs.add(t.data as Float32Array, t.dims);
@@ -75,14 +93,4 @@ export async function observeActivations(
     hooks.onProgress?.({ samplesDone: done, samplesTotal: calib.samples });
   }
   return { observers, batches };
-}
-
-export function toFeeds(session: ModelSession, feeds: Readonly<Record<string, FeedValue>>): Feeds {
-  const out: Feeds = {};
-  for (const [name, f] of Object.entries(feeds)) out[name] = session.tensor(f.type, f.data, f.dims);
-  return out;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
 }

@@ -27,6 +27,9 @@ export function ortMessage(e: unknown): string {
   return (lines.find((l) => /error|fail|invalid|mismatch|does not|not /i.test(l)) ?? lines[0] ?? 'onnxruntime failed').slice(0, 400);
 }
 
+/** onnxruntime logSeverityLevel: 0 verbose ... 3 error, 4 fatal. */
+const LOG_ERRORS_ONLY = 3;
+
 export class ModelSession {
   private constructor(
     private readonly ort: Ort,
@@ -39,7 +42,8 @@ export class ModelSession {
     const ort = loadOrt(options.threads);
     let session;
     try {
-      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: options.optimization ?? 'all' });
+      // Severity 3 (error): warnings such as unused initializers of inlined branches are noise here.
+      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: options.optimization ?? 'all', logSeverityLevel: LOG_ERRORS_ONLY });
     } catch (e) {
       throw new FormatError('onnx', `onnxruntime cannot load the model: ${ortMessage(e)}`);
     }

@@ -67,14 +67,31 @@ describe('quantlens calibrate', () => {
     assert.equal((await run('calibrate', MODEL)).code, 1);
   });
 
-  it('calibrates Silero VAD v5 on synthetic audio with a given sample rate (main graph only, noted)', async () => {
+  it('calibrates Silero VAD v5 on synthetic audio with a given sample rate, inside its If branches', async () => {
     const dir = tempDir();
     const sr = writeNpy(dir, 'sr.npy', BigInt64Array.of(16000n), []);
     const r = await run('calibrate', path.join(ROOT, 'test/fixtures/calib/silero_vad_v5.onnx'), '--data', sr, '--synthetic', 'normal',
       '--shape', 'input:1x512,state:2x1x128', '--samples', '8', '--methods', 'minmax', '--json');
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
     const j = JSON.parse(r.stdout) as CalibJson & { notes: string[] };
-    assert.ok(j.activations.some((a) => a.op === 'If'));
-    assert.ok(j.notes.some((n) => /inside If\/Loop\/Scan subgraphs are not observed/.test(n)));
+    assert.ok(j.activations.length > 50, `${j.activations.length} activations`);
+    for (const op of ['Conv', 'Relu', 'Sigmoid']) assert.ok(j.activations.some((a) => a.op === op), op);
+    assert.ok(j.notes.some((n) => /If 'If_0' took its then branch on every batch/.test(n)));
+    assert.ok(!j.notes.some((n) => /subgraphs are not observed/.test(n)));
+  });
+
+  it('observes an If only while every batch takes the same branch', async () => {
+    const dir = tempDir();
+    const model = path.join(ROOT, 'test/fixtures/calib/if_sign.onnx');
+    const x = new Float32Array(8 * 4).fill(1);
+    x.fill(-1, 4 * 4);
+    const data = writeNpy(dir, 'x.npy', x, [8, 4]);
+    const same = await run('calibrate', model, '--data', data, '--batch', '4', '--samples', '4', '--methods', 'minmax', '--json');
+    assert.equal(same.code, 0, same.stderr);
+    assert.deepEqual((JSON.parse(same.stdout) as CalibJson).activations.map((a) => a.name), ['sum', 'then_relu', 'then_out', 'y']);
+    const mixed = await run('calibrate', model, '--data', data, '--batch', '4', '--methods', 'minmax');
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /If 'If' takes the other branch from sample 4 on/);
   });
 });

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { toFeeds } from '../../../src/core/calib/feeds';
+import { inlineFixedIfs } from '../../../src/core/calib/ifInline';
 import { ModelSession } from '../../../src/core/calib/session';
 import { mainGraphNodeOutputs, nestedNodeCount, withTapOutputs } from '../../../src/core/calib/taps';
 import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
@@ -75,5 +77,30 @@ describe('activation taps', () => {
     const model = decodeModel(fs.readFileSync(path.join(ROOT, 'test/fixtures/calib/silero_vad_v5.onnx')));
     assert.deepEqual(mainGraphNodeOutputs(model.graph!).map((o) => o.op), ['Equal', 'If', 'If', 'Identity', 'Identity']);
     assert.ok(nestedNodeCount(model.graph!) > 50);
+  });
+});
+
+describe('If inlining (Silero VAD v5)', () => {
+  const feeds = {
+    input: { type: 'float32', data: new Float32Array(512).map((_, i) => Math.sin(i / 7) * 0.3), dims: [1, 512] },
+    state: { type: 'float32', data: new Float32Array(256), dims: [2, 1, 128] },
+    sr: { type: 'int64', data: BigInt64Array.of(16000n), dims: [] },
+  };
+
+  it('inlines every If the data fixes, and the outputs stay identical', async () => {
+    const bytes = fs.readFileSync(path.join(ROOT, 'test/fixtures/calib/silero_vad_v5.onnx'));
+    const original = decodeModel(bytes);
+    const { model, guards } = await inlineFixedIfs(original, feeds, {});
+    assert.equal(guards.length, 7);
+    assert.deepEqual(guards[0], { cond: 'Equal_0_C', value: true, node: 'If_0' });
+    assert.equal(model.graph!.node.filter((n) => n.op_type === 'If').length, 0);
+    assert.equal(nestedNodeCount(model.graph!), 0);
+    const a = await ModelSession.create(bytes);
+    const b = await ModelSession.create(encodeModel(model));
+    const ra = await a.run(toFeeds(a, feeds));
+    const rb = await b.run(toFeeds(b, feeds));
+    for (const name of ['output', 'stateN']) assert.deepEqual(Array.from(rb[name]!.data as Float32Array), Array.from(ra[name]!.data as Float32Array), name);
+    await a.release();
+    await b.release();
   });
 });

@@ -4,7 +4,8 @@
  * signal and noise energy of every quantized activation against the float model's.
  */
 import type { CalibData } from '../data/calibData';
-import { throwIfAborted, toFeeds } from '../runCalibration';
+import { throwIfAborted } from '../abort';
+import { toFeeds } from '../feeds';
 import type { ModelSession } from '../session';
 
 export interface Energy {
