@@ -126,87 +126,6 @@ export function makeQ3Quants(n: number, nmax: number, x: Float32Array, xo: numbe
   return suml2 > 0 ? f32(sumlx / suml2) : 0;
 }
 
-/**
- * Unsigned levels in [0, nmax] with an offset: tries nstep+1 inverse scales around nmax/(max-min)
- * and solves weighted least squares for (scale, min) at each, min forced <= 0. Writes L, stores
- * -min in mins[mi] and returns the scale. // ggml: make_qkx2_quants
- */
-export function makeQkx2Quants(
-  n: number, nmax: number, x: Float32Array, xo: number, weights: Float32Array,
-  L: Uint8Array, lo: number, mins: Float32Array, mi: number, Laux: Uint8Array,
-  rmin: number, rdelta: number, nstep: number, useMad: boolean,
-): number {
-  let min = x[xo]!;
-  let max = x[xo]!;
-  let sumW = weights[0]!;
-  let sumX = f32(sumW * x[xo]!);
-  for (let i = 1; i < n; i++) {
-    const xi = x[xo + i]!;
-    if (xi < min) min = xi;
-    if (xi > max) max = xi;
-    const w = weights[i]!;
-    sumW = f32(sumW + w);
-    sumX = f32(sumX + f32(w * xi));
-  }
-  if (min > 0) min = 0;
-  if (max === min) {
-    L.fill(0, lo, lo + n);
-    mins[mi] = -min;
-    return 0;
-  }
-  let iscale = f32(nmax / f32(max - min));
-  let scale = f32(1 / iscale);
-  let bestError = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[xo + i]!;
-    const l = clamp(nearestInt(f32(iscale * f32(xi - min))), 0, nmax);
-    L[lo + i] = l;
-    let diff = f32(f32(f32(scale * l) + min) - xi);
-    diff = useMad ? Math.abs(diff) : f32(diff * diff);
-    bestError = f32(bestError + f32(weights[i]! * diff));
-  }
-  for (let is = 0; is <= nstep; is++) {
-    // min is the best fit so far, so the candidate range moves as the search improves.
-    iscale = f32(f32(f32(rmin + f32(rdelta * is)) + nmax) / f32(max - min));
-    let sumL = 0;
-    let sumL2 = 0;
-    let sumXL = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = x[xo + i]!;
-      const l = clamp(nearestInt(f32(iscale * f32(xi - min))), 0, nmax);
-      Laux[i] = l;
-      const w = weights[i]!;
-      const wl = f32(w * l);
-      sumL = f32(sumL + wl);
-      sumL2 = f32(sumL2 + f32(wl * l));
-      sumXL = f32(sumXL + f32(wl * xi));
-    }
-    const D = f32(f32(sumW * sumL2) - f32(sumL * sumL));
-    if (D > 0) {
-      let thisScale = f32(f32(f32(sumW * sumXL) - f32(sumX * sumL)) / D);
-      let thisMin = f32(f32(f32(sumL2 * sumX) - f32(sumL * sumXL)) / D);
-      if (thisMin > 0) {
-        thisMin = 0;
-        thisScale = f32(sumXL / sumL2);
-      }
-      let curError = 0;
-      for (let i = 0; i < n; i++) {
-        let diff = f32(f32(f32(thisScale * Laux[i]!) + thisMin) - x[xo + i]!);
-        diff = useMad ? Math.abs(diff) : f32(diff * diff);
-        curError = f32(curError + f32(weights[i]! * diff));
-      }
-      if (curError < bestError) {
-        for (let i = 0; i < n; i++) L[lo + i] = Laux[i]!;
-        bestError = curError;
-        scale = thisScale;
-        min = thisMin;
-      }
-    }
-  }
-  mins[mi] = -min;
-  return scale;
-}
-
 /** 6-bit scale and min of sub-block j from the 12 packed bytes at q[qo]: scale | min << 8. // ggml: get_scale_min_k4 */
 export function getScaleMinK4(j: number, q: Uint8Array, qo: number): number {
   if (j < 4) return (q[qo + j]! & 63) | ((q[qo + j + 4]! & 63) << 8);
@@ -230,10 +149,10 @@ export function packScaleMinK4(ls: Uint8Array, lm: Uint8Array, dst: Uint8Array, 
 }
 
 /** Packs 256 2-bit levels four to a byte, 32 bytes per 128 values. // ggml: quantize_row_q2_K_ref, q3_K */
-export function pack2Bit(L: Uint8Array | Int8Array, dst: Uint8Array, o: number): void {
+export function pack2Bit(L: Uint8Array | Int8Array, lo: number, dst: Uint8Array, o: number): void {
   for (let j = 0; j < QK_K; j += 128) {
-    for (let l = 0; l < 32; l++) {
-      dst[o + j / 4 + l] = L[j + l]! | (L[j + l + 32]! << 2) | (L[j + l + 64]! << 4) | (L[j + l + 96]! << 6);
+    for (let l = lo + j; l < lo + j + 32; l++) {
+      dst[o + j / 4 + l - lo - j] = L[l]! | (L[l + 32]! << 2) | (L[l + 64]! << 4) | (L[l + 96]! << 6);
     }
   }
 }

@@ -115,7 +115,7 @@ export const Q3_K: GgmlTypeTraits = {
           hm = (hm << 1) & 0xff;
         }
       }
-      pack2Bit(L, dst, b + QS);
+      pack2Bit(L, 0, dst, b + QS);
     }
   },
 };

@@ -1,13 +1,13 @@
 import type { GgmlTypeTraits } from './table';
 import { f32 } from './cfloat';
 import { QK_K } from './kquantFit';
-import { fitSuperBlock, subBlockPair } from './kquant45';
+import { finishSuperBlock, subBlockPair } from './kquant45';
+import { forEachFitted } from './fitted';
+import { FITS } from './wasm/module';
 
 /** fp16 d, fp16 dmin, scales[12], qs[128]. // ggml-common.h: block_q4_K */
 const QS = 16;
 const BLOCK_BYTES = 144;
-/** 4-bit levels, 21 candidate scales from nmax - 1 in steps of 0.1. // ggml: quantize_row_q4_K_ref */
-const FIT = { nmax: 15, rmin: -1, nstep: 20 } as const;
 
 export const Q4_K: GgmlTypeTraits = {
   name: 'Q4_K',
@@ -35,16 +35,15 @@ export const Q4_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q4_K_ref
   quantize(src, dst) {
-    const nb = src.length / QK_K;
-    const L = new Uint8Array(QK_K);
-    for (let i = 0; i < nb; i++) {
-      const b = i * BLOCK_BYTES;
-      fitSuperBlock(src, i * QK_K, dst, b, L, FIT);
+    forEachFitted(src, QK_K, 'q4_K', (k, block, i) => {
+      const b = block * BLOCK_BYTES;
+      finishSuperBlock(k, i, dst, b, FITS.q4_K.nmax);
+      const L = k.levels;
       let q = b + QS;
-      for (let j = 0; j < QK_K; j += 64) {
+      for (let j = i * QK_K; j < (i + 1) * QK_K; j += 64) {
         for (let l = 0; l < 32; l++) dst[q + l] = L[j + l]! | (L[j + l + 32]! << 4);
         q += 32;
       }
-    }
+    });
   },
 };

@@ -1,14 +1,14 @@
 import type { GgmlTypeTraits } from './table';
 import { f32 } from './cfloat';
 import { QK_K } from './kquantFit';
-import { fitSuperBlock, subBlockPair } from './kquant45';
+import { finishSuperBlock, subBlockPair } from './kquant45';
+import { forEachFitted } from './fitted';
+import { FITS } from './wasm/module';
 
 /** fp16 d, fp16 dmin, scales[12], qh[32] (fifth bits), qs[128]. // ggml-common.h: block_q5_K */
 const QH = 16;
 const QS = 48;
 const BLOCK_BYTES = 176;
-/** 5-bit levels, 16 candidate scales from nmax - 0.5. // ggml: quantize_row_q5_K_ref */
-const FIT = { nmax: 31, rmin: -0.5, nstep: 15 } as const;
 
 export const Q5_K: GgmlTypeTraits = {
   name: 'Q5_K',
@@ -40,16 +40,15 @@ export const Q5_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q5_K_ref
   quantize(src, dst) {
-    const nb = src.length / QK_K;
-    const L = new Uint8Array(QK_K);
-    for (let i = 0; i < nb; i++) {
-      const b = i * BLOCK_BYTES;
-      fitSuperBlock(src, i * QK_K, dst, b, L, FIT);
+    forEachFitted(src, QK_K, 'q5_K', (k, block, i) => {
+      const b = block * BLOCK_BYTES;
+      finishSuperBlock(k, i, dst, b, FITS.q5_K.nmax);
+      const L = k.levels;
       dst.fill(0, b + QH, b + QH + QK_K / 8);
       let ql = b + QS;
       let m1 = 1;
       let m2 = 2;
-      for (let n = 0; n < QK_K; n += 64) {
+      for (let n = i * QK_K; n < (i + 1) * QK_K; n += 64) {
         for (let j = 0; j < 32; j++) {
           let l1 = L[n + j]!;
           if (l1 > 15) {
@@ -67,6 +66,6 @@ export const Q5_K: GgmlTypeTraits = {
         m2 <<= 2;
         ql += 32;
       }
-    }
+    });
   },
 };

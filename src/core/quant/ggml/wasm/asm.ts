@@ -1,0 +1,162 @@
+/**
+ * A minimal WebAssembly encoder for the ggml fitting kernels: expressions are byte arrays in stack
+ * order, so `f32x4.add(get(a), get(b))` reads like the WAT `(f32x4.add (local.get $a) (local.get $b))`.
+ * Only the instructions the kernels use are here. // https://webassembly.github.io/spec/core/binary/
+ */
+export type Code = readonly number[];
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
+
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return out;
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+function f32Bytes(values: readonly number[]): number[] {
+  return [...new Uint8Array(new Float32Array(values).buffer)];
+}
+
+/** Concatenates instructions. */
+export function seq(...parts: Code[]): Code {
+  return parts.flat();
+}
+
+const op = (...bytes: number[]) => (...args: Code[]): Code => [...args.flat(), ...bytes];
+const simd = (code: number) => op(0xfd, ...uleb(code));
+/** memarg: log2 alignment, then the constant offset. */
+const mem = (code: number[], align: number) => (addr: Code, offset = 0): Code => [...addr, ...code, align, ...uleb(offset)];
+const store = (code: number[], align: number) => (addr: Code, value: Code, offset = 0): Code =>
+  [...addr, ...value, ...code, align, ...uleb(offset)];
+
+export interface Local {
+  readonly index: number;
+}
+
+export const get = (l: Local): Code => [0x20, ...uleb(l.index)];
+export const set = (l: Local, value: Code): Code => [...value, 0x21, ...uleb(l.index)];
+
+export const i32 = {
+  const: (v: number): Code => [0x41, ...sleb(v | 0)],
+  eqz: op(0x45), ne: op(0x47), ltS: op(0x48), leS: op(0x4c),
+  add: op(0x6a), sub: op(0x6b),
+  store8: store([0x3a], 0),
+};
+
+export const f32 = {
+  const: (v: number): Code => [0x43, ...f32Bytes([v])],
+  neg: op(0x8c), add: op(0x92), sub: op(0x93), mul: op(0x94), div: op(0x95),
+  convertI32: op(0xb2),
+  store: store([0x38], 2),
+};
+
+export const v128 = {
+  load: mem([0xfd, 0x00], 4),
+  store: store([0xfd, 0x0b], 4),
+  load32Zero: mem([0xfd, 0x5c], 2),
+  /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
+  load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [...addr, ...vec, 0xfd, 0x56, 2, ...uleb(offset), lane],
+  i32s: (a: number, b: number, c: number, d: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer)],
+  bytes: (b: readonly number[]): Code => [0xfd, 0x0c, ...b],
+  not: simd(0x4d), and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50),
+  /** (a & mask) | (b & ~mask): per lane, `mask ? a : b` for comparison masks. */
+  bitselect: simd(0x52),
+  anyTrue: simd(0x53),
+};
+
+export const i8x16 = { swizzle: simd(0x0e) };
+
+export const i32x4 = {
+  splat: simd(0x11),
+  const: (v: number): Code => v128.i32s(v, v, v, v),
+  extractLane: (vec: Code, lane: number): Code => [...vec, 0xfd, 0x1b, lane],
+  eq: simd(0x37), ne: simd(0x38),
+  shl: simd(0xab), shrS: simd(0xac),
+  add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
+};
+
+export const f32x4 = {
+  splat: simd(0x13),
+  const: (v: number): Code => [0xfd, 0x0c, ...f32Bytes([v, v, v, v])],
+  eq: simd(0x41), ne: simd(0x42), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
+  abs: simd(0xe0), neg: simd(0xe1), sqrt: simd(0xe3),
+  add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7),
+  convertI32: simd(0xfa),
+};
+
+/** `if (cond) { body }`. */
+export function when(cond: Code, ...body: Code[]): Code {
+  return [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
+}
+
+/** `for (i = from; i < to; i += step) { body }` with from < to known, so the test sits at the bottom. */
+export function forRange(i: Local, from: Code, to: Code, step: number, ...body: Code[]): Code {
+  return seq(set(i, from), [0x03, 0x40], ...body, set(i, i32.add(get(i), i32.const(step))), i32.ltS(get(i), to), [0x0d, 0x00, 0x0b]);
+}
+
+/** `do { body } while (cond)`. */
+export function doWhile(cond: Code, ...body: Code[]): Code {
+  return seq([0x03, 0x40], ...body, cond, [0x0d, 0x00, 0x0b]);
+}
+
+/** One function: numbered parameters, then locals as they are asked for. */
+export class Func {
+  private readonly locals: ValType[] = [];
+
+  constructor(readonly name: string, readonly params: readonly ValType[], public body: Code = []) {}
+
+  param(i: number): Local {
+    return { index: i };
+  }
+
+  local(type: ValType): Local {
+    this.locals.push(type);
+    return { index: this.params.length + this.locals.length - 1 };
+  }
+
+  encode(): number[] {
+    const decls = this.locals.flatMap((t) => [1, t]);
+    const code = [...uleb(this.locals.length), ...decls, ...this.body, 0x0b];
+    return [...uleb(code.length), ...code];
+  }
+}
+
+function section(id: number, items: number[][]): number[] {
+  const content = [...uleb(items.length), ...items.flat()];
+  return [id, ...uleb(content.length), ...content];
+}
+
+function name(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** A module of void functions over one exported memory of `pages` 64 KiB pages. */
+export function encodeModule(funcs: readonly Func[], pages: number): Uint8Array {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, funcs.map((f) => [0x60, ...uleb(f.params.length), ...f.params, 0])),
+    ...section(3, funcs.map((_, i) => uleb(i))),
+    ...section(5, [[0x01, ...uleb(pages), ...uleb(pages)]]),
+    ...section(7, [[...name('memory'), 0x02, 0], ...funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])]),
+    ...section(10, funcs.map((f) => f.encode())),
+  ]);
+}

@@ -1,0 +1,95 @@
+/**
+ * What the SIMD fitting kernels share: the memory map and per-lane forms of ggml's scalar steps.
+ * Each lane runs one sub-block's float32 arithmetic in ggml's order, so every lane is bit-exact.
+ */
+import { f32x4, forRange, Func, get, I32, i32, i32x4, seq, set, v128, V128, type Code, type Local } from './asm';
+
+/** Scratch vectors, value i of the 4 sub-blocks at base + 16 i (sub-blocks of at most 32 values). */
+export const XT = 0;
+export const WT = 512;
+export const LT = 1024;
+export const LA = 1536;
+/** Values per kernel call: the input chunk, then one level byte per value, then per-sub-block results. */
+export const CHUNK = 8192;
+export const IN = 4096;
+export const LEVELS = IN + 4 * CHUNK;
+/** Up to CHUNK / 16 floats each (sub-blocks of 16). */
+export const SCALES = LEVELS + CHUNK;
+export const MINS = SCALES + CHUNK / 4;
+export const PAGES = 1;
+
+/** ggml's nearest_int on each lane: add 1.5 * 2^23 in float, keep the low mantissa bits. */
+export function nearestInt(v: Code): Code {
+  return i32x4.sub(v128.and(f32x4.add(v, f32x4.const(12582912)), i32x4.const(0x007fffff)), i32x4.const(0x00400000));
+}
+
+/** MAX(lo, MIN(hi, v)) on integer lanes. */
+export function clamp(v: Code, lo: number, hi: number): Code {
+  return i32x4.maxS(i32x4.minS(v, i32x4.const(hi)), i32x4.const(lo));
+}
+
+/** Per lane `mask ? a : b`. */
+export function choose(mask: Code, a: Code, b: Code): Code {
+  return v128.bitselect(a, b, mask);
+}
+
+/** Lane k gets the float at x + 4 (k n): value i of each of the 4 consecutive sub-blocks of n floats at x + 4 i. */
+export function gather(x: Code, n: number): Code {
+  const v0 = v128.load32Zero(x);
+  return v128.load32Lane(x, v128.load32Lane(x, v128.load32Lane(x, v0, 4 * n, 1), 8 * n, 2), 12 * n, 3);
+}
+
+/** Named v128 locals of `f`. */
+export function vectors<N extends string>(f: Func, names: readonly N[]): Record<N, Local> {
+  return Object.fromEntries(names.map((n) => [n, f.local(V128)])) as Record<N, Local>;
+}
+
+/** The parameters every kernel takes, and the loop over groups of 4 sub-blocks. */
+export interface Kernel {
+  readonly f: Func;
+  /** Byte address of the group's first value. */
+  readonly x: Local;
+  /** Scratch byte offset 16 i inside per-value loops. */
+  readonly o: Local;
+  /** Byte address of value i of lane 0 inside per-value loops. */
+  readonly p: Local;
+}
+
+/**
+ * kernel(x, levels, scales, mins, groups): fits `groups` groups of 4 sub-blocks of n values starting
+ * at byte address x; per sub-block, n level bytes go to `levels`, one float to `scales` and `mins`.
+ * `body` fits one group, leaving its levels in LT and its results in the returned scale/min locals.
+ */
+export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale: Local; min?: Local }): Func {
+  const f = new Func(name, [I32, I32, I32, I32, I32]);
+  const [x, levels, scales, mins, groups] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
+  const g = f.local(I32);
+  const k: Kernel = { f, x, o: f.local(I32), p: f.local(I32) };
+  const fit = body(k);
+  const store = [
+    v128.store(get(scales), get(fit.scale)),
+    fit.min ? v128.store(get(mins), get(fit.min)) : [],
+    forValues(k, n, 1, ...[0, 1, 2, 3].map((lane) => i32.store8(get(k.p), i32x4.extractLane(v128.load(get(k.o), LT), lane), lane * n))),
+  ];
+  f.body = forRange(g, i32.const(0), get(groups), 1,
+    fit.code,
+    // p walks the levels here: one byte per value.
+    set(k.p, get(levels)),
+    ...store,
+    set(x, i32.add(get(x), i32.const(16 * n))),
+    set(levels, i32.add(get(levels), i32.const(4 * n))),
+    set(scales, i32.add(get(scales), i32.const(16))),
+    set(mins, i32.add(get(mins), i32.const(16))));
+  return f;
+}
+
+/** `for i in 0..n`: o = 16 i, and p advancing by `stride` bytes (if any) from wherever it was set. */
+export function forValues(k: Kernel, n: number, stride: number, ...body: Code[]): Code {
+  const step = stride ? set(k.p, i32.add(get(k.p), i32.const(stride))) : [];
+  return forRange(k.o, i32.const(0), i32.const(16 * n), 16, ...body, step);
+}
+
+/** For each value i: XT[i] = the 4 lanes' x values, then `more` (which can use `xi`). */
+export function loadGroup(k: Kernel, n: number, xi: Local, ...more: Code[]): Code {
+  return seq(set(k.p, get(k.x)), forValues(k, n, 4, set(xi, gather(get(k.p), n)), v128.store(get(k.o), get(xi), XT), ...more));
+}

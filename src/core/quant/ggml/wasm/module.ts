@@ -1,0 +1,80 @@
+/** The SIMD fitting kernels, assembled and compiled once on first use, and their memory. */
+import { encodeModule, type Func } from './asm';
+import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
+import { qkx2Kernel, type Qkx2Params } from './qkx2';
+
+/** ggml's rdelta 0.1f. */
+const POINT_ONE = Math.fround(0.1);
+
+/** Kernel parameters per caller, built into its code. // ggml: quantize_row_q2_K_ref, q4_K, q5_K */
+export const FITS = {
+  q2_K: qkx2Spec({ name: 'q2_K', n: 16, nmax: 3, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: true, rmsWeights: false }),
+  q4_K: qkx2Spec({ name: 'q4_K', n: 32, nmax: 15, rmin: -1, rdelta: POINT_ONE, nstep: 20, mad: false, rmsWeights: true }),
+  q5_K: qkx2Spec({ name: 'q5_K', n: 32, nmax: 31, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: false, rmsWeights: true }),
+} as const;
+
+export type FitName = keyof typeof FITS;
+
+interface FitSpec {
+  /** Values per sub-block (one lane). */
+  readonly n: number;
+  /** Largest level. */
+  readonly nmax: number;
+  build(): Func;
+}
+
+function qkx2Spec(p: Qkx2Params): FitSpec {
+  return { n: p.n, nmax: p.nmax, build: () => qkx2Kernel(p) };
+}
+
+type KernelFn = (x: number, levels: number, scales: number, mins: number, groups: number) => void;
+
+/** The slice of the WebAssembly JS API used here (the project's lib settings carry no DOM types). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object) => { readonly exports: Record<string, unknown> };
+}
+const WASM = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
+
+export interface FitKernels {
+  /** Where the values to fit go: up to CHUNK floats. */
+  readonly input: Float32Array;
+  /** One level per input value, after a fit. */
+  readonly levels: Uint8Array;
+  /** One scale and one min (ggml's -min) per sub-block, after a fit. */
+  readonly scales: Float32Array;
+  readonly mins: Float32Array;
+  /** Fits the first `values` input values (whole sub-blocks). */
+  fit(name: FitName, values: number): void;
+}
+
+export { CHUNK };
+
+let instance: FitKernels | undefined;
+
+export function fitKernels(): FitKernels {
+  instance ??= instantiate();
+  return instance;
+}
+
+function instantiate(): FitKernels {
+  const names = Object.keys(FITS) as FitName[];
+  const bytes = encodeModule(names.map((n) => FITS[n].build()), PAGES);
+  const exports = new WASM.Instance(new WASM.Module(bytes)).exports;
+  const memory = exports.memory as { readonly buffer: ArrayBuffer };
+  const fns = new Map(names.map((n) => [n, exports[n] as KernelFn]));
+  const input = new Float32Array(memory.buffer, IN, CHUNK);
+  return {
+    input,
+    levels: new Uint8Array(memory.buffer, LEVELS, CHUNK),
+    scales: new Float32Array(memory.buffer, SCALES, CHUNK / 16),
+    mins: new Float32Array(memory.buffer, MINS, CHUNK / 16),
+    fit(name, values) {
+      const group = 4 * FITS[name].n;
+      const groups = Math.ceil(values / group);
+      // Kernels fit whole groups of 4 sub-blocks; the zero padding's results go unread.
+      input.fill(0, values, groups * group);
+      fns.get(name)!(IN, LEVELS, SCALES, MINS, groups);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { CHUNK, fitKernels, FITS, type FitName } from '../../../src/core/quant/ggml/wasm/module';
+import { makeQkx2Quants } from './reference/fits';
+
+const f32 = Math.fround;
+
+/** xorshift32 in [0, 1), so failures reproduce. */
+function random(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+const BITS = new Uint32Array(1);
+const BITS_F32 = new Float32Array(BITS.buffer);
+
+/** Inputs that stress the fits: ties, flat and all-zero sub-blocks, subnormals, huge values, random bit patterns. */
+const DISTRIBUTIONS: readonly ((r: () => number, i: number) => number)[] = [
+  (r) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r()),
+  (r) => (r() < 0.01 ? 10 : 0.02) * (r() - 0.5),
+  (r) => Math.round(8 * r()) - 4,
+  (r, i) => ((i >> 4) % 3) - 1,
+  () => 0,
+  (r) => (r() - 0.5) * 1e-39,
+  (r) => (r() - 0.25) * 1e-18,
+  (r) => (r() - 0.5) * 3e37,
+  (r) => r() * 2,
+  (r, i) => (i % 32 === 5 ? r() - 0.5 : 0),
+  (r, i) => (r() - 0.5) * 10 ** ((i >> 4) % 8 - 3),
+  (r) => {
+    BITS[0] = Math.floor(r() * 4294967296);
+    return Number.isFinite(BITS_F32[0]) ? BITS_F32[0]! : 0;
+  },
+];
+
+/** A chunk of inputs, each 256-value block from one distribution. */
+function fillChunk(x: Float32Array, seed: number): void {
+  const r = random(seed);
+  for (let b = 0; b < x.length; b += 256) {
+    const dist = DISTRIBUTIONS[Math.floor(r() * DISTRIBUTIONS.length)]!;
+    for (let i = b; i < b + 256; i++) x[i] = dist(r, i);
+  }
+}
+
+function sameFloat(a: number, b: number): boolean {
+  return Object.is(f32(a), f32(b)) || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** The weights quantize_row_q2_K_ref (|x|) and q4_K / q5_K (RMS + |x|) pass to make_qkx2_quants. */
+function qkx2Weights(name: FitName, x: Float32Array, xo: number, n: number, w: Float32Array): void {
+  if (name === 'q2_K') {
+    for (let i = 0; i < n; i++) w[i] = Math.abs(x[xo + i]!);
+    return;
+  }
+  let sumX2 = 0;
+  for (let i = 0; i < n; i++) sumX2 = f32(sumX2 + f32(x[xo + i]! * x[xo + i]!));
+  const avX = f32(Math.sqrt(f32(sumX2 / n)));
+  for (let i = 0; i < n; i++) w[i] = f32(avX + Math.abs(x[xo + i]!));
+}
+
+const QKX2 = { q2_K: { rmin: -0.5, nstep: 15, mad: true }, q4_K: { rmin: -1, nstep: 20, mad: false }, q5_K: { rmin: -0.5, nstep: 15, mad: false } };
+
+describe('SIMD fitting kernels against the scalar ports, on stress inputs', () => {
+  for (const name of ['q2_K', 'q4_K', 'q5_K'] as const) {
+    it(`${name}: make_qkx2_quants per lane`, () => {
+      const { n, nmax } = FITS[name];
+      const { rmin, nstep, mad } = QKX2[name];
+      const k = fitKernels();
+      const L = new Uint8Array(n);
+      const Laux = new Uint8Array(n);
+      const w = new Float32Array(n);
+      const mins = new Float32Array(1);
+      for (let seed = 1; seed <= 3; seed++) {
+        fillChunk(k.input, seed);
+        const x = k.input.slice();
+        k.fit(name, CHUNK);
+        for (let s = 0; s < CHUNK / n; s++) {
+          qkx2Weights(name, x, s * n, n, w);
+          const scale = makeQkx2Quants(n, nmax, x, s * n, w, L, 0, mins, 0, Laux, rmin, f32(0.1), nstep, mad);
+          const where = `seed ${seed}, sub-block ${s}`;
+          assert.ok(sameFloat(k.scales[s]!, scale), `${where}: scale ${k.scales[s]} vs ${scale}`);
+          assert.ok(sameFloat(k.mins[s]!, mins[0]!), `${where}: min ${k.mins[s]} vs ${mins[0]}`);
+          assert.deepEqual(k.levels.subarray(s * n, s * n + n), L, where);
+        }
+      }
+    });
+  }
+});
