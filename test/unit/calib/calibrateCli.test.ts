@@ -5,6 +5,7 @@ import { parseOrtCalibrationCache } from '../../../src/core/calib/tables/ortTabl
 import { parseTensorrtCalibrationCache } from '../../../src/core/calib/tables/tensorrtTable';
 import { run } from '../cli/run';
 import { tempDir, writeNpy } from './npy';
+import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MODEL = path.join(ROOT, 'samples/mlp/model.onnx');
@@ -16,7 +17,8 @@ interface CalibJson {
   activations: { name: string; node: string; op: string; min: number; max: number; methods: Record<string, { min: number; max: number; scale: number; zeroPoint: number }> }[];
 }
 
-describe('quantlens calibrate', () => {
+describe('quantlens calibrate', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   it('reports every activation with min, max and qparams per method (CLI.md JSON)', async () => {
     const r = await run('calibrate', MODEL, '--data', CALIB, '--methods', 'minmax', '--convention', 'torch', '--json');
     assert.equal(r.code, 0, r.stderr);

@@ -14,6 +14,7 @@ import { UsageError } from '../../../src/core/errors';
 import { roundHalfEven } from '../../../src/core/quant/rounding';
 import type { CalibDataSpec } from '../../../src/shared/calibTypes';
 import { run } from '../cli/run';
+import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MODEL = path.join(ROOT, 'samples/mlp/model.onnx');
@@ -26,7 +27,8 @@ const TEST: CalibDataSpec = { path: path.join(ROOT, 'samples/mlp/test.npz'), inp
 /** The brief's tolerance for torch's weight-only accuracies, in points. */
 const ACCURACY_TOLERANCE = 0.2;
 
-describe('ptq', () => {
+describe('ptq', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   it('parses weight and activation configs, with one-line errors', () => {
     assert.deepEqual(parseWeightConfig('int4'), { label: 'int4:symmetric:tensor', bits: 4, mode: 'symmetric', granularity: 'tensor', groupSize: null });
     assert.equal(parseWeightConfig('int4:asymmetric:group:64').groupSize, 64);

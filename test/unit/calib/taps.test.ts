@@ -7,6 +7,7 @@ import { ModelSession } from '../../../src/core/calib/session';
 import { mainGraphNodeOutputs, nestedNodeCount, withTapOutputs } from '../../../src/core/calib/taps';
 import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { readFloat32, tensorShape } from '../../../src/core/onnxproto/floatTensor';
+import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MLP = fs.readFileSync(path.join(ROOT, 'samples/mlp/model.onnx'));
@@ -17,7 +18,8 @@ function input(): Float32Array {
   return new Float32Array(ROWS * FEATURES).map((_, i) => Math.sin(i * 0.37) * 2);
 }
 
-describe('activation taps', () => {
+describe('activation taps', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   it('lists every main-graph node output of the MLP with its node and op', () => {
     const outputs = mainGraphNodeOutputs(decodeModel(MLP).graph!);
     assert.deepEqual(outputs.map((o) => `${o.node}:${o.op}:${o.name}`), [
@@ -80,7 +82,8 @@ describe('activation taps', () => {
   });
 });
 
-describe('If inlining (Silero VAD v5)', () => {
+describe('If inlining (Silero VAD v5)', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   const feeds = {
     input: { type: 'float32', data: new Float32Array(512).map((_, i) => Math.sin(i / 7) * 0.3), dims: [1, 512] },
     state: { type: 'float32', data: new Float32Array(256), dims: [2, 1, 128] },

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runCalibration } from '../../../src/core/calib/runCalibration';
 import { computeQParams } from '../../../src/core/quant/qparams';
 import type { CalibrationReport } from '../../../src/shared/calibTypes';
+import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -20,7 +21,8 @@ const HISTOGRAM_SCALE_TOLERANCE = 0.02;
  */
 const GEMM_RELATIVE_TOLERANCE = 1e-6;
 
-describe('cross-check with torch observers (scripts/crosscheck/torch_calib.py)', () => {
+describe('cross-check with torch observers (scripts/crosscheck/torch_calib.py)', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   let report: CalibrationReport;
   before(async () => {
     report = await runCalibration(path.join(ROOT, 'samples/mlp/model.onnx'),

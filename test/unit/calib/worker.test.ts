@@ -4,6 +4,7 @@ import { runCalibration } from '../../../src/core/calib/runCalibration';
 import { CancelledError, FormatError } from '../../../src/core/errors';
 import type { CalibDataSpec, CalibrationOptions } from '../../../src/shared/calibTypes';
 import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../../../src/worker/calibClient';
+import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MODEL = path.join(ROOT, 'samples/mlp/model.onnx');
@@ -14,7 +15,8 @@ const OPTIONS: CalibrationOptions = { batch: 32, methods: ['minmax', 'histogram'
 /** A sanity bound only: the brief wants cancel within 200 ms; a loaded CI machine gets slack. */
 const CANCEL_BOUND_MS = 2000;
 
-describe('calibration in a worker thread', () => {
+describe('calibration in a worker thread', function () {
+  this.timeout(ORT_SUITE_TIMEOUT_MS);
   it('gives the same report as in-process, with progress', async () => {
     const progress: number[] = [];
     const inWorker = await runCalibrationInWorker(SCRIPT, MODEL, CALIB, OPTIONS, { onProgress: (p) => progress.push(p.samplesDone) });
