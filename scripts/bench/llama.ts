@@ -4,12 +4,15 @@
  * (scripts/sparse-llama.ts); all-zero tensors are the degenerate case, so a few tensors are
  * filled with weight-like random values by positional writes and also timed on their own.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
 import { AnalysisPool } from '../../src/worker/pool';
-import { writeSparseLlama } from '../sparse-llama';
 import { toBf16Bits, weights } from './data';
+
+/** The repository root, seen from dist/bench.js. */
+const ROOT = path.join(__dirname, '..');
 import type { Measurement } from './scenarios';
 
 /** Tensors given real (random) data: the embeddings, the head and every weight of the first layers. */
@@ -29,9 +32,24 @@ interface HeaderEntry {
   readonly data_offsets: [number, number];
 }
 
+/**
+ * scripts/sparse-llama.ts run as the script it is (through tsx): bundled, its command-line entry
+ * would take this process's arguments for an output path.
+ */
+function writeSparseLlama(file: string): Promise<void> {
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [tsx, path.join(ROOT, 'scripts', 'sparse-llama.ts'), file], (error, _out, stderr) => {
+      if (error) reject(new Error(`sparse-llama.ts: ${stderr || error.message}`));
+      else resolve();
+    });
+  });
+}
+
 /** Writes the sparse file and fills FILLED_TENSORS; returns the file size and the bytes of real data. */
 export async function writeLlama(file: string): Promise<{ size: number; filledBytes: number; filledElements: number }> {
-  const size = await writeSparseLlama(file);
+  await writeSparseLlama(file);
+  const size = (await fs.stat(file)).size;
   const handle = await fs.open(file, 'r+');
   try {
     const prefix = Buffer.alloc(8);

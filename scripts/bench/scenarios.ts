@@ -117,7 +117,9 @@ async function kernelInt8Wasm(files: BenchFiles): Promise<Measurement> {
     for (let s = 0; s < x.length; s += KERNEL_CHUNK) {
       const part = x.subarray(s, s + KERNEL_CHUNK);
       chunk.view.set(part);
-      lease.k.affineErrorRun(chunk.ptr, 0, part.length, p.scale, p.zeroPoint, p.qmin, p.qmax, 0, acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, 0, 0, 0);
+      // All finite (as pass 1 found): the unmasked kernel, and the sum of x^2 once, as the engine runs them.
+      lease.k.affineErrorRunFinite(chunk.ptr, 0, part.length, p.scale, p.zeroPoint, p.qmin, p.qmax, 0, acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, 0, 0, 0, 0);
+      acc.view[ERR.SUM_SQ_X]! += lease.k.sumSquares(chunk.ptr, part.length);
     }
   });
   lease.release();

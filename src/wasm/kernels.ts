@@ -270,15 +270,16 @@ export function histogramChunk(x: usize, from: i32, to: i32, lo: f32, hi: f32, c
  *
  * acc: ERR layout (f64). errHist: 65537 u32 (65536 buckets + scratch). deqCounts: bins + 1 f64
  * slots over [lo, hi]; bins 0 for none. codes: 4 * CODE_SLOTS u32 of zeros, scratch: every value
- * of one code has the same deq, so the vector loop counts codes and bins each code once at the end.
+ * of one code has the same deq, so the vector loop counts codes and bins each code once at the end;
+ * binEach bins every deq instead (short runs, where binning 2^bits codes would cost more).
  */
 export function affineErrorRun(
   x: usize, from: i32, to: i32,
   scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
   acc: usize, errHist: usize, codes: usize,
-  deqCounts: usize, bins: i32, lo: f32, hi: f32,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32, binEach: bool,
 ): i32 {
-  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, false);
+  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, binEach, false);
 }
 
 /**
@@ -290,9 +291,9 @@ export function affineErrorRunFinite(
   x: usize, from: i32, to: i32,
   scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
   acc: usize, errHist: usize, codes: usize,
-  deqCounts: usize, bins: i32, lo: f32, hi: f32,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32, binEach: bool,
 ): i32 {
-  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, true);
+  return affineErrorRunWith(x, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse, acc, errHist, codes, deqCounts, bins, lo, hi, binEach, true);
 }
 
 /** Sum of x^2 over x[0..n), in f64 (4 lanes). */
@@ -320,13 +321,15 @@ export function sumSquares(x: usize, n: i32): f64 {
   x: usize, from: i32, to: i32,
   scale: f32, zeroPoint: f32, qmin: f32, qmax: f32, multiplyByInverse: bool,
   acc: usize, errHist: usize, codes: usize,
-  deqCounts: usize, bins: i32, lo: f32, hi: f32, allFinite: bool,
+  deqCounts: usize, bins: i32, lo: f32, hi: f32, binEach: bool, allFinite: bool,
 ): i32 {
   const degenerate = scale == 0;
   const inverse: f32 = degenerate ? 0 : <f32>1 / scale;
   const width: f32 = hi - lo;
-  const countCodesToo = bins > 0 && !degenerate;
-  const vectorBins = bins > 0 && degenerate && width > 0;
+  // Codes are binned once per run: worth it for long runs, not for short groups (binEach).
+  const direct = degenerate || binEach;
+  const countCodesToo = bins > 0 && !direct;
+  const vectorBins = bins > 0 && direct && width > 0;
   let clipped = 0;
   let i = from;
   for (; i < to && (i & 3) != 0; i++) {
@@ -410,7 +413,7 @@ export function sumSquares(x: usize, n: i32): f64 {
     const bucket = i32x4.shr_u(f32x4.sub(v, d), ERROR_BUCKET_SHIFT);
     countLanesU32(errHist, allFinite ? bucket : v128.bitselect(bucket, i32x4.splat(ERROR_DUMMY_BUCKET), valid));
     if (vectorBins) countLanes(deqCounts, binLanes(d, valid, loV, hiV, binsF, widthV, bins, true, bins));
-    else if (bins > 0 && degenerate) binScalarLanes(d, valid, lo, hi, width, deqCounts, bins);
+    else if (bins > 0 && direct) binScalarLanes(d, valid, lo, hi, width, deqCounts, bins);
   }
   if (allFinite) count = i32x4.splat((i - vectorStart) >> 2);
   addF64(acc, ERR_COUNT, <f64>sumLanesI32(count));

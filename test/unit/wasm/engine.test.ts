@@ -65,6 +65,8 @@ const SCHEMES: Scheme[] = [
   int(4, 'symmetric', { granularity: 'channel' }), int(8, 'asymmetric', { granularity: 'channel' }),
   int(4, 'symmetric', { granularity: 'channel', axis: 1 }),
   int(4, 'asymmetric', { granularity: 'group', groupSize: 32 }),
+  int(8, 'symmetric', { granularity: 'group', groupSize: 128, convention: 'torch' }),
+  int(2, 'symmetric', { granularity: 'group', groupSize: 8 }),
   int(8, 'symmetric', { range: 'percentile:99.9' }),
 ];
 const OPTIONS: AnalysisOptions = { schemes: SCHEMES, histogramBins: 50 };
@@ -108,7 +110,7 @@ describe('fast analysis paths give the reference results', function () {
   });
 
   it('degenerate tensors: all zero, constant, all NaN, a single element', async () => {
-    const options: AnalysisOptions = { schemes: SCHEMES.filter((s) => s.kind === 'int' && s.granularity !== 'group'), histogramBins: 10 };
+    const options: AnalysisOptions = { schemes: SCHEMES, histogramBins: 10 };
     const tensors: Array<[number[], Float32Array]> = [
       [[4, 100], new Float32Array(400)],
       [[4, 100], new Float32Array(400).fill(0.25)],

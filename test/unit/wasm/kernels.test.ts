@@ -126,7 +126,7 @@ describe('WebAssembly SIMD kernels equal the TypeScript reference', function () 
       for (const [from, to] of [[0, 5], [5, 2051], [2051, N]] as const) {
         expectedClipped += affineRoundTripRun(x, deq, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
         clipped += lease.k.affineErrorRun(ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
-          acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, lo, hi);
+          acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, lo, hi, from % 2);
       }
       errorStatsChunk(x, deq, 0, N, expectedAcc, expectedHist);
       histogramChunk(deq, 0, N, lo, hi, expectedCounts, HISTOGRAM_FLAGS.CLAMP);
@@ -160,7 +160,7 @@ describe('WebAssembly SIMD kernels equal the TypeScript reference', function () 
       let clipped = 0;
       for (const [from, to] of [[0, 3], [3, 2050], [2050, N]] as const) {
         clipped += lease.k.affineErrorRunFinite(ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
-          acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, lo, hi);
+          acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, lo, hi, from % 2);
       }
       acc.view[ERR.SUM_SQ_X] = lease.k.sumSquares(ptr, N);
 
@@ -190,7 +190,7 @@ describe('WebAssembly SIMD kernels equal the TypeScript reference', function () 
     const errHist = lease.u32(WASM_ERROR_BUCKET_SLOTS);
     const codes = lease.u32(WASM_CODE_SLOTS);
     const deqCounts = lease.f64(bins + 1);
-    assert.equal(lease.k.affineErrorRun(ptr, 0, N, 0, 0, -128, 127, 0, acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, -1, 1), 0);
+    assert.equal(lease.k.affineErrorRun(ptr, 0, N, 0, 0, -128, 127, 0, acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, bins, -1, 1, 0), 0);
     const expectedAcc = newErrorAccumulator();
     const expectedHist = new Float64Array(ERROR_BUCKETS);
     errorStatsChunk(x, x, 0, N, expectedAcc, expectedHist);

@@ -1,7 +1,7 @@
 /**
  * The streaming path on the WebAssembly SIMD kernels: the reference's passes (stats and channel
  * ranges; calibration when a range method needs it; round trip and errors) with every hot loop
- * in kernels.wasm and every accumulator in its memory. Per tensor and per channel int schemes.
+ * in kernels.wasm and every accumulator in its memory. Int schemes per tensor, channel and group.
  */
 import type { Histogram, IntResult, IntScheme, TensorStats } from '../../../shared/analysisTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
@@ -17,7 +17,8 @@ import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms 
 import { chooseRange } from '../../quant/ranges/chooseRange';
 import type { TensorEntry } from '../../tensor';
 import { channelLayout, forEachChannelRun, type ChannelLayout } from '../runners/intAffineRunner';
-import { histogram, intResult } from './intResult';
+import { histogram, intGroupResult, intResult } from './intResult';
+import { MIN_WASM_GROUP, WasmGroups } from './wasmGroups';
 import { engineChunkLength, pass, PassProgress, type PassHooks } from './passes';
 
 const f32 = Math.fround;
@@ -34,10 +35,17 @@ export interface WasmStreamResult {
   readonly results: readonly IntResult[];
 }
 
+/**
+ * Data whose magnitudes stay below this cannot overflow float32 in any group's deq (at most a few
+ * times the largest magnitude), so the unmasked kernel is safe for groups.
+ */
+const GROUP_FINITE_DEQ_BOUND = 1e30;
+
 /** One scheme's accumulators, in kernel memory. */
 interface SchemeSlots {
   readonly scheme: IntScheme;
   readonly layout: ChannelLayout | null;
+  readonly groups: WasmGroups | null;
   readonly acc: F64Region;
   readonly errHist: U32Region;
   readonly codes: U32Region;
@@ -48,11 +56,13 @@ interface SchemeSlots {
   clipped: number;
 }
 
-/** Whether a scheme can run here: int per tensor (any range), or per channel with runs of MIN_CHANNEL_RUN or more. */
+/** Whether a scheme can run here: int per tensor (any range), per channel with runs of MIN_CHANNEL_RUN or more, per group of MIN_WASM_GROUP or more. */
 export function wasmStreamSupports(scheme: IntScheme, shape: readonly number[]): boolean {
-  if (scheme.granularity === 'tensor') return true;
-  if (scheme.granularity !== 'channel') return false;
-  return channelLayout(shape, scheme.axis).inner >= MIN_CHANNEL_RUN;
+  switch (scheme.granularity) {
+    case 'tensor': return true;
+    case 'channel': return channelLayout(shape, scheme.axis).inner >= MIN_CHANNEL_RUN;
+    case 'group': return Math.min(scheme.groupSize ?? 0, shape[shape.length - 1] ?? 0) >= MIN_WASM_GROUP;
+  }
 }
 
 export async function analyzeByWasmStream(
@@ -62,7 +72,9 @@ export async function analyzeByWasmStream(
   const chunkLength = engineChunkLength(entry.data.blockSize);
   const axes = [...new Set(schemes.filter((s) => s.granularity === 'channel').map((s) => s.axis))];
   const layouts = new Map(axes.map((a) => [a, channelLayout(entry.shape, a)]));
-  lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins));
+  const rowLength = entry.shape[entry.shape.length - 1] ?? 1;
+  const carryLengths = schemes.filter((s) => s.granularity === 'group').map((s) => WasmGroups.carryLength(s, rowLength));
+  lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins, carryLengths));
 
   const chunk = lease.f32(chunkLength);
   const statsAcc = lease.f64(STATS.LENGTH);
@@ -72,6 +84,9 @@ export async function analyzeByWasmStream(
   const slots: SchemeSlots[] = schemes.map((scheme) => ({
     scheme,
     layout: scheme.granularity === 'channel' ? layouts.get(scheme.axis)! : null,
+    groups: scheme.granularity === 'group'
+      ? new WasmGroups(scheme, rowLength, lease, lease.f32(WasmGroups.carryLength(scheme, rowLength)), lease.f64(2))
+      : null,
     acc: lease.f64(ERR.LENGTH),
     errHist: lease.u32(WASM_ERROR_BUCKET_SLOTS),
     codes: lease.u32(WASM_CODE_SLOTS),
@@ -100,6 +115,10 @@ export async function analyzeByWasmStream(
     calibration = h;
   }
   for (const slot of slots) {
+    if (slot.groups) {
+      slot.allFinite = stats.nonFinite === 0 && stats.absMax < GROUP_FINITE_DEQ_BOUND;
+      continue;
+    }
     slot.params = qparamsOf(slot, stats, calibration, ranges);
     slot.allFinite = stats.nonFinite === 0 && slot.params.every(deqStaysFinite);
   }
@@ -113,33 +132,40 @@ export async function analyzeByWasmStream(
     // The sum of x^2 is the same for every scheme: once per chunk for the schemes that leave it out.
     const sumSquares = anyAllFinite ? k.sumSquares(chunk.ptr, n) : 0;
     for (const slot of slots) {
-      runScheme(lease, slot, chunk, n, start, display);
+      runScheme(lease, slot, x, chunk, n, start, display);
       if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
     }
   });
 
-  const results = slots.map((slot) =>
-    intResult(slot.scheme, slot.params, {
+  const results = slots.map((slot) => {
+    const sums = {
       acc: Float64Array.from(slot.acc.view),
       errHist: Float64Array.from(slot.errHist.view.subarray(0, ERROR_BUCKETS)),
       deqCounts: Float64Array.from(slot.deqCounts.view.subarray(0, bins)),
       clipped: slot.clipped,
-    }, stats, display),
-  );
+    };
+    return slot.groups ? intGroupResult(slot.scheme, slot.groups.tally(), sums, display) : intResult(slot.scheme, slot.params, sums, stats, display);
+  });
   const weightsHistogram = bins > 0 ? histogram(display, Float64Array.from(weights.view.subarray(0, bins))) : undefined;
   return { stats, ...(weightsHistogram ? { histogram: weightsHistogram } : {}), results };
 }
 
-function runScheme(lease: KernelLease, slot: SchemeSlots, chunk: F32Region, n: number, start: number, display: DisplayRange): void {
+function runScheme(
+  lease: KernelLease, slot: SchemeSlots, x: Float32Array, chunk: F32Region, n: number, start: number, display: DisplayRange,
+): void {
   const kernel = slot.allFinite ? lease.k.affineErrorRunFinite : lease.k.affineErrorRun;
-  const run = (from: number, to: number, p: QParams): void => {
+  // Groups are short: bin each deq rather than each of the 2^bits codes after every group.
+  const binEach = slot.groups ? 1 : 0;
+  const run = (ptr: number, from: number, to: number, scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: boolean): void => {
     slot.clipped += kernel(
-      chunk.ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse ? 1 : 0,
-      slot.acc.ptr, slot.errHist.ptr, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max,
+      ptr, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse ? 1 : 0,
+      slot.acc.ptr, slot.errHist.ptr, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max, binEach,
     );
   };
-  if (slot.layout === null) run(0, n, slot.params[0]!);
-  else forEachChannelRun(slot.layout, n, start, (from, to, channel) => run(from, to, slot.params[channel]!));
+  const runWith = (from: number, to: number, p: QParams): void => run(chunk.ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
+  if (slot.groups) slot.groups.consume(x, chunk, n, start, { run });
+  else if (slot.layout === null) runWith(0, n, slot.params[0]!);
+  else forEachChannelRun(slot.layout, n, start, (from, to, channel) => runWith(from, to, slot.params[channel]!));
 }
 
 /** qparams as the reference runner computes them (per tensor: the range method; per channel: each channel's min/max). */
@@ -171,10 +197,11 @@ function emptyRanges(region: F64Region): F64Region {
   return region;
 }
 
-/** Kernel memory for one tensor: the chunk, the stats, channel ranges, the weights' bins and each scheme's accumulators. */
-function layoutBytes(chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number): number {
+/** Kernel memory for one tensor: the chunk, the stats, channel ranges, the weights' bins, each scheme's accumulators and group carries. */
+function layoutBytes(chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number, carryLengths: readonly number[]): number {
   const perScheme = regionBytes(ERR.LENGTH, 8) + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8);
   return regionBytes(chunkLength, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(bins + 1, 8)
     + layouts.reduce((n, l) => n + regionBytes(2 * l.channels, 8), 0)
-    + schemes * perScheme;
+    + schemes * perScheme
+    + carryLengths.reduce((n, c) => n + regionBytes(c, 4) + regionBytes(2, 8), 0);
 }

@@ -41,13 +41,13 @@ interface KernelExports {
   affineErrorRun(
     x: number, from: number, to: number,
     scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: number,
-    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number,
+    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number, binEach: number,
   ): number;
   /** affineErrorRun for all-finite data whose deq cannot overflow; leaves SUM_SQ_X to the caller (sumSquares). */
   affineErrorRunFinite(
     x: number, from: number, to: number,
     scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: number,
-    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number,
+    acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number, binEach: number,
   ): number;
   sumSquares(x: number, n: number): number;
 }
