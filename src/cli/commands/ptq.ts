@@ -4,7 +4,7 @@ import { runPtq } from '../../core/calib/ptq/runPtq';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { toJsonValue } from '../json';
-import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseDataSpec, positiveInt } from './calibOptions';
+import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseDataSpec, positiveInt, type DataFlagValues } from './calibOptions';
 import { ptqText } from './ptqText';
 
 /** CLI.md: `--input-key x --labels-key y` defaults. */
@@ -30,6 +30,11 @@ agreement with the float model, output SQNR; per-activation SQNR for activation 
   --samples N, --batch N, --threads N
 `;
 
+/** The calibration data shares the data flags, but all of it is used. */
+function calibFlags<F extends DataFlagValues>(flags: F): F {
+  return { ...flags, samples: undefined };
+}
+
 export const ptqCommand: Command = {
   name: 'ptq',
   summary: 'accuracy of weight-only and weight+activation fake quantization',
@@ -50,7 +55,7 @@ export const ptqCommand: Command = {
     const report = await runPtq(
       positionals[0]!,
       parseDataSpec(dataFlags),
-      flags['calib-data'] === undefined ? null : parseDataSpec({ ...dataFlags, samples: undefined, 'input-key': flags['input-key'] }, flags['calib-data']),
+      flags['calib-data'] === undefined ? null : parseDataSpec(calibFlags(dataFlags), flags['calib-data']),
       {
         weights: list(flags.weights, DEFAULT_WEIGHT_CONFIGS),
         activations: list(flags.activations, []),

@@ -106,7 +106,9 @@ async function* batchesOf(feeders: readonly Feeder[], samples: number, batch: nu
 }
 
 /** Which data array feeds which input: same name first; a one-input model takes --input-key, the only array, or `x`. */
-function chooseArrays(spec: CalibDataSpec, inputs: readonly ValueDescription[], arrays: readonly DataArray[]): Map<string, DataArray> {
+function chooseArrays(given: CalibDataSpec, inputs: readonly ValueDescription[], arrays: readonly DataArray[]): Map<string, DataArray> {
+  // An .npy holds one array: --input-key names arrays of an .npz.
+  const spec = /\.npy$/i.test(given.path ?? '') ? { ...given, inputKey: null } : given;
   const chosen = new Map<string, DataArray>();
   for (const input of inputs) {
     const same = arrays.find((a) => a.name === input.name);
