@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CHUNK, fitKernels, FITS, type FitName } from '../../../src/core/quant/ggml/wasm/module';
-import { makeQkx2Quants } from './reference/fits';
+import { iq4SubBlock, makeQ3Quants, makeQkx2Quants, makeQxQuants } from './reference/fits';
 
 const f32 = Math.fround;
 
@@ -64,29 +64,62 @@ function qkx2Weights(name: FitName, x: Float32Array, xo: number, n: number, w: F
 
 const QKX2 = { q2_K: { rmin: -0.5, nstep: 15, mad: true }, q4_K: { rmin: -1, nstep: 20, mad: false }, q5_K: { rmin: -0.5, nstep: 15, mad: false } };
 
+/** Runs kernel `name` on 3 stress chunks and compares each sub-block with `reference` (scale, levels, min). */
+function crossCheck(name: FitName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number }): void {
+  const { n } = FITS[name];
+  const k = fitKernels();
+  const L = new Uint8Array(n);
+  for (let seed = 1; seed <= 3; seed++) {
+    fillChunk(k.input, seed);
+    const x = k.input.slice();
+    k.fit(name, CHUNK);
+    for (let s = 0; s < CHUNK / n; s++) {
+      const want = reference(x, s * n, L);
+      const where = `seed ${seed}, sub-block ${s}`;
+      assert.ok(sameFloat(k.scales[s]!, want.scale), `${where}: scale ${k.scales[s]} vs ${want.scale}`);
+      if (want.min !== undefined) assert.ok(sameFloat(k.mins[s]!, want.min), `${where}: min ${k.mins[s]} vs ${want.min}`);
+      assert.deepEqual(k.levels.subarray(s * n, s * n + n), L, where);
+    }
+  }
+}
+
 describe('SIMD fitting kernels against the scalar ports, on stress inputs', () => {
   for (const name of ['q2_K', 'q4_K', 'q5_K'] as const) {
     it(`${name}: make_qkx2_quants per lane`, () => {
       const { n, nmax } = FITS[name];
       const { rmin, nstep, mad } = QKX2[name];
-      const k = fitKernels();
-      const L = new Uint8Array(n);
       const Laux = new Uint8Array(n);
       const w = new Float32Array(n);
       const mins = new Float32Array(1);
-      for (let seed = 1; seed <= 3; seed++) {
-        fillChunk(k.input, seed);
-        const x = k.input.slice();
-        k.fit(name, CHUNK);
-        for (let s = 0; s < CHUNK / n; s++) {
-          qkx2Weights(name, x, s * n, n, w);
-          const scale = makeQkx2Quants(n, nmax, x, s * n, w, L, 0, mins, 0, Laux, rmin, f32(0.1), nstep, mad);
-          const where = `seed ${seed}, sub-block ${s}`;
-          assert.ok(sameFloat(k.scales[s]!, scale), `${where}: scale ${k.scales[s]} vs ${scale}`);
-          assert.ok(sameFloat(k.mins[s]!, mins[0]!), `${where}: min ${k.mins[s]} vs ${mins[0]}`);
-          assert.deepEqual(k.levels.subarray(s * n, s * n + n), L, where);
-        }
-      }
+      crossCheck(name, (x, xo, L) => {
+        qkx2Weights(name, x, xo, n, w);
+        const scale = makeQkx2Quants(n, nmax, x, xo, w, L, 0, mins, 0, Laux, rmin, f32(0.1), nstep, mad);
+        return { scale, min: mins[0]! };
+      });
+    });
+  }
+
+  it('q6_K: make_qx_quants per lane', () => {
+    const L = new Int8Array(16);
+    crossCheck('q6_K', (x, xo, out) => {
+      const scale = makeQxQuants(16, 32, x, xo, L, 0);
+      out.set(L);
+      return { scale };
+    });
+  });
+
+  it('q3_K: make_q3_quants per lane', () => {
+    const L = new Int8Array(16);
+    crossCheck('q3_K', (x, xo, out) => {
+      const scale = makeQ3Quants(16, 4, x, xo, L, 0);
+      out.set(L);
+      return { scale };
+    });
+  });
+
+  for (const [name, ntry] of [['iq4_nl', -1], ['iq4_xs', 7]] as const) {
+    it(`${name}: quantize_row_iq4_nl_impl's sub-block search per lane`, () => {
+      crossCheck(name, (x, xo, L) => ({ scale: iq4SubBlock(x, xo, ntry, L, 0) }));
     });
   }
 });

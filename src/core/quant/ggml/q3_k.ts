@@ -2,7 +2,8 @@ import type { GgmlTypeTraits } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { readU32 } from './bytes';
-import { makeQ3Quants, pack2Bit, QK_K } from './kquantFit';
+import { pack2Bit, QK_K } from './kquantFit';
+import { forEachFitted } from './fitted';
 
 /** hmask[32] (high bits), qs[64] (low 2 bits), scales[12] (16 6-bit scales), fp16 d. // ggml-common.h: block_q3_K */
 const HMASK = 0;
@@ -10,6 +11,8 @@ const QS = 32;
 const SCALES = 96;
 const D = 108;
 const BLOCK_BYTES = 110;
+/** Sub-blocks of 16 per super-block. */
+const SUB = QK_K / 16;
 /** Masks that unpack the 6-bit scales. // ggml: dequantize_row_q3_K kmask1, kmask2 */
 const KMASK1 = 0x03030303;
 const KMASK2 = 0x0f0f0f0f;
@@ -62,16 +65,16 @@ export const Q3_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q3_K_ref
   quantize(src, dst) {
-    const nb = src.length / QK_K;
-    const L = new Int8Array(QK_K);
-    const scales = new Float32Array(QK_K / 16);
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK_K;
-      const b = i * BLOCK_BYTES;
+    forEachFitted(src, QK_K, 'q3_K', (k, block, i) => {
+      const b = block * BLOCK_BYTES;
+      const x = k.input;
+      const L = k.levels;
+      const xo = i * QK_K;
+      const scales = k.scales;
+      const s = i * SUB;
       let maxScale = 0;
       let amax = 0;
-      for (let j = 0; j < QK_K / 16; j++) {
-        scales[j] = makeQ3Quants(16, 4, src, x + 16 * j, L, 16 * j);
+      for (let j = s; j < s + SUB; j++) {
         const scale = Math.abs(scales[j]!);
         if (scale > amax) {
           amax = scale;
@@ -81,8 +84,8 @@ export const Q3_K: GgmlTypeTraits = {
       dst.fill(0, b + SCALES, b + SCALES + 12);
       if (maxScale) {
         const iscale = f32(-32 / maxScale);
-        for (let j = 0; j < QK_K / 16; j++) {
-          let l = Math.max(-32, Math.min(31, toInt8(nearestInt(f32(iscale * scales[j]!))))) + 32;
+        for (let j = 0; j < SUB; j++) {
+          let l = Math.max(-32, Math.min(31, toInt8(nearestInt(f32(iscale * scales[s + j]!))))) + 32;
           if (j < 8) dst[b + SCALES + j] = l & 0xf;
           else dst[b + SCALES + j - 8] = dst[b + SCALES + j - 8]! | ((l & 0xf) << 4);
           l >>= 4;
@@ -93,19 +96,19 @@ export const Q3_K: GgmlTypeTraits = {
         writeF16(dst, b + D, 0);
       }
       const dAll = readF16(dst, b + D);
-      for (let j = 0; j < QK_K / 16; j++) {
+      for (let j = 0; j < SUB; j++) {
         const low = j < 8 ? dst[b + SCALES + j]! & 0xf : dst[b + SCALES + j - 8]! >> 4;
         const sc = toInt8((low | (((dst[b + SCALES + 8 + (j % 4)]! >> (2 * Math.floor(j / 4))) & 3) << 4)) - 32);
         const d = f32(dAll * sc);
         if (!d) continue;
-        for (let ii = 0; ii < 16; ii++) {
-          L[16 * j + ii] = Math.max(-4, Math.min(3, nearestInt(f32(src[x + 16 * j + ii]! / d)))) + 4;
+        for (let ii = xo + 16 * j; ii < xo + 16 * j + 16; ii++) {
+          L[ii] = Math.max(-4, Math.min(3, nearestInt(f32(x[ii]! / d)))) + 4;
         }
       }
       dst.fill(0, b + HMASK, b + HMASK + QK_K / 8);
       let m = 0;
       let hm = 1;
-      for (let j = 0; j < QK_K; j++) {
+      for (let j = xo; j < xo + QK_K; j++) {
         if (L[j]! > 3) {
           dst[b + HMASK + m] = dst[b + HMASK + m]! | hm;
           L[j] = L[j]! - 4;
@@ -115,7 +118,7 @@ export const Q3_K: GgmlTypeTraits = {
           hm = (hm << 1) & 0xff;
         }
       }
-      pack2Bit(L, 0, dst, b + QS);
-    }
+      pack2Bit(L, xo, dst, b + QS);
+    });
   },
 };

@@ -1,7 +1,8 @@
 import type { GgmlTypeTraits } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { GROUP_MAX_EPS, makeQxQuants, QK_K } from './kquantFit';
+import { GROUP_MAX_EPS, QK_K } from './kquantFit';
+import { forEachFitted } from './fitted';
 
 /** ql[128] (low 4 bits), qh[64] (high 2 bits), int8 scales[16], fp16 d. // ggml-common.h: block_q6_K */
 const QL = 0;
@@ -9,6 +10,8 @@ const QH = 128;
 const SCALES = 192;
 const D = 208;
 const BLOCK_BYTES = 210;
+/** Sub-blocks of 16 per super-block. */
+const SUB = QK_K / 16;
 
 export const Q6_K: GgmlTypeTraits = {
   name: 'Q6_K',
@@ -46,17 +49,16 @@ export const Q6_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q6_K_ref
   quantize(src, dst) {
-    const nb = src.length / QK_K;
-    const L = new Int8Array(QK_K);
-    const scales = new Float32Array(QK_K / 16);
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK_K;
-      const b = i * BLOCK_BYTES;
+    forEachFitted(src, QK_K, 'q6_K', (k, block, i) => {
+      const b = block * BLOCK_BYTES;
+      const x = k.input;
+      const L = k.levels;
+      const xo = i * QK_K;
+      const s = i * SUB;
       let maxScale = 0;
       let maxAbsScale = 0;
-      for (let ib = 0; ib < QK_K / 16; ib++) {
-        const scale = makeQxQuants(16, 32, src, x + 16 * ib, L, 16 * ib);
-        scales[ib] = scale;
+      for (let ib = 0; ib < SUB; ib++) {
+        const scale = k.scales[s + ib]!;
         if (Math.abs(scale) > maxAbsScale) {
           maxAbsScale = Math.abs(scale);
           maxScale = scale;
@@ -64,24 +66,24 @@ export const Q6_K: GgmlTypeTraits = {
       }
       if (maxAbsScale < GROUP_MAX_EPS) {
         dst.fill(0, b, b + BLOCK_BYTES);
-        continue;
+        return;
       }
       const iscale = f32(-128 / maxScale);
       writeF16(dst, b + D, f32(1 / iscale));
-      for (let ib = 0; ib < QK_K / 16; ib++) {
-        dst[b + SCALES + ib] = Math.min(127, nearestInt(f32(iscale * scales[ib]!))) & 0xff;
+      for (let ib = 0; ib < SUB; ib++) {
+        dst[b + SCALES + ib] = Math.min(127, nearestInt(f32(iscale * k.scales[s + ib]!))) & 0xff;
       }
       const dAll = readF16(dst, b + D);
-      for (let j = 0; j < QK_K / 16; j++) {
+      for (let j = 0; j < SUB; j++) {
         const d = f32(dAll * toInt8(dst[b + SCALES + j]!));
         if (!d) continue;
-        for (let ii = 0; ii < 16; ii++) {
-          L[16 * j + ii] = Math.max(-32, Math.min(31, nearestInt(f32(src[x + 16 * j + ii]! / d)))) + 32;
+        for (let ii = xo + 16 * j; ii < xo + 16 * j + 16; ii++) {
+          L[ii] = Math.max(-32, Math.min(31, nearestInt(f32(x[ii]! / d)))) + 32;
         }
       }
       let ql = b + QL;
       let qh = b + QH;
-      for (let j = 0; j < QK_K; j += 128) {
+      for (let j = xo; j < xo + QK_K; j += 128) {
         for (let l = 0; l < 32; l++) {
           const l0 = L[j + l]!;
           const l1 = L[j + l + 32]!;
@@ -94,6 +96,6 @@ export const Q6_K: GgmlTypeTraits = {
         ql += 64;
         qh += 32;
       }
-    }
+    });
   },
 };

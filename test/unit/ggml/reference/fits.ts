@@ -3,6 +3,8 @@
  * reference the kernels are checked against on many more inputs than the C vectors hold.
  */
 import { f32, nearestInt } from '../../../../src/core/quant/ggml/cfloat';
+import { GROUP_MAX_EPS } from '../../../../src/core/quant/ggml/kquantFit';
+import { bestIndexInt8, KVALUES_IQ4NL } from '../../../../src/core/quant/ggml/iq4Values';
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
@@ -89,3 +91,171 @@ export function makeQkx2Quants(
   return scale;
 }
 
+/** C's `0.1f`. */
+const POINT_ONE = f32(0.1);
+
+/**
+ * Signed levels in [-nmax, nmax) with a weighted least-squares scale, trying 18 nearby inverse
+ * scales. Writes L[lo..lo+n) = level + nmax and returns the scale. The form the reference
+ * quantizers use: rmse_type = 1 (weights x^2), no importance weights. // ggml: make_qx_quants
+ */
+export function makeQxQuants(n: number, nmax: number, x: Float32Array, xo: number, L: Int8Array, lo: number): number {
+  let max = 0;
+  let amax = 0;
+  for (let i = 0; i < n; i++) {
+    const ax = Math.abs(x[xo + i]!);
+    if (ax > amax) {
+      amax = ax;
+      max = x[xo + i]!;
+    }
+  }
+  if (amax < GROUP_MAX_EPS) {
+    L.fill(0, lo, lo + n);
+    return 0;
+  }
+  let iscale = f32(-nmax / max);
+  let sumlx = 0;
+  let suml2 = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[xo + i]!;
+    const l = clamp(nearestInt(f32(iscale * xi)), -nmax, nmax - 1);
+    L[lo + i] = l + nmax;
+    const w = f32(xi * xi);
+    sumlx = f32(sumlx + f32(f32(w * xi) * l));
+    suml2 = f32(suml2 + f32(f32(w * l) * l));
+  }
+  // C's `suml2 ? ... : 0`: a NaN sum counts as true (JS truthiness would not).
+  let scale = suml2 !== 0 ? f32(sumlx / suml2) : 0;
+  let best = f32(scale * sumlx);
+  for (let is = -9; is <= 9; is++) {
+    if (is === 0) continue;
+    iscale = f32(-f32(nmax + f32(POINT_ONE * is)) / max);
+    sumlx = 0;
+    suml2 = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[xo + i]!;
+      const l = clamp(nearestInt(f32(iscale * xi)), -nmax, nmax - 1);
+      const w = f32(xi * xi);
+      sumlx = f32(sumlx + f32(f32(w * xi) * l));
+      suml2 = f32(suml2 + f32(f32(w * l) * l));
+    }
+    if (suml2 > 0 && f32(sumlx * sumlx) > f32(best * suml2)) {
+      for (let i = 0; i < n; i++) {
+        L[lo + i] = nmax + clamp(nearestInt(f32(iscale * x[xo + i]!)), -nmax, nmax - 1);
+      }
+      scale = f32(sumlx / suml2);
+      best = f32(scale * sumlx);
+    }
+  }
+  return scale;
+}
+
+/**
+ * Signed levels for Q3_K with weights x^2, refined level by level for up to 5 passes (the do_rmse
+ * path, the one quantize_row_q3_K_ref takes). Writes L = level + nmax, returns the scale. // ggml: make_q3_quants
+ */
+export function makeQ3Quants(n: number, nmax: number, x: Float32Array, xo: number, L: Int8Array, lo: number): number {
+  let max = 0;
+  let amax = 0;
+  for (let i = 0; i < n; i++) {
+    const ax = Math.abs(x[xo + i]!);
+    if (ax > amax) {
+      amax = ax;
+      max = x[xo + i]!;
+    }
+  }
+  if (amax < GROUP_MAX_EPS) {
+    L.fill(0, lo, lo + n);
+    return 0;
+  }
+  const iscale = f32(-nmax / max);
+  let sumlx = 0;
+  let suml2 = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[xo + i]!;
+    const l = clamp(nearestInt(f32(iscale * xi)), -nmax, nmax - 1);
+    L[lo + i] = l;
+    const w = f32(xi * xi);
+    sumlx = f32(sumlx + f32(f32(w * xi) * l));
+    suml2 = f32(suml2 + f32(f32(w * l) * l));
+  }
+  for (let itry = 0; itry < 5; itry++) {
+    let nChanged = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[xo + i]!;
+      const li = L[lo + i]!;
+      const w = f32(xi * xi);
+      let slx = f32(sumlx - f32(f32(w * xi) * li));
+      if (slx > 0) {
+        let sl2 = f32(suml2 - f32(f32(w * li) * li));
+        const newL = clamp(nearestInt(f32(f32(xi * sl2) / slx)), -nmax, nmax - 1);
+        if (newL !== li) {
+          slx = f32(slx + f32(f32(w * xi) * newL));
+          sl2 = f32(sl2 + f32(f32(w * newL) * newL));
+          if (sl2 > 0 && f32(f32(slx * slx) * suml2) > f32(f32(sumlx * sumlx) * sl2)) {
+            L[lo + i] = newL;
+            sumlx = slx;
+            suml2 = sl2;
+            nChanged++;
+          }
+        }
+      }
+    }
+    if (!nChanged) break;
+  }
+  for (let i = 0; i < n; i++) L[lo + i] = L[lo + i]! + nmax;
+  return suml2 > 0 ? f32(sumlx / suml2) : 0;
+}
+
+/**
+ * One sub-block of 32 of quantize_row_iq4_nl_impl without importance weights: the levels of the
+ * first inverse scale into L[lo..lo+32) and the scale after 2 ntry + 1 more tries. // ggml: quantize_row_iq4_nl_impl
+ */
+export function iq4SubBlock(x: Float32Array, xo: number, ntry: number, L: Uint8Array, lo: number): number {
+  const values = KVALUES_IQ4NL;
+  let amax = 0;
+  let max = 0;
+  for (let j = 0; j < 32; j++) {
+    const ax = Math.abs(x[xo + j]!);
+    if (ax > amax) {
+      amax = ax;
+      max = x[xo + j]!;
+    }
+  }
+  if (amax < GROUP_MAX_EPS) {
+    L.fill(0, lo, lo + 32);
+    return 0;
+  }
+  let d = ntry > 0 ? f32(-max / values[0]!) : f32(max / values[0]!);
+  let id = f32(1 / d);
+  let sumqx = 0;
+  let sumq2 = 0;
+  for (let j = 0; j < 32; j++) {
+    const xj = x[xo + j]!;
+    const l = bestIndexInt8(values, f32(id * xj));
+    L[lo + j] = l;
+    const q = values[l]!;
+    const wq = f32(f32(xj * xj) * q);
+    sumqx = f32(sumqx + f32(wq * xj));
+    sumq2 = f32(sumq2 + f32(wq * q));
+  }
+  d = sumq2 > 0 ? f32(sumqx / sumq2) : 0;
+  let best = f32(d * sumqx);
+  for (let itry = -ntry; itry <= ntry; itry++) {
+    id = f32((itry + values[0]!) / max);
+    sumqx = 0;
+    sumq2 = 0;
+    for (let j = 0; j < 32; j++) {
+      const xj = x[xo + j]!;
+      const q = values[bestIndexInt8(values, f32(id * xj))]!;
+      const wq = f32(f32(xj * xj) * q);
+      sumqx = f32(sumqx + f32(wq * xj));
+      sumq2 = f32(sumq2 + f32(wq * q));
+    }
+    if (sumq2 > 0 && f32(sumqx * sumqx) > f32(best * sumq2)) {
+      d = f32(sumqx / sumq2);
+      best = f32(d * sumqx);
+    }
+  }
+  return d;
+}

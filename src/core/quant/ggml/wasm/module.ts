@@ -1,16 +1,23 @@
 /** The SIMD fitting kernels, assembled and compiled once on first use, and their memory. */
 import { encodeModule, type Func } from './asm';
 import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
+import { iq4Kernel } from './iq4fit';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
+import { q3Kernel, qxKernel } from './signed';
 
 /** ggml's rdelta 0.1f. */
 const POINT_ONE = Math.fround(0.1);
 
-/** Kernel parameters per caller, built into its code. // ggml: quantize_row_q2_K_ref, q4_K, q5_K */
+/** Kernel parameters per caller, built into its code. // ggml: quantize_row_*_ref */
 export const FITS = {
   q2_K: qkx2Spec({ name: 'q2_K', n: 16, nmax: 3, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: true, rmsWeights: false }),
   q4_K: qkx2Spec({ name: 'q4_K', n: 32, nmax: 15, rmin: -1, rdelta: POINT_ONE, nstep: 20, mad: false, rmsWeights: true }),
   q5_K: qkx2Spec({ name: 'q5_K', n: 32, nmax: 31, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: false, rmsWeights: true }),
+  q3_K: { n: 16, nmax: 4, build: () => q3Kernel('q3_K', 16, 4) },
+  q6_K: { n: 16, nmax: 32, build: () => qxKernel('q6_K', 16, 32) },
+  /** IQ4_NL's reference tries no extra scales, IQ4_XS's tries 7 each side. */
+  iq4_nl: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_nl', -1) },
+  iq4_xs: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_xs', 7) },
 } as const;
 
 export type FitName = keyof typeof FITS;
