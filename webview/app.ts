@@ -1,4 +1,6 @@
-import { INSPECTOR_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
+import { assertNever } from '../src/shared/assertNever';
+import { INSPECTOR_TABS, MODEL_RUN_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
+import { CalibrationView } from './calibrationView';
 import { applyChartTheme } from './charts';
 import { CompareView } from './compareView';
 import { el } from './dom';
@@ -6,11 +8,16 @@ import { Header } from './header';
 import type { AppHost } from './host';
 import { LayersView } from './layersView';
 import { OverviewView } from './overview';
+import { PtqView } from './ptqView';
 import type { Store } from './store';
 import { TensorView } from './tensorView';
 import { watchTheme } from './theme';
 
-const TAB_TITLES: Record<InspectorTab, string> = { overview: 'Overview', layers: 'Layers', tensor: 'Tensor', compare: 'Compare' };
+const TAB_TITLES: Record<InspectorTab, string> = {
+  overview: 'Overview', layers: 'Layers', tensor: 'Tensor', compare: 'Compare', calibration: 'Calibration', ptq: 'PTQ',
+};
+const NO_CALIB_RENDERED: RenderedView['calib'] = { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null };
+const NO_TENSOR_VIEW: RenderedView['tensorView'] = { rangeMethods: [], blockChart: null };
 
 function errorBox(error: PanelError, host: AppHost, title: string): HTMLElement {
   const where = [error.format, error.offset !== undefined ? `at byte ${error.offset.toLocaleString()}` : ''].filter(Boolean).join(' ');
@@ -25,13 +32,16 @@ function errorBox(error: PanelError, host: AppHost, title: string): HTMLElement 
   ]);
 }
 
-/** The inspector: header, tab strip and the four views, redrawn once per frame after changes. */
+/** The inspector: header, tab strip and the views (Calibration and PTQ for ONNX models), redrawn once per frame after changes. */
 export class App {
   private readonly header: Header;
   private readonly overview: OverviewView;
   private readonly layers: LayersView;
   private readonly tensor: TensorView;
   private readonly compare: CompareView;
+  private readonly calibration: CalibrationView;
+  private readonly ptq: PtqView;
+  private tabs: readonly InspectorTab[] = INSPECTOR_TABS;
   private readonly tabButtons = new Map<InspectorTab, HTMLButtonElement>();
   private readonly panels = new Map<InspectorTab, HTMLElement>();
   private readonly banner = el('div', { class: 'banner' });
@@ -48,6 +58,8 @@ export class App {
     this.layers = new LayersView(store, open);
     this.tensor = new TensorView(store, host, configKey);
     this.compare = new CompareView(store, configKey);
+    this.calibration = new CalibrationView(store, host);
+    this.ptq = new PtqView(store, host);
     store.subscribe(() => this.schedule());
     watchTheme(() => {
       this.themeChanged = true;
@@ -64,12 +76,14 @@ export class App {
     });
   }
 
-  private mount(): void {
+  private mount(runnable: boolean): void {
     const tabs = el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } });
     const views: Record<InspectorTab, HTMLElement> = {
       overview: this.overview.root, layers: this.layers.root, tensor: this.tensor.root, compare: this.compare.root,
+      calibration: this.calibration.root, ptq: this.ptq.root,
     };
-    for (const tab of INSPECTOR_TABS) {
+    this.tabs = runnable ? INSPECTOR_TABS : INSPECTOR_TABS.filter((t) => !MODEL_RUN_TABS.includes(t));
+    for (const tab of this.tabs) {
       const button = el('button', {
         class: 'tab', text: TAB_TITLES[tab],
         attrs: { type: 'button', role: 'tab', id: `tab-${tab}`, 'aria-controls': `panel-${tab}` },
@@ -85,11 +99,11 @@ export class App {
 
   /** Left / right arrows move between tabs (WAI-ARIA tabs pattern). */
   private onTabKey(e: KeyboardEvent, tab: InspectorTab): void {
-    const i = INSPECTOR_TABS.indexOf(tab);
+    const i = this.tabs.indexOf(tab);
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!delta) return;
     e.preventDefault();
-    const next = INSPECTOR_TABS[(i + delta + INSPECTOR_TABS.length) % INSPECTOR_TABS.length] ?? tab;
+    const next = this.tabs[(i + delta + this.tabs.length) % this.tabs.length] ?? tab;
     this.store.setUi({ tab: next });
     this.tabButtons.get(next)?.focus();
   }
@@ -100,38 +114,64 @@ export class App {
     this.host.saveUi(ui);
     if (!init.summary) {
       this.root.replaceChildren(errorBox(init.error ?? { message: 'The file could not be read.' }, this.host, `QuantLens cannot read ${init.fileName}`));
-      this.report({ tab: ui.tab, tensorsListed: 0, resultRows: 0, selectedTensor: null, chartsDrawn: 0 });
+      this.report({ tab: ui.tab, tensorsListed: 0, resultRows: 0, selectedTensor: null, chartsDrawn: 0, tensorView: NO_TENSOR_VIEW, calib: NO_CALIB_RENDERED });
       return;
     }
-    if (!this.mounted) this.mount();
+    if (!this.mounted) this.mount(init.runnable);
+    // A saved tab that this file does not have (Calibration on a safetensors file) falls back to the Overview.
+    const tab = this.tabs.includes(ui.tab) ? ui.tab : 'overview';
     const force = this.themeChanged;
     if (force) applyChartTheme();
     this.themeChanged = false;
     this.banner.replaceChildren(...(analysis.status === 'failed' && analysis.error ? [errorBox(analysis.error, this.host, 'The analysis failed')] : []));
     this.header.update();
-    for (const [tab, button] of this.tabButtons) {
-      const selected = tab === ui.tab;
+    for (const [t, button] of this.tabButtons) {
+      const selected = t === tab;
       button.setAttribute('aria-selected', String(selected));
       button.tabIndex = selected ? 0 : -1;
-      const panel = this.panels.get(tab);
+      const panel = this.panels.get(t);
       if (panel) panel.hidden = !selected;
     }
     // Only the visible view draws; charts of hidden views are released.
-    if (ui.tab !== 'overview') this.overview.destroyCharts();
-    if (ui.tab !== 'tensor') this.tensor.release();
-    if (ui.tab !== 'compare') this.compare.release();
+    if (tab !== 'overview') this.overview.destroyCharts();
+    if (tab !== 'tensor') this.tensor.release();
+    if (tab !== 'compare') this.compare.release();
+    if (tab !== 'calibration') this.calibration.release();
+    if (tab !== 'ptq') this.ptq.release();
     this.layers.update();
-    if (ui.tab === 'overview') this.overview.update(force);
-    if (ui.tab === 'tensor') this.tensor.update(force);
-    if (ui.tab === 'compare') this.compare.update(force);
+    if (tab === 'overview') this.overview.update(force);
+    if (tab === 'tensor') this.tensor.update(force);
+    if (tab === 'compare') this.compare.update(force);
+    if (tab === 'calibration') this.calibration.update(force);
+    if (tab === 'ptq') this.ptq.update(force);
     // Charts are created in microtasks queued by the views: count them after those ran.
     queueMicrotask(() => this.report({
-      tab: ui.tab,
+      tab,
       tensorsListed: this.overview.list.count,
       resultRows: this.layers.rowsShown,
       selectedTensor: ui.selectedTensor,
-      chartsDrawn: ui.tab === 'overview' ? this.overview.chartsDrawn() : ui.tab === 'tensor' ? this.tensor.chartsDrawn() : ui.tab === 'compare' ? this.compare.chartsDrawn() : 0,
+      chartsDrawn: this.chartsDrawn(tab),
+      tensorView: tab === 'tensor' ? this.tensor.shown : NO_TENSOR_VIEW,
+      calib: {
+        activationRows: this.calibration.rowsShown,
+        selectedActivation: this.calibration.selected(),
+        ptqRuns: this.ptq.runsShown,
+        calibrationError: document.getElementById('calib-error')?.textContent ?? null,
+        ptqError: document.getElementById('ptq-error')?.textContent ?? null,
+      },
     }));
+  }
+
+  private chartsDrawn(tab: InspectorTab): number {
+    switch (tab) {
+      case 'overview': return this.overview.chartsDrawn();
+      case 'tensor': return this.tensor.chartsDrawn();
+      case 'compare': return this.compare.chartsDrawn();
+      case 'calibration': return this.calibration.chartsDrawn();
+      case 'ptq': return this.ptq.chartsDrawn();
+      case 'layers': return 0;
+      default: return assertNever(tab);
+    }
   }
 
   private report(view: RenderedView): void {

@@ -41,9 +41,23 @@ export class ChartSet {
 
 /** Height of a quantization-level tick along the plot's bottom edge. */
 const LEVEL_TICK_PX = 12;
+/** Line height of threshold labels; each label row sits this much below the previous one. */
+const LABEL_ROW_PX = 12;
+/** Space between a line and its label. */
+const LABEL_GAP_PX = 3;
+
+export interface VerticalLine {
+  readonly x: number;
+  readonly color: string;
+  readonly label?: string;
+  /** Labels of lines that may share an x go on separate rows (0 = top). */
+  readonly labelRow?: number;
+  readonly dash?: number[];
+  readonly tick?: boolean;
+}
 
 /** Vertical lines at given x values (quantization levels, clipping thresholds), drawn over the plot. */
-export function verticalLines(id: string, lines: () => readonly { x: number; color: string; label?: string; dash?: number[]; tick?: boolean }[]): Plugin {
+export function verticalLines(id: string, lines: () => readonly VerticalLine[]): Plugin {
   return {
     id,
     afterDatasetsDraw(chart) {
@@ -63,7 +77,11 @@ export function verticalLines(id: string, lines: () => readonly { x: number; col
         ctx.stroke();
         if (line.label) {
           ctx.fillStyle = line.color;
-          ctx.fillText(line.label, px + 3, chartArea.top + 10);
+          // Labels that would run past the plot's right edge go on the line's left.
+          const width = ctx.measureText(line.label).width;
+          const left = px + LABEL_GAP_PX + width > chartArea.right;
+          ctx.textAlign = left ? 'right' : 'left';
+          ctx.fillText(line.label, left ? px - LABEL_GAP_PX : px + LABEL_GAP_PX, chartArea.top + 10 + LABEL_ROW_PX * (line.labelRow ?? 0));
         }
       }
       ctx.restore();

@@ -27,11 +27,9 @@ export function histogramPoints(h: Histogram, logScale: boolean): { x: number; y
   return h.counts.map((c, i) => ({ x: h.min + (i + 0.5) * width, y: logScale && c === 0 ? null : c }));
 }
 
-/** Per-channel scale for the chosen scheme, from each channel's min / max / absmax. */
-export function channelScales(stats: { min: readonly number[]; max: readonly number[]; absMax: readonly number[] }, r: IntResult | undefined): number[] {
+/** Scale per channel or group for the chosen scheme (lecture formulas), from each block's absmax and max − min. */
+export function blockScales(stats: { absMax: readonly number[]; span: readonly number[] }, r: IntResult | undefined): number[] {
   if (!r) return [...stats.absMax];
   const { qmin, qmax } = codeRange(r);
-  return r.mode === 'symmetric'
-    ? stats.absMax.map((a) => a / qmax)
-    : stats.min.map((lo, i) => ((stats.max[i] ?? 0) - lo) / (qmax - qmin));
+  return r.mode === 'symmetric' ? stats.absMax.map((a) => a / qmax) : stats.span.map((s) => s / (qmax - qmin));
 }

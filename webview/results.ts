@@ -13,6 +13,12 @@ export function resultFor(t: TensorResult, key: string): QuantResult | undefined
   return t.results.find((r) => configLabel(r) === key);
 }
 
+/** The per-tensor results of `r`'s bits, mode and convention under every range method analysed. */
+export function rangeMethodResults(t: TensorResult, r: IntResult): IntResult[] {
+  return t.results.filter((x): x is IntResult =>
+    x.kind === 'int' && x.granularity === 'tensor' && x.bits === r.bits && x.mode === r.mode && x.convention === r.convention);
+}
+
 /** The same integer configuration at other bit widths (for the inline SQNR bars and Compare). */
 export function sameSchemeKey(r: QuantResult, bits: number): string {
   return r.kind === 'int' ? configLabel({ ...r, bits }) : configLabel(r);

@@ -23,14 +23,15 @@ function select<T extends string>(id: string, label: string, options: readonly T
 
 const MODE_LABELS: Record<IntMode, string> = { symmetric: 'sym', asymmetric: 'asym' };
 
-/** The scheme picker: bits, modes, granularity (+ group size), range, convention, named formats. */
+/** The scheme picker: bits, modes, granularity (+ group size), range methods, convention, named formats. */
 export function schemePicker(sel: SchemeSelection, enabled: boolean, onChange: (next: SchemeSelection) => void): HTMLElement {
   const set = (patch: Partial<SchemeSelection>): void => onChange({ ...sel, ...patch });
   const groupSize = el('input', {
     attrs: { id: 'group-size', type: 'number', min: 1, step: 1, value: sel.groupSize, disabled: !enabled || !sel.granularities.includes('group'), title: 'Group length along the last axis' },
     on: { change: () => set({ groupSize: Math.max(1, Math.round(Number(groupSize.value))) }) },
   });
-  const ranges = RANGE_METHODS.includes(sel.range) ? RANGE_METHODS : [sel.range, ...RANGE_METHODS];
+  const ranges = [...RANGE_METHODS, ...sel.ranges.filter((r) => !RANGE_METHODS.includes(r))];
+  const perTensor = sel.granularities.includes('tensor');
   const formats = el('details', { class: 'formats' }, [
     el('summary', { text: `Formats${sel.formats.length ? ` (${sel.formats.length})` : ''}`, attrs: { title: 'Named formats: FP8, NF4, ggml blocks' } }),
     el('div', { class: 'chips' }, NAMED_FORMATS.map((f: NamedFormat) =>
@@ -44,7 +45,8 @@ export function schemePicker(sel: SchemeSelection, enabled: boolean, onChange: (
     el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Granularity' } },
       ALL_GRANULARITIES.map((g: Granularity) => chip(g, sel.granularities.includes(g), `one scale per ${g}`, () => set({ granularities: toggled(sel.granularities, g) }), !enabled))),
     el('label', { class: 'field' }, [el('span', { text: 'group' }), groupSize]),
-    select('range-method', 'range', ranges, sel.range, (range) => set({ range }), !enabled),
+    el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Range methods (per tensor)', id: 'range-methods' } },
+      ranges.map((r) => chip(r, sel.ranges.includes(r), perTensor ? `Clipping range by ${r}; several are compared in the Tensor tab` : 'Range methods apply per tensor: pick the tensor granularity', () => set({ ranges: toggled(sel.ranges, r) }), !enabled))),
     select<Convention>('convention', 'convention', ALL_CONVENTIONS, sel.convention, (convention) => set({ convention }), !enabled),
     formats,
   ]);

@@ -1,8 +1,12 @@
-import type { AnalysisProgress, SkippedTensor, TensorResult } from '../src/shared/analysisTypes';
+import type { AnalysisProgress, RangeMethod, SkippedTensor, TensorResult } from '../src/shared/analysisTypes';
 import { assertNever } from '../src/shared/assertNever';
+import {
+  DEFAULT_CALIB_SETTINGS, DEFAULT_PTQ_SETTINGS, IDLE_JOB,
+  type CalibrationState, type CalibSettings, type CalibTableFormat, type PtqSettings, type PtqState,
+} from '../src/shared/calibPanelProtocol';
 import type { TensorRole } from '../src/shared/layerGroups';
 import type { SchemeSelection } from '../src/shared/schemeSelection';
-import type { AnalysisOutcome, ChannelStats, HostToWebview, InspectorTab, PanelError, PanelInit } from '../src/shared/webviewProtocol';
+import { blockKey, type AnalysisOutcome, type BlockStats, type HostToWebview, type InspectorTab, type PanelError, type PanelInit } from '../src/shared/webviewProtocol';
 
 export type SortDir = 1 | -1;
 export interface SortState {
@@ -24,6 +28,13 @@ export interface UiState {
   compareMetric: 'sqnr' | 'mse';
   /** The picker's current (perhaps not yet analysed) choice. */
   selection: SchemeSelection | null;
+  activationSort: SortState;
+  selectedActivation: string | null;
+  calibSettings: CalibSettings;
+  calibExportFormat: CalibTableFormat;
+  /** null: the calibration's first method. */
+  calibExportMethod: RangeMethod | null;
+  ptqSettings: PtqSettings;
 }
 
 export const DEFAULT_UI: UiState = {
@@ -38,6 +49,12 @@ export const DEFAULT_UI: UiState = {
   logScale: false,
   compareMetric: 'sqnr',
   selection: null,
+  activationSort: { key: 'order', dir: 1 },
+  selectedActivation: null,
+  calibSettings: DEFAULT_CALIB_SETTINGS,
+  calibExportFormat: 'json',
+  calibExportMethod: null,
+  ptqSettings: DEFAULT_PTQ_SETTINGS,
 };
 
 export type AnalysisStatus = 'idle' | 'running' | AnalysisOutcome;
@@ -64,12 +81,17 @@ export class Store {
   init: PanelInit | null = null;
   analysis: AnalysisView = emptyAnalysis();
   ui: UiState;
-  channelStats = new Map<string, ChannelStats | string>();
+  /** Per-channel / per-group ranges by blockKey(): the stats, or why there are none. */
+  blockStats = new Map<string, BlockStats | string>();
+  calibration: CalibrationState = IDLE_JOB;
+  ptq: PtqState = IDLE_JOB;
   dataVersion = 0;
   private readonly listeners: (() => void)[] = [];
 
   constructor(saved: Partial<UiState> | undefined) {
-    this.ui = { ...DEFAULT_UI, ...saved };
+    // A selection saved by an older version (one `range`) is dropped: the host's init supplies one.
+    const selection = saved?.selection && Array.isArray(saved.selection.ranges) ? saved.selection : null;
+    this.ui = { ...DEFAULT_UI, ...saved, selection };
   }
 
   subscribe(listener: () => void): void {
@@ -112,11 +134,17 @@ export class Store {
         this.analysis.skipped = m.skipped;
         this.analysis.error = m.error;
         break;
-      case 'channelStats':
-        this.channelStats.set(m.tensor, m.stats ?? m.error ?? 'unavailable');
+      case 'blockStats':
+        this.blockStats.set(blockKey(m.request), m.stats ?? m.error ?? 'unavailable');
         break;
       case 'showTab':
-        this.ui = { ...this.ui, tab: m.tab };
+        this.ui = { ...this.ui, tab: m.tab, ...(m.tensor !== undefined ? { selectedTensor: m.tensor } : {}) };
+        break;
+      case 'calibrationState':
+        this.calibration = m.state;
+        break;
+      case 'ptqState':
+        this.ptq = m.state;
         break;
       default:
         assertNever(m);

@@ -1,23 +1,35 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { IntResult, QuantResult, TensorResult, TensorSummary } from '../src/shared/analysisTypes';
 import { configLabel } from '../src/shared/resultLabels';
-import { ChartSet, shadeOutside, verticalLines } from './charts';
+import { blockKey, type BlockRequest } from '../src/shared/webviewProtocol';
+import { ChartSet, shadeOutside, verticalLines, type VerticalLine } from './charts';
 import { el } from './dom';
 import { formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
 import type { AppHost } from './host';
-import { channelScales, histogramPoints, quantLevels } from './quantLevels';
-import { resultFor } from './results';
+import { blockScales, histogramPoints, quantLevels } from './quantLevels';
+import { rangeMethodResults, resultFor } from './results';
 import type { Store } from './store';
 import { seriesColor, withAlpha } from './theme';
 
 const FILL_ALPHA = 0.35;
 const SHADE_ALPHA = 0.12;
+/** Range-method lines take the chart colours after the two series and the clip colour. */
+const METHOD_COLOR_OFFSET = 2;
+
+/** What the per-block chart shows for a result: its groups for a per-group scheme, else output channels. */
+function blockRequest(t: TensorResult, int: IntResult | undefined): BlockRequest {
+  return int?.granularity === 'group'
+    ? { tensor: t.name, granularity: 'group', groupSize: int.groupSize }
+    : { tensor: t.name, granularity: 'channel', groupSize: null };
+}
 
 /** Tensor tab: histograms of one tensor before and after quantization, its error, its channel scales. */
 export class TensorView {
   readonly root = el('div', { class: 'tensor-view' });
   private readonly charts = new ChartSet();
   private key = '';
+  /** What the last draw showed beyond the basic charts (reported to the host). */
+  shown: { rangeMethods: string[]; blockChart: 'channel' | 'group' | null } = { rangeMethods: [], blockChart: null };
 
   constructor(private readonly store: Store, private readonly host: AppHost, private readonly configKey: () => string | undefined) {}
 
@@ -35,10 +47,13 @@ export class TensorView {
     const { ui, analysis, init } = this.store;
     const name = ui.selectedTensor ?? analysis.results[0]?.name ?? init?.summary?.tensors[0]?.name ?? null;
     const t = name ? analysis.byName.get(name) : undefined;
-    const key = JSON.stringify([name, t ? 1 : 0, this.configKey(), ui.logScale, name ? typeof this.store.channelStats.get(name) : '', analysis.results.length === 0]);
+    const chosen = t ? this.chosenResult(t) : undefined;
+    const blocks = t ? typeof this.store.blockStats.get(blockKey(blockRequest(t, chosen?.kind === 'int' ? chosen : undefined))) : '';
+    const key = JSON.stringify([name, t ? 1 : 0, this.configKey(), ui.logScale, blocks, analysis.results.length === 0]);
     if (!force && key === this.key) return;
     this.key = key;
     this.charts.destroyAll();
+    this.shown = { rangeMethods: [], blockChart: null };
     const summary = init?.summary?.tensors.find((x) => x.name === name);
     if (!name || !summary) {
       this.root.replaceChildren(el('p', { class: 'empty-state', text: 'Select a tensor in the Layers or Overview tab (Enter opens it).' }));
@@ -69,17 +84,43 @@ export class TensorView {
     ]);
   }
 
-  private tensorDetails(t: TensorResult, summary: TensorSummary): HTMLElement[] {
+  private chosenResult(t: TensorResult): QuantResult | undefined {
     const key = this.configKey();
-    const r = key ? resultFor(t, key) : t.results[0];
+    return key ? resultFor(t, key) : t.results[0];
+  }
+
+  private tensorDetails(t: TensorResult, summary: TensorSummary): HTMLElement[] {
+    const r = this.chosenResult(t);
     const int = r?.kind === 'int' ? r : undefined;
+    const methods = int ? rangeMethodResults(t, int) : [];
     const parts: HTMLElement[] = [this.statsTable(summary, t, r)];
     const grid = el('div', { class: 'chart-grid' });
-    if (t.histogram) grid.append(this.valuesChart(t, r, int));
+    if (t.histogram) grid.append(this.valuesChart(t, r, int, methods.length > 1 ? methods : []));
     if (r?.histograms) grid.append(this.errorChart(r));
     parts.push(grid);
-    if (t.shape.length >= 2) parts.push(this.channelChart(t, int));
+    if (methods.length > 1) {
+      parts.push(this.methodsTable(methods, int));
+      this.shown.rangeMethods = methods.map((m) => m.range);
+    }
+    if (t.shape.length >= 2) parts.push(this.blockChart(t, int));
     return parts;
+  }
+
+  /** Each range method's clipping range and what it costs, for the lines on the values chart. */
+  private methodsTable(methods: readonly IntResult[], chosen: IntResult | undefined): HTMLElement {
+    const head = ['range method', 'clip min', 'clip max', 'MSE', 'SQNR', 'clipped'];
+    return el('table', { class: 'data methods', attrs: { id: 'range-methods-table' } }, [
+      el('caption', { text: `Range methods at ${methods[0] ? configLabel({ ...methods[0], range: 'minmax' }) : ''}: the dashed lines on the values chart` }),
+      el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
+      el('tbody', {}, methods.map((m, i) => el('tr', { class: m === chosen ? 'chosen' : '', attrs: { 'data-range': m.range } }, [
+        el('th', { attrs: { scope: 'row' } }, [el('span', { class: `swatch swatch-${(i + METHOD_COLOR_OFFSET) % 6}` }), m.range]),
+        el('td', { class: 'num', text: formatNumber(m.clipMin) }),
+        el('td', { class: 'num', text: formatNumber(m.clipMax) }),
+        el('td', { class: 'num', text: formatNumber(m.mse) }),
+        el('td', { class: 'num', text: formatDb(m.sqnrDb) }),
+        el('td', { class: 'num', text: formatPct(m.clippedPct) }),
+      ]))),
+    ]);
   }
 
   private statsTable(s: TensorSummary, t: TensorResult | undefined, r: QuantResult | undefined): HTMLElement {
@@ -104,7 +145,7 @@ export class TensorView {
     ]);
   }
 
-  private valuesChart(t: TensorResult, r: QuantResult | undefined, int: IntResult | undefined): HTMLElement {
+  private valuesChart(t: TensorResult, r: QuantResult | undefined, int: IntResult | undefined, methods: readonly IntResult[]): HTMLElement {
     const log = this.store.ui.logScale;
     const original = seriesColor(0);
     const deq = seriesColor(1);
@@ -120,7 +161,19 @@ export class TensorView {
     }
     const levelColor = deq;
     const clipColor = seriesColor(4);
-    return this.charts.add('values-chart', 'Values: original vs dequantized', 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas are clipped', {
+    // Each range method's threshold pair, labelled once (at its upper end) with the MSE it buys.
+    const methodLines: VerticalLine[] = methods.flatMap((m, i) => {
+      if (m.clipMin === null || m.clipMax === null) return [];
+      const color = seriesColor(i + METHOD_COLOR_OFFSET);
+      return [
+        { x: m.clipMin, color, dash: [2, 2] },
+        { x: m.clipMax, color, dash: [2, 2], label: `${m.range} · MSE ${formatNumber(m.mse)}`, labelRow: i + 1 },
+      ];
+    });
+    const caption = methods.length > 0
+      ? `Histogram of the weights; ticks are the quantization levels, shaded areas are clipped; dashed lines: the clipping range of each range method (${methods.map((m) => m.range).join(', ')})`
+      : 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas are clipped';
+    return this.charts.add('values-chart', 'Values: original vs dequantized', caption, {
       type: 'line',
       data: { datasets },
       options: {
@@ -133,6 +186,7 @@ export class TensorView {
         verticalLines('levels', () => [
           ...levels.map((x) => ({ x, color: levelColor, tick: true })),
           ...(clip ? [{ x: clip.lo, color: clipColor, label: `clip ${formatNumber(clip.lo)}`, dash: [4, 3] }, { x: clip.hi, color: clipColor, label: `clip ${formatNumber(clip.hi)}`, dash: [4, 3] }] : []),
+          ...methodLines,
         ]),
       ],
     });
@@ -152,19 +206,27 @@ export class TensorView {
     });
   }
 
-  private channelChart(t: TensorResult, int: IntResult | undefined): HTMLElement {
-    const stats = this.store.channelStats.get(t.name);
+  /** Scale (or absmax) per output channel, or per group for a per-group scheme: the outlier blocks stand out. */
+  private blockChart(t: TensorResult, int: IntResult | undefined): HTMLElement {
+    const request = blockRequest(t, int);
+    const unit = request.granularity === 'group' ? `group of ${request.groupSize}` : 'output channel';
+    const stats = this.store.blockStats.get(blockKey(request));
     if (stats === undefined) {
-      if (this.host.interactive) this.host.post({ type: 'requestChannelStats', tensor: t.name });
-      return el('p', { class: 'empty-state', attrs: { id: 'channel-pending' }, text: this.host.interactive ? 'Reading per-channel ranges…' : 'Per-channel scales are shown in the editor only.' });
+      if (this.host.interactive) this.host.post({ type: 'requestBlockStats', request });
+      return el('p', { class: 'empty-state', attrs: { id: 'channel-pending' }, text: this.host.interactive ? `Reading the range of each ${unit}…` : 'Per-channel and per-group scales are shown in the editor only.' });
     }
-    if (typeof stats === 'string') return el('p', { class: 'empty-state', text: `No per-channel chart: ${stats}` });
-    const scales = channelScales(stats, int);
-    const what = int ? `scale per output channel (${int.mode}, ${int.bits} bits)` : 'absmax per output channel';
-    return this.charts.add('channel-chart', `Per-channel ${int ? 'scale' : 'absmax'}`, `${what}: tall bars are outlier channels that a per-tensor scale must cover`, {
+    if (typeof stats === 'string') return el('p', { class: 'empty-state', text: `No per-${request.granularity} chart: ${stats}` });
+    const scales = blockScales(stats, int);
+    this.shown.blockChart = request.granularity;
+    const what = int ? `scale per ${unit} (${int.mode}, ${int.bits} bits)` : `absmax per ${unit}`;
+    const pooled = stats.pooled > 1 ? `; each bar is the largest of ${stats.pooled} consecutive ${request.granularity}s (${stats.blocks.toLocaleString()} in all)` : '';
+    const axis = request.granularity === 'group' ? 'group (row-major)' : 'channel';
+    const id = request.granularity === 'group' ? 'group-scale-chart' : 'channel-chart';
+    const title = `Per-${request.granularity} ${int ? 'scale' : 'absmax'}`;
+    return this.charts.add(id, title, `${what}: tall bars are outlier ${request.granularity}s that a coarser scale must cover${pooled}`, {
       type: 'bar',
-      data: { labels: scales.map((_, i) => String(i)), datasets: [{ label: what, data: scales, backgroundColor: seriesColor(2) }] },
-      options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: 'channel' } } } },
+      data: { labels: scales.map((_, i) => String(i * stats.pooled)), datasets: [{ label: what, data: scales, backgroundColor: seriesColor(2) }] },
+      options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: axis } } } },
     });
   }
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AnalysisReport, ModelSummary, TensorResult } from '../shared/analysisTypes';
+import type { CalibrationState, PtqState } from '../shared/calibPanelProtocol';
 import type { SchemeSelection } from '../shared/schemeSelection';
 import type { PanelError, RenderedView } from '../shared/webviewProtocol';
 import type { AnalysisStatus } from './documentAnalysis';
@@ -19,6 +20,9 @@ export interface InspectorSnapshot {
   readonly analysisError: PanelError | null;
   /** What the webview last reported it renders; null until its app has drawn once. */
   readonly rendered: RenderedView | null;
+  /** ONNX models only (null otherwise): the last calibration and PTQ runs. */
+  readonly calibration: CalibrationState | null;
+  readonly ptq: PtqState | null;
 }
 
 /** Returned by activate(): read-only views of the open inspectors, and an event when any changes. */
@@ -45,6 +49,8 @@ export function createApi(registry: PanelRegistry): QuantLensApi {
           report: a.report,
           analysisError: a.error,
           rendered: p.rendered,
+          calibration: p.document.calib?.calibration.state ?? null,
+          ptq: p.document.calib?.ptq.state ?? null,
         };
       }),
   };

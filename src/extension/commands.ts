@@ -48,7 +48,7 @@ async function pickSelection(panel: InspectorPanel): Promise<SchemeSelection | u
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
     title: 'QuantLens: bit widths to analyse',
-    placeHolder: `${current.modes.join(', ')} · ${current.granularities.join(', ')} · ${current.range} (change in the panel)`,
+    placeHolder: `${current.modes.join(', ')} · ${current.granularities.join(', ')} · ${current.ranges.join(', ')} (change in the panel)`,
   });
   return picked ? { ...current, bits: picked.map((p) => p.bits) } : undefined;
 }
@@ -80,16 +80,34 @@ export function registerCommands(registry: PanelRegistry, exportReport: Exporter
       panel.showTab('overview');
       return dtypeBreakdown(panel.document.summary);
     }),
+    vscode.commands.registerCommand('quantlens.showTensor', async (request?: { tensor?: string }) => {
+      const panel = requirePanel(registry);
+      const names = panel?.document.summary?.tensors.map((t) => t.name) ?? [];
+      if (!panel || names.length === 0) return undefined;
+      const tensor = request?.tensor ?? (await vscode.window.showQuickPick(names, { title: 'QuantLens: show tensor', placeHolder: 'Its histograms, error and per-channel scales' }));
+      if (tensor === undefined || !names.includes(tensor)) return undefined;
+      panel.showTab('tensor', tensor);
+      return tensor;
+    }),
     vscode.commands.registerCommand('quantlens.exportReport', async (request?: ExportRequest) => {
       const panel = requirePanel(registry);
       return panel ? exportReport(panel, request ?? {}) : undefined;
     }),
     vscode.commands.registerCommand('quantlens.cancelAnalysis', () => {
-      const running = registry.all().filter((p) => p.document.analysis.status === 'running');
+      // Analyses, calibrations and PTQ runs: the active panel's, else every panel's.
+      const busy = (p: InspectorPanel): boolean => p.document.analysis.status === 'running' || (p.document.calib?.calibration.running ?? false) || (p.document.calib?.ptq.running ?? false);
+      const running = registry.all().filter(busy);
       const active = registry.active();
-      const targets = active && running.includes(active) ? [active] : running;
-      for (const p of targets) p.document.analysis.cancel();
-      return targets.length;
+      const targets = [...new Set((active && running.includes(active) ? [active] : running).map((p) => p.document))];
+      let cancelled = 0;
+      for (const doc of targets) {
+        if (doc.analysis.status === 'running') {
+          doc.analysis.cancel();
+          cancelled++;
+        }
+        cancelled += doc.calib?.cancelAll() ?? 0;
+      }
+      return cancelled;
     }),
   ];
 }

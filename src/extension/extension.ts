@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createApi, type QuantLensApi } from './api';
+import { calibrate, exportCalibration, registerCalibCommands, simulatePtq } from './calibCommands';
 import { registerCommands } from './commands';
 import { exportPanelReport } from './exportReport';
 import { InspectorEditorProvider } from './inspectorEditorProvider';
@@ -16,13 +17,18 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     version,
     pool,
     registry,
+    calibWorker: { path: vscode.Uri.joinPath(context.extensionUri, 'dist', 'calibWorker.js').fsPath },
     exportReport: (panel, format) => exportPanelReport(context.extensionUri, panel, format ? { format } : {}),
+    calibrate: (panel, settings) => calibrate(panel, settings),
+    simulatePtq: (panel, settings) => simulatePtq(panel, settings),
+    exportCalibration,
   };
   context.subscriptions.push(
     pool,
     registry,
     ...InspectorEditorProvider.register(services),
     ...registerCommands(registry, (panel, request) => exportPanelReport(context.extensionUri, panel, request)),
+    ...registerCalibCommands(registry, context.extensionUri),
   );
   return createApi(registry);
 }

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { assertNever } from '../shared/assertNever';
 import { selectionProblem, type SchemeSelection } from '../shared/schemeSelection';
-import type { ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
-import { channelStatsProblem, computeChannelStats } from './channelStats';
+import type { RangeMethod } from '../shared/analysisTypes';
+import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/calibPanelProtocol';
+import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
+import type { CalibWorkerScript } from '../worker/calibClient';
+import { blockStatsProblem, computeBlockStats } from './blockStats';
 import { toPanelError } from './panelError';
 import type { PanelRegistry } from './panelRegistry';
 import type { PoolClient } from './poolClient';
@@ -16,7 +19,13 @@ export interface PanelServices {
   readonly version: string;
   readonly pool: PoolClient;
   readonly registry: PanelRegistry;
+  /** dist/calibWorker.js: one worker thread per calibration or PTQ run. */
+  readonly calibWorker: CalibWorkerScript;
   exportReport(panel: InspectorPanel, format: ExportFormat | null): Promise<unknown>;
+  /** The panel's Calibrate / Simulate PTQ buttons: pick the data file, then run. */
+  calibrate(panel: InspectorPanel, settings: CalibSettings): Promise<unknown>;
+  simulatePtq(panel: InspectorPanel, settings: PtqSettings): Promise<unknown>;
+  exportCalibration(panel: InspectorPanel, format: CalibTableFormat, method: RangeMethod): Promise<unknown>;
 }
 
 /** One webview showing one WeightDocument: HTML once, then typed messages both ways. */
@@ -24,6 +33,8 @@ export class InspectorPanel implements vscode.Disposable {
   /** What the webview last said it shows (for tests and commands). */
   rendered: RenderedView | null = null;
   private ready = false;
+  /** A tab asked for before the app was ready: shown once it is. */
+  private pendingTab: HostToWebview | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -36,7 +47,11 @@ export class InspectorPanel implements vscode.Disposable {
     webview.html = inspectorHtml(webview, services.extensionUri);
     this.disposables.push(
       webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)),
-      document.analysis.onMessage((m) => this.post(m)),
+      document.analysis.onMessage((m) => {
+        this.post(m);
+        if (m.type === 'tensorResults') services.registry.dataChanged();
+      }),
+      ...(document.calib ? [document.calib.onMessage((m) => this.post(m))] : []),
       webviewPanel.onDidChangeViewState(() => {
         if (webviewPanel.active) services.registry.focus(this);
       }),
@@ -57,9 +72,11 @@ export class InspectorPanel implements vscode.Disposable {
     return this.document.analysis.start(selection, total);
   }
 
-  showTab(tab: InspectorTab): void {
+  showTab(tab: InspectorTab, tensor?: string): void {
     this.webviewPanel.reveal();
-    this.post({ type: 'showTab', tab });
+    const message: HostToWebview = tensor === undefined ? { type: 'showTab', tab } : { type: 'showTab', tab, tensor };
+    if (this.ready) this.post(message);
+    else this.pendingTab = message;
   }
 
   /** The picker's current choice: the running or last analysis, else the settings. */
@@ -85,12 +102,27 @@ export class InspectorPanel implements vscode.Disposable {
       case 'reopenWithDefault':
         void vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
         return;
-      case 'requestChannelStats':
-        void this.sendChannelStats(m.tensor);
+      case 'requestBlockStats':
+        void this.sendBlockStats(m.request);
         return;
       case 'rendered':
         this.rendered = m.view;
         this.services.registry.notify();
+        return;
+      case 'calibrate':
+        this.reportFailure(this.services.calibrate(this, m.settings));
+        return;
+      case 'cancelCalibration':
+        this.document.calib?.calibration.cancel();
+        return;
+      case 'exportCalibration':
+        this.reportFailure(this.services.exportCalibration(this, m.format, m.method));
+        return;
+      case 'simulatePtq':
+        this.reportFailure(this.services.simulatePtq(this, m.settings));
+        return;
+      case 'cancelPtq':
+        this.document.calib?.ptq.cancel();
         return;
       default:
         assertNever(m);
@@ -109,27 +141,36 @@ export class InspectorPanel implements vscode.Disposable {
         summary: doc.summary,
         error: doc.error,
         selection: this.currentSelection(),
+        runnable: doc.calib !== null,
       },
     });
     for (const m of doc.analysis.replay()) this.post(m);
+    for (const m of doc.calib?.replay() ?? []) this.post(m);
+    if (this.pendingTab) this.post(this.pendingTab);
+    this.pendingTab = null;
     if (doc.autoAnalyzePending) {
       doc.autoAnalyzePending = false;
       void this.analyze(selectionFromSettings()).catch(() => undefined);
     }
   }
 
-  private async sendChannelStats(tensor: string): Promise<void> {
-    const t = this.document.summary?.tensors.find((x) => x.name === tensor);
-    const problem = t ? channelStatsProblem(t) : `No tensor named ${tensor}.`;
+  /** Errors of intents run on the panel's behalf (a save that failed, a bad method name) as notifications. */
+  private reportFailure(work: Promise<unknown>): void {
+    work.catch((e: unknown) => void vscode.window.showErrorMessage(`QuantLens: ${toPanelError(e).message}`));
+  }
+
+  private async sendBlockStats(request: BlockRequest): Promise<void> {
+    const t = this.document.summary?.tensors.find((x) => x.name === request.tensor);
+    const problem = t ? blockStatsProblem(t, request) : `No tensor named ${request.tensor}.`;
     if (!t || problem) {
-      this.post({ type: 'channelStats', tensor, stats: null, error: problem });
+      this.post({ type: 'blockStats', request, stats: null, error: problem });
       return;
     }
     try {
-      const stats = await computeChannelStats(this.services.pool, [this.document.uri.fsPath], t);
-      this.post({ type: 'channelStats', tensor, stats, error: null });
+      const stats = await computeBlockStats(this.services.pool.get(), [this.document.uri.fsPath], t, request);
+      this.post({ type: 'blockStats', request, stats, error: null });
     } catch (e) {
-      this.post({ type: 'channelStats', tensor, stats: null, error: toPanelError(e).message });
+      this.post({ type: 'blockStats', request, stats: null, error: toPanelError(e).message });
     }
   }
 

@@ -34,11 +34,19 @@ export class PanelRegistry implements vscode.Disposable {
     return [...this.panels];
   }
 
+  /** Tells listeners that data changed (a streamed result) without touching the context keys. */
+  dataChanged(): void {
+    this.changed.fire();
+  }
+
   /** Keeps the `quantlens.*` context keys (menus' when-clauses) in step, then tells listeners. */
   notify(): void {
     const running = this.all().some((p) => p.document.analysis.status === 'running');
+    const calibrating = this.all().some((p) => (p.document.calib?.calibration.running ?? false) || (p.document.calib?.ptq.running ?? false));
     void vscode.commands.executeCommand('setContext', 'quantlens.analysisRunning', running);
+    void vscode.commands.executeCommand('setContext', 'quantlens.calibrationRunning', calibrating);
     void vscode.commands.executeCommand('setContext', 'quantlens.hasReport', this.lastActive?.document.analysis.report != null);
+    void vscode.commands.executeCommand('setContext', 'quantlens.hasCalibration', this.lastActive?.document.calib?.calibration.state.report != null);
     this.changed.fire();
   }
 

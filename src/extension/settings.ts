@@ -18,6 +18,12 @@ function pickAllowed<T extends string>(values: unknown, allowed: readonly T[], f
   return allowed.filter((a) => values.includes(a));
 }
 
+/** `quantlens.range` holds one method or a list to compare; anything else falls back to minmax. */
+function rangeList(value: unknown): string[] {
+  const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+  return list.length > 0 ? [...new Set(list)] : ['minmax'];
+}
+
 /** The scheme picker's defaults, from `quantlens.*` settings (invalid entries dropped). */
 export function selectionFromSettings(): SchemeSelection {
   const c = config();
@@ -29,7 +35,7 @@ export function selectionFromSettings(): SchemeSelection {
     modes: pickAllowed<IntMode>(c.get('modes'), ALL_MODES, ALL_MODES),
     granularities: pickAllowed<Granularity>(c.get('granularity'), ALL_GRANULARITIES, ['tensor']),
     groupSize: c.get<number>('groupSize', DEFAULT_GROUP_SIZE),
-    range: c.get<string>('range', 'minmax'),
+    ranges: rangeList(c.get<unknown>('range', 'minmax')),
     convention: (ALL_CONVENTIONS as readonly string[]).includes(convention) ? (convention as Convention) : 'lecture',
     formats: pickAllowed<NamedFormat>(c.get('formats'), NAMED_FORMATS, []),
   };

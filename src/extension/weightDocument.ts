@@ -2,7 +2,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../shared/analysisTypes';
 import type { PanelError } from '../shared/webviewProtocol';
+import type { CalibWorkerScript } from '../worker/calibClient';
 import { DocumentAnalysis } from './documentAnalysis';
+import { ModelCalibration } from './modelCalibration';
 import { toPanelError } from './panelError';
 import type { PoolClient } from './poolClient';
 
@@ -11,6 +13,8 @@ export class WeightDocument implements vscode.CustomDocument {
   readonly analysis: DocumentAnalysis;
   /** Whether the first panel should analyse right away (a small file with readable headers). */
   autoAnalyzePending: boolean;
+  /** Calibration and PTQ: ONNX models only (null for every other file). */
+  readonly calib: ModelCalibration | null;
 
   private constructor(
     readonly uri: vscode.Uri,
@@ -20,16 +24,20 @@ export class WeightDocument implements vscode.CustomDocument {
     pool: PoolClient,
     onStatus: () => void,
     autoAnalyzeLimit: number,
+    calibScript: CalibWorkerScript,
   ) {
     this.analysis = new DocumentAnalysis([uri.fsPath], path.basename(uri.fsPath), pool, onStatus);
     this.autoAnalyzePending = summary !== null && fileSize <= autoAnalyzeLimit && autoAnalyzeLimit > 0;
+    // A folder standing for an ONNX model opens too, but the runtime needs the .onnx file itself.
+    const runnable = summary !== null && summary.format.startsWith('onnx') && /\.onnx$/i.test(uri.fsPath);
+    this.calib = runnable ? new ModelCalibration(uri.fsPath, calibScript, onStatus) : null;
   }
 
   /** Reads headers only; a file that cannot be read still opens, showing its error. */
-  static async open(uri: vscode.Uri, pool: PoolClient, onStatus: () => void, autoAnalyzeLimit: number): Promise<WeightDocument> {
+  static async open(uri: vscode.Uri, pool: PoolClient, onStatus: () => void, autoAnalyzeLimit: number, calibScript: CalibWorkerScript): Promise<WeightDocument> {
     if (uri.scheme !== 'file') {
       const error = { message: `QuantLens reads files on disk; ${uri.scheme}: resources are not supported.` };
-      return new WeightDocument(uri, null, error, 0, pool, onStatus, 0);
+      return new WeightDocument(uri, null, error, 0, pool, onStatus, 0, calibScript);
     }
     let summary: ModelSummary | null = null;
     let error: PanelError | null = null;
@@ -40,7 +48,7 @@ export class WeightDocument implements vscode.CustomDocument {
     } catch (e) {
       error = toPanelError(e);
     }
-    return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit);
+    return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit, calibScript);
   }
 
   get fileName(): string {
@@ -49,5 +57,6 @@ export class WeightDocument implements vscode.CustomDocument {
 
   dispose(): void {
     this.analysis.dispose();
+    this.calib?.dispose();
   }
 }

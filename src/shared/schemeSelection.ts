@@ -6,7 +6,8 @@ export interface SchemeSelection {
   readonly modes: readonly IntMode[];
   readonly granularities: readonly Granularity[];
   readonly groupSize: number;
-  readonly range: RangeMethod;
+  /** Range methods to compare, per tensor; per channel / group always uses minmax (CLI.md). */
+  readonly ranges: readonly RangeMethod[];
   readonly convention: Convention;
   readonly formats: readonly NamedFormat[];
 }
@@ -17,17 +18,24 @@ export const ALL_GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', '
 export const ALL_CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'percentile:99.9', 'mse', 'entropy', 'histogram'];
 
-/** Every (bits x mode x granularity) integer scheme, then the named formats. */
+/** The range methods a granularity runs: all chosen per tensor; minmax per channel and group. */
+export function rangesFor(sel: SchemeSelection, granularity: Granularity): readonly RangeMethod[] {
+  return granularity === 'tensor' ? sel.ranges : ['minmax'];
+}
+
+/** Every (bits x mode x granularity x range) integer scheme, then the named formats. */
 export function expandSelection(sel: SchemeSelection): Scheme[] {
   const schemes: Scheme[] = [];
   for (const bits of sel.bits) {
     for (const mode of sel.modes) {
       for (const granularity of sel.granularities) {
-        schemes.push({
-          kind: 'int', bits, mode, granularity,
-          groupSize: granularity === 'group' ? sel.groupSize : null,
-          axis: 0, range: sel.range, convention: sel.convention,
-        });
+        for (const range of rangesFor(sel, granularity)) {
+          schemes.push({
+            kind: 'int', bits, mode, granularity,
+            groupSize: granularity === 'group' ? sel.groupSize : null,
+            axis: 0, range, convention: sel.convention,
+          });
+        }
       }
     }
   }
@@ -37,8 +45,8 @@ export function expandSelection(sel: SchemeSelection): Scheme[] {
 
 /** Why a selection cannot run, or null when it can. */
 export function selectionProblem(sel: SchemeSelection): string | null {
-  const hasInt = sel.bits.length > 0 && sel.modes.length > 0 && sel.granularities.length > 0;
-  if (!hasInt && sel.formats.length === 0) return 'Pick at least one bit width, mode and granularity, or a named format.';
+  const hasInt = sel.bits.length > 0 && sel.modes.length > 0 && sel.granularities.length > 0 && sel.ranges.length > 0;
+  if (!hasInt && sel.formats.length === 0) return 'Pick at least one bit width, mode, granularity and range method, or a named format.';
   if (sel.granularities.includes('group') && !(Number.isInteger(sel.groupSize) && sel.groupSize > 0)) {
     return 'Group size must be a positive integer.';
   }
@@ -50,12 +58,13 @@ export function selectionFromSchemes(schemes: readonly Scheme[], fallback: Schem
   const ints = schemes.filter((s): s is IntScheme => s.kind === 'int');
   const first = ints[0];
   const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+  const perTensor = ints.filter((s) => s.granularity === 'tensor');
   return {
     bits: unique(ints.map((s) => s.bits)),
     modes: unique(ints.map((s) => s.mode)),
     granularities: unique(ints.map((s) => s.granularity)),
     groupSize: ints.find((s) => s.groupSize !== null)?.groupSize ?? fallback.groupSize,
-    range: first?.range ?? fallback.range,
+    ranges: perTensor.length > 0 ? unique(perTensor.map((s) => s.range)) : fallback.ranges,
     convention: first?.convention ?? fallback.convention,
     formats: unique(schemes.flatMap((s) => (s.kind === 'format' ? [s.format] : []))),
   };

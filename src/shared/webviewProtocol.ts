@@ -3,10 +3,13 @@
  * report, which replays the same host messages from embedded data).
  */
 import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
+import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
 import type { SchemeSelection } from './schemeSelection';
 
-export type InspectorTab = 'overview' | 'layers' | 'tensor' | 'compare';
-export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'tensor', 'compare'];
+export type InspectorTab = 'overview' | 'layers' | 'tensor' | 'compare' | 'calibration' | 'ptq';
+export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'tensor', 'compare', 'calibration', 'ptq'];
+/** Tabs only a runnable (ONNX) model in a live panel has. */
+export const MODEL_RUN_TABS: readonly InspectorTab[] = ['calibration', 'ptq'];
 
 export type ExportFormat = 'csv' | 'json' | 'markdown' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'markdown', 'html'];
@@ -32,16 +35,33 @@ export interface PanelInit {
   readonly error: PanelError | null;
   /** The picker's initial choice (settings, or the last analysis of this file). */
   readonly selection: SchemeSelection;
+  /** An ONNX model in a live panel: the Calibration and PTQ tabs are offered. */
+  readonly runnable: boolean;
 }
 
 export type AnalysisOutcome = 'done' | 'cancelled' | 'failed';
 
-/** Min, max and absmax of each output channel (row of `[shape[0], rest]`). */
-export interface ChannelStats {
+/** Per-channel rows of `[shape[0], rest]`, or groups of `groupSize` along the last axis (CLI.md). */
+export interface BlockRequest {
   readonly tensor: string;
-  readonly min: readonly number[];
-  readonly max: readonly number[];
+  readonly granularity: 'channel' | 'group';
+  /** null for channel. */
+  readonly groupSize: number | null;
+}
+
+/**
+ * Per block: absmax (symmetric scales follow from it) and max − min (asymmetric ones). With more
+ * blocks than a chart can draw, each entry pools `pooled` consecutive blocks by their largest value.
+ */
+export interface BlockStats extends BlockRequest {
+  readonly blocks: number;
+  readonly pooled: number;
   readonly absMax: readonly number[];
+  readonly span: readonly number[];
+}
+
+export function blockKey(r: BlockRequest): string {
+  return `${r.tensor}\u0000${r.granularity}\u0000${r.groupSize ?? ''}`;
 }
 
 export type HostToWebview =
@@ -55,8 +75,10 @@ export type HostToWebview =
       readonly skipped: readonly SkippedTensor[];
       readonly error: PanelError | null;
     }
-  | { readonly type: 'channelStats'; readonly stats: ChannelStats | null; readonly tensor: string; readonly error: string | null }
-  | { readonly type: 'showTab'; readonly tab: InspectorTab };
+  | { readonly type: 'blockStats'; readonly request: BlockRequest; readonly stats: BlockStats | null; readonly error: string | null }
+  /** `tensor` also selects that tensor (for the Tensor tab). */
+  | { readonly type: 'showTab'; readonly tab: InspectorTab; readonly tensor?: string }
+  | CalibHostToWebview;
 
 /** What the webview reports it shows, so host tests can check the DOM was filled. */
 export interface RenderedView {
@@ -65,6 +87,9 @@ export interface RenderedView {
   readonly resultRows: number;
   readonly selectedTensor: string | null;
   readonly chartsDrawn: number;
+  /** The Tensor tab's extras: range methods drawn as threshold lines, and which per-block chart is shown. */
+  readonly tensorView: { readonly rangeMethods: readonly string[]; readonly blockChart: 'channel' | 'group' | null };
+  readonly calib: CalibRendered;
 }
 
 export type WebviewToHost =
@@ -73,5 +98,6 @@ export type WebviewToHost =
   | { readonly type: 'cancel' }
   | { readonly type: 'export'; readonly format: ExportFormat | null }
   | { readonly type: 'reopenWithDefault' }
-  | { readonly type: 'requestChannelStats'; readonly tensor: string }
-  | { readonly type: 'rendered'; readonly view: RenderedView };
+  | { readonly type: 'requestBlockStats'; readonly request: BlockRequest }
+  | { readonly type: 'rendered'; readonly view: RenderedView }
+  | CalibWebviewToHost;

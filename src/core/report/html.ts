@@ -14,7 +14,7 @@ export interface HtmlReportAssets {
 }
 
 const FALLBACK_SELECTION: SchemeSelection = {
-  bits: [], modes: [], granularities: [], groupSize: 128, range: 'minmax', convention: 'lecture', formats: [],
+  bits: [], modes: [], granularities: [], groupSize: 128, ranges: ['minmax'], convention: 'lecture', formats: [],
 };
 
 /** Element id the app looks for to run as a report (webview/host.ts REPORT_DATA_ID). */
@@ -40,7 +40,7 @@ export function reportMessages(report: AnalysisReport, summary: ModelSummary): H
   return [
     {
       type: 'init',
-      init: { mode: 'report', fileName, filePath: report.file, quantlensVersion: report.quantlensVersion, summary, error: null, selection },
+      init: { mode: 'report', fileName, filePath: report.file, quantlensVersion: report.quantlensVersion, summary, error: null, selection, runnable: false },
     },
     { type: 'analysisStarted', selection, tensorsTotal: report.tensors.length },
     { type: 'tensorResults', results: report.tensors },

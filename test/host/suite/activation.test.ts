@@ -4,7 +4,8 @@ import { api, EXTENSION_ID } from './helpers';
 
 const COMMANDS = [
   'quantlens.openFile', 'quantlens.analyze', 'quantlens.compareBitWidths',
-  'quantlens.showDataTypes', 'quantlens.exportReport', 'quantlens.cancelAnalysis',
+  'quantlens.showDataTypes', 'quantlens.showTensor', 'quantlens.exportReport', 'quantlens.cancelAnalysis',
+  'quantlens.calibrate', 'quantlens.simulatePtq', 'quantlens.exportCalibrationTable',
 ];
 
 describe('activation', () => {

@@ -18,7 +18,7 @@ describe('export', () => {
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'quantlens.inspector');
     await waitForInspector(quantlens, file, (i) => i.rendered !== null);
     await vscode.commands.executeCommand('quantlens.analyze', {
-      selection: { bits: [8, 4], modes: ['symmetric', 'asymmetric'], granularities: ['tensor'], groupSize: 128, range: 'minmax', convention: 'lecture', formats: [] },
+      selection: { bits: [8, 4], modes: ['symmetric', 'asymmetric'], granularities: ['tensor'], groupSize: 128, ranges: ['minmax'], convention: 'lecture', formats: [] },
     });
     tensors = (await waitForInspector(quantlens, file, (i) => i.report !== null)).results.length;
   });

@@ -8,7 +8,7 @@ import { storageTable } from '../../../src/shared/storageSizes';
 
 const SELECTION: SchemeSelection = {
   bits: [8, 4], modes: ['symmetric', 'asymmetric'], granularities: ['tensor', 'group'], groupSize: 64,
-  range: 'minmax', convention: 'lecture', formats: ['q4_k'],
+  ranges: ['minmax', 'mse'], convention: 'lecture', formats: ['q4_k'],
 };
 
 const SUMMARY: ModelSummary = {
@@ -22,14 +22,17 @@ const SUMMARY: ModelSummary = {
 describe('extension shared helpers', () => {
   it('expands a selection into every integer scheme, then the formats, and back', () => {
     const schemes = expandSelection(SELECTION);
-    assert.strictEqual(schemes.length, 2 * 2 * 2 + 1);
-    assert.deepStrictEqual(schemes[1], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'minmax', convention: 'lecture' });
+    // Per tensor: both range methods; per group: minmax only.
+    assert.strictEqual(schemes.length, 2 * 2 * (2 + 1) + 1);
+    assert.deepStrictEqual(schemes[1], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'mse', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[2], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'minmax', convention: 'lecture' });
     assert.deepStrictEqual(selectionFromSchemes(schemes, SELECTION), SELECTION);
   });
 
   it('refuses an empty selection and a bad group size', () => {
     assert.match(selectionProblem({ ...SELECTION, bits: [], formats: [] }) ?? '', /at least one/);
     assert.match(selectionProblem({ ...SELECTION, groupSize: 0 }) ?? '', /Group size/);
+    assert.match(selectionProblem({ ...SELECTION, ranges: [], formats: [] }) ?? '', /range method/);
     assert.strictEqual(selectionProblem(SELECTION), null);
   });
 
