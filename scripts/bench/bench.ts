@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { alignColumns } from '../../src/core/report/textTable';
 import { writeBenchFiles, type BenchFiles } from './data';
 import { analyzeLlama, FILLED_TENSORS, writeLlama } from './llama';
-import { CATEGORIES, SCENARIOS, type Measurement } from './scenarios';
+import { cancelLatency, CATEGORIES, SCENARIOS, type Measurement } from './scenarios';
 
 /** Debian's python, which has torch 1.13 (the `python3` on PATH may be another build). */
 const PYTHON = '/usr/bin/python3';
@@ -25,6 +25,7 @@ const TARGET_VS_NOTEBOOK = 20;
 const TARGET_VS_TUNED = 5;
 const TARGET_LLAMA_SECONDS = 60;
 const TARGET_LLAMA_RSS_MB = 1024;
+const TARGET_CANCEL_SECONDS = 0.2;
 
 interface Row extends Measurement {
   readonly category: string;
@@ -53,6 +54,8 @@ async function childMain(args: string[]): Promise<void> {
     const index = Number(rest[0]);
     const files = JSON.parse(rest[1]!) as BenchFiles;
     m = await SCENARIOS[index]!.run(files);
+  } else if (what === 'cancel') {
+    m = await cancelLatency(JSON.parse(rest[0]!) as BenchFiles);
   } else if (what === 'llama') {
     m = await analyzeLlama(rest[0]!, LLAMA_THREADS, rest[1]);
   } else {
@@ -151,6 +154,8 @@ async function main(argv: string[]): Promise<void> {
     for (const line of table(rows)) log(line);
     log('');
     for (const line of targets(rows)) log(line);
+    const cancel = await child('cancel', JSON.stringify(files));
+    log(`cancel: a running analysis (2 threads) rejected ${(cancel.seconds * 1000).toFixed(0)} ms after abort(), worst of 3 (target < ${TARGET_CANCEL_SECONDS * 1000} ms: ${verdict(cancel.seconds < TARGET_CANCEL_SECONDS)})`);
 
     if (!argv.includes('--no-llama')) {
       log('');

@@ -25,6 +25,8 @@ export interface Measurement {
 
 /** Repetitions per scenario: the best one is reported, as the machine may be busy with other work. */
 const REPEATS = 3;
+/** When the cancel-latency run aborts: well into the analysis of the first tensors. */
+const CANCEL_AFTER_MS = 300;
 /** Elements per kernel call in the kernel-only scenarios (the engine's chunk). */
 const KERNEL_CHUNK = 1 << 18;
 
@@ -180,6 +182,26 @@ async function pool(files: BenchFiles, threads: number): Promise<Measurement> {
       await p.analyze([files.sharded], SUITE, {});
     });
     return measured(seconds, BENCH_NUMEL, 4);
+  } finally {
+    await p.dispose();
+  }
+}
+
+/** Time from abort() to the rejection of a running analysis (the issue: under 200 ms), worst of a few tries. */
+export async function cancelLatency(files: BenchFiles): Promise<Measurement> {
+  const p = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads: 2 });
+  try {
+    let worst = 0;
+    for (let r = 0; r < REPEATS; r++) {
+      const stop = new AbortController();
+      const run = p.analyze([files.sharded], SUITE, {}, stop.signal).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_AFTER_MS));
+      const t0 = performance.now();
+      stop.abort();
+      await run;
+      worst = Math.max(worst, (performance.now() - t0) / 1000);
+    }
+    return { seconds: worst, elements: 0, inputBytes: 0, maxRssMB: process.resourceUsage().maxRSS / 1024 };
   } finally {
     await p.dispose();
   }
