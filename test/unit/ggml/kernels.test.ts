@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { CHUNK, fitKernels, FITS, type FitName } from '../../../src/core/quant/ggml/wasm/module';
-import { iq4SubBlock, makeQ3Quants, makeQkx2Quants, makeQxQuants } from './reference/fits';
+import { CHUNK, ggmlKernels, KERNELS, type KernelName } from '../../../src/core/quant/ggml/wasm/module';
+import { bestIndexInt8, iq4SubBlock, makeQ3Quants, makeQkx2Quants, makeQxQuants } from './reference/fits';
+import { nearestInt } from '../../../src/core/quant/ggml/cfloat';
+import { KVALUES_IQ4NL } from '../../../src/core/quant/ggml/iq4Values';
 
 const f32 = Math.fround;
 
@@ -51,7 +53,7 @@ function sameFloat(a: number, b: number): boolean {
 }
 
 /** The weights quantize_row_q2_K_ref (|x|) and q4_K / q5_K (RMS + |x|) pass to make_qkx2_quants. */
-function qkx2Weights(name: FitName, x: Float32Array, xo: number, n: number, w: Float32Array): void {
+function qkx2Weights(name: KernelName, x: Float32Array, xo: number, n: number, w: Float32Array): void {
   if (name === 'q2_K') {
     for (let i = 0; i < n; i++) w[i] = Math.abs(x[xo + i]!);
     return;
@@ -65,14 +67,14 @@ function qkx2Weights(name: FitName, x: Float32Array, xo: number, n: number, w: F
 const QKX2 = { q2_K: { rmin: -0.5, nstep: 15, mad: true }, q4_K: { rmin: -1, nstep: 20, mad: false }, q5_K: { rmin: -0.5, nstep: 15, mad: false } };
 
 /** Runs kernel `name` on 3 stress chunks and compares each sub-block with `reference` (scale, levels, min). */
-function crossCheck(name: FitName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number }): void {
-  const { n } = FITS[name];
-  const k = fitKernels();
+function crossCheck(name: KernelName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number }): void {
+  const { n } = KERNELS[name];
+  const k = ggmlKernels();
   const L = new Uint8Array(n);
   for (let seed = 1; seed <= 3; seed++) {
     fillChunk(k.input, seed);
     const x = k.input.slice();
-    k.fit(name, CHUNK);
+    k.run(name, CHUNK);
     for (let s = 0; s < CHUNK / n; s++) {
       const want = reference(x, s * n, L);
       const where = `seed ${seed}, sub-block ${s}`;
@@ -86,7 +88,7 @@ function crossCheck(name: FitName, reference: (x: Float32Array, xo: number, L: U
 describe('SIMD fitting kernels against the scalar ports, on stress inputs', () => {
   for (const name of ['q2_K', 'q4_K', 'q5_K'] as const) {
     it(`${name}: make_qkx2_quants per lane`, () => {
-      const { n, nmax } = FITS[name];
+      const { n, nmax } = KERNELS[name];
       const { rmin, nstep, mad } = QKX2[name];
       const Laux = new Uint8Array(n);
       const w = new Float32Array(n);
@@ -122,4 +124,50 @@ describe('SIMD fitting kernels against the scalar ports, on stress inputs', () =
       crossCheck(name, (x, xo, L) => ({ scale: iq4SubBlock(x, xo, ntry, L, 0) }));
     });
   }
+
+  /** Per sub-block d and m (d: random, 0, NaN, infinite, tiny), stored for the levels kernels. */
+  function scalesFor(k: ReturnType<typeof ggmlKernels>, n: number, seed: number): void {
+    const r = random(seed);
+    const special = [0, NaN, Infinity, -Infinity, 1e-40, -0];
+    for (let s = 0; s < CHUNK / n; s++) {
+      k.scales[s] = r() < 0.3 ? special[Math.floor(r() * special.length)]! : (r() - 0.3) * 10 ** (Math.floor(r() * 8) - 4);
+      k.mins[s] = r() < 0.2 ? NaN : (r() - 0.5) * 10 ** (Math.floor(r() * 8) - 4);
+    }
+  }
+
+  for (const [name, n, lo, hi] of [['q2_K_levels', 16, 0, 3], ['q3_K_levels', 16, -4, 3], ['q4_K_levels', 32, 0, 15],
+    ['q5_K_levels', 32, 0, 31], ['q6_K_levels', 16, -32, 31]] as const) {
+    it(`${name}: nearest_int((x + m) / d) clamped to [${lo}, ${hi}], from 0; d = 0 keeps the levels, a NaN d does not (C's !d)`, () => {
+      const k = ggmlKernels();
+      for (let seed = 1; seed <= 3; seed++) {
+        fillChunk(k.input, seed);
+        scalesFor(k, n, seed);
+        const r = random(seed + 100);
+        for (let i = 0; i < CHUNK; i++) k.levels[i] = Math.floor(r() * 256);
+        const before = k.levels.slice();
+        const d = k.scales.slice();
+        const m = k.mins.slice();
+        k.run(name, CHUNK);
+        for (let i = 0; i < CHUNK; i++) {
+          const s = Math.floor(i / n);
+          const want = d[s] === 0 ? before[i]! : Math.max(lo, Math.min(hi, nearestInt(f32(f32(k.input[i]! + m[s]!) / d[s]!)))) - lo;
+          assert.equal(k.levels[i], want, `seed ${seed}, value ${i}: d ${d[s]}, m ${m[s]}, x ${k.input[i]}`);
+        }
+      }
+    });
+  }
+
+  it('iq4_xs_levels: best_index_int8(idl * x)', () => {
+    const k = ggmlKernels();
+    for (let seed = 1; seed <= 3; seed++) {
+      fillChunk(k.input, seed);
+      scalesFor(k, 32, seed);
+      const idl = k.scales.slice();
+      k.run('iq4_xs_levels', CHUNK);
+      for (let i = 0; i < CHUNK; i++) {
+        const want = bestIndexInt8(KVALUES_IQ4NL, f32(idl[i >> 5]! * k.input[i]!));
+        assert.equal(k.levels[i], want, `seed ${seed}, value ${i}: idl ${idl[i >> 5]}, x ${k.input[i]}`);
+      }
+    }
+  });
 });

@@ -3,9 +3,9 @@ import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { readU16, writeU16 } from './bytes';
 import { QK_K } from './kquantFit';
-import { forEachFitted } from './fitted';
-import { bestIndexInt8, KVALUES_IQ4NL } from './iq4Values';
-import type { FitKernels } from './wasm/module';
+import { forEachChunk, quantizeInPasses, type Passes } from './chunks';
+import { KVALUES_IQ4NL } from './iq4Values';
+import type { GgmlKernels } from './wasm/module';
 
 /** Values per IQ4_NL block. // ggml-common.h: QK4_NL */
 const QK4_NL = 32;
@@ -26,13 +26,10 @@ function packNibbles(L: Uint8Array, lo: number, size: number, dst: Uint8Array, q
 }
 
 /**
- * IQ4_XS block `i` of the kernels' chunk from its sub-block scales: d = -max_scale / 32, 6-bit
- * sub-block scales, then every level again against its quantized scale. // ggml: quantize_row_iq4_nl_impl
+ * IQ4_XS block i of the chunk from its sub-block fits: d = -max_scale / 32 and the 6-bit sub-block
+ * scales at dst[b], each sub-block's inverse quantized scale for the levels kernel. // ggml: quantize_row_iq4_nl_impl
  */
-function finishXs(k: FitKernels, i: number, dst: Uint8Array, b: number): void {
-  const x = k.input;
-  const L = k.levels;
-  const xo = i * QK_K;
+function scaleXs(k: GgmlKernels, i: number, dst: Uint8Array, b: number): boolean {
   const s = i * XS_SUB;
   let maxScale = 0;
   let amaxScale = 0;
@@ -50,8 +47,7 @@ function finishXs(k: FitKernels, i: number, dst: Uint8Array, b: number): void {
   for (let ib = 0; ib < XS_SUB; ib++) {
     let l = Math.max(-32, Math.min(31, nearestInt(f32(id * k.scales[s + ib]!))));
     const dl = f32(d * l);
-    const idl = dl ? f32(1 / dl) : 0;
-    for (let j = xo + ib * 32; j < xo + ib * 32 + 32; j++) L[j] = bestIndexInt8(KVALUES_IQ4NL, f32(idl * x[j]!));
+    k.scales[s + ib] = dl ? f32(1 / dl) : 0;
     l += 32;
     const lLow = l & 0xf;
     const lHigh = (l >> 4) & 0xff;
@@ -60,8 +56,19 @@ function finishXs(k: FitKernels, i: number, dst: Uint8Array, b: number): void {
     scalesH |= lHigh << (2 * (ib % 8));
   }
   writeU16(dst, b + XS_SCALES_H, scalesH);
-  packNibbles(L, xo, QK_K, dst, b + XS_QS);
+  return true;
 }
+
+const XS_PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: XS_BYTES,
+  fit: 'iq4_xs',
+  scale: scaleXs,
+  levels: 'iq4_xs_levels',
+  pack(L, lo, dst, b) {
+    packNibbles(L, lo, QK_K, dst, b + XS_QS);
+  },
+};
 
 export const IQ4_NL: GgmlTypeTraits = {
   name: 'IQ4_NL',
@@ -82,10 +89,13 @@ export const IQ4_NL: GgmlTypeTraits = {
   },
   // ggml: quantize_row_iq4_nl_ref (one sub-block, no extra scales tried: d and the first levels stay)
   quantize(src, dst) {
-    forEachFitted(src, QK4_NL, 'iq4_nl', (k, block, i) => {
-      const b = block * NL_BYTES;
-      writeF16(dst, b, k.scales[i]!);
-      packNibbles(k.levels, i * QK4_NL, QK4_NL, dst, b + 2);
+    forEachChunk(src, QK4_NL, (k, first, m) => {
+      k.run('iq4_nl', m * QK4_NL);
+      for (let i = 0; i < m; i++) {
+        const b = (first + i) * NL_BYTES;
+        writeF16(dst, b, k.scales[i]!);
+        packNibbles(k.levels, i * QK4_NL, QK4_NL, dst, b + 2);
+      }
     });
   },
 };
@@ -116,6 +126,6 @@ export const IQ4_XS: GgmlTypeTraits = {
   },
   // ggml: quantize_row_iq4_xs_ref -> quantize_iq4_xs(x, y, 1, k, NULL)
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'iq4_xs', (k, block, i) => finishXs(k, i, dst, block * XS_BYTES));
+    quantizeInPasses(src, dst, XS_PASSES);
   },
 };

@@ -2,7 +2,7 @@
 import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { getScaleMinK4, packScaleMinK4, QK_K } from './kquantFit';
-import type { FitKernels } from './wasm/module';
+import type { GgmlKernels } from './wasm/module';
 
 /** fp16 d and dmin, then the 12 packed scale bytes. // ggml-common.h: block_q4_K, block_q5_K */
 export const D = 0;
@@ -16,19 +16,16 @@ const ls = new Uint8Array(SUB);
 const lm = new Uint8Array(SUB);
 
 /**
- * Finishes super-block i of the kernels' chunk from its sub-blocks' make_qkx2_quants fits: writes
- * d, dmin and the packed scales at dst[b], and the final levels (0..nmax) over k.levels[i * QK_K..].
+ * Quantizes the sub-block scales and mins of super-block i of the chunk from their fits: writes d,
+ * dmin and the packed 6-bit scales at dst[b], and each sub-block's d and dmin for the levels kernel.
  */
-export function finishSuperBlock(k: FitKernels, i: number, dst: Uint8Array, b: number, nmax: number): void {
-  const x = k.input;
-  const L = k.levels;
-  const xo = i * QK_K;
+export function scaleSuperBlock(k: GgmlKernels, i: number, dst: Uint8Array, b: number): boolean {
   const s = i * SUB;
   let maxScale = 0;
   let maxMin = 0;
-  for (let j = 0; j < SUB; j++) {
-    if (k.scales[s + j]! > maxScale) maxScale = k.scales[s + j]!;
-    if (k.mins[s + j]! > maxMin) maxMin = k.mins[s + j]!;
+  for (let j = s; j < s + SUB; j++) {
+    if (k.scales[j]! > maxScale) maxScale = k.scales[j]!;
+    if (k.mins[j]! > maxMin) maxMin = k.mins[j]!;
   }
   const invScale = maxScale > 0 ? f32(63 / maxScale) : 0;
   const invMin = maxMin > 0 ? f32(63 / maxMin) : 0;
@@ -44,13 +41,10 @@ export function finishSuperBlock(k: FitKernels, i: number, dst: Uint8Array, b: n
   const dminAll = readF16(dst, b + DMIN);
   for (let j = 0; j < SUB; j++) {
     const sm = getScaleMinK4(j, dst, b + SCALES);
-    const d = f32(dAll * (sm & 0xff));
-    if (!d) continue;
-    const dm = f32(dminAll * (sm >> 8));
-    for (let ii = xo + 32 * j; ii < xo + 32 * j + 32; ii++) {
-      L[ii] = Math.max(0, Math.min(nmax, nearestInt(f32(f32(x[ii]! + dm) / d))));
-    }
+    k.scales[s + j] = f32(dAll * (sm & 0xff));
+    k.mins[s + j] = f32(dminAll * (sm >> 8));
   }
+  return true;
 }
 
 /** Scale and min of the sub-blocks `is` and `is + 1` of the block at b into out: d1, m1, d2, m2 (float products). */

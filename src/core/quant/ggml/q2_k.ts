@@ -2,7 +2,7 @@ import type { GgmlTypeTraits } from './table';
 import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { pack2Bit, QK_K } from './kquantFit';
-import { forEachFitted } from './fitted';
+import { quantizeInPasses, type Passes } from './chunks';
 
 /** scales[16] (4-bit scale | 4-bit min), qs[64], fp16 d, fp16 dmin. // ggml-common.h: block_q2_K */
 const SCALES = 0;
@@ -14,6 +14,51 @@ const BLOCK_BYTES = 84;
 const Q4SCALE = 15;
 /** Sub-blocks of 16 per super-block. */
 const SUB = QK_K / 16;
+
+const PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: BLOCK_BYTES,
+  fit: 'q2_K',
+  // 4-bit scales and mins against their maxima, each sub-block's d and dmin for the levels kernel.
+  scale(k, i, dst, b) {
+    const s = i * SUB;
+    let maxScale = 0;
+    let maxMin = 0;
+    for (let j = s; j < s + SUB; j++) {
+      if (k.scales[j]! > maxScale) maxScale = k.scales[j]!;
+      if (k.mins[j]! > maxMin) maxMin = k.mins[j]!;
+    }
+    if (maxScale > 0) {
+      const iscale = f32(Q4SCALE / maxScale);
+      for (let j = 0; j < SUB; j++) dst[b + SCALES + j] = nearestInt(f32(iscale * k.scales[s + j]!)) & 0xff;
+      writeF16(dst, b + D, f32(maxScale / Q4SCALE));
+    } else {
+      dst.fill(0, b + SCALES, b + SCALES + SUB);
+      writeF16(dst, b + D, 0);
+    }
+    if (maxMin > 0) {
+      const iscale = f32(Q4SCALE / maxMin);
+      for (let j = 0; j < SUB; j++) {
+        dst[b + SCALES + j] = dst[b + SCALES + j]! | ((nearestInt(f32(iscale * k.mins[s + j]!)) << 4) & 0xff);
+      }
+      writeF16(dst, b + DMIN, f32(maxMin / Q4SCALE));
+    } else {
+      writeF16(dst, b + DMIN, 0);
+    }
+    const dAll = readF16(dst, b + D);
+    const dminAll = readF16(dst, b + DMIN);
+    for (let j = 0; j < SUB; j++) {
+      const sc = dst[b + SCALES + j]!;
+      k.scales[s + j] = f32(dAll * (sc & 0xf));
+      k.mins[s + j] = f32(dminAll * (sc >> 4));
+    }
+    return true;
+  },
+  levels: 'q2_K_levels',
+  pack(L, lo, dst, b) {
+    pack2Bit(L, lo, dst, b + QS);
+  },
+};
 
 export const Q2_K: GgmlTypeTraits = {
   name: 'Q2_K',
@@ -46,47 +91,6 @@ export const Q2_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q2_K_ref
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'q2_K', (k, block, i) => {
-      const b = block * BLOCK_BYTES;
-      const x = k.input;
-      const L = k.levels;
-      const xo = i * QK_K;
-      const s = i * SUB;
-      let maxScale = 0;
-      let maxMin = 0;
-      for (let j = 0; j < SUB; j++) {
-        if (k.scales[s + j]! > maxScale) maxScale = k.scales[s + j]!;
-        if (k.mins[s + j]! > maxMin) maxMin = k.mins[s + j]!;
-      }
-      if (maxScale > 0) {
-        const iscale = f32(Q4SCALE / maxScale);
-        for (let j = 0; j < SUB; j++) dst[b + SCALES + j] = nearestInt(f32(iscale * k.scales[s + j]!)) & 0xff;
-        writeF16(dst, b + D, f32(maxScale / Q4SCALE));
-      } else {
-        dst.fill(0, b + SCALES, b + SCALES + SUB);
-        writeF16(dst, b + D, 0);
-      }
-      if (maxMin > 0) {
-        const iscale = f32(Q4SCALE / maxMin);
-        for (let j = 0; j < SUB; j++) {
-          dst[b + SCALES + j] = dst[b + SCALES + j]! | ((nearestInt(f32(iscale * k.mins[s + j]!)) << 4) & 0xff);
-        }
-        writeF16(dst, b + DMIN, f32(maxMin / Q4SCALE));
-      } else {
-        writeF16(dst, b + DMIN, 0);
-      }
-      const dAll = readF16(dst, b + D);
-      const dminAll = readF16(dst, b + DMIN);
-      for (let j = 0; j < SUB; j++) {
-        const sc = dst[b + SCALES + j]!;
-        const d = f32(dAll * (sc & 0xf));
-        if (!d) continue;
-        const dm = f32(dminAll * (sc >> 4));
-        for (let ii = xo + 16 * j; ii < xo + 16 * j + 16; ii++) {
-          L[ii] = Math.max(0, Math.min(3, nearestInt(f32(f32(x[ii]! + dm) / d))));
-        }
-      }
-      pack2Bit(L, xo, dst, b + QS);
-    });
+    quantizeInPasses(src, dst, PASSES);
   },
 };

@@ -3,7 +3,7 @@ import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { readU32 } from './bytes';
 import { pack2Bit, QK_K } from './kquantFit';
-import { forEachFitted } from './fitted';
+import { quantizeInPasses, type Passes } from './chunks';
 
 /** hmask[32] (high bits), qs[64] (low 2 bits), scales[12] (16 6-bit scales), fp16 d. // ggml-common.h: block_q3_K */
 const HMASK = 0;
@@ -30,6 +30,66 @@ function unpackScales(src: Uint8Array, b: number, out: Int8Array): void {
   ];
   for (let k = 0; k < 16; k++) out[k] = toInt8(aux[k >> 2]! >>> (8 * (k & 3)));
 }
+
+const PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: BLOCK_BYTES,
+  fit: 'q3_K',
+  // 6-bit signed scales against the largest |scale|, each sub-block's d (and no offset) for the levels kernel.
+  scale(k, i, dst, b) {
+    const scales = k.scales;
+    const s = i * SUB;
+    let maxScale = 0;
+    let amax = 0;
+    for (let j = s; j < s + SUB; j++) {
+      const scale = Math.abs(scales[j]!);
+      if (scale > amax) {
+        amax = scale;
+        maxScale = scales[j]!;
+      }
+    }
+    dst.fill(0, b + SCALES, b + SCALES + 12);
+    if (maxScale) {
+      const iscale = f32(-32 / maxScale);
+      for (let j = 0; j < SUB; j++) {
+        let l = Math.max(-32, Math.min(31, toInt8(nearestInt(f32(iscale * scales[s + j]!))))) + 32;
+        if (j < 8) dst[b + SCALES + j] = l & 0xf;
+        else dst[b + SCALES + j - 8] = dst[b + SCALES + j - 8]! | ((l & 0xf) << 4);
+        l >>= 4;
+        dst[b + SCALES + (j % 4) + 8] = dst[b + SCALES + (j % 4) + 8]! | (l << (2 * Math.floor(j / 4)));
+      }
+      writeF16(dst, b + D, f32(1 / iscale));
+    } else {
+      writeF16(dst, b + D, 0);
+    }
+    const dAll = readF16(dst, b + D);
+    for (let j = 0; j < SUB; j++) {
+      const low = j < 8 ? dst[b + SCALES + j]! & 0xf : dst[b + SCALES + j - 8]! >> 4;
+      const sc = toInt8((low | (((dst[b + SCALES + 8 + (j % 4)]! >> (2 * Math.floor(j / 4))) & 3) << 4)) - 32);
+      scales[s + j] = f32(dAll * sc);
+      k.mins[s + j] = 0;
+    }
+    return true;
+  },
+  levels: 'q3_K_levels',
+  // Levels 0..7: the high bit goes to hmask (bit j / 32 of byte j % 32), the low 2 bits to qs.
+  pack(L, lo, dst, b) {
+    dst.fill(0, b + HMASK, b + HMASK + QK_K / 8);
+    let m = 0;
+    let hm = 1;
+    for (let j = lo; j < lo + QK_K; j++) {
+      if (L[j]! > 3) {
+        dst[b + HMASK + m] = dst[b + HMASK + m]! | hm;
+        L[j] = L[j]! - 4;
+      }
+      if (++m === QK_K / 8) {
+        m = 0;
+        hm = (hm << 1) & 0xff;
+      }
+    }
+    pack2Bit(L, lo, dst, b + QS);
+  },
+};
 
 export const Q3_K: GgmlTypeTraits = {
   name: 'Q3_K',
@@ -65,60 +125,6 @@ export const Q3_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q3_K_ref
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'q3_K', (k, block, i) => {
-      const b = block * BLOCK_BYTES;
-      const x = k.input;
-      const L = k.levels;
-      const xo = i * QK_K;
-      const scales = k.scales;
-      const s = i * SUB;
-      let maxScale = 0;
-      let amax = 0;
-      for (let j = s; j < s + SUB; j++) {
-        const scale = Math.abs(scales[j]!);
-        if (scale > amax) {
-          amax = scale;
-          maxScale = scales[j]!;
-        }
-      }
-      dst.fill(0, b + SCALES, b + SCALES + 12);
-      if (maxScale) {
-        const iscale = f32(-32 / maxScale);
-        for (let j = 0; j < SUB; j++) {
-          let l = Math.max(-32, Math.min(31, toInt8(nearestInt(f32(iscale * scales[s + j]!))))) + 32;
-          if (j < 8) dst[b + SCALES + j] = l & 0xf;
-          else dst[b + SCALES + j - 8] = dst[b + SCALES + j - 8]! | ((l & 0xf) << 4);
-          l >>= 4;
-          dst[b + SCALES + (j % 4) + 8] = dst[b + SCALES + (j % 4) + 8]! | (l << (2 * Math.floor(j / 4)));
-        }
-        writeF16(dst, b + D, f32(1 / iscale));
-      } else {
-        writeF16(dst, b + D, 0);
-      }
-      const dAll = readF16(dst, b + D);
-      for (let j = 0; j < SUB; j++) {
-        const low = j < 8 ? dst[b + SCALES + j]! & 0xf : dst[b + SCALES + j - 8]! >> 4;
-        const sc = toInt8((low | (((dst[b + SCALES + 8 + (j % 4)]! >> (2 * Math.floor(j / 4))) & 3) << 4)) - 32);
-        const d = f32(dAll * sc);
-        if (!d) continue;
-        for (let ii = xo + 16 * j; ii < xo + 16 * j + 16; ii++) {
-          L[ii] = Math.max(-4, Math.min(3, nearestInt(f32(x[ii]! / d)))) + 4;
-        }
-      }
-      dst.fill(0, b + HMASK, b + HMASK + QK_K / 8);
-      let m = 0;
-      let hm = 1;
-      for (let j = xo; j < xo + QK_K; j++) {
-        if (L[j]! > 3) {
-          dst[b + HMASK + m] = dst[b + HMASK + m]! | hm;
-          L[j] = L[j]! - 4;
-        }
-        if (++m === QK_K / 8) {
-          m = 0;
-          hm = (hm << 1) & 0xff;
-        }
-      }
-      pack2Bit(L, xo, dst, b + QS);
-    });
+    quantizeInPasses(src, dst, PASSES);
   },
 };

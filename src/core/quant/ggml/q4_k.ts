@@ -1,13 +1,26 @@
 import type { GgmlTypeTraits } from './table';
 import { f32 } from './cfloat';
 import { QK_K } from './kquantFit';
-import { finishSuperBlock, subBlockPair } from './kquant45';
-import { forEachFitted } from './fitted';
-import { FITS } from './wasm/module';
+import { scaleSuperBlock, subBlockPair } from './kquant45';
+import { quantizeInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qs[128]. // ggml-common.h: block_q4_K */
 const QS = 16;
 const BLOCK_BYTES = 144;
+
+const PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: BLOCK_BYTES,
+  fit: 'q4_K',
+  scale: scaleSuperBlock,
+  levels: 'q4_K_levels',
+  pack(L, lo, dst, b) {
+    let q = b + QS;
+    for (let j = lo; j < lo + QK_K; j += 64) {
+      for (let l = j; l < j + 32; l++) dst[q++] = L[l]! | (L[l + 32]! << 4);
+    }
+  },
+};
 
 export const Q4_K: GgmlTypeTraits = {
   name: 'Q4_K',
@@ -35,15 +48,6 @@ export const Q4_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q4_K_ref
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'q4_K', (k, block, i) => {
-      const b = block * BLOCK_BYTES;
-      finishSuperBlock(k, i, dst, b, FITS.q4_K.nmax);
-      const L = k.levels;
-      let q = b + QS;
-      for (let j = i * QK_K; j < (i + 1) * QK_K; j += 64) {
-        for (let l = 0; l < 32; l++) dst[q + l] = L[j + l]! | (L[j + l + 32]! << 4);
-        q += 32;
-      }
-    });
+    quantizeInPasses(src, dst, PASSES);
   },
 };

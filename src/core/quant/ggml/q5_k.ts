@@ -1,14 +1,46 @@
 import type { GgmlTypeTraits } from './table';
 import { f32 } from './cfloat';
 import { QK_K } from './kquantFit';
-import { finishSuperBlock, subBlockPair } from './kquant45';
-import { forEachFitted } from './fitted';
-import { FITS } from './wasm/module';
+import { scaleSuperBlock, subBlockPair } from './kquant45';
+import { quantizeInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qh[32] (fifth bits), qs[128]. // ggml-common.h: block_q5_K */
 const QH = 16;
 const QS = 48;
 const BLOCK_BYTES = 176;
+
+const PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: BLOCK_BYTES,
+  fit: 'q5_K',
+  scale: scaleSuperBlock,
+  levels: 'q5_K_levels',
+  // The fifth bits go to qh: bit 2k for the low half of the k-th 64 values, 2k + 1 for the high half.
+  pack(L, lo, dst, b) {
+    dst.fill(0, b + QH, b + QH + QK_K / 8);
+    let ql = b + QS;
+    let m1 = 1;
+    let m2 = 2;
+    for (let n = lo; n < lo + QK_K; n += 64) {
+      for (let j = 0; j < 32; j++) {
+        let l1 = L[n + j]!;
+        if (l1 > 15) {
+          l1 -= 16;
+          dst[b + QH + j] = dst[b + QH + j]! | m1;
+        }
+        let l2 = L[n + j + 32]!;
+        if (l2 > 15) {
+          l2 -= 16;
+          dst[b + QH + j] = dst[b + QH + j]! | m2;
+        }
+        dst[ql + j] = l1 | (l2 << 4);
+      }
+      m1 <<= 2;
+      m2 <<= 2;
+      ql += 32;
+    }
+  },
+};
 
 export const Q5_K: GgmlTypeTraits = {
   name: 'Q5_K',
@@ -40,32 +72,6 @@ export const Q5_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q5_K_ref
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'q5_K', (k, block, i) => {
-      const b = block * BLOCK_BYTES;
-      finishSuperBlock(k, i, dst, b, FITS.q5_K.nmax);
-      const L = k.levels;
-      dst.fill(0, b + QH, b + QH + QK_K / 8);
-      let ql = b + QS;
-      let m1 = 1;
-      let m2 = 2;
-      for (let n = i * QK_K; n < (i + 1) * QK_K; n += 64) {
-        for (let j = 0; j < 32; j++) {
-          let l1 = L[n + j]!;
-          if (l1 > 15) {
-            l1 -= 16;
-            dst[b + QH + j] = dst[b + QH + j]! | m1;
-          }
-          let l2 = L[n + j + 32]!;
-          if (l2 > 15) {
-            l2 -= 16;
-            dst[b + QH + j] = dst[b + QH + j]! | m2;
-          }
-          dst[ql + j] = l1 | (l2 << 4);
-        }
-        m1 <<= 2;
-        m2 <<= 2;
-        ql += 32;
-      }
-    });
+    quantizeInPasses(src, dst, PASSES);
   },
 };

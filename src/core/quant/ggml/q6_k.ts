@@ -2,7 +2,7 @@ import type { GgmlTypeTraits } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { GROUP_MAX_EPS, QK_K } from './kquantFit';
-import { forEachFitted } from './fitted';
+import { quantizeInPasses, type Passes } from './chunks';
 
 /** ql[128] (low 4 bits), qh[64] (high 2 bits), int8 scales[16], fp16 d. // ggml-common.h: block_q6_K */
 const QL = 0;
@@ -12,6 +12,62 @@ const D = 208;
 const BLOCK_BYTES = 210;
 /** Sub-blocks of 16 per super-block. */
 const SUB = QK_K / 16;
+
+const PASSES: Passes = {
+  blockSize: QK_K,
+  blockBytes: BLOCK_BYTES,
+  fit: 'q6_K',
+  // int8 scales against the largest |scale|, each sub-block's d (and no offset) for the levels kernel.
+  scale(k, i, dst, b) {
+    const s = i * SUB;
+    let maxScale = 0;
+    let maxAbsScale = 0;
+    for (let j = s; j < s + SUB; j++) {
+      const scale = k.scales[j]!;
+      if (Math.abs(scale) > maxAbsScale) {
+        maxAbsScale = Math.abs(scale);
+        maxScale = scale;
+      }
+    }
+    if (maxAbsScale < GROUP_MAX_EPS) {
+      dst.fill(0, b, b + BLOCK_BYTES);
+      // d = 0 keeps the fitted levels; the block is complete and not packed.
+      k.scales.fill(0, s, s + SUB);
+      k.mins.fill(0, s, s + SUB);
+      return false;
+    }
+    const iscale = f32(-128 / maxScale);
+    writeF16(dst, b + D, f32(1 / iscale));
+    for (let j = 0; j < SUB; j++) {
+      dst[b + SCALES + j] = Math.min(127, nearestInt(f32(iscale * k.scales[s + j]!))) & 0xff;
+    }
+    const dAll = readF16(dst, b + D);
+    for (let j = 0; j < SUB; j++) {
+      k.scales[s + j] = f32(dAll * toInt8(dst[b + SCALES + j]!));
+      k.mins[s + j] = 0;
+    }
+    return true;
+  },
+  levels: 'q6_K_levels',
+  // Levels 0..63: low 4 bits to ql (two per byte, 32 apart), high 2 bits to qh (four per byte).
+  pack(L, lo, dst, b) {
+    let ql = b + QL;
+    let qh = b + QH;
+    for (let j = lo; j < lo + QK_K; j += 128) {
+      for (let l = 0; l < 32; l++) {
+        const l0 = L[j + l]!;
+        const l1 = L[j + l + 32]!;
+        const l2 = L[j + l + 64]!;
+        const l3 = L[j + l + 96]!;
+        dst[ql + l] = (l0 & 0xf) | ((l2 & 0xf) << 4);
+        dst[ql + l + 32] = (l1 & 0xf) | ((l3 & 0xf) << 4);
+        dst[qh + l] = (l0 >> 4) | ((l1 >> 4) << 2) | ((l2 >> 4) << 4) | ((l3 >> 4) << 6);
+      }
+      ql += 64;
+      qh += 32;
+    }
+  },
+};
 
 export const Q6_K: GgmlTypeTraits = {
   name: 'Q6_K',
@@ -49,53 +105,6 @@ export const Q6_K: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q6_K_ref
   quantize(src, dst) {
-    forEachFitted(src, QK_K, 'q6_K', (k, block, i) => {
-      const b = block * BLOCK_BYTES;
-      const x = k.input;
-      const L = k.levels;
-      const xo = i * QK_K;
-      const s = i * SUB;
-      let maxScale = 0;
-      let maxAbsScale = 0;
-      for (let ib = 0; ib < SUB; ib++) {
-        const scale = k.scales[s + ib]!;
-        if (Math.abs(scale) > maxAbsScale) {
-          maxAbsScale = Math.abs(scale);
-          maxScale = scale;
-        }
-      }
-      if (maxAbsScale < GROUP_MAX_EPS) {
-        dst.fill(0, b, b + BLOCK_BYTES);
-        return;
-      }
-      const iscale = f32(-128 / maxScale);
-      writeF16(dst, b + D, f32(1 / iscale));
-      for (let ib = 0; ib < SUB; ib++) {
-        dst[b + SCALES + ib] = Math.min(127, nearestInt(f32(iscale * k.scales[s + ib]!))) & 0xff;
-      }
-      const dAll = readF16(dst, b + D);
-      for (let j = 0; j < SUB; j++) {
-        const d = f32(dAll * toInt8(dst[b + SCALES + j]!));
-        if (!d) continue;
-        for (let ii = xo + 16 * j; ii < xo + 16 * j + 16; ii++) {
-          L[ii] = Math.max(-32, Math.min(31, nearestInt(f32(x[ii]! / d)))) + 32;
-        }
-      }
-      let ql = b + QL;
-      let qh = b + QH;
-      for (let j = xo; j < xo + QK_K; j += 128) {
-        for (let l = 0; l < 32; l++) {
-          const l0 = L[j + l]!;
-          const l1 = L[j + l + 32]!;
-          const l2 = L[j + l + 64]!;
-          const l3 = L[j + l + 96]!;
-          dst[ql + l] = (l0 & 0xf) | ((l2 & 0xf) << 4);
-          dst[ql + l + 32] = (l1 & 0xf) | ((l3 & 0xf) << 4);
-          dst[qh + l] = (l0 >> 4) | ((l1 >> 4) << 2) | ((l2 >> 4) << 4) | ((l3 >> 4) << 6);
-        }
-        ql += 64;
-        qh += 32;
-      }
-    });
+    quantizeInPasses(src, dst, PASSES);
   },
 };

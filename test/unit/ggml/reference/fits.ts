@@ -4,7 +4,7 @@
  */
 import { f32, nearestInt } from '../../../../src/core/quant/ggml/cfloat';
 import { GROUP_MAX_EPS } from '../../../../src/core/quant/ggml/kquantFit';
-import { bestIndexInt8, KVALUES_IQ4NL } from '../../../../src/core/quant/ggml/iq4Values';
+import { KVALUES_IQ4NL } from '../../../../src/core/quant/ggml/iq4Values';
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
@@ -258,4 +258,18 @@ export function iq4SubBlock(x: Float32Array, xo: number, ntry: number, L: Uint8A
     }
   }
   return d;
+}
+
+/**
+ * Index of the level nearest to x in the sorted table (ties go up), by comparing 2x with the sum
+ * of neighbours so both sides are exact. // ggml: best_index_int8
+ */
+export function bestIndexInt8(values: readonly number[], x: number): number {
+  const x2 = f32(x + x);
+  let idx = 0;
+  for (let step = values.length >> 1; step > 0; step >>= 1) {
+    const j = idx + step;
+    if (x2 >= values[j - 1]! + values[j]!) idx = j;
+  }
+  return idx;
 }

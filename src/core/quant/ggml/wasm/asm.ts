@@ -72,6 +72,8 @@ export const v128 = {
   load: mem([0xfd, 0x00], 4),
   store: store([0xfd, 0x0b], 4),
   load32Zero: mem([0xfd, 0x5c], 2),
+  /** Replaces byte lane `lane` of `vec` with the byte at addr + offset. */
+  load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [...addr, ...vec, 0xfd, 0x54, 0, ...uleb(offset), lane],
   /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
   load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [...addr, ...vec, 0xfd, 0x56, 2, ...uleb(offset), lane],
   i32s: (a: number, b: number, c: number, d: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer)],

@@ -13,6 +13,14 @@ const TABLE = KVALUES_IQ4NL.map((v) => v & 0xff);
 /** Swizzle indices >= 16 give 0: the index in a lane's low byte, zeros above. */
 const HIGH_BYTES_OUT = 0x80808000 | 0;
 
+/** idx = best_index_int8(al) per lane: how many neighbour sums 2 al reaches (comparison masks are -1). Doubles al. */
+export function bestIndex(al: Local, idx: Local): Code {
+  return seq(
+    set(al, f32x4.add(get(al), get(al))),
+    set(idx, i32x4.const(0)),
+    ...MIDS.map((m) => set(idx, i32x4.sub(get(idx), f32x4.ge(get(al), f32x4.const(m))))));
+}
+
 /**
  * Per lane: the scale d of the sub-block, weights x^2, levels from the first inverse scale (the
  * ones IQ4_NL keeps), then 2 ntry + 1 more inverse scales tried. // ggml-quants.c: quantize_row_iq4_nl_impl
@@ -25,11 +33,6 @@ export function iq4Kernel(name: string, ntry: number): Func {
     const X = v128.load(get(k.o), XT);
     const zero = f32x4.const(0);
     const add = (acc: Local, term: Code): Code => set(acc, f32x4.add(get(acc), term));
-    /** best_index_int8: how many neighbour sums 2x reaches (comparison masks are -1). */
-    const bestIndex = seq(
-      set(al, f32x4.add(get(al), get(al))),
-      set(idx, i32x4.const(0)),
-      ...MIDS.map((m) => set(idx, i32x4.sub(get(idx), f32x4.ge(get(al), f32x4.const(m))))));
     const level = f32x4.convertI32(i32x4.shrS(i32x4.shl(
       i8x16.swizzle(v128.bytes(TABLE), v128.or(get(idx), i32x4.const(HIGH_BYTES_OUT))), i32.const(24)), i32.const(24)));
     const sums = (keepLevels: boolean): Code => seq(
@@ -37,7 +40,7 @@ export function iq4Kernel(name: string, ntry: number): Func {
       set(sumq2, zero),
       forValues(k, N, 0,
         set(al, f32x4.mul(get(id), X)),
-        bestIndex,
+        bestIndex(al, idx),
         keepLevels ? v128.store(get(k.o), get(idx), LT) : [],
         set(q, level),
         set(w, f32x4.mul(X, X)),

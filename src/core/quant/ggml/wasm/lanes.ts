@@ -47,40 +47,45 @@ export function vectors<N extends string>(f: Func, names: readonly N[]): Record<
 /** The parameters every kernel takes, and the loop over groups of 4 sub-blocks. */
 export interface Kernel {
   readonly f: Func;
-  /** Byte address of the group's first value. */
+  /** Byte addresses of the group's first value, first level byte, and 4 scales and 4 mins. */
   readonly x: Local;
+  readonly levels: Local;
+  readonly scales: Local;
+  readonly mins: Local;
   /** Scratch byte offset 16 i inside per-value loops. */
   readonly o: Local;
-  /** Byte address of value i of lane 0 inside per-value loops. */
+  /** A byte address walked inside per-value loops. */
   readonly p: Local;
 }
 
 /**
- * kernel(x, levels, scales, mins, groups): fits `groups` groups of 4 sub-blocks of n values starting
- * at byte address x; per sub-block, n level bytes go to `levels`, one float to `scales` and `mins`.
- * `body` fits one group, leaving its levels in LT and its results in the returned scale/min locals.
+ * kernel(x, levels, scales, mins, groups) runs `body` on `groups` groups of 4 sub-blocks of n values
+ * from byte address x: per sub-block n level bytes at `levels`, one float at `scales` and `mins`.
+ * `body` leaves the group's levels in LT; the scale and min it returns (if any) are stored.
  */
-export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale: Local; min?: Local }): Func {
+export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale?: Local; min?: Local }): Func {
   const f = new Func(name, [I32, I32, I32, I32, I32]);
   const [x, levels, scales, mins, groups] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
   const g = f.local(I32);
-  const k: Kernel = { f, x, o: f.local(I32), p: f.local(I32) };
+  const k: Kernel = { f, x, levels, scales, mins, o: f.local(I32), p: f.local(I32) };
   const fit = body(k);
-  const store = [
-    v128.store(get(scales), get(fit.scale)),
-    fit.min ? v128.store(get(mins), get(fit.min)) : [],
-    forValues(k, n, 1, ...[0, 1, 2, 3].map((lane) => i32.store8(get(k.p), i32x4.extractLane(v128.load(get(k.o), LT), lane), lane * n))),
-  ];
   f.body = forRange(g, i32.const(0), get(groups), 1,
     fit.code,
-    // p walks the levels here: one byte per value.
+    fit.scale ? v128.store(get(scales), get(fit.scale)) : [],
+    fit.min ? v128.store(get(mins), get(fit.min)) : [],
     set(k.p, get(levels)),
-    ...store,
+    forValues(k, n, 1, ...[0, 1, 2, 3].map((lane) => i32.store8(get(k.p), i32x4.extractLane(v128.load(get(k.o), LT), lane), lane * n))),
     set(x, i32.add(get(x), i32.const(16 * n))),
     set(levels, i32.add(get(levels), i32.const(4 * n))),
     set(scales, i32.add(get(scales), i32.const(16))),
     set(mins, i32.add(get(mins), i32.const(16))));
   return f;
+}
+
+/** The group's current level bytes into LT, as 32-bit lanes. */
+export function loadLevels(k: Kernel, n: number): Code {
+  const byte = (vec: Code, lane: number): Code => v128.load8Lane(get(k.p), vec, lane * n, 4 * lane);
+  return seq(set(k.p, get(k.levels)), forValues(k, n, 1, v128.store(get(k.o), byte(byte(byte(byte(i32x4.const(0), 0), 1), 2), 3), LT)));
 }
 
 /** `for i in 0..n`: o = 16 i, and p advancing by `stride` bytes (if any) from wherever it was set. */

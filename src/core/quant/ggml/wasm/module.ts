@@ -2,6 +2,7 @@
 import { encodeModule, type Func } from './asm';
 import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
 import { iq4Kernel } from './iq4fit';
+import { iq4LevelsKernel, levelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
 import { q3Kernel, qxKernel } from './signed';
 
@@ -9,7 +10,7 @@ import { q3Kernel, qxKernel } from './signed';
 const POINT_ONE = Math.fround(0.1);
 
 /** Kernel parameters per caller, built into its code. // ggml: quantize_row_*_ref */
-export const FITS = {
+export const KERNELS = {
   q2_K: qkx2Spec({ name: 'q2_K', n: 16, nmax: 3, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: true, rmsWeights: false }),
   q4_K: qkx2Spec({ name: 'q4_K', n: 32, nmax: 15, rmin: -1, rdelta: POINT_ONE, nstep: 20, mad: false, rmsWeights: true }),
   q5_K: qkx2Spec({ name: 'q5_K', n: 32, nmax: 31, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: false, rmsWeights: true }),
@@ -18,11 +19,18 @@ export const FITS = {
   /** IQ4_NL's reference tries no extra scales, IQ4_XS's tries 7 each side. */
   iq4_nl: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_nl', -1) },
   iq4_xs: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_xs', 7) },
+  /** The last pass: levels against the quantized scales (and offsets). */
+  q2_K_levels: { n: 16, nmax: 3, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
+  q3_K_levels: { n: 16, nmax: 7, build: () => levelsKernel('q3_K_levels', 16, -4, 3) },
+  q4_K_levels: { n: 32, nmax: 15, build: () => levelsKernel('q4_K_levels', 32, 0, 15) },
+  q5_K_levels: { n: 32, nmax: 31, build: () => levelsKernel('q5_K_levels', 32, 0, 31) },
+  q6_K_levels: { n: 16, nmax: 63, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
+  iq4_xs_levels: { n: 32, nmax: 15, build: () => iq4LevelsKernel('iq4_xs_levels') },
 } as const;
 
-export type FitName = keyof typeof FITS;
+export type KernelName = keyof typeof KERNELS;
 
-interface FitSpec {
+interface KernelSpec {
   /** Values per sub-block (one lane). */
   readonly n: number;
   /** Largest level. */
@@ -30,7 +38,7 @@ interface FitSpec {
   build(): Func;
 }
 
-function qkx2Spec(p: Qkx2Params): FitSpec {
+function qkx2Spec(p: Qkx2Params): KernelSpec {
   return { n: p.n, nmax: p.nmax, build: () => qkx2Kernel(p) };
 }
 
@@ -43,30 +51,30 @@ interface WasmApi {
 }
 const WASM = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
 
-export interface FitKernels {
+export interface GgmlKernels {
   /** Where the values to fit go: up to CHUNK floats. */
   readonly input: Float32Array;
-  /** One level per input value, after a fit. */
+  /** One level per input value. */
   readonly levels: Uint8Array;
-  /** One scale and one min (ggml's -min) per sub-block, after a fit. */
+  /** One scale and one min per sub-block: a fit's results, or a levels kernel's inputs. */
   readonly scales: Float32Array;
   readonly mins: Float32Array;
-  /** Fits the first `values` input values (whole sub-blocks). */
-  fit(name: FitName, values: number): void;
+  /** Runs kernel `name` over the first `values` input values (whole sub-blocks). */
+  run(name: KernelName, values: number): void;
 }
 
 export { CHUNK };
 
-let instance: FitKernels | undefined;
+let instance: GgmlKernels | undefined;
 
-export function fitKernels(): FitKernels {
+export function ggmlKernels(): GgmlKernels {
   instance ??= instantiate();
   return instance;
 }
 
-function instantiate(): FitKernels {
-  const names = Object.keys(FITS) as FitName[];
-  const bytes = encodeModule(names.map((n) => FITS[n].build()), PAGES);
+function instantiate(): GgmlKernels {
+  const names = Object.keys(KERNELS) as KernelName[];
+  const bytes = encodeModule(names.map((n) => KERNELS[n].build()), PAGES);
   const exports = new WASM.Instance(new WASM.Module(bytes)).exports;
   const memory = exports.memory as { readonly buffer: ArrayBuffer };
   const fns = new Map(names.map((n) => [n, exports[n] as KernelFn]));
@@ -76,8 +84,8 @@ function instantiate(): FitKernels {
     levels: new Uint8Array(memory.buffer, LEVELS, CHUNK),
     scales: new Float32Array(memory.buffer, SCALES, CHUNK / 16),
     mins: new Float32Array(memory.buffer, MINS, CHUNK / 16),
-    fit(name, values) {
-      const group = 4 * FITS[name].n;
+    run(name, values) {
+      const group = 4 * KERNELS[name].n;
       const groups = Math.ceil(values / group);
       // Kernels fit whole groups of 4 sub-blocks; the zero padding's results go unread.
       input.fill(0, values, groups * group);

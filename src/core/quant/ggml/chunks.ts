@@ -1,0 +1,48 @@
+/** Feeds a row to the SIMD kernels chunk by chunk. */
+import { CHUNK, ggmlKernels, type GgmlKernels, type KernelName } from './wasm/module';
+
+/**
+ * Copies src into the kernels' memory a chunk of whole blocks at a time (at k.input) and calls
+ * each(k, first, m) for its m blocks, the first of them block `first` of src.
+ */
+export function forEachChunk(src: Float32Array, blockSize: number, each: (k: GgmlKernels, first: number, m: number) => void): void {
+  const k = ggmlKernels();
+  const nb = src.length / blockSize;
+  const chunkBlocks = CHUNK / blockSize;
+  for (let first = 0; first < nb; first += chunkBlocks) {
+    const m = Math.min(chunkBlocks, nb - first);
+    k.input.set(src.subarray(first * blockSize, (first + m) * blockSize));
+    each(k, first, m);
+  }
+}
+
+/** A block quantizer as ggml's reference runs it: fit sub-blocks, quantize their scales, requantize, pack. */
+export interface Passes {
+  /** Blocks of blockSize values, blockBytes bytes. */
+  readonly blockSize: number;
+  readonly blockBytes: number;
+  /** The kernel fitting every sub-block (scales, mins and first levels into k). */
+  readonly fit: KernelName;
+  /**
+   * Block i of the chunk: writes its header at dst[b] from the fits and leaves each sub-block's
+   * final d and m in k.scales and k.mins for `levels`. False when the block is complete already.
+   */
+  scale(k: GgmlKernels, i: number, dst: Uint8Array, b: number): boolean;
+  /** The kernel computing the final levels against those scales. */
+  readonly levels: KernelName;
+  /** Packs the block's levels, L[lo..lo + blockSize), at dst[b]. */
+  pack(L: Uint8Array, lo: number, dst: Uint8Array, b: number): void;
+}
+
+// Which blocks of the chunk still need packing; quantizers are synchronous and never re-entered.
+const pending = new Uint8Array(CHUNK);
+
+export function quantizeInPasses(src: Float32Array, dst: Uint8Array, p: Passes): void {
+  forEachChunk(src, p.blockSize, (k, first, m) => {
+    const values = m * p.blockSize;
+    k.run(p.fit, values);
+    for (let i = 0; i < m; i++) pending[i] = p.scale(k, i, dst, (first + i) * p.blockBytes) ? 1 : 0;
+    k.run(p.levels, values);
+    for (let i = 0; i < m; i++) if (pending[i]) p.pack(k.levels, i * p.blockSize, dst, (first + i) * p.blockBytes);
+  });
+}

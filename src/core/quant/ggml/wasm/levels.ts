@@ -1,0 +1,40 @@
+/** Final levels against the quantized sub-block scales, 4 sub-blocks at once (the last pass of the k-quants and IQ4_XS). */
+import { f32x4, get, i32x4, seq, set, v128, type Code, type Func } from './asm';
+import { bestIndex } from './iq4fit';
+import { choose, clamp, kernel, loadGroup, loadLevels, LT, nearestInt, vectors } from './lanes';
+
+/**
+ * level = MAX(lo, MIN(hi, nearest_int((x + m) / d))) - lo with each sub-block's d in `scales` and m
+ * in `mins` (0 for the symmetric types: x + 0 is x but for the sign of a zero, which rounds alike).
+ * Sub-blocks with d == 0 keep their levels: ggml's `if (!d) continue;`, which does not skip a NaN d.
+ * // ggml-quants.c: quantize_row_q2_K_ref .. quantize_row_q6_K_ref, last loop
+ */
+export function levelsKernel(name: string, n: number, lo: number, hi: number): Func {
+  return kernel(name, n, (k) => {
+    const { xi, d, m, keep } = vectors(k.f, ['xi', 'd', 'm', 'keep']);
+    const level: Code = clamp(nearestInt(f32x4.div(f32x4.add(get(xi), get(m)), get(d))), lo, hi);
+    const code = seq(
+      set(d, v128.load(get(k.scales))),
+      set(m, v128.load(get(k.mins))),
+      set(keep, f32x4.eq(get(d), f32x4.const(0))),
+      loadLevels(k, n),
+      loadGroup(k, n, xi,
+        v128.store(get(k.o), choose(get(keep), v128.load(get(k.o), LT), i32x4.sub(level, i32x4.const(lo))), LT)));
+    return { code };
+  });
+}
+
+/** level = best_index_int8(idl * x) with each sub-block's idl in `scales`. // ggml-quants.c: quantize_row_iq4_nl_impl, IQ4_XS */
+export function iq4LevelsKernel(name: string): Func {
+  const n = 32;
+  return kernel(name, n, (k) => {
+    const { xi, idl, al, idx } = vectors(k.f, ['xi', 'idl', 'al', 'idx']);
+    const code = seq(
+      set(idl, v128.load(get(k.scales))),
+      loadGroup(k, n, xi,
+        set(al, f32x4.mul(get(idl), get(xi))),
+        bestIndex(al, idx),
+        v128.store(get(k.o), get(idx), LT)));
+    return { code };
+  });
+}
