@@ -17,10 +17,19 @@ export function nearestInt(fval: number): number {
   return (SCRATCH_I32[0]! & 0x007fffff) - 0x00400000;
 }
 
-/** C `roundf` / `lroundf` as an integer: half away from zero. Exact for floats: |x| + 0.5 is exact in double. */
+/** C `roundf` / `lroundf` as an integer: half away from zero. Exact for floats: x +- 0.5 is exact in double. */
 export function roundHalfAway(x: number): number {
   // + 0 turns -0 into the integer 0 that C's conversion gives.
-  return (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5)) + 0;
+  return Math.trunc(x < 0 ? x - 0.5 : x + 0.5) + 0;
+}
+
+/**
+ * C's `(int8_t)roundf(v)` as a byte, given v's sign as 0 / -1 (id >= 0, so it is x's): half away
+ * from zero on |v|, then the sign, without a branch on it (random signs mispredict). |v| <= 127
+ * unless id overflowed to infinity, where C's conversion and `| 0` both give 0.
+ */
+export function roundToByte(v: number, sign: number): number {
+  return ((((Math.abs(v) + 0.5) | 0) ^ sign) - sign) & 0xff;
 }
 
 /** C `(int8_t)f` as gcc on x86 does it: truncate toward zero, keep the low 8 bits, sign-extend. */

@@ -1,27 +1,28 @@
 import { f16ToF32 } from '../../dtypes/floats';
-import { f32, floatBits, floatFromBits } from './cfloat';
+import { floatFromBits } from './cfloat';
 
-/** 2^112 and 2^-110: push the value to fp16's exponent range. // ggml-impl.h: ggml_compute_fp32_to_fp16 */
-const SCALE_TO_INF = 2 ** 112;
-const SCALE_TO_ZERO = 2 ** -110;
+const BITS_F32 = new Float32Array(1);
+const BITS_U32 = new Uint32Array(BITS_F32.buffer);
+/** 2^52: adding and subtracting it rounds a non-negative double below 2^52 to an integer, half to even. */
+const ROUND_EVEN = 2 ** 52;
 
 /**
- * float32 -> fp16 bits, round to nearest even, NaN -> 0x7E00: ggml's GGML_FP32_TO_FP16, the
- * branch-free bit trick from Maratyszcza/FP16, step by step in float arithmetic.
+ * float32 -> fp16 bits, round to nearest even, overflow to infinity, NaN -> sign | 0x7E00: what
+ * ggml's GGML_FP32_TO_FP16 (ggml_compute_fp32_to_fp16) gives, on the float's bits.
  */
 export function fp32ToFp16(f: number): number {
-  let base = f32(f32(Math.abs(f) * SCALE_TO_INF) * SCALE_TO_ZERO);
-  const w = floatBits(f);
-  const shl1W = (w * 2) >>> 0;
-  const sign = (w & 0x80000000) >>> 0;
-  let bias = (shl1W & 0xff000000) >>> 0;
-  if (bias < 0x71000000) bias = 0x71000000;
-  base = f32(floatFromBits(((bias >>> 1) + 0x07800000) >>> 0) + base);
-  const bits = floatBits(base);
-  const expBits = (bits >>> 13) & 0x00007c00;
-  const mantissaBits = bits & 0x00000fff;
-  const nonsign = expBits + mantissaBits;
-  return ((sign >>> 16) | (shl1W > 0xff000000 ? 0x7e00 : nonsign)) & 0xffff;
+  BITS_F32[0] = f;
+  const w = BITS_U32[0]!;
+  const sign = (w >>> 16) & 0x8000;
+  const a = w & 0x7fffffff;
+  if (a >= 0x38800000) {
+    // 65520 and up round to infinity.
+    if (a >= 0x477ff000) return sign | (a > 0x7f800000 ? 0x7e00 : 0x7c00);
+    // Rebias the exponent, drop 13 mantissa bits half to even; a carry into the exponent is right.
+    return sign | ((a - 0x38000000 + 0xfff + ((a >>> 13) & 1)) >>> 13);
+  }
+  // Below 2^-14: a subnormal count of 2^-24 (exact in double), rounded; 1024 is the smallest normal.
+  return sign | (Math.abs(BITS_F32[0]!) * 2 ** 24 + ROUND_EVEN - ROUND_EVEN);
 }
 
 /** Reads the little-endian fp16 at `offset` as a float: exact, as ggml's GGML_FP16_TO_FP32 is. */

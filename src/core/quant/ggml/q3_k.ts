@@ -22,13 +22,15 @@ function unpackScales(src: Uint8Array, b: number, out: Int8Array): void {
   const a0 = readU32(src, b + SCALES);
   const a1 = readU32(src, b + SCALES + 4);
   const tmp = readU32(src, b + SCALES + 8);
-  const aux = [
-    (a0 & KMASK2) | (((tmp >>> 0) & KMASK1) << 4),
-    (a1 & KMASK2) | (((tmp >>> 2) & KMASK1) << 4),
-    ((a0 >>> 4) & KMASK2) | (((tmp >>> 4) & KMASK1) << 4),
-    ((a1 >>> 4) & KMASK2) | (((tmp >>> 6) & KMASK1) << 4),
-  ];
-  for (let k = 0; k < 16; k++) out[k] = toInt8(aux[k >> 2]! >>> (8 * (k & 3)));
+  unpackWord(out, 0, (a0 & KMASK2) | (((tmp >>> 0) & KMASK1) << 4));
+  unpackWord(out, 4, (a1 & KMASK2) | (((tmp >>> 2) & KMASK1) << 4));
+  unpackWord(out, 8, ((a0 >>> 4) & KMASK2) | (((tmp >>> 4) & KMASK1) << 4));
+  unpackWord(out, 12, ((a1 >>> 4) & KMASK2) | (((tmp >>> 6) & KMASK1) << 4));
+}
+
+/** The 4 bytes of a little-endian aux word as int8 at out[k..k+4). */
+function unpackWord(out: Int8Array, k: number, w: number): void {
+  for (let j = 0; j < 4; j++) out[k + j] = toInt8(w >>> (8 * j));
 }
 
 const PASSES: Passes = {
@@ -105,7 +107,8 @@ export const Q3_K: GgmlTypeTraits = {
       const dAll = readF16(src, b + D);
       unpackScales(src, b, scales);
       let q = b + QS;
-      let m = 1;
+      // hmask bit `bit` set means level - 0, clear means level - 4: as arithmetic, since a branch on random bits mispredicts.
+      let bit = 0;
       let is = 0;
       for (let n = 0; n < QK_K; n += 128) {
         let shift = 0;
@@ -113,11 +116,11 @@ export const Q3_K: GgmlTypeTraits = {
           for (let half = 0; half < 2; half++) {
             const dl = f32(dAll * (scales[is++]! - 32));
             for (let l = half * 16; l < half * 16 + 16; l++) {
-              dst[y++] = dl * (((src[q + l]! >> shift) & 3) - (src[b + HMASK + l]! & m ? 0 : 4));
+              dst[y++] = dl * (((src[q + l]! >> shift) & 3) - 4 + (((src[b + HMASK + l]! >> bit) & 1) << 2));
             }
           }
           shift += 2;
-          m <<= 1;
+          bit++;
         }
         q += 32;
       }

@@ -1,5 +1,5 @@
 import type { GgmlTypeTraits } from './table';
-import { f32, roundHalfAway, toInt8 } from './cfloat';
+import { f32, roundToByte, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 
 /** Values per block. // ggml-common.h: QK8_0 */
@@ -22,16 +22,23 @@ export const Q8_0: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q8_0_ref
   quantize(src, dst) {
+    const bits = new Int32Array(src.buffer, src.byteOffset, src.length);
     const nb = src.length / QK8_0;
     for (let i = 0; i < nb; i++) {
       const x = i * QK8_0;
       const b = i * BLOCK_BYTES;
       let amax = 0;
-      for (let j = 0; j < QK8_0; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+      for (let j = x; j < x + QK8_0; j++) {
+        const a = Math.abs(src[j]!);
+        // ggml's MAX(amax, fabsf(v)), which a NaN does not stick to as it does to Math.max.
+        amax = amax > a ? amax : a;
+      }
       const d = f32(amax / 127);
       const id = d ? f32(1 / d) : 0;
       writeF16(dst, b, d);
-      for (let j = 0; j < QK8_0; j++) dst[b + 2 + j] = roundHalfAway(f32(src[x + j]! * id)) & 0xff;
+      for (let j = x; j < x + QK8_0; j++) {
+        dst[b + 2 + j - x] = roundToByte(f32(src[j]! * id), bits[j]! >> 31);
+      }
     }
   },
 };

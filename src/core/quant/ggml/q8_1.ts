@@ -1,5 +1,5 @@
 import type { GgmlTypeTraits } from './table';
-import { f32, roundHalfAway, toInt8 } from './cfloat';
+import { f32, roundToByte, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 
 /** Values per block. // ggml-common.h: QK8_1 */
@@ -22,23 +22,28 @@ export const Q8_1: GgmlTypeTraits = {
   },
   // ggml: quantize_row_q8_1_ref
   quantize(src, dst) {
+    const bits = new Int32Array(src.buffer, src.byteOffset, src.length);
     const nb = src.length / QK8_1;
     const half = QK8_1 / 2;
     for (let i = 0; i < nb; i++) {
       const x = i * QK8_1;
       const b = i * BLOCK_BYTES;
       let amax = 0;
-      for (let j = 0; j < QK8_1; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+      for (let j = x; j < x + QK8_1; j++) {
+        const a = Math.abs(src[j]!);
+        // ggml's MAX(amax, fabsf(v)), which a NaN does not stick to as it does to Math.max.
+        amax = amax > a ? amax : a;
+      }
       const d = f32(amax / 127);
       const id = d ? f32(1 / d) : 0;
       writeF16(dst, b, d);
       let sum = 0;
-      for (let j = 0; j < half; j++) {
-        const q0 = toInt8(roundHalfAway(f32(src[x + j]! * id)));
-        const q1 = toInt8(roundHalfAway(f32(src[x + half + j]! * id)));
-        dst[b + 4 + j] = q0 & 0xff;
-        dst[b + 4 + half + j] = q1 & 0xff;
-        sum += q0 + q1;
+      for (let j = x; j < x + half; j++) {
+        const q0 = roundToByte(f32(src[j]! * id), bits[j]! >> 31);
+        const q1 = roundToByte(f32(src[j + half]! * id), bits[j + half]! >> 31);
+        dst[b + 4 + j - x] = q0;
+        dst[b + 4 + half + j - x] = q1;
+        sum += toInt8(q0) + toInt8(q1);
       }
       writeF16(dst, b + 2, f32(sum * d));
     }
