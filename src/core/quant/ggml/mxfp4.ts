@@ -9,18 +9,26 @@ const BLOCK_BYTES = 1 + QK_MXFP4 / 2;
 /** E2M1 values doubled, so they are integers; the scale carries the half. // ggml-common.h: kvalues_mxfp4 */
 export const KVALUES_MXFP4: readonly number[] = [0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12];
 
-/** First code with the smallest |value * e - x|. // ggml: best_index_mxfp4 */
-function bestIndexMxfp4(x: number, e: number): number {
-  let bestIndex = 0;
-  let bestErr = Math.abs(f32(f32(KVALUES_MXFP4[0]! * e) - x));
-  for (let i = 1; i < 16; i++) {
+/**
+ * First code with the smallest |value * e - x| (ggml: best_index_mxfp4) without trying all 16: code
+ * 0 (zero) comes first, so a level of the other sign or code 8 (zero again) is never strictly
+ * closer; along one sign's levels, by growing magnitude, the rounded errors fall then rise, so the
+ * scan stops at the first error above the best.
+ */
+export function bestIndexMxfp4(x: number, e: number): number {
+  let best = 0;
+  let bestErr = Math.abs(x);
+  const first = x < 0 ? 9 : 1;
+  for (let i = first; i < first + 7; i++) {
     const err = Math.abs(f32(f32(KVALUES_MXFP4[i]! * e) - x));
     if (err < bestErr) {
-      bestIndex = i;
+      best = i;
       bestErr = err;
+    } else if (err > bestErr) {
+      break;
     }
   }
-  return bestIndex;
+  return best;
 }
 
 export const MXFP4: GgmlTypeTraits = {
