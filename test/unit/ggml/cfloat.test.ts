@@ -10,6 +10,14 @@ describe('C float helpers (where ggml uses which rounding)', () => {
     }
   });
 
+  it('lroundf converted to int keeps the low 32 bits, and is 0 out of range (LONG_MIN)', () => {
+    assert.equal(roundHalfAway(2 ** 32 + 512), 512);
+    assert.equal(roundHalfAway(-(2 ** 32) - 512), -512);
+    assert.equal(roundHalfAway(Infinity), 0);
+    assert.equal(roundHalfAway(-Infinity), 0);
+    assert.equal(roundHalfAway(NaN), 0);
+  });
+
   it('roundf is exact just below one half (where x + 0.5f would round up in float)', () => {
     const justBelowHalf = Math.fround(0.49999997);
     assert.equal(roundHalfAway(justBelowHalf), 0);

@@ -17,10 +17,13 @@ export function nearestInt(fval: number): number {
   return (SCRATCH_I32[0]! & 0x007fffff) - 0x00400000;
 }
 
-/** C `roundf` / `lroundf` as an integer: half away from zero. Exact for floats: x +- 0.5 is exact in double. */
+/**
+ * C `(int)lroundf(x)`: half away from zero (x +- 0.5 is exact in double for a float), keeping the
+ * low 32 bits as the conversion to int does; out of range (infinite, NaN) glibc returns LONG_MIN,
+ * whose low bits are 0, as `| 0` gives.
+ */
 export function roundHalfAway(x: number): number {
-  // + 0 turns -0 into the integer 0 that C's conversion gives.
-  return Math.trunc(x < 0 ? x - 0.5 : x + 0.5) + 0;
+  return (x < 0 ? x - 0.5 : x + 0.5) | 0;
 }
 
 /**

@@ -20,17 +20,24 @@ function tritAt(byte: number, n: number): number {
   return (q * 3) >> 8;
 }
 
-/** Packs `count` trits (x * id rounded to -1, 0, 1) most significant first, then scales to a byte by ceiling division. */
-function packTrits(src: Float32Array, at: (k: number) => number, count: number, id: number): number {
+/**
+ * Packs `count` trits (x * id rounded to -1, 0, 1) from src[start], src[start + stride], ... most
+ * significant first, then scales to a byte by ceiling division.
+ */
+function packTrits(src: Float32Array, start: number, stride: number, count: number, id: number): number {
   let q = 0;
-  for (let k = 0; k < count; k++) q = (q * 3 + roundHalfAway(f32(src[at(k)]! * id)) + 1) & 0xff;
+  for (let k = start; k < start + count * stride; k += stride) q = (q * 3 + roundHalfAway(f32(src[k]! * id)) + 1) & 0xff;
   if (count === 4) q = (q * 3) & 0xff;
   return Math.floor((q * 256 + (243 - 1)) / 243) & 0xff;
 }
 
+/** ggml's MAX(amax, fabsf(x)) over the block, which a NaN does not stick to as it does to Math.max. */
 function absMax(src: Float32Array, x: number): number {
   let amax = 0;
-  for (let j = 0; j < QK_K; j++) amax = Math.max(amax, Math.abs(src[x + j]!));
+  for (let j = x; j < x + QK_K; j++) {
+    const a = Math.abs(src[j]!);
+    amax = amax > a ? amax : a;
+  }
   return amax;
 }
 
@@ -59,11 +66,11 @@ export const TQ1_0: GgmlTypeTraits = {
       const d = absMax(src, x);
       const id = d ? f32(1 / d) : 0;
       writeF16(dst, b + TQ1_D, d);
-      for (let m = 0; m < 32; m++) dst[b + m] = packTrits(src, (n) => x + m + n * 32, 5, id);
+      for (let m = 0; m < 32; m++) dst[b + m] = packTrits(src, x + m, 32, 5, id);
       x += 5 * 32;
-      for (let m = 0; m < 16; m++) dst[b + 32 + m] = packTrits(src, (n) => x + m + n * 16, 5, id);
+      for (let m = 0; m < 16; m++) dst[b + 32 + m] = packTrits(src, x + m, 16, 5, id);
       x += 5 * 16;
-      for (let j = 0; j < TQ1_QH; j++) dst[b + TQ1_QS + j] = packTrits(src, (m) => x + j + m * TQ1_QH, 4, id);
+      for (let j = 0; j < TQ1_QH; j++) dst[b + TQ1_QS + j] = packTrits(src, x + j, TQ1_QH, 4, id);
     }
   },
 };
