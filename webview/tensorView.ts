@@ -13,8 +13,12 @@ import { seriesColor, withAlpha } from './theme';
 
 const FILL_ALPHA = 0.35;
 const SHADE_ALPHA = 0.12;
-/** Range-method lines take the chart colours after the two series and the clip colour. */
-const METHOD_COLOR_OFFSET = 2;
+/** Chart colours of the range-method lines: every one but the original's (0) and the clip range's (4), then those. */
+const METHOD_COLORS = [2, 3, 5, 1, 0];
+
+function methodColor(i: number): number {
+  return METHOD_COLORS[i % METHOD_COLORS.length] ?? 0;
+}
 
 /** What the per-block chart shows for a result: its groups for a per-group scheme, else output channels. */
 function blockRequest(t: TensorResult, int: IntResult | undefined): BlockRequest {
@@ -113,7 +117,7 @@ export class TensorView {
       el('caption', { text: `Range methods at ${methods[0] ? configLabel({ ...methods[0], range: 'minmax' }) : ''}: the dashed lines on the values chart` }),
       el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
       el('tbody', {}, methods.map((m, i) => el('tr', { class: m === chosen ? 'chosen' : '', attrs: { 'data-range': m.range } }, [
-        el('th', { attrs: { scope: 'row' } }, [el('span', { class: `swatch swatch-${(i + METHOD_COLOR_OFFSET) % 6}` }), m.range]),
+        el('th', { attrs: { scope: 'row' } }, [el('span', { class: `swatch swatch-${methodColor(i)}` }), m.range]),
         el('td', { class: 'num', text: formatNumber(m.clipMin) }),
         el('td', { class: 'num', text: formatNumber(m.clipMax) }),
         el('td', { class: 'num', text: formatNumber(m.mse) }),
@@ -164,7 +168,7 @@ export class TensorView {
     // Each range method's threshold pair, labelled once (at its upper end) with the MSE it buys.
     const methodLines: VerticalLine[] = methods.flatMap((m, i) => {
       if (m.clipMin === null || m.clipMax === null) return [];
-      const color = seriesColor(i + METHOD_COLOR_OFFSET);
+      const color = seriesColor(methodColor(i));
       return [
         { x: m.clipMin, color, dash: [2, 2] },
         { x: m.clipMax, color, dash: [2, 2], label: `${m.range} · MSE ${formatNumber(m.mse)}`, labelRow: i + 1 },

@@ -5,7 +5,7 @@ import {
 } from '../shared/calibPanelProtocol';
 import { exportCalibrationTable, type CalibExportRequest } from './calibExport';
 import { calibrationOptions, ptqOptions } from './calibOptions';
-import { dataChoice, type DataPurpose } from './calibFiles';
+import { dataChoice, type DataChoice, type DataPurpose } from './calibFiles';
 import { pickData, pickModel } from './calibPickers';
 import { INSPECTOR_VIEW_TYPE } from './inspectorEditorProvider';
 import type { InspectorPanel } from './inspectorPanel';
@@ -53,28 +53,48 @@ function calibOf(panel: InspectorPanel): ModelCalibration {
 }
 
 /** The model a command acts on: the one asked for, the active inspector's ONNX model, or a pick. */
-async function targetPanel(registry: PanelRegistry, extensionUri: vscode.Uri, purpose: DataPurpose, model?: string): Promise<InspectorPanel | undefined> {
-  const active = registry.active();
-  if (!model && active?.document.calib) return active;
-  const chosen = model ?? (await pickModel(extensionUri, purpose));
-  return chosen ? openInspector(registry, chosen) : undefined;
+async function targetModel(registry: PanelRegistry, extensionUri: vscode.Uri, purpose: DataPurpose, model?: string): Promise<string | undefined> {
+  const active = registry.active()?.document.calib;
+  if (!model && active) return active.modelPath;
+  return model ?? pickModel(extensionUri, purpose);
 }
 
-export async function calibrate(panel: InspectorPanel, settings: CalibSettings, request: CalibrateRequest = {}): Promise<JobStatus | undefined> {
+/**
+ * Model, then data, then the editor: the data pick comes before the inspector opens, whose webview
+ * would take the focus (and close a quick pick) while it loads.
+ */
+async function modelAndData(
+  registry: PanelRegistry, extensionUri: vscode.Uri, purpose: DataPurpose, request: { model?: string; data?: string; inputKey?: string | null },
+): Promise<{ panel: InspectorPanel; data: DataChoice } | undefined> {
+  const model = await targetModel(registry, extensionUri, purpose, request.model);
+  if (!model) return undefined;
+  const data = request.data ? dataChoice(request.data, purpose, request.inputKey) : await pickData(model, purpose);
+  return data ? { panel: await openInspector(registry, model), data } : undefined;
+}
+
+function runCalibration(panel: InspectorPanel, data: DataChoice, settings: CalibSettings, request: CalibrateRequest): Promise<JobStatus> {
   const calib = calibOf(panel);
-  const data = request.data ? dataChoice(request.data, 'calibrate', request.inputKey) : await pickData(calib.modelPath, 'calibrate');
-  if (!data) return undefined;
   panel.showTab('calibration');
   return calib.calibrate(data, calibrationOptions(settings, request.batch, request.methods));
 }
 
-export async function simulatePtq(panel: InspectorPanel, settings: PtqSettings, request: PtqRequest = {}): Promise<JobStatus | undefined> {
+function runPtq(panel: InspectorPanel, data: DataChoice, settings: PtqSettings, request: PtqRequest): Promise<JobStatus> {
   const calib = calibOf(panel);
-  const data = request.data ? dataChoice(request.data, 'ptq', request.inputKey) : await pickData(calib.modelPath, 'ptq');
-  if (!data) return undefined;
   const calibData = request.calibData ? dataChoice(request.calibData, 'calibrate') : null;
   panel.showTab('ptq');
   return calib.simulatePtq(data, calibData, ptqOptions(settings, request.batch, request.labelsKey));
+}
+
+/** The panel's Calibrate… button: pick the data beside its model, then run. */
+export async function calibrate(panel: InspectorPanel, settings: CalibSettings): Promise<JobStatus | undefined> {
+  const data = await pickData(calibOf(panel).modelPath, 'calibrate');
+  return data ? runCalibration(panel, data, settings, {}) : undefined;
+}
+
+/** The panel's Simulate PTQ… button. */
+export async function simulatePtq(panel: InspectorPanel, settings: PtqSettings): Promise<JobStatus | undefined> {
+  const data = await pickData(calibOf(panel).modelPath, 'ptq');
+  return data ? runPtq(panel, data, settings, {}) : undefined;
 }
 
 export function exportCalibration(panel: InspectorPanel, format: CalibTableFormat, method: RangeMethod): Promise<string | undefined> {
@@ -101,13 +121,13 @@ export function registerCalibCommands(registry: PanelRegistry, extensionUri: vsc
   return [
     vscode.commands.registerCommand('quantlens.calibrate', (arg?: CalibrateRequest | vscode.Uri) => orFailed(async () => {
       const request: CalibrateRequest = requestOf(arg);
-      const panel = await targetPanel(registry, extensionUri, 'calibrate', request.model);
-      return panel ? calibrate(panel, { ...DEFAULT_CALIB_SETTINGS, ...request.settings }, request) : undefined;
+      const target = await modelAndData(registry, extensionUri, 'calibrate', request);
+      return target && runCalibration(target.panel, target.data, { ...DEFAULT_CALIB_SETTINGS, ...request.settings }, request);
     })),
     vscode.commands.registerCommand('quantlens.simulatePtq', (arg?: PtqRequest | vscode.Uri) => orFailed(async () => {
       const request: PtqRequest = requestOf(arg);
-      const panel = await targetPanel(registry, extensionUri, 'ptq', request.model);
-      return panel ? simulatePtq(panel, { ...DEFAULT_PTQ_SETTINGS, ...request.settings }, request) : undefined;
+      const target = await modelAndData(registry, extensionUri, 'ptq', request);
+      return target && runPtq(target.panel, target.data, { ...DEFAULT_PTQ_SETTINGS, ...request.settings }, request);
     })),
     vscode.commands.registerCommand('quantlens.exportCalibrationTable', async (request: CalibExportRequest = {}) => {
       const calib = registry.active()?.document.calib;

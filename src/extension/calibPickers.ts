@@ -18,7 +18,8 @@ interface PathItem extends vscode.QuickPickItem {
 const BROWSE: PathItem = { label: '$(folder-opened) Browse…', path: null };
 
 async function pick(items: PathItem[], title: string, placeHolder: string): Promise<string | null | undefined> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true });
+  // ignoreFocusOut: an editor that finishes loading meanwhile must not dismiss the pick.
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
   return picked === undefined ? undefined : picked.path;
 }
 

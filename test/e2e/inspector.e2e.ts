@@ -1,5 +1,6 @@
 // Drives the packaged extension in code-server through Chromium: open the sample model, analyse,
-// sort the error table, open a tensor from the keyboard, check the charts drew, no CSP
+// sort the error table, open a tensor from the keyboard, check the charts drew; calibrate and
+// simulate PTQ on the bundled ONNX sample through the command palette and its quick picks; no CSP
 // violations, and screenshots of every tab (run once per theme by run-e2e.sh).
 import * as assert from 'assert';
 import * as path from 'path';
@@ -12,8 +13,34 @@ const STEP_TIMEOUT_MS = 60_000;
 
 const step = (m: string): void => console.log(`[e2e] ${m}`);
 
+/** Where the mouse rests for screenshots: the status bar, where no hover shows over the webview. */
+const MOUSE_REST = { x: 700, y: 895 };
+
+/** The visible editor's webview (a hidden editor's webview may linger). */
+const WEBVIEW_IFRAME = 'iframe.webview.ready:visible';
+/** The sample MLP's float activations and PTQ rows (float + 3 weight-only + 1 activation-only + 3 both). */
+const SAMPLE_ACTIVATIONS = 6;
+const SAMPLE_PTQ_ROWS = 8;
+/** PTQ evaluates 8 variants over 1000 samples: tens of seconds on a busy 2-core machine. */
+const PTQ_TIMEOUT_MS = 180_000;
+
 function webview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator(WEBVIEW_IFRAME).frameLocator('iframe#active-frame');
+}
+
+/** Runs a command from the palette, then accepts the quick pick's first item showing `pick` for each entry. */
+async function runCommand(page: Page, title: string, picks: readonly string[]): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  for (const pick of picks) {
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await row.click();
+  }
 }
 
 /** True when a canvas has at least one painted pixel that differs from its first pixel. */
@@ -55,7 +82,7 @@ async function sqnrColumn(frame: FrameLocator): Promise<number[]> {
 }
 
 async function screenshots(page: Page, frame: FrameLocator, dir: string, theme: string): Promise<void> {
-  const view = page.locator('iframe.webview.ready').first();
+  const view = page.locator(WEBVIEW_IFRAME).first();
   for (const tab of ['overview', 'layers', 'tensor', 'compare'] as const) {
     await frame.locator(`#tab-${tab}`).click();
     await frame.locator(`#app[data-tab="${tab}"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -122,6 +149,41 @@ async function main(): Promise<void> {
     await frame.locator(`body.vscode-${theme}`).waitFor({ timeout: STEP_TIMEOUT_MS });
     await screenshots(page, frame, shotDir, theme);
     step(`screenshots in ${shotDir}`);
+
+    // Calibration: the workspace has no ONNX model, so the bundled sample is offered first; then its calib.npy.
+    await runCommand(page, 'QuantLens: Calibrate Activations', ['Sample MLP', 'calib.npy']);
+    const onnx = webview(page);
+    await onnx.locator('#file-name', { hasText: 'model.onnx' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await onnx.locator('#calib-progress', { hasText: 'done' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await onnx.locator('#tab-calibration[aria-selected="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    const activations = onnx.locator('#activations-table .vt-spacer .vt-row[data-key]');
+    await activations.nth(SAMPLE_ACTIVATIONS - 1).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.strictEqual(await activations.count(), SAMPLE_ACTIVATIONS);
+    // Sort by the entropy scale, then show the second activation's histogram from the keyboard.
+    await onnx.locator('button[data-sort-key="scale:entropy"]').click();
+    await onnx.locator('[role="columnheader"][aria-sort="ascending"] button[data-sort-key="scale:entropy"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    const second = await activations.nth(1).getAttribute('data-key');
+    await onnx.locator('#activations-table').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await onnx.locator('figcaption', { hasText: `Histogram of ${second ?? ''}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await assertPainted(onnx, ['activation-chart']);
+    await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
+    await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `calibration-${theme}.png`) });
+    step(`calibrated the sample: ${SAMPLE_ACTIVATIONS} activations, histogram of ${second}`);
+
+    // PTQ on the open ONNX model: its test.npz is offered first.
+    await runCommand(page, 'QuantLens: Simulate PTQ', ['test.npz']);
+    await onnx.locator('#tab-ptq[aria-selected="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await onnx.locator('#ptq-progress', { hasText: 'done' }).waitFor({ timeout: PTQ_TIMEOUT_MS });
+    assert.strictEqual(await onnx.locator('#ptq-table tbody tr').count(), SAMPLE_PTQ_ROWS);
+    const floatRow = await onnx.locator('#ptq-table tbody tr[data-run="float"] td').first().textContent();
+    assert.strictEqual(floatRow, '93.7 %');
+    await assertPainted(onnx, ['ptq-accuracy-chart', 'ptq-agreement-chart', 'ptq-layers-chart']);
+    await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
+    await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `ptq-${theme}.png`) });
+    step('PTQ simulated: float 93.7 %, charts drawn');
 
     assert.deepStrictEqual(cspViolations, [], 'no CSP violations');
     assert.deepStrictEqual(pageErrors.filter((e) => /quantlens|webview/i.test(e)), [], 'no errors from the webview');
