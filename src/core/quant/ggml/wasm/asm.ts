@@ -1,9 +1,10 @@
 /**
- * A minimal WebAssembly encoder for the ggml fitting kernels: expressions are byte arrays in stack
- * order, so `f32x4.add(get(a), get(b))` reads like the WAT `(f32x4.add (local.get $a) (local.get $b))`.
- * Only the instructions the kernels use are here. // https://webassembly.github.io/spec/core/binary/
+ * A minimal WebAssembly encoder for the ggml kernels: code is nested arrays of bytes in stack order,
+ * flattened once per function, so `f32x4.add(get(a), get(b))` reads like the WAT
+ * `(f32x4.add (local.get $a) (local.get $b))`. Only the instructions the kernels use are here.
+ * // https://webassembly.github.io/spec/core/binary/
  */
-export type Code = readonly number[];
+export type Code = readonly (number | Code)[];
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
@@ -35,24 +36,24 @@ function f32Bytes(values: readonly number[]): number[] {
   return [...new Uint8Array(new Float32Array(values).buffer)];
 }
 
-/** Concatenates instructions. */
+/** Instructions one after another. */
 export function seq(...parts: Code[]): Code {
-  return parts.flat();
+  return parts;
 }
 
-const op = (...bytes: number[]) => (...args: Code[]): Code => [...args.flat(), ...bytes];
+const op = (...bytes: number[]) => (...args: Code[]): Code => [...args, bytes];
 const simd = (code: number) => op(0xfd, ...uleb(code));
 /** memarg: log2 alignment, then the constant offset. */
-const mem = (code: number[], align: number) => (addr: Code, offset = 0): Code => [...addr, ...code, align, ...uleb(offset)];
+const mem = (code: number[], align: number) => (addr: Code, offset = 0): Code => [addr, code, align, uleb(offset)];
 const store = (code: number[], align: number) => (addr: Code, value: Code, offset = 0): Code =>
-  [...addr, ...value, ...code, align, ...uleb(offset)];
+  [addr, value, code, align, uleb(offset)];
 
 export interface Local {
   readonly index: number;
 }
 
 export const get = (l: Local): Code => [0x20, ...uleb(l.index)];
-export const set = (l: Local, value: Code): Code => [...value, 0x21, ...uleb(l.index)];
+export const set = (l: Local, value: Code): Code => [value, 0x21, uleb(l.index)];
 
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v | 0)],
@@ -73,9 +74,9 @@ export const v128 = {
   store: store([0xfd, 0x0b], 4),
   load32Zero: mem([0xfd, 0x5c], 2),
   /** Replaces byte lane `lane` of `vec` with the byte at addr + offset. */
-  load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [...addr, ...vec, 0xfd, 0x54, 0, ...uleb(offset), lane],
+  load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x54, 0, uleb(offset), lane],
   /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
-  load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [...addr, ...vec, 0xfd, 0x56, 2, ...uleb(offset), lane],
+  load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x56, 2, uleb(offset), lane],
   i32s: (a: number, b: number, c: number, d: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer)],
   bytes: (b: readonly number[]): Code => [0xfd, 0x0c, ...b],
   not: simd(0x4d), and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50),
@@ -89,7 +90,7 @@ export const i8x16 = { swizzle: simd(0x0e) };
 export const i32x4 = {
   splat: simd(0x11),
   const: (v: number): Code => v128.i32s(v, v, v, v),
-  extractLane: (vec: Code, lane: number): Code => [...vec, 0xfd, 0x1b, lane],
+  extractLane: (vec: Code, lane: number): Code => [vec, 0xfd, 0x1b, lane],
   eq: simd(0x37), ne: simd(0x38),
   shl: simd(0xab), shrS: simd(0xac),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
@@ -106,17 +107,12 @@ export const f32x4 = {
 
 /** `if (cond) { body }`. */
 export function when(cond: Code, ...body: Code[]): Code {
-  return [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
+  return [cond, 0x04, 0x40, body, 0x0b];
 }
 
 /** `for (i = from; i < to; i += step) { body }` with from < to known, so the test sits at the bottom. */
 export function forRange(i: Local, from: Code, to: Code, step: number, ...body: Code[]): Code {
   return seq(set(i, from), [0x03, 0x40], ...body, set(i, i32.add(get(i), i32.const(step))), i32.ltS(get(i), to), [0x0d, 0x00, 0x0b]);
-}
-
-/** `do { body } while (cond)`. */
-export function doWhile(cond: Code, ...body: Code[]): Code {
-  return seq([0x03, 0x40], ...body, cond, [0x0d, 0x00, 0x0b]);
 }
 
 /** One function: numbered parameters, then locals as they are asked for. */
@@ -136,8 +132,18 @@ export class Func {
 
   encode(): number[] {
     const decls = this.locals.flatMap((t) => [1, t]);
-    const code = [...uleb(this.locals.length), ...decls, ...this.body, 0x0b];
+    const code = [...uleb(this.locals.length), ...decls];
+    flatten(this.body, code);
+    code.push(0x0b);
     return [...uleb(code.length), ...code];
+  }
+}
+
+function flatten(c: Code, out: number[]): void {
+  for (let i = 0; i < c.length; i++) {
+    const x = c[i]!;
+    if (typeof x === 'number') out.push(x);
+    else flatten(x, out);
   }
 }
 
