@@ -33,6 +33,7 @@ const DISTRIBUTIONS: readonly ((r: () => number, i: number) => number)[] = [
   (r) => r() * 2,
   (r, i) => (i % 32 === 5 ? r() - 0.5 : 0),
   (r, i) => (r() - 0.5) * 10 ** ((i >> 4) % 8 - 3),
+  (r, i) => (r() - 0.5) * ((i >> 4) % 3 ? 1 : 1e-17),
   (r) => {
     BITS[0] = Math.floor(r() * 4294967296);
     return Number.isFinite(BITS_F32[0]) ? BITS_F32[0]! : 0;
@@ -64,7 +65,12 @@ function qkx2Weights(name: KernelName, x: Float32Array, xo: number, n: number, w
   for (let i = 0; i < n; i++) w[i] = f32(avX + Math.abs(x[xo + i]!));
 }
 
-const QKX2 = { q2_K: { rmin: -0.5, nstep: 15, mad: true }, q4_K: { rmin: -1, nstep: 20, mad: false }, q5_K: { rmin: -0.5, nstep: 15, mad: false } };
+/** make_qkx2_quants' arguments in quantize_row_q2_K_ref, q4_K, q5_K. */
+const QKX2 = {
+  q2_K: { nmax: 3, rmin: -0.5, nstep: 15, mad: true },
+  q4_K: { nmax: 15, rmin: -1, nstep: 20, mad: false },
+  q5_K: { nmax: 31, rmin: -0.5, nstep: 15, mad: false },
+};
 
 /** Runs kernel `name` on 3 stress chunks and compares each sub-block with `reference` (scale, levels, min). */
 function crossCheck(name: KernelName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number }): void {
@@ -85,11 +91,11 @@ function crossCheck(name: KernelName, reference: (x: Float32Array, xo: number, L
   }
 }
 
-describe('SIMD fitting kernels against the scalar ports, on stress inputs', () => {
+describe('ggml SIMD kernels against the scalar ports, lane by lane, on stress inputs', () => {
   for (const name of ['q2_K', 'q4_K', 'q5_K'] as const) {
     it(`${name}: make_qkx2_quants per lane`, () => {
-      const { n, nmax } = KERNELS[name];
-      const { rmin, nstep, mad } = QKX2[name];
+      const { n } = KERNELS[name];
+      const { nmax, rmin, nstep, mad } = QKX2[name];
       const Laux = new Uint8Array(n);
       const w = new Float32Array(n);
       const mins = new Float32Array(1);

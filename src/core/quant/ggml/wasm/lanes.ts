@@ -1,6 +1,6 @@
 /**
- * What the SIMD fitting kernels share: the memory map and per-lane forms of ggml's scalar steps.
- * Each lane runs one sub-block's float32 arithmetic in ggml's order, so every lane is bit-exact.
+ * What the SIMD kernels share: the memory map, the loop over groups of 4 sub-blocks, and per-lane
+ * forms of ggml's scalar steps. Each lane runs one sub-block's float32 arithmetic in ggml's order.
  */
 import { f32x4, forRange, Func, get, I32, i32, i32x4, seq, set, v128, V128, type Code, type Local } from './asm';
 
@@ -68,11 +68,11 @@ export function kernel(name: string, n: number, body: (k: Kernel) => { code: Cod
   const [x, levels, scales, mins, groups] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
   const g = f.local(I32);
   const k: Kernel = { f, x, levels, scales, mins, o: f.local(I32), p: f.local(I32) };
-  const fit = body(k);
+  const result = body(k);
   f.body = forRange(g, i32.const(0), get(groups), 1,
-    fit.code,
-    fit.scale ? v128.store(get(scales), get(fit.scale)) : [],
-    fit.min ? v128.store(get(mins), get(fit.min)) : [],
+    result.code,
+    result.scale ? v128.store(get(scales), get(result.scale)) : [],
+    result.min ? v128.store(get(mins), get(result.min)) : [],
     set(k.p, get(levels)),
     forValues(k, n, 1, ...[0, 1, 2, 3].map((lane) => i32.store8(get(k.p), i32x4.extractLane(v128.load(get(k.o), LT), lane), lane * n))),
     set(x, i32.add(get(x), i32.const(16 * n))),

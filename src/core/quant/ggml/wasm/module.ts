@@ -1,4 +1,4 @@
-/** The SIMD fitting kernels, assembled and compiled once on first use, and their memory. */
+/** The SIMD kernels (fits and final levels), assembled and compiled once on first use, and their memory. */
 import { encodeModule, type Func } from './asm';
 import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
 import { iq4Kernel } from './iq4fit';
@@ -14,18 +14,18 @@ export const KERNELS = {
   q2_K: qkx2Spec({ name: 'q2_K', n: 16, nmax: 3, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: true, rmsWeights: false }),
   q4_K: qkx2Spec({ name: 'q4_K', n: 32, nmax: 15, rmin: -1, rdelta: POINT_ONE, nstep: 20, mad: false, rmsWeights: true }),
   q5_K: qkx2Spec({ name: 'q5_K', n: 32, nmax: 31, rmin: -0.5, rdelta: POINT_ONE, nstep: 15, mad: false, rmsWeights: true }),
-  q3_K: { n: 16, nmax: 4, build: () => q3Kernel('q3_K', 16, 4) },
-  q6_K: { n: 16, nmax: 32, build: () => qxKernel('q6_K', 16, 32) },
+  q3_K: { n: 16, build: () => q3Kernel('q3_K', 16, 4) },
+  q6_K: { n: 16, build: () => qxKernel('q6_K', 16, 32) },
   /** IQ4_NL's reference tries no extra scales, IQ4_XS's tries 7 each side. */
-  iq4_nl: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_nl', -1) },
-  iq4_xs: { n: 32, nmax: 15, build: () => iq4Kernel('iq4_xs', 7) },
+  iq4_nl: { n: 32, build: () => iq4Kernel('iq4_nl', -1) },
+  iq4_xs: { n: 32, build: () => iq4Kernel('iq4_xs', 7) },
   /** The last pass: levels against the quantized scales (and offsets). */
-  q2_K_levels: { n: 16, nmax: 3, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
-  q3_K_levels: { n: 16, nmax: 7, build: () => levelsKernel('q3_K_levels', 16, -4, 3) },
-  q4_K_levels: { n: 32, nmax: 15, build: () => levelsKernel('q4_K_levels', 32, 0, 15) },
-  q5_K_levels: { n: 32, nmax: 31, build: () => levelsKernel('q5_K_levels', 32, 0, 31) },
-  q6_K_levels: { n: 16, nmax: 63, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
-  iq4_xs_levels: { n: 32, nmax: 15, build: () => iq4LevelsKernel('iq4_xs_levels') },
+  q2_K_levels: { n: 16, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
+  q3_K_levels: { n: 16, build: () => levelsKernel('q3_K_levels', 16, -4, 3) },
+  q4_K_levels: { n: 32, build: () => levelsKernel('q4_K_levels', 32, 0, 15) },
+  q5_K_levels: { n: 32, build: () => levelsKernel('q5_K_levels', 32, 0, 31) },
+  q6_K_levels: { n: 16, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
+  iq4_xs_levels: { n: 32, build: () => iq4LevelsKernel('iq4_xs_levels') },
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
@@ -33,13 +33,11 @@ export type KernelName = keyof typeof KERNELS;
 interface KernelSpec {
   /** Values per sub-block (one lane). */
   readonly n: number;
-  /** Largest level. */
-  readonly nmax: number;
   build(): Func;
 }
 
 function qkx2Spec(p: Qkx2Params): KernelSpec {
-  return { n: p.n, nmax: p.nmax, build: () => qkx2Kernel(p) };
+  return { n: p.n, build: () => qkx2Kernel(p) };
 }
 
 type KernelFn = (x: number, levels: number, scales: number, mins: number, groups: number) => void;
@@ -52,7 +50,7 @@ interface WasmApi {
 const WASM = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
 
 export interface GgmlKernels {
-  /** Where the values to fit go: up to CHUNK floats. */
+  /** Where the values go: up to CHUNK floats. */
   readonly input: Float32Array;
   /** One level per input value. */
   readonly levels: Uint8Array;
@@ -87,7 +85,7 @@ function instantiate(): GgmlKernels {
     run(name, values) {
       const group = 4 * KERNELS[name].n;
       const groups = Math.ceil(values / group);
-      // Kernels fit whole groups of 4 sub-blocks; the zero padding's results go unread.
+      // Kernels take whole groups of 4 sub-blocks; the zero padding's results go unread.
       input.fill(0, values, groups * group);
       fns.get(name)!(IN, LEVELS, SCALES, MINS, groups);
     },

@@ -3,7 +3,6 @@ import { f32, f32x4, forRange, get, I32, i32, i32x4, seq, set, v128, when, type 
 import { GROUP_MAX_EPS } from '../kquantFit';
 import { choose, clamp, forValues, kernel, LA, loadGroup, LT, nearestInt, vectors, XT, type Kernel } from './lanes';
 
-
 const X = (k: Kernel): Code => v128.load(get(k.o), XT);
 const zero = f32x4.const(0);
 
