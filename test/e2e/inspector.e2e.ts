@@ -21,6 +21,8 @@ const WEBVIEW_IFRAME = 'iframe.webview.ready:visible';
 /** The sample MLP's float activations and PTQ rows (float + 3 weight-only + 1 activation-only + 3 both). */
 const SAMPLE_ACTIVATIONS = 6;
 const SAMPLE_PTQ_ROWS = 8;
+/** Range methods compared besides minmax: each is a threshold line on the Tensor tab. */
+const EXTRA_RANGES = ['percentile:99.99', 'mse', 'entropy', 'histogram'];
 /** PTQ evaluates 8 variants over 1000 samples: tens of seconds on a busy 2-core machine. */
 const PTQ_TIMEOUT_MS = 180_000;
 
@@ -116,10 +118,14 @@ async function main(): Promise<void> {
     await assertPainted(frame, ['dtype-chart', 'group-chart']);
     assert.ok((await frame.locator('#size-table tbody tr').count()) >= 7, 'size table lists every storage type');
 
-    // The sample is small: it analyses on open. Add 2 bits and run again from the header.
+    // The sample is small: it analyses on open. Add 2 bits and every range method, and run again from the header.
     await frame.locator('#progress-text', { hasText: 'done' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await frame.locator('button[data-chip="INT2"]').click();
+    for (const range of EXTRA_RANGES) await frame.locator(`button[data-chip="${range}"]`).click();
     await frame.locator('#analyze:not([disabled])').click();
+    // The auto-analysis also ended in "done": wait for this run's configurations first.
+    const configs = 3 * 2 * (EXTRA_RANGES.length + 1);
+    await frame.locator('#config-select option').nth(configs - 1).waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
     await frame.locator('#progress-text', { hasText: 'done' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     step('analysis finished');
 
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
     await frame.locator('#tab-tensor[aria-selected="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.strictEqual(await frame.locator('#tensor-select').inputValue(), secondName);
     await assertPainted(frame, ['values-chart', 'error-chart', 'channel-chart']);
+    assert.strictEqual(await frame.locator('#range-methods-table tbody tr').count(), EXTRA_RANGES.length + 1, 'a row (and a line) per range method');
     await frame.locator('#log-scale').check();
     await assertPainted(frame, ['values-chart']);
     step(`tensor ${secondName} opened from the keyboard, charts drawn`);
@@ -168,6 +175,9 @@ async function main(): Promise<void> {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await onnx.locator('figcaption', { hasText: `Histogram of ${second ?? ''}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await assertPainted(onnx, ['activation-chart']);
+    // Log counts: the tails each method clips become visible.
+    await onnx.locator('#calib-log-scale').check();
     await assertPainted(onnx, ['activation-chart']);
     await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
     await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `calibration-${theme}.png`) });
