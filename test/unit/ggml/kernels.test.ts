@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { CHUNK, ggmlKernels, KERNELS, type KernelName } from '../../../src/core/quant/ggml/wasm/module';
 import { bestIndexInt8, iq4SubBlock, makeQ3Quants, makeQkx2Quants, makeQxQuants } from './reference/fits';
 import { nearestInt } from '../../../src/core/quant/ggml/cfloat';
-import { KVALUES_IQ4NL } from '../../../src/core/quant/ggml/iq4Values';
+import { KVALUES_IQ4NL } from '../../../src/core/quant/ggml/kvalues';
 
 const f32 = Math.fround;
 

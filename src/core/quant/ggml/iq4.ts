@@ -4,7 +4,7 @@ import { readF16, writeF16 } from './fp16';
 import { readU16, writeU16 } from './bytes';
 import { QK_K } from './kquantFit';
 import { forEachChunk, quantizeInPasses, type Passes } from './chunks';
-import { KVALUES_IQ4NL } from './iq4Values';
+import { KVALUES_IQ4NL } from './kvalues';
 import type { GgmlKernels } from './wasm/module';
 
 /** Values per IQ4_NL block. // ggml-common.h: QK4_NL */

@@ -1,35 +1,13 @@
 import type { GgmlTypeTraits } from './table';
 import { f32, floorLog2f, truncToUint8 } from './cfloat';
 import { e8m0ToFp32Half } from './fp16';
+import { forEachChunk } from './chunks';
+import { KVALUES_MXFP4 } from './kvalues';
 
 /** Values per block. // ggml-common.h: QK_MXFP4 */
 const QK_MXFP4 = 32;
 /** E8M0 exponent byte + 16 bytes of E2M1 nibbles. // ggml-common.h: block_mxfp4 */
 const BLOCK_BYTES = 1 + QK_MXFP4 / 2;
-/** E2M1 values doubled, so they are integers; the scale carries the half. // ggml-common.h: kvalues_mxfp4 */
-export const KVALUES_MXFP4: readonly number[] = [0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12];
-
-/**
- * First code with the smallest |value * e - x| (ggml: best_index_mxfp4) without trying all 16: code
- * 0 (zero) comes first, so a level of the other sign or code 8 (zero again) is never strictly
- * closer; along one sign's levels, by growing magnitude, the rounded errors fall then rise, so the
- * scan stops at the first error above the best.
- */
-export function bestIndexMxfp4(x: number, e: number): number {
-  let best = 0;
-  let bestErr = Math.abs(x);
-  const first = x < 0 ? 9 : 1;
-  for (let i = first; i < first + 7; i++) {
-    const err = Math.abs(f32(f32(KVALUES_MXFP4[i]! * e) - x));
-    if (err < bestErr) {
-      best = i;
-      bestErr = err;
-    } else if (err > bestErr) {
-      break;
-    }
-  }
-  return best;
-}
 
 export const MXFP4: GgmlTypeTraits = {
   name: 'MXFP4',
@@ -49,21 +27,24 @@ export const MXFP4: GgmlTypeTraits = {
       }
     }
   },
-  // ggml: quantize_row_mxfp4_ref
+  // ggml: quantize_row_mxfp4_ref (the block exponents here, best_index_mxfp4 per value in a kernel)
   quantize(src, dst) {
-    const nb = src.length / QK_MXFP4;
     const half = QK_MXFP4 / 2;
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK_MXFP4;
-      const b = i * BLOCK_BYTES;
-      let amax = 0;
-      for (let j = 0; j < QK_MXFP4; j++) if (amax < Math.abs(src[x + j]!)) amax = Math.abs(src[x + j]!);
-      const e = amax > 0 ? truncToUint8(f32(floorLog2f(amax) - 2 + 127)) : 0;
-      const d = e8m0ToFp32Half(e);
-      dst[b] = e;
-      for (let j = 0; j < half; j++) {
-        dst[b + 1 + j] = bestIndexMxfp4(src[x + j]!, d) | (bestIndexMxfp4(src[x + half + j]!, d) << 4);
+    forEachChunk(src, QK_MXFP4, (k, first, m) => {
+      const x = k.input;
+      for (let i = 0; i < m; i++) {
+        let amax = 0;
+        for (let j = i * QK_MXFP4; j < (i + 1) * QK_MXFP4; j++) if (amax < Math.abs(x[j]!)) amax = Math.abs(x[j]!);
+        const e = amax > 0 ? truncToUint8(f32(floorLog2f(amax) - 2 + 127)) : 0;
+        dst[(first + i) * BLOCK_BYTES] = e;
+        k.scales[i] = e8m0ToFp32Half(e);
       }
-    }
+      k.run('mxfp4_levels', m * QK_MXFP4);
+      const L = k.levels;
+      for (let i = 0; i < m; i++) {
+        const b = (first + i) * BLOCK_BYTES;
+        for (let j = 0; j < half; j++) dst[b + 1 + j] = L[i * QK_MXFP4 + j]! | (L[i * QK_MXFP4 + half + j]! << 4);
+      }
+    });
   },
 };

@@ -4,7 +4,7 @@
  */
 import { f32, nearestInt } from '../../../../src/core/quant/ggml/cfloat';
 import { GROUP_MAX_EPS } from '../../../../src/core/quant/ggml/kquantFit';
-import { KVALUES_IQ4NL } from '../../../../src/core/quant/ggml/iq4Values';
+import { KVALUES_IQ4NL } from '../../../../src/core/quant/ggml/kvalues';
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));

@@ -1,6 +1,6 @@
 /** ggml's best_index_mxfp4 as written: the first of the 16 codes with the smallest |value * e - x|. */
 import { f32 } from '../../../../src/core/quant/ggml/cfloat';
-import { KVALUES_MXFP4 } from '../../../../src/core/quant/ggml/mxfp4';
+import { KVALUES_MXFP4 } from '../../../../src/core/quant/ggml/kvalues';
 
 /** First code with the smallest |value * e - x|. // ggml: best_index_mxfp4 */
 export function bestIndexMxfp4Reference(x: number, e: number): number {

@@ -1,5 +1,5 @@
 /** quantize_row_iq4_nl_impl's sub-block search for 4 sub-blocks of 32 at once, one per lane (IQ4_NL, IQ4_XS). */
-import { KVALUES_IQ4NL } from '../iq4Values';
+import { KVALUES_IQ4NL } from '../kvalues';
 import { f32, f32x4, forRange, get, I32, i32, i32x4, i8x16, seq, set, v128, type Code, type Func, type Local } from './asm';
 import { choose, forValues, kernel, LT, vectors, XT } from './lanes';
 import { absMax, maskTiny } from './signed';

@@ -2,7 +2,7 @@
 import { encodeModule, type Func } from './asm';
 import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
 import { iq4Kernel } from './iq4fit';
-import { iq4LevelsKernel, levelsKernel } from './levels';
+import { iq4LevelsKernel, levelsKernel, mxfp4LevelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
 import { q3Kernel, qxKernel } from './signed';
 
@@ -26,6 +26,7 @@ export const KERNELS = {
   q5_K_levels: { n: 32, build: () => levelsKernel('q5_K_levels', 32, 0, 31) },
   q6_K_levels: { n: 16, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
   iq4_xs_levels: { n: 32, build: () => iq4LevelsKernel('iq4_xs_levels') },
+  mxfp4_levels: { n: 32, build: () => mxfp4LevelsKernel('mxfp4_levels') },
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
