@@ -25,7 +25,7 @@ const DISTRIBUTIONS: readonly ((r: () => number, i: number) => number)[] = [
   (r) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r()),
   (r) => (r() < 0.01 ? 10 : 0.02) * (r() - 0.5),
   (r) => Math.round(8 * r()) - 4,
-  (r, i) => ((i >> 4) % 3) - 1,
+  (_r, i) => ((i >> 4) % 3) - 1,
   () => 0,
   (r) => (r() - 0.5) * 1e-39,
   (r) => (r() - 0.25) * 1e-18,

@@ -7,9 +7,8 @@
 export type Code = readonly (number | Code)[];
 
 export const I32 = 0x7f;
-export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof V128;
+export type ValType = typeof I32 | typeof V128;
 
 function uleb(v: number): number[] {
   const out: number[] = [];
@@ -57,16 +56,14 @@ export const set = (l: Local, value: Code): Code => [value, 0x21, uleb(l.index)]
 
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v | 0)],
-  eqz: op(0x45), ne: op(0x47), ltS: op(0x48), leS: op(0x4c),
-  add: op(0x6a), sub: op(0x6b),
+  ltS: op(0x48), add: op(0x6a),
   store8: store([0x3a], 0),
 };
 
 export const f32 = {
   const: (v: number): Code => [0x43, ...f32Bytes([v])],
-  neg: op(0x8c), add: op(0x92), sub: op(0x93), mul: op(0x94), div: op(0x95),
+  neg: op(0x8c), add: op(0x92), mul: op(0x94),
   convertI32: op(0xb2),
-  store: store([0x38], 2),
 };
 
 export const v128 = {
@@ -77,9 +74,8 @@ export const v128 = {
   load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x54, 0, uleb(offset), lane],
   /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
   load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x56, 2, uleb(offset), lane],
-  i32s: (a: number, b: number, c: number, d: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer)],
   bytes: (b: readonly number[]): Code => [0xfd, 0x0c, ...b],
-  not: simd(0x4d), and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50),
+  and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50),
   /** (a & mask) | (b & ~mask): per lane, `mask ? a : b` for comparison masks. */
   bitselect: simd(0x52),
   anyTrue: simd(0x53),
@@ -88,10 +84,9 @@ export const v128 = {
 export const i8x16 = { swizzle: simd(0x0e) };
 
 export const i32x4 = {
-  splat: simd(0x11),
-  const: (v: number): Code => v128.i32s(v, v, v, v),
+  const: (v: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
   extractLane: (vec: Code, lane: number): Code => [vec, 0xfd, 0x1b, lane],
-  eq: simd(0x37), ne: simd(0x38),
+  ne: simd(0x38),
   shl: simd(0xab), shrS: simd(0xac),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
 };

@@ -34,7 +34,7 @@ export function choose(mask: Code, a: Code, b: Code): Code {
 }
 
 /** Lane k gets the float at x + 4 (k n): value i of each of the 4 consecutive sub-blocks of n floats at x + 4 i. */
-export function gather(x: Code, n: number): Code {
+function gather(x: Code, n: number): Code {
   const v0 = v128.load32Zero(x);
   return v128.load32Lane(x, v128.load32Lane(x, v128.load32Lane(x, v0, 4 * n, 1), 8 * n, 2), 12 * n, 3);
 }
