@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
     const order = Object.values(CATEGORIES) as string[];
     rows.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
     log('');
-    log('Same 4096 x 4096 float32 tensor (16.7 M elements) for all; best of 3 runs after a warm-up.');
+    log('Same 4096 x 4096 float32 tensor (16.7 M elements) for all; best of 3 runs after a warm-up (baselines over 5 s: one run).');
     for (const line of table(rows)) log(line);
     log('');
     for (const line of targets(rows)) log(line);
