@@ -122,20 +122,17 @@ export async function analyzeByWasmStream(
     slot.params = qparamsOf(slot, stats, calibration, ranges);
     slot.allFinite = stats.nonFinite === 0 && slot.params.every(deqStaysFinite);
   }
-  const anyAllFinite = slots.some((s) => s.allFinite);
 
   const display: DisplayRange = { min: stats.min, max: stats.max, bins };
   await pass(entry, progress, (x, start) => {
     chunk.view.set(x);
     const n = x.length;
     if (bins > 0) k.histogramChunk(chunk.ptr, 0, n, display.min, display.max, weights.ptr, bins, HISTOGRAM_FLAGS.CLAMP);
-    // The sum of x^2 is the same for every scheme: once per chunk for the schemes that leave it out.
-    const sumSquares = anyAllFinite ? k.sumSquares(chunk.ptr, n) : 0;
-    for (const slot of slots) {
-      runScheme(lease, slot, x, chunk, n, start, display);
-      if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
-    }
+    for (const slot of slots) runScheme(lease, slot, x, chunk, n, start, display);
   });
+  // The schemes that leave out the sum of x^2 all had every value: pass 1's, with no extra pass.
+  const sumSquares = sumOfSquares(statsAcc.view);
+  for (const slot of slots) if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
 
   const results = slots.map((slot) => {
     const sums = {
@@ -187,6 +184,12 @@ function qparamsOf(slot: SchemeSlots, stats: TensorStats, calibration: Calibrati
 /** deq = scale * (q - zp) is monotonic in q: finite at both ends of the code range means finite everywhere. */
 function deqStaysFinite(p: QParams): boolean {
   return Number.isFinite(f32(p.scale * f32(p.qmin - p.zeroPoint))) && Number.isFinite(f32(p.scale * f32(p.qmax - p.zeroPoint)));
+}
+
+/** Sum of x^2 over the finite values as M2 + n mean^2: both terms >= 0, so as exact as summing x^2 (no cancellation). */
+function sumOfSquares(stats: Float64Array): number {
+  const mean = stats[STATS.MEAN]!;
+  return stats[STATS.M2]! + stats[STATS.COUNT]! * mean * mean;
 }
 
 function emptyRanges(region: F64Region): F64Region {
