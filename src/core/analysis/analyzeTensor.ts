@@ -18,7 +18,8 @@ export interface AnalyzeHooks {
  * Analyses one tensor under every scheme asked, streaming it in bounded chunks (memory
  * O(chunk + bins + channels), whatever the tensor's size):
  *   pass 1: stats, per-channel ranges;
- *   calibration pass (only when a range method needs it): 2048-bin histograms of x and |x|;
+ *   calibration pass (only when a range method needs it): 2048-bin histograms of x and |x|,
+ *   and per-channel histograms for per-channel range methods;
  *   pass 2: the weights' histogram, and every scheme's round trip and error on each chunk.
  * Throws CancelledError promptly once `hooks.signal` fires.
  */
@@ -26,7 +27,9 @@ export async function analyzeTensor(entry: TensorEntry, options: AnalysisOptions
   const plans = planSchemes(options.schemes, entry.shape, entry.numel);
   const runners = plans.runners.map((p) => p.runner);
   const needsCalibration = runners.some((r) => r.needsCalibration);
-  const passes = needsCalibration ? 3 : 2;
+  const calibrators = runners.filter((r) => r.calibrate !== undefined);
+  const calibrationPass = needsCalibration || calibrators.length > 0;
+  const passes = calibrationPass ? 3 : 2;
   let passesDone = 0;
   let reported = 0;
   const progress = {
@@ -51,9 +54,12 @@ export async function analyzeTensor(entry: TensorEntry, options: AnalysisOptions
   const stats = finishTensorStats(statsAcc);
 
   let calibration: CalibrationHistograms | null = null;
-  if (needsCalibration) {
-    const h = newCalibrationHistograms(stats.min, stats.max);
-    await streamTensor(entry, progress, (x) => addToCalibration(h, x, 0, x.length));
+  if (calibrationPass) {
+    const h = needsCalibration ? newCalibrationHistograms(stats.min, stats.max) : null;
+    await streamTensor(entry, progress, (x, start) => {
+      if (h) addToCalibration(h, x, 0, x.length);
+      for (const r of calibrators) r.calibrate!(x, x.length, start);
+    });
     passesDone++;
     calibration = h;
   }

@@ -1,5 +1,7 @@
 import type { IntScheme, NotApplicable, Scheme } from '../../shared/analysisTypes';
-import { isKnownRangeMethod } from '../quant/ranges/chooseRange';
+import { MAX_CALIBRATION_CHANNELS } from '../quant/ranges/channelCalibration';
+import { isKnownRangeMethod, parseRangeMethod } from '../quant/ranges/chooseRange';
+import { isGroupRangeMethod } from '../quant/ranges/groupRange';
 import { IntAffineRunner } from './runners/intAffineRunner';
 import { IntGroupRunner } from './runners/intGroupRunner';
 import type { RunnerPlan, SchemeRunner } from './runners/schemeRunner';
@@ -44,14 +46,17 @@ function planInt(s: IntScheme, shape: readonly number[], numel: number): RunnerP
   if (s.granularity !== 'tensor' && shape.length < 2) {
     return { reason: `per-${s.granularity} quantization applies to tensors of rank >= 2 (this one is rank ${shape.length})` };
   }
-  if (s.granularity !== 'tensor' && s.range !== 'minmax') {
-    return { reason: `range method ${s.range} is computed per tensor only; per-${s.granularity} uses minmax` };
-  }
   if (s.granularity === 'channel') {
     if (!Number.isInteger(s.axis) || s.axis < 0 || s.axis >= shape.length) return { reason: `channel axis ${s.axis} is outside rank ${shape.length}` };
+    if (s.range !== 'minmax' && shape[s.axis]! > MAX_CALIBRATION_CHANNELS) {
+      return { reason: `range method ${s.range} per channel keeps a histogram per channel: at most ${MAX_CALIBRATION_CHANNELS} channels (axis ${s.axis} has ${shape[s.axis]})` };
+    }
     return { runner: new IntAffineRunner(s, shape, numel) };
   }
   if (s.granularity === 'group') {
+    if (!isGroupRangeMethod(parseRangeMethod(s.range)!)) {
+      return { reason: `range method ${s.range} fits a histogram of 128+ bins, too many for a group's few values; per group: minmax, percentile:P, mse` };
+    }
     if (s.groupSize === null || !Number.isInteger(s.groupSize) || s.groupSize < 1) return { reason: `group size ${String(s.groupSize)} is not a positive integer` };
     return { runner: new IntGroupRunner(s, shape[shape.length - 1]!) };
   }

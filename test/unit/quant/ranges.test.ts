@@ -129,8 +129,11 @@ describe('range methods', () => {
     }
   });
 
-  it('non-minmax ranges per channel or group are reported as not applicable', async () => {
-    const r = await analyzeTensor(memoryTensor(new Float32Array(8), [2, 4]), { schemes: [{ ...int4('mse', 'symmetric', 'lecture'), granularity: 'channel' }], histogramBins: 0 });
-    assert.match(r.notApplicable![0]!.reason, /per tensor only/);
+  it('histogram-based ranges per group are reported as not applicable (per channel they run)', async () => {
+    const r = await analyzeTensor(memoryTensor(new Float32Array(8), [2, 4]), {
+      schemes: [{ ...int4('entropy', 'symmetric', 'lecture'), granularity: 'group', groupSize: 4 }, { ...int4('mse', 'symmetric', 'lecture'), granularity: 'channel' }], histogramBins: 0,
+    });
+    assert.equal(r.results.length, 1);
+    assert.match(r.notApplicable![0]!.reason, /too many for a group's few values/);
   });
 });

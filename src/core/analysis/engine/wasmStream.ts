@@ -56,8 +56,10 @@ interface SchemeSlots {
   clipped: number;
 }
 
-/** Whether a scheme can run here: int per tensor (any range), per channel with runs of MIN_CHANNEL_RUN or more, per group of MIN_WASM_GROUP or more. */
+/** Whether a scheme can run here: int per tensor (any range), minmax per channel with runs of MIN_CHANNEL_RUN or more, minmax per group of MIN_WASM_GROUP or more. */
 export function wasmStreamSupports(scheme: IntScheme, shape: readonly number[]): boolean {
+  // Range methods per channel / group calibrate per channel or per group: only the reference does.
+  if (scheme.granularity !== 'tensor' && scheme.range !== 'minmax') return false;
   switch (scheme.granularity) {
     case 'tensor': return true;
     case 'channel': return channelLayout(shape, scheme.axis).inner >= MIN_CHANNEL_RUN;

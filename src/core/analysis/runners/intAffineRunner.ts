@@ -3,7 +3,8 @@ import { ErrorAccumulator } from '../../metrics/errorAccumulator';
 import { affineRoundTripRun } from '../../quant/kernels/affine';
 import { minMaxRun } from '../../quant/kernels/stats';
 import { computeQParams, type QParams } from '../../quant/qparams';
-import { chooseRange } from '../../quant/ranges/chooseRange';
+import { ChannelCalibration } from '../../quant/ranges/channelCalibration';
+import { calibrationKind, chooseRange, parseRangeMethod } from '../../quant/ranges/chooseRange';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
 
 const f32 = Math.fround;
@@ -35,18 +36,34 @@ export function forEachChannelRun(layout: ChannelLayout, n: number, start: numbe
   }
 }
 
-/** Integer affine per tensor (one channel spanning the tensor) or per channel along any axis (no transposed copy). */
+/**
+ * Integer affine per tensor (one channel spanning the tensor) or per channel along any axis (no
+ * transposed copy). Per channel, a range method other than minmax gets each channel's own
+ * histogram (ChannelCalibration, built in the calibration pass from pass 1's channel ranges).
+ */
 export class IntAffineRunner implements SchemeRunner {
   readonly needsCalibration: boolean;
+  readonly calibrate?: (x: Float32Array, n: number, start: number) => void;
   private readonly layout: ChannelLayout;
   /** [min0, max0, min1, max1, ...] per channel, from pass 1 (per channel only). */
   private readonly ranges: Float64Array | null;
+  /** Per channel, non-minmax: created on the first calibration chunk, once pass 1 has fixed the channel ranges. */
+  private channelCalibration: ChannelCalibration | null = null;
 
   constructor(private readonly scheme: IntScheme, shape: readonly number[], numel: number) {
     const perChannel = scheme.granularity === 'channel';
     this.layout = perChannel ? channelLayout(shape, scheme.axis) : { channels: 1, inner: Math.max(1, numel) };
     this.ranges = perChannel ? emptyRanges(this.layout.channels) : null;
     this.needsCalibration = !perChannel && scheme.range !== 'minmax';
+    const parsed = parseRangeMethod(scheme.range);
+    const kind = parsed ? calibrationKind(parsed, scheme.mode) : null;
+    const ranges = this.ranges;
+    if (ranges && kind) {
+      this.calibrate = (x, n, start) => {
+        const c = this.channelCalibration ??= new ChannelCalibration(kind, ranges);
+        forEachChannelRun(this.layout, n, start, (from, to, channel) => c.add(x, from, to, channel));
+      };
+    }
   }
 
   observe(x: Float32Array, n: number, start: number): void {
@@ -62,11 +79,15 @@ export class IntAffineRunner implements SchemeRunner {
       const range = chooseRange(this.scheme.range, { min: ctx.stats.min, max: ctx.stats.max, calibration: ctx.calibration }, bits, mode, convention);
       return new AffinePass(this.scheme, this.layout, [computeQParams(range.min, range.max, bits, mode, convention)], ctx);
     }
+    const calibration = this.channelCalibration;
     const params = Array.from({ length: this.layout.channels }, (_, c) => {
       const lo = ranges[2 * c]!;
       const hi = ranges[2 * c + 1]!;
       // A channel without finite values has nothing to quantize: treat it as all zero.
-      return lo <= hi ? computeQParams(lo, hi, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
+      if (lo > hi) return computeQParams(0, 0, bits, mode, convention);
+      if (!calibration) return computeQParams(lo, hi, bits, mode, convention);
+      const range = chooseRange(this.scheme.range, { min: lo, max: hi, calibration: calibration.of(c) }, bits, mode, convention);
+      return computeQParams(range.min, range.max, bits, mode, convention);
     });
     return new AffinePass(this.scheme, this.layout, params, ctx);
   }

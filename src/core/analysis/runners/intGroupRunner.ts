@@ -3,12 +3,15 @@ import { ErrorAccumulator } from '../../metrics/errorAccumulator';
 import { affineRoundTripRun } from '../../quant/kernels/affine';
 import { minMaxRun } from '../../quant/kernels/stats';
 import { computeQParams, intRange } from '../../quant/qparams';
+import { parseRangeMethod, type ParsedRangeMethod } from '../../quant/ranges/chooseRange';
+import { groupRange, newGroupScratch, type GroupScratch } from '../../quant/ranges/groupRange';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
 
 /**
  * Integer affine per group: rows of the last axis cut into groups of `groupSize` (the last
- * group of a row may be short), each group with the qparams of its own min / max. Groups
+ * group of a row may be short), each group with the qparams of its own range (minmax, or
+ * percentile / mse on the group's own values: groupRange). Groups
  * are computed as they stream by: nothing is kept per group but the scale spread.
  */
 export class IntGroupRunner implements SchemeRunner {
@@ -26,6 +29,8 @@ class GroupPass implements SchemePass {
   private readonly errors: ErrorAccumulator;
   private readonly deq: Float32Array;
   private readonly range = new Float64Array(2);
+  private readonly method: ParsedRangeMethod;
+  private readonly scratch: GroupScratch;
   private clipped = 0;
   private scaleMin = Infinity;
   private scaleMax = -Infinity;
@@ -37,6 +42,9 @@ class GroupPass implements SchemePass {
     this.assembler = new GroupAssembler(rowLength, groupSize);
     this.errors = new ErrorAccumulator(ctx.display);
     this.deq = new Float32Array(Math.max(ctx.chunkLength, Math.min(groupSize, rowLength)));
+    // planSchemes admits per-group schemes with a known range method only.
+    this.method = parseRangeMethod(scheme.range)!;
+    this.scratch = newGroupScratch(this.method.kind === 'minmax' ? 0 : Math.min(groupSize, rowLength));
   }
 
   consume(x: Float32Array, n: number, start: number): void {
@@ -53,7 +61,8 @@ class GroupPass implements SchemePass {
     r[1] = -Infinity;
     minMaxRun(values, from, to, r, 0);
     // A group without finite values has nothing to quantize: treat it as all zero.
-    const p = r[0]! <= r[1]! ? computeQParams(r[0]!, r[1]!, bits, mode, convention) : computeQParams(0, 0, bits, mode, convention);
+    const range = r[0]! <= r[1]! ? groupRange(this.method, values, from, to, r[0]!, r[1]!, bits, mode, convention, this.scratch) : { min: 0, max: 0 };
+    const p = computeQParams(range.min, range.max, bits, mode, convention);
     this.clipped += affineRoundTripRun(values, this.deq, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
     if (p.scale < this.scaleMin) this.scaleMin = p.scale;
     if (p.scale > this.scaleMax) this.scaleMax = p.scale;

@@ -17,8 +17,10 @@ export interface PrepareContext {
 export interface SchemeRunner {
   /** Pass 1: see every chunk (per-channel ranges). */
   observe?(x: Float32Array, n: number, start: number): void;
-  /** Whether the range method needs the calibration histograms (an extra pass). */
+  /** Whether the range method needs the tensor's calibration histograms (an extra pass). */
   readonly needsCalibration: boolean;
+  /** Set when the runner calibrates itself (per-channel histograms): sees every chunk in the calibration pass, after pass 1. */
+  readonly calibrate?: (x: Float32Array, n: number, start: number) => void;
   prepare(ctx: PrepareContext): SchemePass;
 }
 

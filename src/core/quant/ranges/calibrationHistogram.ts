@@ -28,26 +28,43 @@ export interface CalibrationHistograms {
   readonly centeredOrtEntropy: CalibrationHistogram;
 }
 
-function empty(bins: number, lo: number, hi: number): CalibrationHistogram {
-  return { counts: new Float64Array(bins), lo, hi };
+/** Which of the calibration histograms (each range method and mode reads exactly one). */
+export type CalibrationKind = keyof CalibrationHistograms;
+
+/** Empty histogram of one kind for data whose finite values span [min, max]; `bins` is ignored for the fixed-size ORT entropy one. */
+export function newCalibrationHistogram(kind: CalibrationKind, min: number, max: number, bins: number = CALIBRATION_BINS): CalibrationHistogram {
+  const a = Math.max(-min, max);
+  switch (kind) {
+    case 'signed': return { counts: new Float64Array(bins), lo: min, hi: max };
+    case 'absolute': return { counts: new Float64Array(bins), lo: 0, hi: a };
+    case 'centered': return { counts: new Float64Array(bins), lo: -a, hi: a };
+    case 'centeredOrtEntropy': return { counts: new Float64Array(ORT_ENTROPY_BINS), lo: -a, hi: a };
+  }
 }
 
-/** Empty calibration histograms for data whose finite values span [min, max]; fill with `addToCalibration`. */
-export function newCalibrationHistograms(min: number, max: number): CalibrationHistograms {
-  const a = Math.max(-min, max);
+/**
+ * Empty calibration histograms for data whose finite values span [min, max]; fill with `addToCalibration`.
+ * `bins` other than CALIBRATION_BINS serves per-channel calibration at a coarser resolution.
+ */
+export function newCalibrationHistograms(min: number, max: number, bins: number = CALIBRATION_BINS): CalibrationHistograms {
   return {
-    signed: empty(CALIBRATION_BINS, min, max),
-    absolute: empty(CALIBRATION_BINS, 0, a),
-    centered: empty(CALIBRATION_BINS, -a, a),
-    centeredOrtEntropy: empty(ORT_ENTROPY_BINS, -a, a),
+    signed: newCalibrationHistogram('signed', min, max, bins),
+    absolute: newCalibrationHistogram('absolute', min, max, bins),
+    centered: newCalibrationHistogram('centered', min, max, bins),
+    centeredOrtEntropy: newCalibrationHistogram('centeredOrtEntropy', min, max, bins),
   };
 }
 
+/** Adds the finite values of x[from..to) to a histogram of `kind` (|x| for the absolute one). */
+export function addToHistogram(kind: CalibrationKind, h: CalibrationHistogram, x: Float32Array, from: number, to: number): void {
+  histogramChunk(x, from, to, h.lo, h.hi, h.counts, kind === 'absolute' ? HISTOGRAM_FLAGS.ABSOLUTE : 0);
+}
+
 export function addToCalibration(h: CalibrationHistograms, x: Float32Array, from: number, to: number): void {
-  histogramChunk(x, from, to, h.signed.lo, h.signed.hi, h.signed.counts, 0);
-  histogramChunk(x, from, to, h.absolute.lo, h.absolute.hi, h.absolute.counts, HISTOGRAM_FLAGS.ABSOLUTE);
-  histogramChunk(x, from, to, h.centered.lo, h.centered.hi, h.centered.counts, 0);
-  histogramChunk(x, from, to, h.centeredOrtEntropy.lo, h.centeredOrtEntropy.hi, h.centeredOrtEntropy.counts, 0);
+  addToHistogram('signed', h.signed, x, from, to);
+  addToHistogram('absolute', h.absolute, x, from, to);
+  addToHistogram('centered', h.centered, x, from, to);
+  addToHistogram('centeredOrtEntropy', h.centeredOrtEntropy, x, from, to);
 }
 
 /** Edge i of the bins (0 gives lo, bins gives hi), as a float32 like the tools' edge arrays. */

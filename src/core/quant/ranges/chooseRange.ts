@@ -1,5 +1,5 @@
 import type { Convention, IntMode, RangeMethod } from '../../../shared/analysisTypes';
-import type { CalibrationHistograms } from './calibrationHistogram';
+import type { CalibrationHistograms, CalibrationKind } from './calibrationHistogram';
 import { modelOptEntropyAmax } from './entropyModelOpt';
 import { ortEntropyRange } from './entropyOrt';
 import { mseRange } from './mse';
@@ -46,6 +46,21 @@ export function parseRangeMethod(method: RangeMethod): ParsedRangeMethod | null 
 
 export function isKnownRangeMethod(method: RangeMethod): boolean {
   return parseRangeMethod(method) !== null;
+}
+
+/**
+ * The one calibration histogram chooseRange reads for a method and mode (null for minmax), so
+ * per-channel calibration can keep just that one per channel. Mirrors the switch below.
+ */
+export function calibrationKind(method: ParsedRangeMethod, mode: IntMode): CalibrationKind | null {
+  switch (method.kind) {
+    case 'minmax': return null;
+    case 'percentile': return mode === 'symmetric' ? 'absolute' : 'centered';
+    case 'mse': return mode === 'symmetric' ? 'absolute' : 'signed';
+    case 'entropy': return 'absolute';
+    case 'entropy-onnxruntime': return 'centeredOrtEntropy';
+    case 'histogram': return 'signed';
+  }
 }
 
 /**
