@@ -6,7 +6,7 @@ export interface SchemeSelection {
   readonly modes: readonly IntMode[];
   readonly granularities: readonly Granularity[];
   readonly groupSize: number;
-  /** Range methods to compare, per tensor; per channel / group always uses minmax (CLI.md). */
+  /** Range methods to compare; the core reports a method that cannot apply to a granularity in notApplicable. */
   readonly ranges: readonly RangeMethod[];
   readonly convention: Convention;
   readonly formats: readonly NamedFormat[];
@@ -18,18 +18,13 @@ export const ALL_GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', '
 export const ALL_CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'percentile:99.9', 'mse', 'entropy', 'histogram'];
 
-/** The range methods a granularity runs: all chosen per tensor; minmax per channel and group. */
-export function rangesFor(sel: SchemeSelection, granularity: Granularity): readonly RangeMethod[] {
-  return granularity === 'tensor' ? sel.ranges : ['minmax'];
-}
-
 /** Every (bits x mode x granularity x range) integer scheme, then the named formats. */
 export function expandSelection(sel: SchemeSelection): Scheme[] {
   const schemes: Scheme[] = [];
   for (const bits of sel.bits) {
     for (const mode of sel.modes) {
       for (const granularity of sel.granularities) {
-        for (const range of rangesFor(sel, granularity)) {
+        for (const range of sel.ranges) {
           schemes.push({
             kind: 'int', bits, mode, granularity,
             groupSize: granularity === 'group' ? sel.groupSize : null,

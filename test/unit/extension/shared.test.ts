@@ -22,10 +22,11 @@ const SUMMARY: ModelSummary = {
 describe('extension shared helpers', () => {
   it('expands a selection into every integer scheme, then the formats, and back', () => {
     const schemes = expandSelection(SELECTION);
-    // Per tensor: both range methods; per group: minmax only.
-    assert.strictEqual(schemes.length, 2 * 2 * (2 + 1) + 1);
+    // Both range methods per tensor and per group (the core runs mse per group on each group's values).
+    assert.strictEqual(schemes.length, 2 * 2 * (2 + 2) + 1);
     assert.deepStrictEqual(schemes[1], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'mse', convention: 'lecture' });
     assert.deepStrictEqual(schemes[2], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'minmax', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[3], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'mse', convention: 'lecture' });
     assert.deepStrictEqual(selectionFromSchemes(schemes, SELECTION), SELECTION);
   });
 
