@@ -1,4 +1,5 @@
 import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
+import { affineIntResult } from '../affineResult';
 import { ErrorAccumulator } from '../../metrics/errorAccumulator';
 import { affineRoundTripRun } from '../../quant/kernels/affine';
 import { minMaxRun } from '../../quant/kernels/stats';
@@ -7,7 +8,6 @@ import { ChannelCalibration } from '../../quant/ranges/channelCalibration';
 import { calibrationKind, chooseRange, parseRangeMethod } from '../../quant/ranges/chooseRange';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
 
-const f32 = Math.fround;
 
 /** How a tensor splits into channels: element i belongs to channel floor(i / inner) % channels. */
 export interface ChannelLayout {
@@ -127,36 +127,9 @@ class AffinePass implements SchemePass {
   }
 
   finish(): IntResult {
-    const s = this.scheme;
-    const perTensor = s.granularity === 'tensor';
-    const first = this.params[0]!;
-    let scaleMin = Infinity;
-    let scaleMax = -Infinity;
-    for (const p of this.params) {
-      scaleMin = Math.min(scaleMin, p.scale);
-      scaleMax = Math.max(scaleMax, p.scale);
-    }
-    const clip = perTensor ? this.clipRange(first) : null;
-    const histograms = this.errors.histograms();
-    return {
-      kind: 'int', mode: s.mode, bits: s.bits, granularity: s.granularity, groupSize: null,
-      range: s.range, convention: s.convention, axis: perTensor ? null : s.axis,
-      qmin: first.qmin, qmax: first.qmax,
-      scale: perTensor ? first.scale : null,
-      zeroPoint: perTensor ? first.zeroPoint : null,
-      clipMin: clip?.min ?? null,
-      clipMax: clip?.max ?? null,
-      scaleMin, scaleMax,
-      degenerate: this.params.every((p) => p.degenerate),
-      clippedPct: this.errors.compared > 0 ? (100 * this.clipped) / this.errors.compared : 0,
-      ...this.errors.metrics(),
-      ...(histograms ? { histograms } : {}),
-    };
-  }
-
-  /** The representable range, in float32 as deq is computed; the data range when degenerate. */
-  private clipRange(p: QParams): { min: number; max: number } {
-    if (p.degenerate) return { min: this.ctx.stats.min, max: this.ctx.stats.max };
-    return { min: f32(p.scale * f32(p.qmin - p.zeroPoint)), max: f32(p.scale * f32(p.qmax - p.zeroPoint)) };
+    const errors = this.errors;
+    return affineIntResult(this.scheme, this.params, this.ctx.stats, {
+      compared: errors.compared, clipped: this.clipped, metrics: errors.metrics(), histograms: errors.histograms(),
+    });
   }
 }
