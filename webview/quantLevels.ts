@@ -3,8 +3,9 @@ import type { Histogram, IntResult } from '../src/shared/analysisTypes';
 /** More ticks than this merge into a solid band: every level of 8 bits still shows. */
 export const MAX_LEVEL_TICKS = 256;
 
-/** Integer range of a result's codes, as its convention defines it (CLI.md, Conventions). */
+/** Integer range of a result's codes: as the core reports it, else as its convention defines it (CLI.md, Conventions). */
 export function codeRange(r: IntResult): { qmin: number; qmax: number } {
+  if (r.qmin !== undefined && r.qmax !== undefined) return { qmin: r.qmin, qmax: r.qmax };
   if (r.mode === 'asymmetric') return { qmin: 0, qmax: 2 ** r.bits - 1 };
   const half = 2 ** (r.bits - 1);
   return r.convention === 'onnxruntime' ? { qmin: -(half - 1), qmax: half - 1 } : { qmin: -half, qmax: half - 1 };
@@ -18,6 +19,16 @@ export function quantLevels(r: IntResult): number[] {
   const levels: number[] = [];
   for (let q = qmin; q <= qmax; q++) levels.push(r.scale * (q - r.zeroPoint));
   return levels;
+}
+
+/**
+ * Where values saturate for a per-tensor scheme: beyond half a step past the last levels (values
+ * closer than that round onto a level, as clippedPct counts them); null for channel / group schemes.
+ */
+export function saturationRange(r: IntResult): { lo: number; hi: number } | null {
+  if (r.clipMin === null || r.clipMax === null || r.scale === null) return null;
+  const halfStep = r.scale / 2;
+  return { lo: r.clipMin - halfStep, hi: r.clipMax + halfStep };
 }
 
 /** Histogram bins as (centre, count) points; zeros become gaps on a log axis. */

@@ -6,7 +6,7 @@ import { ChartSet, shadeOutside, verticalLines, type VerticalLine } from './char
 import { el } from './dom';
 import { formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
 import type { AppHost } from './host';
-import { blockScales, histogramPoints, quantLevels } from './quantLevels';
+import { blockScales, histogramPoints, quantLevels, saturationRange } from './quantLevels';
 import { rangeMethodResults, resultFor } from './results';
 import type { Store } from './store';
 import { seriesColor, withAlpha } from './theme';
@@ -155,6 +155,7 @@ export class TensorView {
     const deq = seriesColor(1);
     const levels = int ? quantLevels(int) : [];
     const clip = int && int.clipMin !== null && int.clipMax !== null ? { lo: int.clipMin, hi: int.clipMax } : null;
+    const saturated = int ? saturationRange(int) : null;
     const datasets: ChartConfiguration<'line'>['data']['datasets'] = [];
     if (t.histogram) {
       datasets.push({ label: 'original', data: histogramPoints(t.histogram, log), borderColor: original, backgroundColor: withAlpha(original, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 });
@@ -175,8 +176,8 @@ export class TensorView {
       ];
     });
     const caption = methods.length > 0
-      ? `Histogram of the weights; ticks are the quantization levels, shaded areas are clipped; dashed lines: the clipping range of each range method (${methods.map((m) => m.range).join(', ')})`
-      : 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas are clipped';
+      ? `Histogram of the weights; ticks are the quantization levels, shaded areas saturate (beyond half a step past the last level); dashed lines: the clipping range of each range method (${methods.map((m) => m.range).join(', ')})`
+      : 'Histogram of the weights; ticks at the bottom are the quantization levels, shaded areas saturate (beyond half a step past the last level)';
     return this.charts.add('values-chart', 'Values: original vs dequantized', caption, {
       type: 'line',
       data: { datasets },
@@ -186,7 +187,7 @@ export class TensorView {
         plugins: { legend: { position: 'bottom' } },
       },
       plugins: [
-        shadeOutside('clipShade', () => (clip ? { ...clip, color: withAlpha(clipColor, SHADE_ALPHA) } : null)),
+        shadeOutside('clipShade', () => (saturated ? { ...saturated, color: withAlpha(clipColor, SHADE_ALPHA) } : null)),
         verticalLines('levels', () => [
           ...levels.map((x) => ({ x, color: levelColor, tick: true })),
           ...(clip ? [{ x: clip.lo, color: clipColor, label: `clip ${formatNumber(clip.lo)}`, dash: [4, 3] }, { x: clip.hi, color: clipColor, label: `clip ${formatNumber(clip.hi)}`, dash: [4, 3] }] : []),
