@@ -31,7 +31,6 @@ export class FileByteSource implements ByteSource {
     readonly name: string,
     readonly size: number,
     private readonly handle: fs.FileHandle,
-    private readonly mtimeMs: number,
   ) {}
 
   static async open(path: string): Promise<FileByteSource> {
@@ -39,7 +38,7 @@ export class FileByteSource implements ByteSource {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
-      return new FileByteSource(path, stat.size, handle, stat.mtimeMs);
+      return new FileByteSource(path, stat.size, handle);
     } catch (e) {
       await handle.close();
       throw e;
@@ -56,12 +55,6 @@ export class FileByteSource implements ByteSource {
       done += bytesRead;
     }
     return out;
-  }
-
-  /** True when the file changed on disk since it was opened (cached headers are then stale). */
-  async changedOnDisk(): Promise<boolean> {
-    const stat = await this.handle.stat();
-    return stat.mtimeMs !== this.mtimeMs || stat.size !== this.size;
   }
 
   async close(): Promise<void> {
