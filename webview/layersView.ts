@@ -3,7 +3,7 @@ import { TENSOR_ROLES, tensorRole, type TensorRole } from '../src/shared/layerGr
 import { el } from './dom';
 import { formatBytes, formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
 import { configKeys, intBitsOf, resultFor, sameSchemeKey, sqnrClass, totalsFor } from './results';
-import type { SortState, Store } from './store';
+import type { Store } from './store';
 import { VirtualTable, type Column } from './virtualTable';
 
 /** SQNR at which an inline bar is full width: beyond it, more bits buy nothing visible. */

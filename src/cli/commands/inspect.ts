@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors';
 import { openModel } from '../../core/formats/registry';
 import type { Model, TensorEntry } from '../../core/tensor';
 import { parseCommandArgs } from '../args';
-import type { CliIO, Command } from '../command';
+import type { Command } from '../command';
 import { toJsonValue } from '../json';
 
 /** Metadata values (model cards, configs) can be long; the table shows their start. */

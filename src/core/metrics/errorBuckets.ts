@@ -82,7 +82,7 @@ function roundPreservingTotal(counts: readonly number[]): number[] {
   const floors = counts.map(Math.floor);
   const total = Math.round(counts.reduce((a, b) => a + b, 0));
   let missing = total - floors.reduce((a, b) => a + b, 0);
-  const order = counts.map((c, i) => i).sort((a, b) => (counts[b]! - floors[b]!) - (counts[a]! - floors[a]!));
+  const order = counts.map((_, i) => i).sort((a, b) => (counts[b]! - floors[b]!) - (counts[a]! - floors[a]!));
   for (let k = 0; missing > 0 && k < order.length; k++, missing--) floors[order[k]!]!++;
   return floors;
 }
