@@ -23,11 +23,12 @@ export function chunkLength(blockSize: number): number {
  * Reads the tensor once, in order, in bounded chunks as float32, and hands each chunk to
  * `consume` with the flat index of its first element. Yields to the event loop after every
  * chunk so cancellation can arrive, and throws CancelledError as soon as the signal fires.
+ * `step` is the elements per read, a whole number of storage blocks.
  */
 export async function streamTensor(
   entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void,
+  step = chunkLength(entry.data.blockSize),
 ): Promise<void> {
-  const step = chunkLength(entry.data.blockSize);
   for (let start = 0; start < entry.numel; start += step) {
     throwIfAborted(hooks.signal);
     const count = Math.min(step, entry.numel - start);

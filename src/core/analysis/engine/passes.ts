@@ -1,6 +1,5 @@
-import { toFloat32 } from '../../dtypes/contiguous';
 import type { TensorEntry } from '../../tensor';
-import { throwIfAborted } from '../chunkStream';
+import { streamTensor } from '../chunkStream';
 
 /**
  * Elements per read on the fast paths: 1 MB of float32, few enough reads and event-loop turns
@@ -49,21 +48,9 @@ export function engineChunkLength(blockSize: number): number {
   return Math.ceil(ENGINE_CHUNK_ELEMENTS / blockSize) * blockSize;
 }
 
-/**
- * One pass over the tensor in order, in chunks decoded to float32; yields to the event loop
- * after each chunk so a cancel can arrive, and throws CancelledError once the signal fires.
- */
+/** One pass over the tensor in order (streamTensor with the fast paths' larger chunks), counted in `progress`. */
 export async function pass(entry: TensorEntry, progress: PassProgress, consume: (x: Float32Array, start: number) => void): Promise<void> {
-  const step = engineChunkLength(entry.data.blockSize);
-  for (let start = 0; start < entry.numel; start += step) {
-    throwIfAborted(progress.signal);
-    const count = Math.min(step, entry.numel - start);
-    const x = toFloat32(await entry.data.read(start, count));
-    throwIfAborted(progress.signal);
-    consume(x, start);
-    progress.within(start + count);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throwIfAborted(progress.signal);
+  const hooks = { signal: progress.signal, onProgress: (done: number) => progress.within(done) };
+  await streamTensor(entry, hooks, consume, engineChunkLength(entry.data.blockSize));
   progress.passDone();
 }
