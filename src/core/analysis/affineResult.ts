@@ -1,5 +1,5 @@
 import type { ErrorMetrics, IntResult, IntScheme, ResultHistograms, TensorStats } from '../../shared/analysisTypes';
-import type { QParams } from '../quant/qparams';
+import { intRange, type QParams } from '../quant/qparams';
 
 const f32 = Math.fround;
 
@@ -34,6 +34,30 @@ export function affineIntResult(scheme: IntScheme, params: readonly QParams[], s
     clipMax: clip?.max ?? null,
     scaleMin, scaleMax,
     degenerate: params.every((p) => p.degenerate),
+    clippedPct: errors.compared > 0 ? (100 * errors.clipped) / errors.compared : 0,
+    ...errors.metrics,
+    ...(errors.histograms ? { histograms: errors.histograms } : {}),
+  };
+}
+
+/** What a per-group pass tracks besides its errors: the scale spread and how many groups were degenerate. */
+export interface GroupTally {
+  readonly groups: number;
+  readonly degenerateGroups: number;
+  readonly scaleMin: number;
+  readonly scaleMax: number;
+}
+
+/** The IntResult of a per-group scheme: the one place its fields are assembled. */
+export function groupIntResult(scheme: IntScheme, tally: GroupTally, errors: FinishedErrors): IntResult {
+  const { qmin, qmax } = intRange(scheme.bits, scheme.mode, scheme.convention);
+  return {
+    kind: 'int', mode: scheme.mode, bits: scheme.bits, granularity: 'group', groupSize: scheme.groupSize,
+    range: scheme.range, convention: scheme.convention, axis: null, qmin, qmax,
+    scale: null, zeroPoint: null, clipMin: null, clipMax: null,
+    scaleMin: tally.groups > 0 ? tally.scaleMin : 0,
+    scaleMax: tally.groups > 0 ? tally.scaleMax : 0,
+    degenerate: tally.groups > 0 && tally.degenerateGroups === tally.groups,
     clippedPct: errors.compared > 0 ? (100 * errors.clipped) / errors.compared : 0,
     ...errors.metrics,
     ...(errors.histograms ? { histograms: errors.histograms } : {}),

@@ -7,7 +7,7 @@ import type { IntScheme } from '../../../shared/analysisTypes';
 import type { F32Region, F64Region, KernelLease } from '../../quant/kernels/wasmKernels';
 import { computeQParams } from '../../quant/qparams';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
-import type { GroupTally } from './intResult';
+import type { GroupTally } from '../affineResult';
 
 /** Groups shorter than this cost more in calls than they save: the reference keeps them. */
 export const MIN_WASM_GROUP = 16;

@@ -1,8 +1,9 @@
 import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
+import { groupIntResult } from '../affineResult';
 import { ErrorAccumulator } from '../../metrics/errorAccumulator';
 import { affineRoundTripRun } from '../../quant/kernels/affine';
 import { minMaxRun } from '../../quant/kernels/stats';
-import { computeQParams, intRange } from '../../quant/qparams';
+import { computeQParams } from '../../quant/qparams';
 import { parseRangeMethod, type ParsedRangeMethod } from '../../quant/ranges/chooseRange';
 import { groupRange, newGroupScratch, type GroupScratch } from '../../quant/ranges/groupRange';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
@@ -71,19 +72,10 @@ class GroupPass implements SchemePass {
   }
 
   finish(): IntResult {
-    const s = this.scheme;
-    const { qmin, qmax } = intRange(s.bits, s.mode, s.convention);
-    const histograms = this.errors.histograms();
-    return {
-      kind: 'int', mode: s.mode, bits: s.bits, granularity: 'group', groupSize: s.groupSize,
-      range: s.range, convention: s.convention, axis: null, qmin, qmax,
-      scale: null, zeroPoint: null, clipMin: null, clipMax: null,
-      scaleMin: this.groups > 0 ? this.scaleMin : 0,
-      scaleMax: this.groups > 0 ? this.scaleMax : 0,
-      degenerate: this.groups > 0 && this.degenerateGroups === this.groups,
-      clippedPct: this.errors.compared > 0 ? (100 * this.clipped) / this.errors.compared : 0,
-      ...this.errors.metrics(),
-      ...(histograms ? { histograms } : {}),
-    };
+    const errors = this.errors;
+    const tally = { groups: this.groups, degenerateGroups: this.degenerateGroups, scaleMin: this.scaleMin, scaleMax: this.scaleMax };
+    return groupIntResult(this.scheme, tally, {
+      compared: errors.compared, clipped: this.clipped, metrics: errors.metrics(), histograms: errors.histograms(),
+    });
   }
 }
