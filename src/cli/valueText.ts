@@ -1,6 +1,6 @@
 import type { DType } from '../core/dtypes/dtype';
 import type { Values } from '../core/tensor';
-import { jsonBigint, jsonNumber } from './json';
+import { jsonBigint, jsonNumber } from '../core/jsonValue';
 
 /** Significant digits that always round-trip a float32. */
 const FLOAT32_MAX_DIGITS = 9;

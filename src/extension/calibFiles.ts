@@ -1,7 +1,7 @@
 /** Calibration data and table files, without the editor: which data files to offer, what a table holds. */
 import { ortCalibrationCache, ortCalibrationJson, tableRanges } from '../core/calib/tables/ortTable';
 import { tensorrtCalibrationCache } from '../core/calib/tables/tensorrtTable';
-import { toJsonValue } from '../cli/json';
+import { toJsonValue } from '../core/jsonValue';
 import type { RangeMethod } from '../shared/analysisTypes';
 import type { CalibrationReport } from '../shared/calibTypes';
 import type { CalibTableFormat } from '../shared/calibPanelProtocol';

@@ -7,7 +7,7 @@ import { tensorrtCalibrationCache } from '../../core/calib/tables/tensorrtTable'
 import type { CalibrationReport } from '../../shared/calibTypes';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { toJsonValue } from '../json';
+import { toJsonValue } from '../../core/jsonValue';
 import { calibrationText } from './calibrateText';
 import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, MODES, oneOf, optionalPositiveInt, parseBits, parseDataSpec, positiveInt } from './calibOptions';
 

@@ -3,7 +3,7 @@ import { openModel } from '../../core/formats/registry';
 import type { Model, TensorEntry } from '../../core/tensor';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { toJsonValue } from '../json';
+import { toJsonValue } from '../../core/jsonValue';
 
 /** Metadata values (model cards, configs) can be long; the table shows their start. */
 const MAX_METADATA_TEXT = 120;

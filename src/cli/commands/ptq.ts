@@ -3,7 +3,7 @@ import { DEFAULT_WEIGHT_CONFIGS } from '../../core/calib/ptq/configs';
 import { runPtq } from '../../core/calib/ptq/runPtq';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { toJsonValue } from '../json';
+import { toJsonValue } from '../../core/jsonValue';
 import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseDataSpec, positiveInt, type DataFlagValues } from './calibOptions';
 import { ptqText } from './ptqText';
 

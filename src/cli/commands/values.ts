@@ -4,7 +4,7 @@ import type { TensorEntry, Values } from '../../core/tensor';
 import { parseCommandArgs } from '../args';
 import { closestNames } from '../closestNames';
 import type { CliIO, Command } from '../command';
-import { jsonText } from '../json';
+import { jsonText } from '../../core/jsonValue';
 import { valuesJson, valuesText } from '../valueText';
 
 /** CLI.md's default count. */
