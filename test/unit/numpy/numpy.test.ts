@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../src/core/errors';
-import { MAX_NPY_DIMS, MAX_NPY_HEADER_BYTES } from '../../../src/core/formats/npyHeader';
+import { MAX_NPY_DIMS, MAX_NPY_HEADER_BYTES } from '../../../src/core/formats/numpy/npyHeader';
 import { numpyReader } from '../../../src/core/formats/numpy';
 import { expectFormatErrorForEveryPrefix, openAndReadAll, openFromBytes } from '../helpers/memoryOpen';
 import { assertTensors, readJson, type ExpectedTensor, type JsonScalar } from '../pytorch/expectations';

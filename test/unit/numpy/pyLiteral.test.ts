@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MAX_LITERAL_DEPTH, parsePyLiteral, type PyLiteral } from '../../../src/core/formats/pyLiteral';
+import { MAX_LITERAL_DEPTH, parsePyLiteral, type PyLiteral } from '../../../src/core/formats/numpy/pyLiteral';
 
 function value(text: string): PyLiteral {
   const parsed = parsePyLiteral(text);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FormatError } from '../../../src/core/errors';
 import { onnxReader } from '../../../src/core/formats/onnx';
-import { MAX_DIMS, MAX_GRAPH_DEPTH } from '../../../src/core/formats/onnxLimits';
+import { MAX_DIMS, MAX_GRAPH_DEPTH } from '../../../src/core/formats/onnx/limits';
 import { expectFormatErrorForEveryPrefix, openAndReadAll, openFromBytes } from '../helpers/memoryOpen';
 import {
   concat, externalTensor, f32bytes, f32field, FLOAT, graph, graphAttribute, INT64, lfield, model, node, sfield, T, tag, tensor, varint, vfield,

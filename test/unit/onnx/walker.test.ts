@@ -7,7 +7,7 @@ import { countVarints, varintRunData } from '../../../src/core/protobuf/varintRu
 import { fixedRunData } from '../../../src/core/protobuf/fixedRunData';
 import { MAX_MESSAGE_DEPTH, ProtoWalker, type Field, type Span } from '../../../src/core/protobuf/walker';
 import { WindowedSource } from '../../../src/core/protobuf/windowedSource';
-import { VARINT_SINKS } from '../../../src/core/formats/onnxVarintSinks';
+import { VARINT_SINKS } from '../../../src/core/formats/onnx/varintSinks';
 import { concat, f32bytes, f32field, lfield, sfield, tag, varint, vfield } from './encode';
 
 function walkerOver(bytes: Uint8Array, windowBytes?: number): ProtoWalker {

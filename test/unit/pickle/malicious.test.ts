@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { FormatError } from '../../../src/core/errors';
 import { numpyReader } from '../../../src/core/formats/numpy';
 import { pytorchReader } from '../../../src/core/formats/pytorch';
-import { torchResolver } from '../../../src/core/formats/pytorchPickle';
+import { torchResolver } from '../../../src/core/formats/pytorch/pickle';
 import { dangerReason } from '../../../src/core/pickle/denyList';
 import { restrictedResolver } from '../../../src/core/pickle/pythonGlobals';
 import { unpickle } from '../../../src/core/pickle/unpickler';

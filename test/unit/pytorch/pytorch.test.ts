@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../src/core/errors';
 import { pytorchReader } from '../../../src/core/formats/pytorch';
-import { MAX_METADATA_SCALARS, MAX_TENSORS, MAX_WALK_DEPTH, MAX_WALK_VISITS } from '../../../src/core/formats/pytorchTensors';
+import { MAX_METADATA_SCALARS, MAX_TENSORS, MAX_WALK_DEPTH, MAX_WALK_VISITS } from '../../../src/core/formats/pytorch/tensors';
 import { MAX_PICKLE_BYTES } from '../../../src/core/pickle/unpickler';
 import type { Model, Values } from '../../../src/core/tensor';
 import { expectFormatErrorForEveryPrefix, openAndReadAll, openFromBytes } from '../helpers/memoryOpen';

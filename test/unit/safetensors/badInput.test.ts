@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FormatError } from '../../../src/core/errors';
 import { safetensorsReader } from '../../../src/core/formats/safetensors';
-import { MAX_HEADER_BYTES, MAX_NDIMS, MAX_TENSORS } from '../../../src/core/formats/safetensorsHeader';
+import { MAX_HEADER_BYTES, MAX_NDIMS, MAX_TENSORS } from '../../../src/core/formats/safetensors/header';
 import { expectFormatErrorForEveryPrefix, openAndReadAll } from '../helpers/memoryOpen';
 import { buildSafetensors, concat, f32Bytes, lengthPrefix, withHeader } from './build';
 

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { contiguousData } from '../dtypes/contiguous';
-import { PLAIN_DTYPES } from '../dtypes/dtype';
-import { fortranStrides, isRowMajor, stridedData } from '../dtypes/strided';
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { firstMemberName, isZip, METHOD_DEFLATED, ZipArchive } from '../io/zip';
-import { product, type Model, type TensorEntry } from '../tensor';
+import { contiguousData } from '../../dtypes/contiguous';
+import { PLAIN_DTYPES } from '../../dtypes/dtype';
+import { fortranStrides, isRowMajor, stridedData } from '../../dtypes/strided';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { firstMemberName, isZip, METHOD_DEFLATED, ZipArchive } from '../../io/zip';
+import { product, type Model, type TensorEntry } from '../../tensor';
 import { isNpy, NUMPY_FORMAT, readNpyHeader, type NpyHeader } from './npyHeader';
-import type { FormatReader, OpenContext } from './reader';
+import type { FormatReader, OpenContext } from '../reader';
 
 const NPY_SUFFIX = '.npy';
 

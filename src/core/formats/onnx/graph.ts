@@ -1,11 +1,11 @@
-import type { ProtoWalker, Span } from '../protobuf/walker';
-import { readAttribute, type AttributeFields } from './onnxAttribute';
-import { planConstant } from './onnxConstant';
-import { MAX_ATTRIBUTES, MAX_GRAPH_DEPTH, MAX_GRAPH_IO, MAX_NAME_BYTES, MAX_TENSORS } from './onnxLimits';
-import type { SkippedTensor, TensorPlan } from './onnxPlan';
-import { GRAPH, NODE, SPARSE_TENSOR, TENSOR } from './onnxSchema';
-import { planTensor, readTensorProto } from './onnxTensor';
-import { readValueInfo, type GraphValue } from './onnxValueInfo';
+import type { ProtoWalker, Span } from '../../protobuf/walker';
+import { readAttribute, type AttributeFields } from './attribute';
+import { planConstant } from './constant';
+import { MAX_ATTRIBUTES, MAX_GRAPH_DEPTH, MAX_GRAPH_IO, MAX_NAME_BYTES, MAX_TENSORS } from './limits';
+import type { SkippedTensor, TensorPlan } from './plan';
+import { GRAPH, NODE, SPARSE_TENSOR, TENSOR } from './schema';
+import { planTensor, readTensorProto } from './tensor';
+import { readValueInfo, type GraphValue } from './valueInfo';
 
 const GRAPH_LOADED = new Set<number>([GRAPH.NAME]);
 // NodeProto.output is loaded whole for its first name; outputs are few and short.

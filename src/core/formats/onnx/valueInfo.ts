@@ -1,8 +1,8 @@
-import { varintToSafeNumber } from '../protobuf/varint';
-import { WIRE_VARINT, type ProtoWalker, type Span } from '../protobuf/walker';
-import { dataTypeName } from './onnxDataTypes';
-import { MAX_DIMS, MAX_NAME_BYTES } from './onnxLimits';
-import { DIMENSION, SHAPE, TENSOR_TYPE, TYPE_PROTO, VALUE_INFO } from './onnxSchema';
+import { varintToSafeNumber } from '../../protobuf/varint';
+import { WIRE_VARINT, type ProtoWalker, type Span } from '../../protobuf/walker';
+import { dataTypeName } from './dataTypes';
+import { MAX_DIMS, MAX_NAME_BYTES } from './limits';
+import { DIMENSION, SHAPE, TENSOR_TYPE, TYPE_PROTO, VALUE_INFO } from './schema';
 
 /** A graph input or output as the metadata shows it, Netron style. */
 export interface GraphValue {

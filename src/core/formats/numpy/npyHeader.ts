@@ -1,7 +1,7 @@
-import type { PlainDType } from '../dtypes/dtype';
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { Cursor, UTF8_STRICT } from '../io/cursor';
+import type { PlainDType } from '../../dtypes/dtype';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { Cursor, UTF8_STRICT } from '../../io/cursor';
 import { parsePyLiteral, type PyLiteral } from './pyLiteral';
 
 export const NUMPY_FORMAT = 'numpy';

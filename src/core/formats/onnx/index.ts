@@ -1,17 +1,17 @@
 import * as path from 'node:path';
-import { FormatError } from '../errors';
-import { VarintDecoder, varintToInt64 } from '../protobuf/varint';
-import { ProtoWalker, WIRE_LEN, WIRE_VARINT, type Field, type Span } from '../protobuf/walker';
-import { WindowedSource } from '../protobuf/windowedSource';
-import type { Model, TensorEntry } from '../tensor';
-import { GraphScanner, type GraphSummary } from './onnxGraph';
-import { MAX_METADATA_VALUE_BYTES, MAX_MODEL_ENTRIES, MAX_NAME_BYTES } from './onnxLimits';
-import { uniqueNames } from './onnxNames';
-import { OnnxPayloads } from './onnxPayload';
-import type { TensorPlan } from './onnxPlan';
-import { MODEL, OPSET } from './onnxSchema';
-import { readEntry } from './onnxTensor';
-import type { FormatReader } from './reader';
+import { FormatError } from '../../errors';
+import { VarintDecoder, varintToInt64 } from '../../protobuf/varint';
+import { ProtoWalker, WIRE_LEN, WIRE_VARINT, type Field, type Span } from '../../protobuf/walker';
+import { WindowedSource } from '../../protobuf/windowedSource';
+import type { Model, TensorEntry } from '../../tensor';
+import { GraphScanner, type GraphSummary } from './graph';
+import { MAX_METADATA_VALUE_BYTES, MAX_MODEL_ENTRIES, MAX_NAME_BYTES } from './limits';
+import { uniqueNames } from './names';
+import { OnnxPayloads } from './payload';
+import type { TensorPlan } from './plan';
+import { MODEL, OPSET } from './schema';
+import { readEntry } from './tensor';
+import type { FormatReader } from '../reader';
 
 const FORMAT = 'onnx';
 /** First IR version whose models must list their opsets. // onnx.proto: IR_VERSION_2017_11_3 = 3 "Added opset_import" */

@@ -1,6 +1,6 @@
-import type { PlainDType } from '../dtypes/dtype';
-import type { RepeatedScalar } from '../protobuf/repeatedScalar';
-import type { Span } from '../protobuf/walker';
+import type { PlainDType } from '../../dtypes/dtype';
+import type { RepeatedScalar } from '../../protobuf/repeatedScalar';
+import type { Span } from '../../protobuf/walker';
 
 /** Where a tensor's values are, found at open and turned into lazy TensorData afterwards. */
 export type TensorStorage =

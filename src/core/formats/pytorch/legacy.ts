@@ -1,12 +1,12 @@
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { Cursor } from '../io/cursor';
-import { TruncatedPickleError } from '../pickle/pickleInput';
-import { MAX_PICKLE_BYTES, unpickle } from '../pickle/unpickler';
-import { keyOf } from '../pickle/keys';
-import { describe, PyDict, PyList, PyTuple, type PickleValue } from '../pickle/values';
-import { torchContents, type StorageBytes, type TorchContents } from './pytorchEntries';
-import { asCount, FORMAT, parseStoragePid, TorchStorage, TorchStorageType, torchResolver } from './pytorchPickle';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { Cursor } from '../../io/cursor';
+import { TruncatedPickleError } from '../../pickle/pickleInput';
+import { MAX_PICKLE_BYTES, unpickle } from '../../pickle/unpickler';
+import { keyOf } from '../../pickle/keys';
+import { describe, PyDict, PyList, PyTuple, type PickleValue } from '../../pickle/values';
+import { torchContents, type StorageBytes, type TorchContents } from './entries';
+import { asCount, FORMAT, parseStoragePid, TorchStorage, TorchStorageType, torchResolver } from './pickle';
 
 /** torch/serialization.py MAGIC_NUMBER and PROTOCOL_VERSION, the first two pickles of a legacy file. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;

@@ -1,5 +1,5 @@
-import { FormatError } from '../errors';
-import type { TensorPlan } from './onnxPlan';
+import { FormatError } from '../../errors';
+import type { TensorPlan } from './plan';
 
 /**
  * Makes tensor names unique, so `--tensor NAME` finds one tensor. Sibling subgraphs (If

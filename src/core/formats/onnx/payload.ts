@@ -1,14 +1,14 @@
 import * as path from 'node:path';
-import { contiguousData } from '../dtypes/contiguous';
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { fixedRunData } from '../protobuf/fixedRunData';
-import { varintRunData } from '../protobuf/varintRunData';
-import type { TensorData, TensorEntry } from '../tensor';
-import type { OpenContext } from './reader';
-import type { TensorPlan } from './onnxPlan';
-import { VARINT_SINKS } from './onnxVarintSinks';
-import { siblingPath } from './siblingPath';
+import { contiguousData } from '../../dtypes/contiguous';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { fixedRunData } from '../../protobuf/fixedRunData';
+import { varintRunData } from '../../protobuf/varintRunData';
+import type { TensorData, TensorEntry } from '../../tensor';
+import type { OpenContext } from '../reader';
+import type { TensorPlan } from './plan';
+import { VARINT_SINKS } from './varintSinks';
+import { siblingPath } from '../siblingPath';
 
 const FORMAT = 'onnx';
 

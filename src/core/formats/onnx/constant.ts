@@ -1,9 +1,9 @@
-import { RepeatedScalar } from '../protobuf/repeatedScalar';
-import { countVarints } from '../protobuf/varintRunData';
-import type { ProtoWalker } from '../protobuf/walker';
-import type { AttributeFields } from './onnxAttribute';
-import type { SkippedTensor, TensorPlan } from './onnxPlan';
-import { planTensor, readTensorProto } from './onnxTensor';
+import { RepeatedScalar } from '../../protobuf/repeatedScalar';
+import { countVarints } from '../../protobuf/varintRunData';
+import type { ProtoWalker } from '../../protobuf/walker';
+import type { AttributeFields } from './attribute';
+import type { SkippedTensor, TensorPlan } from './plan';
+import { planTensor, readTensorProto } from './tensor';
 
 /** value_ints are counted at open to know their shape; attribute lists are small. */
 const MAX_VALUE_INTS_BYTES = 8 * 1024 * 1024;

@@ -1,15 +1,15 @@
 import * as path from 'node:path';
-import { FormatError } from '../errors';
-import { contiguousData } from '../dtypes/contiguous';
-import type { PlainDType } from '../dtypes/dtype';
-import { ConcatByteSource } from '../io/concatByteSource';
-import type { ByteSource } from '../io/byteSource';
-import type { Model, TensorEntry } from '../tensor';
-import { parseJsonText } from './jsonText';
-import type { FormatReader } from './reader';
-import { siblingPath } from './siblingPath';
-import { affineData } from './tfjsData';
-import { parseManifest, TFJS_DTYPE_BYTES, TFJS_QUANT_BYTES, type TfjsGroup, type TfjsWeightSpec } from './tfjsManifest';
+import { FormatError } from '../../errors';
+import { contiguousData } from '../../dtypes/contiguous';
+import type { PlainDType } from '../../dtypes/dtype';
+import { ConcatByteSource } from '../../io/concatByteSource';
+import type { ByteSource } from '../../io/byteSource';
+import type { Model, TensorEntry } from '../../tensor';
+import { parseJsonText } from '../jsonText';
+import type { FormatReader } from '../reader';
+import { siblingPath } from '../siblingPath';
+import { affineData } from './data';
+import { parseManifest, TFJS_DTYPE_BYTES, TFJS_QUANT_BYTES, type TfjsGroup, type TfjsWeightSpec } from './manifest';
 
 const FORMAT = 'tfjs';
 /** model.json of graph and layers models carries the graph; 64 MB is far above real ones and bounds a hostile file. */

@@ -1,12 +1,12 @@
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { firstMemberName, isZip, METHOD_STORED, ZipArchive, type ZipEntry } from '../io/zip';
-import { MAX_PICKLE_BYTES, unpickle } from '../pickle/unpickler';
-import type { Model } from '../tensor';
-import { torchContents, type StorageBytes, type TorchContents } from './pytorchEntries';
-import { isLegacyTorch, openLegacyTorch } from './pytorchLegacy';
-import { FORMAT, parseStoragePid, TorchStorage, torchResolver } from './pytorchPickle';
-import type { FormatReader, OpenContext } from './reader';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { firstMemberName, isZip, METHOD_STORED, ZipArchive, type ZipEntry } from '../../io/zip';
+import { MAX_PICKLE_BYTES, unpickle } from '../../pickle/unpickler';
+import type { Model } from '../../tensor';
+import { torchContents, type StorageBytes, type TorchContents } from './entries';
+import { isLegacyTorch, openLegacyTorch } from './legacy';
+import { FORMAT, parseStoragePid, TorchStorage, torchResolver } from './pickle';
+import type { FormatReader, OpenContext } from '../reader';
 
 /** Names torch checkpoints go by; a zip with one of them is tried as torch even if data.pkl is not its first member. */
 const TORCH_EXTENSION = /\.(pt|pth|bin|ckpt|tar|pkl)$/i;

@@ -1,7 +1,7 @@
-import { FormatError } from '../errors';
-import { keyOf } from '../pickle/keys';
-import { PyDict, PyList, PyObject, PySet, PyTuple, type PickleValue } from '../pickle/values';
-import { FORMAT, TorchTensor } from './pytorchPickle';
+import { FormatError } from '../../errors';
+import { keyOf } from '../../pickle/keys';
+import { PyDict, PyList, PyObject, PySet, PyTuple, type PickleValue } from '../../pickle/values';
+import { FORMAT, TorchTensor } from './pickle';
 
 /** Values visited while naming tensors: shared references could otherwise multiply paths exponentially. */
 export const MAX_WALK_VISITS = 2_000_000;

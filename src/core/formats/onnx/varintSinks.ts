@@ -1,7 +1,7 @@
-import type { PlainDType } from '../dtypes/dtype';
-import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from '../dtypes/floats';
-import { varintToInt64, varintToUint64 } from '../protobuf/varint';
-import type { VarintSink } from '../protobuf/varintRunData';
+import type { PlainDType } from '../../dtypes/dtype';
+import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from '../../dtypes/floats';
+import { varintToInt64, varintToUint64 } from '../../protobuf/varint';
+import type { VarintSink } from '../../protobuf/varintRunData';
 
 /**
  * How a typed-field varint becomes a value of each dtype, as onnx.numpy_helper.to_array does

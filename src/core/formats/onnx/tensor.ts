@@ -1,11 +1,11 @@
-import { PLAIN_DTYPES } from '../dtypes/dtype';
-import { FIXED_WIDTH, RepeatedScalar, type ScalarEncoding } from '../protobuf/repeatedScalar';
-import { countVarints } from '../protobuf/varintRunData';
-import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../protobuf/walker';
-import { DATA_TYPE_UNDEFINED, dataTypeName, ONNX_DATA_TYPES, type TypedField } from './onnxDataTypes';
-import { MAX_DIMS, MAX_NAME_BYTES, VARINT_COUNT_AT_OPEN_BYTES } from './onnxLimits';
-import type { SkippedTensor, TensorPlan, TensorStorage } from './onnxPlan';
-import { DATA_LOCATION_DEFAULT, DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './onnxSchema';
+import { PLAIN_DTYPES } from '../../dtypes/dtype';
+import { FIXED_WIDTH, RepeatedScalar, type ScalarEncoding } from '../../protobuf/repeatedScalar';
+import { countVarints } from '../../protobuf/varintRunData';
+import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../../protobuf/walker';
+import { DATA_TYPE_UNDEFINED, dataTypeName, ONNX_DATA_TYPES, type TypedField } from './dataTypes';
+import { MAX_DIMS, MAX_NAME_BYTES, VARINT_COUNT_AT_OPEN_BYTES } from './limits';
+import type { SkippedTensor, TensorPlan, TensorStorage } from './plan';
+import { DATA_LOCATION_DEFAULT, DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './schema';
 
 /** The fields of one TensorProto, located but not read. */
 interface TensorProtoFields {

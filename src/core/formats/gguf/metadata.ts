@@ -1,4 +1,4 @@
-import type { Cursor } from '../io/cursor';
+import type { Cursor } from '../../io/cursor';
 
 /** Metadata value types. // docs/gguf.md: enum gguf_metadata_value_type */
 export const GGUF_VALUE_TYPES = [

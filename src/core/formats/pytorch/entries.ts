@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { contiguousData } from '../dtypes/contiguous';
-import { PLAIN_DTYPES } from '../dtypes/dtype';
-import { isRowMajor, stridedData, viewExtent } from '../dtypes/strided';
-import { FormatError } from '../errors';
-import type { ByteSource } from '../io/byteSource';
-import { product, type TensorEntry } from '../tensor';
-import { FORMAT, type Quantization, type TorchStorage } from './pytorchPickle';
-import { nameTensors, type NamedTensor } from './pytorchTensors';
-import type { PickleValue } from '../pickle/values';
+import { contiguousData } from '../../dtypes/contiguous';
+import { PLAIN_DTYPES } from '../../dtypes/dtype';
+import { isRowMajor, stridedData, viewExtent } from '../../dtypes/strided';
+import { FormatError } from '../../errors';
+import type { ByteSource } from '../../io/byteSource';
+import { product, type TensorEntry } from '../../tensor';
+import { FORMAT, type Quantization, type TorchStorage } from './pickle';
+import { nameTensors, type NamedTensor } from './tensors';
+import type { PickleValue } from '../../pickle/values';
 
 /** Where one storage's bytes are. */
 export interface StorageBytes {

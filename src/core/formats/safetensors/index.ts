@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { FormatError } from '../errors';
-import { contiguousData } from '../dtypes/contiguous';
-import type { Model, TensorEntry } from '../tensor';
-import type { FormatReader } from './reader';
-import { HEADER_LENGTH_BYTES, MAX_HEADER_BYTES, parseHeader } from './safetensorsHeader';
+import { FormatError } from '../../errors';
+import { contiguousData } from '../../dtypes/contiguous';
+import type { Model, TensorEntry } from '../../tensor';
+import type { FormatReader } from '../reader';
+import { HEADER_LENGTH_BYTES, MAX_HEADER_BYTES, parseHeader } from './header';
 
 const FORMAT = 'safetensors';
 /** Smallest header: `{}`. */

@@ -1,7 +1,7 @@
-import type { PlainDType } from '../dtypes/dtype';
-import { FormatError } from '../errors';
-import { restrictedResolver, type GlobalResolver } from '../pickle/pythonGlobals';
-import { describe, PyCallable, PyClass, PyNative, PyObject, PyTuple, type PickleValue } from '../pickle/values';
+import type { PlainDType } from '../../dtypes/dtype';
+import { FormatError } from '../../errors';
+import { restrictedResolver, type GlobalResolver } from '../../pickle/pythonGlobals';
+import { describe, PyCallable, PyClass, PyNative, PyObject, PyTuple, type PickleValue } from '../../pickle/values';
 
 export const FORMAT = 'pytorch';
 

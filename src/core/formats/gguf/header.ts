@@ -1,8 +1,8 @@
-import { Cursor } from '../io/cursor';
-import { GGML_TYPES } from '../quant/ggml/index';
-import { isPlainDType, PLAIN_DTYPES, type DType } from '../dtypes/dtype';
-import { MetadataReader, type MetadataValue } from './ggufMetadata';
-import { ggufTensorType } from './ggufTypes';
+import { Cursor } from '../../io/cursor';
+import { GGML_TYPES } from '../../quant/ggml';
+import { isPlainDType, PLAIN_DTYPES, type DType } from '../../dtypes/dtype';
+import { MetadataReader, type MetadataValue } from './metadata';
+import { ggufTensorType } from './types';
 
 export const FORMAT = 'gguf';
 /** "GGUF" as the first four bytes. // docs/gguf.md: GGUF_MAGIC */

@@ -1,7 +1,7 @@
-import { RepeatedScalar } from '../protobuf/repeatedScalar';
-import type { ProtoWalker, Span } from '../protobuf/walker';
-import { MAX_NAME_BYTES } from './onnxLimits';
-import { ATTRIBUTE } from './onnxSchema';
+import { RepeatedScalar } from '../../protobuf/repeatedScalar';
+import type { ProtoWalker, Span } from '../../protobuf/walker';
+import { MAX_NAME_BYTES } from './limits';
+import { ATTRIBUTE } from './schema';
 
 /** The fields of one AttributeProto this reader uses, located but not read. */
 export interface AttributeFields {

@@ -1,6 +1,6 @@
-import { FormatError } from '../errors';
-import { isPlainDType, PLAIN_DTYPES, type PlainDType } from '../dtypes/dtype';
-import { checkShape, isRecord, parseJsonText } from './jsonText';
+import { FormatError } from '../../errors';
+import { isPlainDType, PLAIN_DTYPES, type PlainDType } from '../../dtypes/dtype';
+import { checkShape, isRecord, parseJsonText } from '../jsonText';
 
 const FORMAT = 'safetensors';
 

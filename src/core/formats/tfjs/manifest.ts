@@ -1,5 +1,5 @@
-import { FormatError } from '../errors';
-import { checkShape, isRecord } from './jsonText';
+import { FormatError } from '../../errors';
+import { checkShape, isRecord } from '../jsonText';
 
 const FORMAT = 'tfjs';
 /** Same rank limit as the other readers: more is a broken or hostile manifest. */

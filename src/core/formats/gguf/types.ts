@@ -1,5 +1,5 @@
-import type { DType } from '../dtypes/dtype';
-import { ALL_GGML_TYPES } from '../quant/ggml/index';
+import type { DType } from '../../dtypes/dtype';
+import { ALL_GGML_TYPES } from '../../quant/ggml';
 
 /** Plain tensor types by ggml_type id. // ggml.h: enum ggml_type */
 const PLAIN_GGUF_TYPES: ReadonlyMap<number, DType> = new Map<number, DType>([

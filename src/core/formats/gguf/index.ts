@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { FormatError } from '../errors';
-import { contiguousData } from '../dtypes/contiguous';
-import { MAX_READ_BYTES, type ByteSource } from '../io/byteSource';
-import type { Model, TensorEntry } from '../tensor';
-import type { FormatReader } from './reader';
-import { FORMAT, GGUF_MAGIC, NeedMoreBytes, parseGgufHeader, PrefixCursor, type GgufHeader, type GgufTensorInfo } from './ggufHeader';
+import { FormatError } from '../../errors';
+import { contiguousData } from '../../dtypes/contiguous';
+import { MAX_READ_BYTES, type ByteSource } from '../../io/byteSource';
+import type { Model, TensorEntry } from '../../tensor';
+import type { FormatReader } from '../reader';
+import { FORMAT, GGUF_MAGIC, NeedMoreBytes, parseGgufHeader, PrefixCursor, type GgufHeader, type GgufTensorInfo } from './header';
 
 /** First read of the header; vocabularies make headers of several MB, so it grows by HEADER_GROWTH. */
 const FIRST_HEADER_READ = 1024 * 1024;

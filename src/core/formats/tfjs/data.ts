@@ -1,4 +1,4 @@
-import type { TensorData } from '../tensor';
+import type { TensorData } from '../../tensor';
 
 /**
  * A uint8/uint16-quantized weight decoded as tfjs decodes it: `v * scale + min` in double
