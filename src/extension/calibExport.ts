@@ -1,23 +1,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { CALIB_TABLES, calibrationTable } from '../core/calib/tables/calibrationTables';
 import type { RangeMethod } from '../shared/analysisTypes';
 import { CALIB_TABLE_FORMATS, type CalibTableFormat } from '../shared/calibPanelProtocol';
-import { calibrationTable } from './calibFiles';
 import type { ModelCalibration } from './modelCalibration';
-
-/** File names the tools that read these tables expect (onnxruntime writes calibration.cache / .json). */
-const FILE_NAMES: Record<CalibTableFormat, (base: string) => string> = {
-  json: (base) => `${base}.calibration.json`,
-  ort: () => 'calibration.cache',
-  'ort-json': () => 'calibration.json',
-  tensorrt: (base) => `${base}.trt.cache`,
-};
-const DESCRIPTIONS: Record<CalibTableFormat, string> = {
-  json: 'the calibrate --json report: every activation, every method',
-  ort: 'onnxruntime calibration.cache (one method\'s ranges)',
-  'ort-json': 'onnxruntime calibration.json (one method\'s ranges)',
-  tensorrt: 'TensorRT EntropyCalibration2 cache (one method\'s scales)',
-};
 
 export interface CalibExportRequest {
   readonly format?: CalibTableFormat;
@@ -35,7 +21,7 @@ export async function exportCalibrationTable(calib: ModelCalibration, request: C
     return undefined;
   }
   const format = request.format ?? (await vscode.window.showQuickPick(
-    CALIB_TABLE_FORMATS.map((f) => ({ label: f, description: DESCRIPTIONS[f], format: f })),
+    CALIB_TABLE_FORMATS.map((f) => ({ label: f, description: CALIB_TABLES[f].description, format: f })),
     { title: 'QuantLens: export the calibration table as' },
   ))?.format;
   if (!format) return undefined;
@@ -45,7 +31,7 @@ export async function exportCalibrationTable(calib: ModelCalibration, request: C
   const target = request.target
     ? vscode.Uri.file(request.target)
     : await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(path.dirname(calib.modelPath), FILE_NAMES[format](base))),
+        defaultUri: vscode.Uri.file(path.join(path.dirname(calib.modelPath), CALIB_TABLES[format].fileName(base))),
         title: `QuantLens: export calibration table (${format}${format === 'json' ? '' : `, ${method}`})`,
       });
   if (!target) return undefined;

@@ -1,10 +1,4 @@
-/** Calibration data and table files, without the editor: which data files to offer, what a table holds. */
-import { ortCalibrationCache, ortCalibrationJson, tableRanges } from '../core/calib/tables/ortTable';
-import { tensorrtCalibrationCache } from '../core/calib/tables/tensorrtTable';
-import { toJsonValue } from '../core/jsonValue';
-import type { RangeMethod } from '../shared/analysisTypes';
-import type { CalibrationReport } from '../shared/calibTypes';
-import type { CalibTableFormat } from '../shared/calibPanelProtocol';
+/** Calibration data files, without the editor: which data files to offer, and which array feeds the model. */
 
 export type DataPurpose = 'calibrate' | 'ptq';
 
@@ -33,13 +27,3 @@ export function dataChoice(file: string, purpose: DataPurpose, inputKey?: string
   if (inputKey !== undefined) return { path: file, inputKey };
   return { path: file, inputKey: purpose === 'ptq' && file.toLowerCase().endsWith('.npz') ? PTQ_INPUT_KEY : null };
 }
-
-/** The table text, through the core's writers (the same bytes `quantlens calibrate --format` writes). */
-export function calibrationTable(report: CalibrationReport, format: CalibTableFormat, method: RangeMethod): string {
-  if (format === 'json') return `${JSON.stringify(toJsonValue(report))}\n`;
-  const ranges = tableRanges(report, method);
-  if (format === 'ort') return ortCalibrationCache(ranges);
-  if (format === 'ort-json') return ortCalibrationJson(ranges);
-  return tensorrtCalibrationCache(ranges);
-}
-

@@ -2,17 +2,13 @@ import { promises as fs } from 'node:fs';
 import { UsageError } from '../../core/errors';
 import { defaultMethods } from '../../core/calib/methods';
 import { runCalibration } from '../../core/calib/runCalibration';
-import { ortCalibrationCache, ortCalibrationJson, tableRanges } from '../../core/calib/tables/ortTable';
-import { tensorrtCalibrationCache } from '../../core/calib/tables/tensorrtTable';
-import type { CalibrationReport } from '../../shared/calibTypes';
+import { calibrationTable } from '../../core/calib/tables/calibrationTables';
+import { CALIB_TABLE_FORMATS } from '../../shared/calibPanelProtocol';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { toJsonValue } from '../../core/jsonValue';
 import { calibrationText } from './calibrateText';
 import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, MODES, oneOf, optionalPositiveInt, parseBits, parseDataSpec, positiveInt } from './calibOptions';
-
-const TABLE_FORMATS = ['json', 'ort', 'ort-json', 'tensorrt'] as const;
-type TableFormat = (typeof TABLE_FORMATS)[number];
 
 const USAGE = 'calibrate MODEL.onnx --data FILE [options] [--json]';
 const HELP = `usage: quantlens ${USAGE}
@@ -52,7 +48,7 @@ export const calibrateCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`calibrate: give one MODEL.onnx (usage: quantlens ${USAGE})`);
-    const format = flags.format === undefined ? null : oneOf(flags.format, TABLE_FORMATS, '--format');
+    const format = flags.format === undefined ? null : oneOf(flags.format, CALIB_TABLE_FORMATS, '--format');
     const report = await runCalibration(positionals[0]!, parseDataSpec(flags), {
       batch: positiveInt(flags.batch, '--batch', DEFAULT_BATCH),
       methods: flags.methods === undefined ? defaultMethods() : flags.methods.split(',').map((m) => m.trim()).filter((m) => m !== ''),
@@ -61,7 +57,7 @@ export const calibrateCommand: Command = {
       convention: oneOf(flags.convention ?? 'lecture', CONVENTIONS, '--convention'),
       threads: optionalPositiveInt(flags.threads, '--threads'),
     });
-    const text = format !== null ? table(report, format) : flags.json ? `${JSON.stringify(toJsonValue(report))}\n` : calibrationText(report);
+    const text = format !== null ? calibrationTable(report, format, report.methods[0]!) : flags.json ? `${JSON.stringify(toJsonValue(report))}\n` : calibrationText(report);
     if (flags.out === undefined) {
       io.stdout.write(text);
       return 0;
@@ -75,11 +71,3 @@ export const calibrateCommand: Command = {
     return 0;
   },
 };
-
-function table(report: CalibrationReport, format: TableFormat): string {
-  if (format === 'json') return `${JSON.stringify(toJsonValue(report))}\n`;
-  const ranges = tableRanges(report, report.methods[0]!);
-  if (format === 'ort') return ortCalibrationCache(ranges);
-  if (format === 'ort-json') return ortCalibrationJson(ranges);
-  return tensorrtCalibrationCache(ranges);
-}

@@ -1,11 +1,9 @@
 import * as assert from 'assert';
 import { DEFAULT_WEIGHT_CONFIGS } from '../../../src/core/calib/ptq/configs';
-import { parseTensorrtCalibrationCache } from '../../../src/core/calib/tables/tensorrtTable';
 import { blockStatsProblem, computeBlockStats, MAX_BARS, type ValueReader } from '../../../src/extension/blockStats';
-import { calibrationTable, dataChoice, rankDataFiles } from '../../../src/extension/calibFiles';
+import { dataChoice, rankDataFiles } from '../../../src/extension/calibFiles';
 import type { TensorSummary } from '../../../src/shared/analysisTypes';
 import { DEFAULT_CALIB_SETTINGS, DEFAULT_PTQ_SETTINGS } from '../../../src/shared/calibPanelProtocol';
-import type { CalibrationReport } from '../../../src/shared/calibTypes';
 
 /** A tensor whose values are their own flat index: every block's range is known exactly. */
 function indexTensor(shape: number[]): { summary: TensorSummary; reader: ValueReader; reads: number[] } {
@@ -20,17 +18,6 @@ function indexTensor(shape: number[]): { summary: TensorSummary; reader: ValueRe
   return { summary: { name: 'w', dtype: 'F32', shape, numel, byteLength: numel * 4, source: 'w' }, reader, reads };
 }
 
-const REPORT: CalibrationReport = {
-  model: 'm.onnx', samples: 4, batches: 1, inputs: [], bits: 8, mode: 'asymmetric', convention: 'lecture', methods: ['minmax', 'entropy'],
-  activations: [
-    { name: 'b', node: 'n1', op: 'Relu', shape: [4, 2], count: 8, nonFinite: 0, min: 0, max: 2.54, histogram: { min: 0, max: 2.54, counts: [1] },
-      methods: { minmax: { min: 0, max: 2.54, scale: 0.01, zeroPoint: 0 }, entropy: { min: 0, max: 1.27, scale: 0.005, zeroPoint: 0 } } },
-    { name: 'a', node: 'n0', op: 'Gemm', shape: [4, 2], count: 8, nonFinite: 0, min: -1, max: 1, histogram: { min: -1, max: 1, counts: [1] },
-      methods: { minmax: { min: -1, max: 1, scale: 2 / 255, zeroPoint: 128 }, entropy: { min: -0.5, max: 0.5, scale: 1 / 255, zeroPoint: 128 } } },
-  ],
-  notes: [], elapsedMs: 1,
-};
-
 describe('extension: calibration helpers', () => {
   it('offers the likeliest data file first', () => {
     const names = ['test.npz', 'model.onnx', 'calib.npy', 'notes.txt', 'extra.npy'];
@@ -43,15 +30,6 @@ describe('extension: calibration helpers', () => {
     assert.deepStrictEqual(dataChoice('/d/test.npz', 'calibrate'), { path: '/d/test.npz', inputKey: null });
     assert.deepStrictEqual(dataChoice('/d/test.npz', 'ptq', 'inputs'), { path: '/d/test.npz', inputKey: 'inputs' });
     assert.deepStrictEqual(dataChoice('/d/calib.npy', 'ptq'), { path: '/d/calib.npy', inputKey: null });
-  });
-
-  it('writes the calibration tables through the core writers, with the chosen method', () => {
-    assert.strictEqual(calibrationTable(REPORT, 'ort', 'minmax'), 'a 1.0\nb 2.5399999618530273\n');
-    const trt = parseTensorrtCalibrationCache(calibrationTable(REPORT, 'tensorrt', 'entropy'));
-    assert.strictEqual(trt.header, 'TRT-8601-EntropyCalibration2');
-    assert.strictEqual(trt.scales.get('b'), Math.fround(Math.fround(1.27) / 127));
-    assert.strictEqual((JSON.parse(calibrationTable(REPORT, 'json', 'minmax')) as CalibrationReport).activations.length, 2);
-    assert.throws(() => calibrationTable(REPORT, 'ort', 'mse'), /mse/);
   });
 
   it('keeps the panel defaults in step with the CLI', () => {
