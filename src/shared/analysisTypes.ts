@@ -39,6 +39,11 @@ export interface AnalysisOptions {
   readonly schemes: readonly Scheme[];
   /** Bins of every histogram (weights, dequantized, error). */
   readonly histogramBins: number;
+  /**
+   * Only the figures of the Layers table: no histograms (histogramBins is ignored) and no error
+   * percentiles, the two things that cost a scatter per element. Default false: everything.
+   */
+  readonly tableOnly?: boolean;
 }
 
 export interface TensorStats {
@@ -66,10 +71,10 @@ export interface ErrorMetrics {
   /** null when the reconstruction is exact. */
   readonly sqnrDb: number | null;
   readonly cosine: number;
-  /** Percentiles of |x - deq|. */
-  readonly errP50: number;
-  readonly errP95: number;
-  readonly errP99: number;
+  /** Percentiles of |x - deq|; absent when the analysis was asked for the table's figures only (tableOnly). */
+  readonly errP50?: number;
+  readonly errP95?: number;
+  readonly errP99?: number;
   /** Finite values whose reconstruction overflowed to a non-finite number (excluded from the figures above); absent when 0. */
   readonly nonFiniteOutputs?: number;
 }

@@ -277,7 +277,8 @@ export function histogramChunk(x: usize, from: i32, to: i32, lo: f32, hi: f32, c
  * when `multiplyByInverse`), round half to even (f32x4.nearest), error sums in f64.
  * scale 0 reconstructs x exactly. Returns how many finite values were clipped.
  *
- * acc: ERR layout (f64). errHist: 65537 u32 (65536 buckets + scratch). deqCounts: bins + 1 f64
+ * acc: ERR layout (f64). errHist: 65537 u32 (65536 buckets + scratch), or 0 for no buckets (no
+ * percentiles: the table's metrics only, with no per-element scatter). deqCounts: bins + 1 f64
  * slots over [lo, hi]; bins 0 for none. codes: 4 * CODE_SLOTS u32 of zeros, scratch: every value
  * of one code has the same deq, so the vector loop counts codes and bins each code once at the end;
  * binEach bins every deq instead (short runs, where binning 2^bits codes would cost more).
@@ -339,6 +340,7 @@ export function sumSquares(x: usize, n: i32): f64 {
   const direct = degenerate || binEach;
   const countCodesToo = bins > 0 && !direct;
   const vectorBins = bins > 0 && direct && width > 0;
+  const buckets = errHist != 0;
   let clipped = 0;
   let i = from;
   for (; i < to && (i & 3) != 0; i++) {
@@ -422,8 +424,10 @@ export function sumSquares(x: usize, n: i32): f64 {
     rel = f64x2.add(rel, f64x2.div(f64x2.add(f64x2.mul(aLo, yHi), f64x2.mul(aHi, yLo)), f64x2.mul(yLo, yHi)));
     // The reference buckets float32(e). e = x - deq is exact in f64 (the two are within a factor
     // of 2^29 of each other), so the float32 subtraction rounds it the same way.
-    const bucket = i32x4.shr_u(f32x4.sub(v, d), ERROR_BUCKET_SHIFT);
-    countLanesU32(errHist, allFinite ? bucket : v128.bitselect(bucket, i32x4.splat(ERROR_DUMMY_BUCKET), valid));
+    if (buckets) {
+      const bucket = i32x4.shr_u(f32x4.sub(v, d), ERROR_BUCKET_SHIFT);
+      countLanesU32(errHist, allFinite ? bucket : v128.bitselect(bucket, i32x4.splat(ERROR_DUMMY_BUCKET), valid));
+    }
     if (vectorBins) countLanes(deqCounts, binLanes(d, valid, loV, hiV, binsF, widthV, bins, true, bins));
     else if (bins > 0 && direct) binScalarLanes(d, valid, lo, hi, width, deqCounts, bins);
   }
@@ -510,11 +514,144 @@ function affineOne(
   addF64(acc, ERR_SUM_X_DEQ, x64 * d64);
   if (a > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), a);
   addF64(acc, ERR_SUM_REL_ERR, a / (Math.abs(x64) + REL_ERR_EPSILON));
-  const bucket = errHist + (<usize>(reinterpret<u32>(<f32>e) >>> ERROR_BUCKET_SHIFT) << 2);
-  store<u32>(bucket, load<u32>(bucket) + 1);
+  if (errHist != 0) {
+    const bucket = errHist + (<usize>(reinterpret<u32>(<f32>e) >>> ERROR_BUCKET_SHIFT) << 2);
+    store<u32>(bucket, load<u32>(bucket) + 1);
+  }
   if (bins > 0) {
     const bin = binScalar(d, lo, hi, width, bins, true);
     if (bin >= 0) addF64(deqCounts, <usize>bin, 1);
   }
   return clipped;
+}
+
+/** affineSuiteFinite's scheme records: scale, zero point, qmin, qmax (f32), multiplyByInverse (i32). */
+const SUITE_RECORD_BYTES: usize = 32;
+/** affineSuiteFinite's accumulators per scheme: the ERR layout, then the clipped count (f64 slots). */
+const SUITE_ACC_SLOTS: usize = 10;
+const SUITE_ACC_CLIPPED: usize = 8;
+/** Values per tile: a tile's x, x in f64 and 1/(|x| + eps) (20 bytes a value) stay in L1 across the schemes. */
+const SUITE_TILE: i32 = 512;
+
+/**
+ * affineSuiteFinite: the table's metrics of several per-tensor schemes over x[0..n) in one read of
+ * each tile: x widened to f64 and 1/(|x| + 1e-10) are computed once per tile into `scratch`
+ * (SUITE_TILE * 16 bytes), then each scheme's round trip and error sums run over the tile. No
+ * error buckets, no histograms (no per-element scatter). For data known to be all finite with no
+ * scheme's deq able to overflow and no scale 0 (the caller checks); the sum of x^2 is left to the
+ * caller, as in affineErrorRunFinite. Sums in f64 as the reference, in lanes.
+ *
+ * params: `schemes` records of SUITE_RECORD_BYTES. accs: `schemes` blocks of SUITE_ACC_SLOTS f64.
+ */
+export function affineSuiteFinite(x: usize, n: i32, params: usize, schemes: i32, accs: usize, scratch: usize): void {
+  for (let tile = 0; tile < n; tile += SUITE_TILE) {
+    const m = min(SUITE_TILE, n - tile);
+    const xt = x + (<usize>tile << 2);
+    const vecEnd = m & ~3;
+    if (schemes == 1) {
+      suiteScheme(xt, vecEnd, params, accs, scratch, false);
+    } else {
+      widenTile(xt, vecEnd, scratch);
+      for (let s = 0; s < schemes; s++) {
+        suiteScheme(xt, vecEnd, params + <usize>s * SUITE_RECORD_BYTES, accs + ((<usize>s * SUITE_ACC_SLOTS) << 3), scratch, true);
+      }
+    }
+    for (let i = vecEnd; i < m; i++) {
+      const v = load<f32>(xt + (<usize>i << 2));
+      for (let s = 0; s < schemes; s++) {
+        const p = params + <usize>s * SUITE_RECORD_BYTES;
+        const acc = accs + ((<usize>s * SUITE_ACC_SLOTS) << 3);
+        const scale = load<f32>(p);
+        const clipped = affineOne(v, scale, <f32>1 / scale, load<f32>(p, 4), load<f32>(p, 8), load<f32>(p, 12), load<i32>(p, 16) != 0, false, acc, 0, 0, 0, 0, 0, 0, false);
+        addF64(acc, SUITE_ACC_CLIPPED, <f64>clipped);
+      }
+    }
+  }
+}
+
+/** Per 4 values of a tile, 4 f64x2 in `scratch`: x low and high halves, 1/(|x| + eps) low and high. */
+function widenTile(x: usize, vecEnd: i32, scratch: usize): void {
+  const relEps = f64x2.splat(REL_ERR_EPSILON);
+  const one = f64x2.splat(1);
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const xLo = lowF64(v);
+    const xHi = highF64(v);
+    const yLo = f64x2.add(f64x2.abs(xLo), relEps);
+    const yHi = f64x2.add(f64x2.abs(xHi), relEps);
+    // 1/y and 1/y' from one division: 1/(y y') times y' and y (y in [1e-10, 4e38]: no overflow).
+    const r = f64x2.div(one, f64x2.mul(yLo, yHi));
+    const out = scratch + (<usize>i << 4);
+    v128.store(out, xLo);
+    v128.store(out, xHi, 16);
+    v128.store(out, f64x2.mul(r, yHi), 32);
+    v128.store(out, f64x2.mul(r, yLo), 48);
+  }
+}
+
+/** One scheme over the vector part of a tile; `widened` reads x in f64 and 1/y from scratch, else computes them. */
+@inline function suiteScheme(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize, widened: bool): void {
+  const scale = load<f32>(p);
+  const zeroPoint = load<f32>(p, 4);
+  const qmin = load<f32>(p, 8);
+  const qmax = load<f32>(p, 12);
+  const multiplyByInverse = load<i32>(p, 16) != 0;
+  const s = f32x4.splat(scale);
+  const inv = f32x4.splat(<f32>1 / scale);
+  const z = f32x4.splat(zeroPoint);
+  const qlo = f32x4.splat(qmin);
+  const qhi = f32x4.splat(qmax);
+  const relEps = f64x2.splat(REL_ERR_EPSILON);
+  const one = f64x2.splat(1);
+  let clip = i32x4.splat(0);
+  let sqErr = f64x2.splat(0);
+  let sqDeq = f64x2.splat(0);
+  let xDeq = f64x2.splat(0);
+  let rel = f64x2.splat(0);
+  let maxErr = f64x2.splat(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)));
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const t = multiplyByInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
+    const q0 = f32x4.add(f32x4.nearest(t), z);
+    clip = i32x4.sub(clip, v128.or(f32x4.lt(q0, qlo), f32x4.gt(q0, qhi)));
+    const q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
+    const d = f32x4.mul(s, f32x4.sub(q, z));
+    let xLo: v128;
+    let xHi: v128;
+    let rLo: v128;
+    let rHi: v128;
+    if (widened) {
+      const w = scratch + (<usize>i << 4);
+      xLo = v128.load(w);
+      xHi = v128.load(w, 16);
+      rLo = v128.load(w, 32);
+      rHi = v128.load(w, 48);
+    } else {
+      xLo = lowF64(v);
+      xHi = highF64(v);
+      const yLo = f64x2.add(f64x2.abs(xLo), relEps);
+      const yHi = f64x2.add(f64x2.abs(xHi), relEps);
+      const r = f64x2.div(one, f64x2.mul(yLo, yHi));
+      rLo = f64x2.mul(r, yHi);
+      rHi = f64x2.mul(r, yLo);
+    }
+    const dLo = lowF64(d);
+    const dHi = highF64(d);
+    const eLo = f64x2.sub(xLo, dLo);
+    const eHi = f64x2.sub(xHi, dHi);
+    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
+    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
+    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(xLo, dLo), f64x2.mul(xHi, dHi)));
+    const aLo = f64x2.abs(eLo);
+    const aHi = f64x2.abs(eHi);
+    maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
+    rel = f64x2.add(rel, f64x2.add(f64x2.mul(aLo, rLo), f64x2.mul(aHi, rHi)));
+  }
+  addF64(acc, ERR_COUNT, <f64>vecEnd);
+  addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(sqErr));
+  addF64(acc, ERR_SUM_SQ_DEQ, sumLanesF64(sqDeq));
+  addF64(acc, ERR_SUM_X_DEQ, sumLanesF64(xDeq));
+  addF64(acc, ERR_SUM_REL_ERR, sumLanesF64(rel));
+  store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), Math.max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
+  addF64(acc, SUITE_ACC_CLIPPED, <f64>sumLanesI32(clip));
 }

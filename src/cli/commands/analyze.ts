@@ -31,7 +31,9 @@ const HELP = `usage: quantlens analyze FILE... [options] [${[...REPORT_FORMAT_NA
   --formats LIST         named formats as well (fp16, bf16, fp8_e4m3, nf4, q8_0, q4_k, ...)
   --tensors REGEX        only tensors whose name matches
   --threads N            worker threads (default: all cores)
-  --bins 128             histogram bins in JSON output
+  --histograms           histograms and error percentiles (errP50/95/99) too; without it, only
+                         the table's figures, at memory speed
+  --bins 128             histogram bins (implies --histograms)
   --html                 a self-contained HTML page with the inspector's tables and charts
   --out FILE             write the report to FILE (format from its extension unless a flag says)
 `;
@@ -52,6 +54,7 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
         ...STRING_FLAGS.map((f) => [f, { type: 'string' }] as const),
         ...FORMAT_FLAGS.map((f) => [f, { type: 'boolean' }] as const),
         ['html', { type: 'boolean' }] as const,
+        ['histograms', { type: 'boolean' }] as const,
       ]);
       const parsed = parseCommandArgs(argv, options);
       const values: Readonly<Record<string, unknown>> = parsed.values;
@@ -67,7 +70,8 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
       };
       const reportFlags = REPORT_FORMAT_NAMES.filter((f) => values[f] === true);
       const html = wantsHtml(values.html === true, reportFlags, text('out'));
-      const request = parseAnalyzeFlags({ ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])), reportFlags });
+      const histograms = values.histograms === true || html;
+      const request = parseAnalyzeFlags({ ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])), histograms, reportFlags });
       const report = await analyzeWithProgress(deps, positionals, request, io, html);
       if (report.summary) {
         const page = renderHtml(report.report, report.summary, await readHtmlAssets(path.dirname(deps.workerScript)));

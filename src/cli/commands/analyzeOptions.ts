@@ -35,6 +35,8 @@ export interface AnalyzeFlags {
   readonly threads?: string;
   readonly bins?: string;
   readonly out?: string;
+  /** `--histograms` (or `--html`, whose page draws them): histograms and error percentiles too. */
+  readonly histograms: boolean;
   /** Which report-format flags were given (`--json`, `--csv`, ...). */
   readonly reportFlags: readonly ReportFormat[];
 }
@@ -59,6 +61,8 @@ export function parseAnalyzeFlags(flags: AnalyzeFlags): AnalyzeRequest {
   const convention = oneOf(flags.convention ?? 'lecture', CONVENTIONS, '--convention');
   const formats = flags.formats === undefined ? [] : unique(list(flags.formats, '--formats').map((f) => oneOf(f, NAMED_FORMATS, '--formats')));
   const histogramBins = integer(flags.bins ?? String(DEFAULT_BINS), '--bins', MIN_BINS, MAX_BINS);
+  // Histograms and error percentiles cost a scatter per element: computed when asked for (--bins asks too).
+  const tableOnly = !flags.histograms && flags.bins === undefined;
   const threads = flags.threads === undefined ? undefined : integer(flags.threads, '--threads', 1, MAX_THREADS);
   if (flags.tensors !== undefined) validRegex(flags.tensors);
 
@@ -75,7 +79,7 @@ export function parseAnalyzeFlags(flags: AnalyzeFlags): AnalyzeRequest {
     }
   }
   for (const format of formats) schemes.push({ kind: 'format', format });
-  return { options: { schemes, histogramBins }, tensors: flags.tensors, threads, format: reportFormat(flags), out: flags.out };
+  return { options: { schemes, histogramBins, ...(tableOnly ? { tableOnly } : {}) }, tensors: flags.tensors, threads, format: reportFormat(flags), out: flags.out };
 }
 
 function reportFormat(flags: AnalyzeFlags): ReportFormat | undefined {

@@ -64,8 +64,8 @@ export async function analyzeTensor(entry: TensorEntry, options: AnalysisOptions
     calibration = h;
   }
 
-  const bins = Math.max(0, Math.floor(options.histogramBins));
-  const display = { min: stats.min, max: stats.max, bins };
+  const bins = options.tableOnly ? 0 : Math.max(0, Math.floor(options.histogramBins));
+  const display = { min: stats.min, max: stats.max, bins, errorPercentiles: !options.tableOnly };
   const ctx = { stats, calibration, display, chunkLength: chunkLength(entry.data.blockSize) };
   const schemePasses: SchemePass[] = runners.map((r) => r.prepare(ctx));
   const weights = new Float64Array(bins);

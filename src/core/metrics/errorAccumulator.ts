@@ -10,6 +10,8 @@ export interface DisplayRange {
   readonly max: number;
   /** 0 for no histograms. */
   readonly bins: number;
+  /** Whether error percentiles are reported (they need the error buckets, a scatter per element on the fast paths). */
+  readonly errorPercentiles: boolean;
 }
 
 /** Streams (x, deq) pairs of one scheme: error sums, error buckets, histogram of deq. */
@@ -40,7 +42,7 @@ export class ErrorAccumulator {
   }
 
   metrics(): ErrorMetrics {
-    const m = finishErrorMetrics(this.acc, this.errHist);
+    const m = finishErrorMetrics(this.acc, this.display.errorPercentiles ? this.errHist : null);
     return this.nonFiniteOutputs > 0 ? { ...m, nonFiniteOutputs: this.nonFiniteOutputs } : m;
   }
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { assertSame } from '../wasm/sameResult';
 import { buildBundlesOnce } from '../worker/bundles';
 import { f32Tensor, noise, writeSafetensors } from '../worker/fixtures';
 
@@ -67,6 +68,26 @@ describe('quantlens analyze (built CLI, worker threads)', function () {
     assert.deepEqual(doc.tensors.map((t) => t.name), ['w', 'v']);
     assert.deepEqual(doc.tensors[0]!.results.map((x) => [x.kind, x.bits, x.mode, x.granularity]), [['int', 8, 'symmetric', 'tensor'], ['int', 2, 'symmetric', 'tensor']]);
     assert.deepEqual(doc.skipped, [{ name: 'ids', dtype: 'I32', reason: 'integer tensor' }]);
+  });
+
+  it('--histograms adds histograms and error percentiles; every other figure is the same without it', async () => {
+    const plain = await analyze(withInts, '--json', '--bits', '8,4');
+    const full = await analyze(withInts, '--json', '--bits', '8,4', '--histograms', '--bins', '32');
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(full.code, 0, full.stderr);
+    type Tensor = ReportJson['tensors'][number] & { histogram?: unknown };
+    const withDetail = (JSON.parse(full.stdout) as ReportJson).tensors as Tensor[];
+    const without = (JSON.parse(plain.stdout) as ReportJson).tensors as Tensor[];
+    for (const t of withDetail) {
+      assert.equal((t.histogram as { counts: number[] }).counts.length, 32);
+      for (const r of t.results) for (const k of ['errP50', 'errP95', 'errP99', 'histograms']) assert.ok(k in r, k);
+    }
+    const detail = new Set(['errP50', 'errP95', 'errP99', 'histograms']);
+    const stripped = withDetail.map(({ histogram: _h, ...t }) => ({
+      ...t, results: t.results.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !detail.has(k)))),
+    }));
+    // The two runs take different kernels: float sums may differ in their last bits.
+    assertSame(without, stripped);
   });
 
   it('--granularity channel,group --group-size 16: per-channel and per-group results where they apply', async () => {

@@ -38,19 +38,21 @@ export async function analyzeTensorFast(
   const rest = applicable.filter((s) => !fast.includes(s));
   if (fast.length === 0) return analyzeTensor(entry, options, hooks);
 
+  const bins = options.tableOnly ? 0 : options.histogramBins;
+  const errorPercentiles = !options.tableOnly;
   const share = fast.length / applicable.length;
   const fastHooks = { signal: hooks.signal, onElements: (n: number) => hooks.onElements?.(Math.floor(n * share)) };
   let part: FastPart;
   if (byWasm.length > 0) {
     const lease = kernels!.lease();
     try {
-      part = await analyzeByWasmStream(entry, byWasm, options.histogramBins, lease, fastHooks);
+      part = await analyzeByWasmStream(entry, byWasm, bins, errorPercentiles, lease, fastHooks);
     } finally {
       lease.release();
     }
   } else {
     try {
-      part = await analyzeByValueCounts(entry, byCounts, options.histogramBins, fastHooks);
+      part = await analyzeByValueCounts(entry, byCounts, bins, errorPercentiles, fastHooks);
     } catch (e) {
       if (e instanceof NotCountableError) return analyzeTensor(entry, options, hooks);
       throw e;

@@ -10,8 +10,8 @@ import type { QParams } from '../../quant/qparams';
 export interface IntAccumulators {
   /** ERR layout. */
   readonly acc: Float64Array;
-  /** ERROR_BUCKETS counts. */
-  readonly errHist: Float64Array;
+  /** ERROR_BUCKETS counts; null when not counted (no percentiles, no error histogram). */
+  readonly errHist: Float64Array | null;
   /** display.bins counts of deq over the display range. */
   readonly deqCounts: Float64Array;
   readonly clipped: number;
@@ -30,9 +30,10 @@ export function intGroupResult(scheme: IntScheme, tally: GroupTally, sums: IntAc
 }
 
 function finishedErrors(sums: IntAccumulators, display: DisplayRange): FinishedErrors {
-  const metrics = finishErrorMetrics(sums.acc, sums.errHist);
-  const histograms = display.bins > 0
-    ? { dequantized: histogram(display, sums.deqCounts), error: errorDisplayHistogram(sums.errHist, metrics.maxAbsErr, display.bins) }
+  const errHist = display.errorPercentiles ? sums.errHist : null;
+  const metrics = finishErrorMetrics(sums.acc, errHist);
+  const histograms = display.bins > 0 && errHist
+    ? { dequantized: histogram(display, sums.deqCounts), error: errorDisplayHistogram(errHist, metrics.maxAbsErr, display.bins) }
     : undefined;
   return { compared: sums.acc[ERR.COUNT]!, clipped: sums.clipped, metrics, histograms };
 }

@@ -47,11 +47,11 @@ export interface ValueCountResult {
 
 /** Per-tensor minmax int schemes of a ≤16-bit float tensor, in one pass over it. */
 export async function analyzeByValueCounts(
-  entry: TensorEntry, schemes: readonly IntScheme[], bins: number, hooks: PassHooks,
+  entry: TensorEntry, schemes: readonly IntScheme[], bins: number, errorPercentiles: boolean, hooks: PassHooks,
 ): Promise<ValueCountResult> {
   const distinct = await countValues(entry, new PassProgress(entry.numel, 1, hooks));
   const stats = finishTensorStats(statsOf(distinct));
-  const display: DisplayRange = { min: stats.min, max: stats.max, bins };
+  const display: DisplayRange = { min: stats.min, max: stats.max, bins, errorPercentiles };
   const weights = new Float64Array(bins);
   if (bins > 0) addBins(distinct.values, distinct.values, distinct.counts, display, weights);
   const results = schemes.map((s) => schemeResult(s, distinct, stats, display));

@@ -10,7 +10,7 @@ import { ERR, ERROR_BUCKETS } from '../../quant/kernels/errorStats';
 import { HISTOGRAM_FLAGS } from '../../quant/kernels/histogram';
 import { STATS, newStatsAccumulator } from '../../quant/kernels/stats';
 import {
-  regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type F32Region, type F64Region, type KernelLease, type U32Region,
+  NO_REGION, regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type F32Region, type F64Region, type KernelLease, type U32Region,
 } from '../../quant/kernels/wasmKernels';
 import { computeQParams, type QParams } from '../../quant/qparams';
 import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
@@ -20,6 +20,7 @@ import { channelLayout, forEachChannelRun, type ChannelLayout } from '../runners
 import { histogram, intGroupResult, intResult } from './intResult';
 import { MIN_WASM_GROUP, WasmGroups } from './wasmGroups';
 import { engineChunkLength, pass, PassProgress, type PassHooks } from './passes';
+import { SuiteRun } from './suiteRun';
 
 const f32 = Math.fround;
 
@@ -47,7 +48,8 @@ interface SchemeSlots {
   readonly layout: ChannelLayout | null;
   readonly groups: WasmGroups | null;
   readonly acc: F64Region;
-  readonly errHist: U32Region;
+  /** null when the percentiles are not asked for (no buckets counted). */
+  readonly errHist: U32Region | null;
   readonly codes: U32Region;
   readonly deqCounts: F64Region;
   params: readonly QParams[];
@@ -68,7 +70,7 @@ export function wasmStreamSupports(scheme: IntScheme, shape: readonly number[]):
 }
 
 export async function analyzeByWasmStream(
-  entry: TensorEntry, schemes: readonly IntScheme[], bins: number, lease: KernelLease, hooks: PassHooks,
+  entry: TensorEntry, schemes: readonly IntScheme[], bins: number, errorPercentiles: boolean, lease: KernelLease, hooks: PassHooks,
 ): Promise<WasmStreamResult> {
   const k = lease.k;
   const chunkLength = engineChunkLength(entry.data.blockSize);
@@ -76,7 +78,7 @@ export async function analyzeByWasmStream(
   const layouts = new Map(axes.map((a) => [a, channelLayout(entry.shape, a)]));
   const rowLength = entry.shape[entry.shape.length - 1] ?? 1;
   const carryLengths = schemes.filter((s) => s.granularity === 'group').map((s) => WasmGroups.carryLength(s, rowLength));
-  lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins, carryLengths));
+  lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins, errorPercentiles, carryLengths) + SuiteRun.bytes(schemes.length));
 
   const chunk = lease.f32(chunkLength);
   const statsAcc = lease.f64(STATS.LENGTH);
@@ -90,7 +92,7 @@ export async function analyzeByWasmStream(
       ? new WasmGroups(scheme, rowLength, lease, lease.f32(WasmGroups.carryLength(scheme, rowLength)), lease.f64(2))
       : null,
     acc: lease.f64(ERR.LENGTH),
-    errHist: lease.u32(WASM_ERROR_BUCKET_SLOTS),
+    errHist: errorPercentiles ? lease.u32(WASM_ERROR_BUCKET_SLOTS) : null,
     codes: lease.u32(WASM_CODE_SLOTS),
     deqCounts: lease.f64(bins + 1),
     params: [],
@@ -124,13 +126,21 @@ export async function analyzeByWasmStream(
     slot.params = qparamsOf(slot, stats, calibration, ranges);
     slot.allFinite = stats.nonFinite === 0 && slot.params.every(deqStaysFinite);
   }
+  // Without percentiles or histograms, the per-tensor schemes share one read of each tile.
+  const fused = slots.filter((s) => !errorPercentiles && bins === 0 && s.layout === null && !s.groups && s.allFinite && !s.params[0]!.degenerate);
+  const suite = new SuiteRun(lease, fused.map((s) => s.params[0]!));
+  const separate = slots.filter((s) => !fused.includes(s));
 
-  const display: DisplayRange = { min: stats.min, max: stats.max, bins };
+  const display: DisplayRange = { min: stats.min, max: stats.max, bins, errorPercentiles };
   await pass(entry, progress, (x, start) => {
     chunk.view.set(x);
     const n = x.length;
     if (bins > 0) k.histogramChunk(chunk.ptr, 0, n, display.min, display.max, weights.ptr, bins, HISTOGRAM_FLAGS.CLAMP);
-    for (const slot of slots) runScheme(lease, slot, x, chunk, n, start, display);
+    suite.run(chunk.ptr, n);
+    for (const slot of separate) runScheme(lease, slot, x, chunk, n, start, display);
+  });
+  fused.forEach((slot, i) => {
+    slot.clipped = suite.collect(i, slot.acc.view);
   });
   // The schemes that leave out the sum of x^2 all had every value: pass 1's, with no extra pass.
   const sumSquares = sumOfSquares(statsAcc.view);
@@ -139,7 +149,7 @@ export async function analyzeByWasmStream(
   const results = slots.map((slot) => {
     const sums = {
       acc: Float64Array.from(slot.acc.view),
-      errHist: Float64Array.from(slot.errHist.view.subarray(0, ERROR_BUCKETS)),
+      errHist: slot.errHist ? Float64Array.from(slot.errHist.view.subarray(0, ERROR_BUCKETS)) : null,
       deqCounts: Float64Array.from(slot.deqCounts.view.subarray(0, bins)),
       clipped: slot.clipped,
     };
@@ -158,7 +168,7 @@ function runScheme(
   const run = (ptr: number, from: number, to: number, scale: number, zeroPoint: number, qmin: number, qmax: number, multiplyByInverse: boolean): void => {
     slot.clipped += kernel(
       ptr, from, to, scale, zeroPoint, qmin, qmax, multiplyByInverse ? 1 : 0,
-      slot.acc.ptr, slot.errHist.ptr, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max, binEach,
+      slot.acc.ptr, slot.errHist?.ptr ?? NO_REGION, slot.codes.ptr, slot.deqCounts.ptr, display.bins, display.min, display.max, binEach,
     );
   };
   const runWith = (from: number, to: number, p: QParams): void => run(chunk.ptr, from, to, p.scale, p.zeroPoint, p.qmin, p.qmax, p.multiplyByInverse);
@@ -203,8 +213,11 @@ function emptyRanges(region: F64Region): F64Region {
 }
 
 /** Kernel memory for one tensor: the chunk, the stats, channel ranges, the weights' bins, each scheme's accumulators and group carries. */
-function layoutBytes(chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number, carryLengths: readonly number[]): number {
-  const perScheme = regionBytes(ERR.LENGTH, 8) + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8);
+function layoutBytes(
+  chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number, errorPercentiles: boolean, carryLengths: readonly number[],
+): number {
+  const buckets = errorPercentiles ? regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) : 0;
+  const perScheme = regionBytes(ERR.LENGTH, 8) + buckets + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8);
   return regionBytes(chunkLength, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(bins + 1, 8)
     + layouts.reduce((n, l) => n + regionBytes(2 * l.channels, 8), 0)
     + schemes * perScheme

@@ -50,6 +50,8 @@ interface KernelExports {
     acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number, binEach: number,
   ): number;
   sumSquares(x: number, n: number): number;
+  /** Table metrics of several per-tensor schemes in one read of each tile (SUITE_* layouts below). */
+  affineSuiteFinite(x: number, n: number, params: number, schemes: number, accs: number, scratch: number): void;
 }
 
 /** A float32 buffer in kernel memory: `ptr` for the kernels, `view` for JS. */
@@ -72,6 +74,15 @@ export interface U32Region {
 export const WASM_ERROR_BUCKET_SLOTS = 65537;
 /** affineErrorRun's code tables: 4 lanes of 256 codes plus a scratch slot, u32. */
 export const WASM_CODE_SLOTS = 4 * 257;
+/** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), multiplyByInverse (i32), padding; in f32 slots. */
+export const SUITE_RECORD_SLOTS = 8;
+/** affineSuiteFinite's accumulators per scheme: the ERR layout, then the clipped count, then padding; in f64 slots. */
+export const SUITE_ACC_SLOTS = 10;
+export const SUITE_ACC_CLIPPED = 8;
+/** affineSuiteFinite's scratch: a tile of 512 values widened to f64 with their 1/(|x| + eps), in f64 slots. */
+export const SUITE_SCRATCH_SLOTS = 512 * 2;
+/** Address 0 is never a region (the lease starts past it), so kernels take 0 for "no such buffer". */
+export const NO_REGION = 0;
 
 /** One instance of the module, lent to one analysis at a time. */
 export class KernelLease {
@@ -85,10 +96,12 @@ export class KernelLease {
 
   /** Starts a layout of at most `bytes` (sum of regionBytes): earlier views are dead from here on. */
   reserve(bytes: number): void {
+    const total = ALIGN + bytes;
     const have = this.exports.memory.buffer.byteLength;
-    if (bytes > have) this.exports.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-    this.top = 0;
-    this.reserved = bytes;
+    if (total > have) this.exports.memory.grow(Math.ceil((total - have) / PAGE_BYTES));
+    // Regions start past NO_REGION.
+    this.top = ALIGN;
+    this.reserved = total;
   }
 
   f32(length: number): F32Region {
