@@ -20,7 +20,6 @@ export interface ExpectedTensor {
   readonly byteLength: number;
   readonly values?: readonly (number | string)[];
   readonly ggmlDequantized?: string;
-  readonly decodes?: boolean;
 }
 
 export interface ExpectedFile {
