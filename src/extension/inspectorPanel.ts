@@ -5,7 +5,6 @@ import type { RangeMethod } from '../shared/analysisTypes';
 import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/calibPanelProtocol';
 import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
 import type { CalibWorkerScript } from '../worker/calibClient';
-import { blockStatsProblem, computeBlockStats } from './blockStats';
 import { toPanelError } from './panelError';
 import type { PanelRegistry } from './panelRegistry';
 import type { PoolClient } from './poolClient';
@@ -36,6 +35,8 @@ export class InspectorPanel implements vscode.Disposable {
   /** A tab asked for before the app was ready: shown once it is. */
   private pendingTab: HostToWebview | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Stops the per-block passes still running in the worker when the panel closes. */
+  private readonly blockStatsAbort = new AbortController();
 
   constructor(
     readonly document: WeightDocument,
@@ -159,22 +160,19 @@ export class InspectorPanel implements vscode.Disposable {
     work.catch((e: unknown) => void vscode.window.showErrorMessage(`QuantLens: ${toPanelError(e).message}`));
   }
 
+  /** The ranges are computed in the worker: the extension host never loops over a tensor's values. */
   private async sendBlockStats(request: BlockRequest): Promise<void> {
-    const t = this.document.summary?.tensors.find((x) => x.name === request.tensor);
-    const problem = t ? blockStatsProblem(t, request) : `No tensor named ${request.tensor}.`;
-    if (!t || problem) {
-      this.post({ type: 'blockStats', request, stats: null, error: problem });
-      return;
-    }
+    const signal = this.blockStatsAbort.signal;
     try {
-      const stats = await computeBlockStats(this.services.pool.get(), [this.document.uri.fsPath], t, request);
+      const stats = await this.services.pool.get().blockStats([this.document.uri.fsPath], request, signal);
       this.post({ type: 'blockStats', request, stats, error: null });
     } catch (e) {
-      this.post({ type: 'blockStats', request, stats: null, error: toPanelError(e).message });
+      if (!signal.aborted) this.post({ type: 'blockStats', request, stats: null, error: toPanelError(e).message });
     }
   }
 
   dispose(): void {
+    this.blockStatsAbort.abort();
     this.services.registry.remove(this);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

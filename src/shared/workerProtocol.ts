@@ -3,6 +3,7 @@
  * id and is answered by exactly one `result` or `error` with that id; `progress` may come before.
  */
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
+import type { BlockRequest, BlockStats } from './webviewProtocol';
 
 /** What each method takes and returns. */
 export interface WorkerMethods {
@@ -13,11 +14,8 @@ export interface WorkerMethods {
     params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions };
     result: TensorResult;
   };
-  /** Decoded values [start, start + count) of one tensor, as float32 (for charts). */
-  values: {
-    params: { readonly paths: readonly string[]; readonly tensor: string; readonly start: number; readonly count: number };
-    result: Float32Array;
-  };
+  /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */
+  blockStats: { params: { readonly paths: readonly string[]; readonly request: BlockRequest }; result: BlockStats };
 }
 
 export type WorkerMethod = keyof WorkerMethods;

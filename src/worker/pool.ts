@@ -4,6 +4,7 @@ import { CancelledError, UsageError } from '../core/errors';
 import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult,
 } from '../shared/analysisTypes';
+import type { BlockRequest, BlockStats } from '../shared/webviewProtocol';
 import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
 import { WorkerCrashedError } from './errors';
 import { WorkerSlot } from './workerSlot';
@@ -86,9 +87,12 @@ export class AnalysisPool {
     return buildReport(model, analysisOptions, results, plan.skipped);
   }
 
-  /** Decoded values [start, start + count) of one tensor, as float32. */
-  values(paths: readonly string[], tensor: string, start: number, count: number): Promise<Float32Array> {
-    return this.light('values', { paths, tensor, start, count });
+  /**
+   * Per-channel or per-group ranges of one tensor: one pass over its values on the least busy
+   * thread, interleaved with any analysis there. `signal` stops it (the thread lives on).
+   */
+  blockStats(paths: readonly string[], request: BlockRequest, signal?: AbortSignal): Promise<BlockStats> {
+    return this.light('blockStats', { paths, request }, signal);
   }
 
   /** Terminates every thread; pending and later requests fail. */
@@ -99,12 +103,23 @@ export class AnalysisPool {
     await Promise.all(this.slots.splice(0).map((s) => s.terminate(reason)));
   }
 
-  /** A small request: goes to the least busy live thread, interleaving with its analysis. */
-  private light<M extends WorkerMethod>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
-    if (this.disposed) return Promise.reject(new WorkerCrashedError('analysis pool disposed'));
+  /**
+   * A request that shares a thread: goes to the least busy live thread, interleaving with its analysis.
+   * Cancelling only asks the worker to stop (never terminates: the thread's other requests go on).
+   */
+  private async light<M extends WorkerMethod>(method: M, params: MethodParams<M>, signal?: AbortSignal): Promise<MethodResult<M>> {
+    if (this.disposed) throw new WorkerCrashedError('analysis pool disposed');
+    if (signal?.aborted) throw new CancelledError();
     const live = this.slots.filter((s) => s.isAlive);
     const slot = live.length > 0 ? live.reduce((a, b) => (b.load < a.load ? b : a)) : this.spawn();
-    return slot.call(method, params).result;
+    const call = slot.call(method, params);
+    const onAbort = (): void => slot.cancel(call.id);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await call.result;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** A CPU-bound request: waits for a thread that runs no other, and is cancelled by `stop`. */

@@ -19,9 +19,7 @@ const models = new ModelCache();
 const running = new Map<number, AbortController>();
 
 function post(message: WorkerToHost): void {
-  // Float32Array results move instead of being copied.
-  const transfer = message.kind === 'result' && message.value instanceof Float32Array ? [message.value.buffer as ArrayBuffer] : [];
-  port!.postMessage(message, transfer);
+  port!.postMessage(message);
 }
 
 function dispatch<M extends WorkerMethod>(method: M, params: MethodParams<M>, ctx: HandlerContext): Promise<MethodResult<M>> {

@@ -46,7 +46,7 @@ export class WorkerSlot {
 
   call<M extends WorkerMethod>(method: M, params: MethodParams<M>, onProgress?: (elementsDone: number) => void): Call<MethodResult<M>> {
     const id = this.nextId++;
-    const what = 'tensor' in params ? `${method} '${params.tensor}'` : method;
+    const what = describeCall(method, params);
     const result = new Promise<MethodResult<M>>((resolve, reject) => {
       if (!this.alive) {
         reject(new WorkerCrashedError(`worker thread gone before ${what}`));
@@ -111,4 +111,11 @@ export class WorkerSlot {
     this.pending.clear();
     for (const p of all) p.reject(error(p.what));
   }
+}
+
+/** A request as a crash message names it: the method, and the tensor it works on. */
+function describeCall<M extends WorkerMethod>(method: M, params: MethodParams<M>): string {
+  if ('tensor' in params) return `${method} '${params.tensor}'`;
+  if ('request' in params) return `${method} '${params.request.tensor}'`;
+  return method;
 }

@@ -89,10 +89,29 @@ describe('worker pool', function () {
     await assert.rejects(newPool(1).analyze([small], { ...OPTIONS, tensors: 'nothing' }, {}), UsageError);
   });
 
-  it('returns decoded values as float32', async () => {
-    const values = await newPool(1).values([small], 'b.weight', 10, 5);
-    assert.deepEqual(Array.from(values), Array.from(noise(32 * 64, 3, 0.2).subarray(10, 15)));
-    await assert.rejects(newPool(1).values([small], 'b.weigth', 0, 1), /closest: b\.weight/);
+  it('computes per-channel ranges in a worker', async () => {
+    const values = noise(32 * 64, 3, 0.2);
+    const rows = Array.from({ length: 32 }, (_, c) => Array.from(values.subarray(c * 64, (c + 1) * 64)));
+    const stats = await newPool(1).blockStats([small], { tensor: 'b.weight', granularity: 'channel', groupSize: null });
+    assert.equal(stats.blocks, 32);
+    assert.deepEqual(stats.absMax, rows.map((r) => Math.max(...r.map(Math.abs))));
+    assert.deepEqual(stats.span, rows.map((r) => Math.max(...r) - Math.min(...r)));
+  });
+
+  it('refuses block ranges of a missing tensor or a vector with a one-line error', async () => {
+    const pool = newPool(1);
+    await assert.rejects(pool.blockStats([small], { tensor: 'b.weigth', granularity: 'channel', groupSize: null }), /closest: b\.weight/);
+    await assert.rejects(pool.blockStats([small], { tensor: 'a.bias', granularity: 'group', groupSize: 8 }), (e: unknown) => e instanceof UsageError && /rank 2/.test(e.message));
+  });
+
+  it('stops a block-range pass when its signal fires, leaving the thread to its other work', async () => {
+    const pool = newPool(1);
+    const abort = new AbortController();
+    const pass = pool.blockStats([big], { tensor: 'huge', granularity: 'group', groupSize: 32 }, abort.signal);
+    abort.abort();
+    await assert.rejects(pass, CancelledError);
+    assert.equal((await pool.blockStats([small], { tensor: 'a.weight', granularity: 'channel', groupSize: null })).blocks, 64);
+    assert.equal(pool.activeRequests, 0);
   });
 
   it('reports a bad file as a FormatError with its format and offset', async () => {
