@@ -2,14 +2,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeTensorFast } from '../../src/core/analysis/engine/engine';
-import { affineRoundTripRun } from '../../src/core/quant/kernels/affine';
-import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../src/core/quant/kernels/errorStats';
-import { newStatsAccumulator, STATS, statsChunk } from '../../src/core/quant/kernels/stats';
+import { affineRoundTripRun } from '../../src/core/quant/affine/affineKernel';
+import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../src/core/metrics/errorStatsKernel';
+import { newStatsAccumulator, STATS, statsChunk } from '../../src/core/metrics/statsKernel';
 import {
   loadWasmKernels, regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type WasmKernels,
-} from '../../src/core/quant/kernels/wasmKernels';
-import { computeQParams } from '../../src/core/quant/qparams';
-import type { DType } from '../../src/core/dtypes/dtype';
+} from '../../src/core/analysis/engine/wasmKernels';
+import { computeQParams } from '../../src/core/quant/affine/qparams';
+import type { DType } from '../../src/shared/vocab/dtypes';
 import type { TensorEntry } from '../../src/core/tensor';
 import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
 import { AnalysisPool } from '../../src/worker/pool';

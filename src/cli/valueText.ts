@@ -1,4 +1,4 @@
-import type { DType } from '../core/dtypes/dtype';
+import type { DType } from '../shared/vocab/dtypes';
 import type { Values } from '../core/tensor';
 import { jsonBigint, jsonNumber } from '../core/jsonValue';
 

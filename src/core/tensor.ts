@@ -1,4 +1,4 @@
-import type { DType } from './dtypes/dtype';
+import type { DType } from '../shared/vocab/dtypes';
 
 /** Exact stored values of a run of elements, in the narrowest JS array that holds them exactly. */
 export type Values =

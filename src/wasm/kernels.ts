@@ -1,9 +1,9 @@
-// AssemblyScript: the hot loops of src/core/quant/kernels/ with v128 SIMD, same results.
+// AssemblyScript: the hot loops of the reference kernels (src/core/metrics/*Kernel.ts, src/core/quant/affine/affineKernel.ts) with v128 SIMD, same results.
 // Every pointer is a byte address in this module's memory; the JS glue (wasmKernels.ts) lays
 // out the buffers. Float sums are in f64 like the reference, in 4 lanes instead of 1: they can
 // differ from it in the last bits only. Counts, min/max, bins and buckets are identical.
 
-/** ERR accumulator layout (src/core/quant/kernels/errorStats.ts), in f64 slots. */
+/** ERR accumulator layout (src/core/metrics/errorStatsKernel.ts), in f64 slots. */
 const ERR_COUNT: usize = 0;
 const ERR_SUM_SQ_ERR: usize = 1;
 const ERR_SUM_SQ_X: usize = 2;
@@ -13,7 +13,7 @@ const ERR_MAX_ABS_ERR: usize = 5;
 const ERR_SUM_REL_ERR: usize = 6;
 const ERR_NON_FINITE_DEQ: usize = 7;
 
-/** STATS accumulator layout (src/core/quant/kernels/stats.ts). */
+/** STATS accumulator layout (src/core/metrics/statsKernel.ts). */
 const STATS_COUNT: usize = 0;
 const STATS_NON_FINITE: usize = 1;
 const STATS_MIN: usize = 2;
@@ -21,7 +21,7 @@ const STATS_MAX: usize = 3;
 const STATS_MEAN: usize = 4;
 const STATS_M2: usize = 5;
 
-/** histogramChunk flags (src/core/quant/kernels/histogram.ts). */
+/** histogramChunk flags (src/core/metrics/histogramKernel.ts). */
 const HIST_ABSOLUTE: i32 = 1;
 const HIST_CLAMP: i32 = 2;
 

@@ -4,7 +4,7 @@ import { findTensor } from '../core/analysis/findTensor';
 import { skipReason } from '../core/analysis/runAnalysis';
 import { summarizeModel } from '../core/analysis/summary';
 import { UsageError } from '../core/errors';
-import { loadWasmKernels } from '../core/quant/kernels/wasmKernels';
+import { loadWasmKernels } from '../core/analysis/engine/wasmKernels';
 import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
 import type { ModelCache } from './modelCache';
 

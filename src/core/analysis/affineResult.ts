@@ -1,5 +1,5 @@
 import type { ErrorMetrics, IntResult, IntScheme, ResultHistograms, TensorStats } from '../../shared/analysisTypes';
-import { intRange, type QParams } from '../quant/qparams';
+import { intRange, type QParams } from '../quant/affine/qparams';
 
 const f32 = Math.fround;
 

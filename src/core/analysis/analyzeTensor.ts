@@ -1,7 +1,7 @@
 import type { AnalysisOptions, Histogram, QuantResult, TensorResult } from '../../shared/analysisTypes';
 import { finishTensorStats } from '../metrics/tensorStats';
-import { HISTOGRAM_FLAGS, histogramChunk } from '../quant/kernels/histogram';
-import { newStatsAccumulator, statsChunk } from '../quant/kernels/stats';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../metrics/histogramKernel';
+import { newStatsAccumulator, statsChunk } from '../metrics/statsKernel';
 import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../quant/ranges/calibrationHistogram';
 import type { TensorEntry } from '../tensor';
 import { chunkLength, streamTensor } from './chunkStream';

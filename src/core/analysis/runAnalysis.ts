@@ -1,7 +1,7 @@
 import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, SkippedTensor, TensorResult, TensorSummary,
 } from '../../shared/analysisTypes';
-import { isPlainDType, PLAIN_DTYPES } from '../dtypes/dtype';
+import { isPlainDType, PLAIN_DTYPES } from '../../shared/vocab/dtypes';
 import { CancelledError, UsageError } from '../errors';
 import { QUANTLENS_VERSION } from '../version';
 

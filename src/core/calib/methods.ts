@@ -2,7 +2,7 @@
 import type { Convention, IntMode, RangeMethod } from '../../shared/analysisTypes';
 import type { MethodQParams } from '../../shared/calibTypes';
 import { UsageError } from '../errors';
-import { computeQParams } from '../quant/qparams';
+import { computeQParams } from '../quant/affine/qparams';
 import { chooseRange, isKnownRangeMethod, type RangeInput } from '../quant/ranges/chooseRange';
 
 /** CLI.md `calibrate --methods` default: all of them. */

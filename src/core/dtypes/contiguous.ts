@@ -1,8 +1,8 @@
 import type { ByteSource } from '../io/byteSource';
 import type { TensorData, Values } from '../tensor';
 import { FormatError } from '../errors';
-import { isPlainDType, PLAIN_DTYPES, type DType, type PlainDType } from './dtype';
-import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from './floats';
+import { isPlainDType, PLAIN_DTYPES, type DType, type PlainDType } from '../../shared/vocab/dtypes';
+import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from '../numeric/floats';
 import { GGML_TYPES } from '../quant/ggml/index';
 
 export interface ContiguousLayout {

@@ -2,7 +2,7 @@ import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import type { TensorData } from '../tensor';
 import { decodePlain } from './contiguous';
-import { PLAIN_DTYPES, type PlainDType } from './dtype';
+import { PLAIN_DTYPES, type PlainDType } from '../../shared/vocab/dtypes';
 
 /** Largest single read of a gather; wider views are read window by window over their sorted offsets. */
 export const STRIDED_WINDOW_BYTES = 16 * 1024 * 1024;

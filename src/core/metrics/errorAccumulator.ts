@@ -1,6 +1,6 @@
 import type { ErrorMetrics, Histogram, ResultHistograms } from '../../shared/analysisTypes';
-import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../quant/kernels/errorStats';
-import { HISTOGRAM_FLAGS, histogramChunk } from '../quant/kernels/histogram';
+import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from './errorStatsKernel';
+import { HISTOGRAM_FLAGS, histogramChunk } from './histogramKernel';
 import { errorDisplayHistogram } from './errorBuckets';
 import { finishErrorMetrics } from './errorMetrics';
 

@@ -1,5 +1,5 @@
 import type { Histogram } from '../../shared/analysisTypes';
-import { ERROR_BUCKETS, ERROR_BUCKET_SHIFT } from '../quant/kernels/errorStats';
+import { ERROR_BUCKETS, ERROR_BUCKET_SHIFT } from './errorStatsKernel';
 
 /**
  * Reading the signed log-bucket error histogram of errorStatsChunk: bucket b holds the errors

@@ -1,5 +1,5 @@
 import type { ErrorMetrics } from '../../shared/analysisTypes';
-import { ERR } from '../quant/kernels/errorStats';
+import { ERR } from './errorStatsKernel';
 import { errorPercentiles } from './errorBuckets';
 
 /** Error percentiles reported, as fractions. */

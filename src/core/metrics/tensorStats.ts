@@ -1,5 +1,5 @@
 import type { TensorStats } from '../../shared/analysisTypes';
-import { STATS } from '../quant/kernels/stats';
+import { STATS } from './statsKernel';
 
 /**
  * TensorStats from a STATS accumulator. std is the population standard deviation (numpy's

@@ -1,5 +1,5 @@
 import { assertNever } from '../../shared/assertNever';
-import type { GgmlDType } from '../dtypes/dtype';
+import type { GgmlDType } from '../../shared/vocab/dtypes';
 import { GGML_TYPES } from '../quant/ggml/index';
 import type { PlanTensor, PlanType } from './planTypes';
 

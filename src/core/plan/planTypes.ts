@@ -1,4 +1,4 @@
-import type { DType, GgmlDType } from '../dtypes/dtype';
+import type { DType, GgmlDType } from '../../shared/vocab/dtypes';
 
 /** A storage type a plan can assign: a ggml block type or a plain float, named as `inspect` names them. */
 export type PlanType = GgmlDType | 'F32' | 'F16' | 'BF16';

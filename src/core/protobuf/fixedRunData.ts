@@ -1,5 +1,5 @@
 import { contiguousData, decodePlain } from '../dtypes/contiguous';
-import { PLAIN_DTYPES, type PlainDType } from '../dtypes/dtype';
+import { PLAIN_DTYPES, type PlainDType } from '../../shared/vocab/dtypes';
 import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import type { TensorData, Values } from '../tensor';

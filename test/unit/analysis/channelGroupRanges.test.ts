@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
 import { wasmStreamSupports } from '../../../src/core/analysis/engine/wasmStream';
-import { affineRoundTripRun } from '../../../src/core/quant/kernels/affine';
-import { computeQParams } from '../../../src/core/quant/qparams';
+import { affineRoundTripRun } from '../../../src/core/quant/affine/affineKernel';
+import { computeQParams } from '../../../src/core/quant/affine/qparams';
 import { addToCalibration, newCalibrationHistograms } from '../../../src/core/quant/ranges/calibrationHistogram';
 import { CHANNEL_CALIBRATION_BINS, MAX_CALIBRATION_CHANNELS } from '../../../src/core/quant/ranges/channelCalibration';
 import { chooseRange } from '../../../src/core/quant/ranges/chooseRange';

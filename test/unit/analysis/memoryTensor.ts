@@ -1,4 +1,4 @@
-import type { DType } from '../../../src/core/dtypes/dtype';
+import type { DType } from '../../../src/shared/vocab/dtypes';
 import type { TensorEntry } from '../../../src/core/tensor';
 
 /** A float32 tensor held in memory, read in whatever chunks the analysis asks for; counts the reads. */

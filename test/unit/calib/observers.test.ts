@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ActivationObserver } from '../../../src/core/calib/observe/activationObserver';
 import { StreamingHistogram } from '../../../src/core/calib/observe/streamingHistogram';
 import { Prng } from '../../../src/core/calib/data/prng';
-import { histogramChunk } from '../../../src/core/quant/kernels/histogram';
+import { histogramChunk } from '../../../src/core/metrics/histogramKernel';
 
 function normal(n: number, seed: number, scale = 1, shift = 0): Float32Array {
   const p = new Prng(seed);

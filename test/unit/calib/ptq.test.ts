@@ -11,7 +11,7 @@ import { withTapOutputs } from '../../../src/core/calib/taps';
 import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { readFloat32, tensorShape } from '../../../src/core/onnxproto/floatTensor';
 import { UsageError } from '../../../src/core/errors';
-import { roundHalfEven } from '../../../src/core/quant/rounding';
+import { roundHalfEven } from '../../../src/core/numeric/rounding';
 import type { CalibDataSpec } from '../../../src/shared/calibTypes';
 import { run } from '../cli/run';
 import { ORT_SUITE_TIMEOUT_MS } from './slow';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCalibration } from '../../../src/core/calib/runCalibration';
-import { computeQParams } from '../../../src/core/quant/qparams';
+import { computeQParams } from '../../../src/core/quant/affine/qparams';
 import type { CalibrationReport } from '../../../src/shared/calibTypes';
 import { ORT_SUITE_TIMEOUT_MS } from './slow';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { f16ToF32 } from '../../../src/core/dtypes/floats';
+import { f16ToF32 } from '../../../src/core/numeric/floats';
 import { fp32ToFp16 } from '../../../src/core/quant/ggml/fp16';
 import { fp32ToFp16Reference } from './reference/fp16';
 

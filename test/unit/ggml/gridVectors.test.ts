@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import '../../../src/core/quant/ggml/index';
 import { GGML_TYPES } from '../../../src/core/quant/ggml/table';
-import type { GgmlDType } from '../../../src/core/dtypes/dtype';
+import type { GgmlDType } from '../../../src/shared/vocab/dtypes';
 import { IQ1S_GRID } from '../../../src/core/quant/ggml/grids/iq1sGrid';
 import { IQ2S_GRID } from '../../../src/core/quant/ggml/grids/iq2sGrid';
 import { IQ2XS_GRID } from '../../../src/core/quant/ggml/grids/iq2xsGrid';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import '../../../src/core/quant/ggml/index';
 import { GGML_TYPES } from '../../../src/core/quant/ggml/table';
-import { isPlainDType } from '../../../src/core/dtypes/dtype';
+import { isPlainDType } from '../../../src/shared/vocab/dtypes';
 import { fp32ToFp16 } from '../../../src/core/quant/ggml/fp16';
 import { firstFloatMismatch, readBytes, readF32, readManifest, readU16 } from './fixtures';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../../src/core/quant/kernels/errorStats';
+import { ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../../src/core/metrics/errorStatsKernel';
 import { errorDisplayHistogram, errorPercentiles } from '../../../src/core/metrics/errorBuckets';
 import { finishErrorMetrics } from '../../../src/core/metrics/errorMetrics';
 

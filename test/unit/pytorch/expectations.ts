@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { DType } from '../../../src/core/dtypes/dtype';
+import type { DType } from '../../../src/shared/vocab/dtypes';
 import type { Model, Values } from '../../../src/core/tensor';
 
 export type JsonScalar = number | string | boolean;

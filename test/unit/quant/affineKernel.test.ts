@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { affineRoundTripRun } from '../../../src/core/quant/kernels/affine';
+import { affineRoundTripRun } from '../../../src/core/quant/affine/affineKernel';
 
 const f32 = Math.fround;
 

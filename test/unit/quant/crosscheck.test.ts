@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
 import { toFloat32 } from '../../../src/core/dtypes/contiguous';
 import { openModel } from '../../../src/core/formats/registry';
-import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/quant/kernels/histogram';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/metrics/histogramKernel';
 import { addToCalibration, binEdge, newCalibrationHistograms } from '../../../src/core/quant/ranges/calibrationHistogram';
 import { modelOptEntropyAmax } from '../../../src/core/quant/ranges/entropyModelOpt';
 import { percentileRange } from '../../../src/core/quant/ranges/percentile';

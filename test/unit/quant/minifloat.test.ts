@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bf16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE, f16ToF32 } from '../../../src/core/dtypes/floats';
+import { bf16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE, f16ToF32 } from '../../../src/core/numeric/floats';
 import {
   BF16, encodeMinifloat, FP16, FP4_E2M1, FP8_E4M3, FP8_E5M2, minifloatRoundTripRun, roundToMinifloat, type MinifloatSpec,
 } from '../../../src/core/quant/formats/minifloat';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { computeQParams, intRange, ORT_SCALE_TINY, TORCH_SCALE_EPS } from '../../../src/core/quant/qparams';
+import { computeQParams, intRange, ORT_SCALE_TINY, TORCH_SCALE_EPS } from '../../../src/core/quant/affine/qparams';
 
 const f32 = Math.fround;
 

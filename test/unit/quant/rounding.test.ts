@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { roundHalfEven } from '../../../src/core/quant/rounding';
+import { roundHalfEven } from '../../../src/core/numeric/rounding';
 
 describe('roundHalfEven', () => {
   it('sends ties to the even neighbour, like torch.round and numpy.rint', () => {

@@ -1,4 +1,4 @@
-import { WasmKernels } from '../../../src/core/quant/kernels/wasmKernels';
+import { WasmKernels } from '../../../src/core/analysis/engine/wasmKernels';
 
 let bytes: Promise<Uint8Array> | undefined;
 let compiled: Promise<WasmKernels> | undefined;

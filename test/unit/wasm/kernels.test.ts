@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { affineRoundTripRun } from '../../../src/core/quant/kernels/affine';
-import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../../src/core/quant/kernels/errorStats';
-import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/quant/kernels/histogram';
-import { minMaxRun, newStatsAccumulator, STATS, statsChunk } from '../../../src/core/quant/kernels/stats';
-import { regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type KernelLease } from '../../../src/core/quant/kernels/wasmKernels';
-import { computeQParams } from '../../../src/core/quant/qparams';
+import { affineRoundTripRun } from '../../../src/core/quant/affine/affineKernel';
+import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../../src/core/metrics/errorStatsKernel';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/metrics/histogramKernel';
+import { minMaxRun, newStatsAccumulator, STATS, statsChunk } from '../../../src/core/metrics/statsKernel';
+import { regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type KernelLease } from '../../../src/core/analysis/engine/wasmKernels';
+import { computeQParams } from '../../../src/core/quant/affine/qparams';
 import type { Convention, IntMode } from '../../../src/shared/analysisTypes';
 import { noise } from '../worker/fixtures';
 import { compiledKernels } from './compiled';

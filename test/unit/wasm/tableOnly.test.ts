@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
 import { analyzeTensorFast } from '../../../src/core/analysis/engine/engine';
-import type { DType } from '../../../src/core/dtypes/dtype';
-import type { WasmKernels } from '../../../src/core/quant/kernels/wasmKernels';
+import type { DType } from '../../../src/shared/vocab/dtypes';
+import type { WasmKernels } from '../../../src/core/analysis/engine/wasmKernels';
 import type { TensorEntry } from '../../../src/core/tensor';
 import type { AnalysisOptions, Scheme, TensorResult } from '../../../src/shared/analysisTypes';
 import { noise } from '../worker/fixtures';

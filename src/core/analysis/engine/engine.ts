@@ -7,7 +7,7 @@
  * Results keep the order the schemes were asked in.
  */
 import type { AnalysisOptions, Histogram, IntScheme, QuantResult, Scheme, TensorResult, TensorStats } from '../../../shared/analysisTypes';
-import type { WasmKernels } from '../../quant/kernels/wasmKernels';
+import type { WasmKernels } from './wasmKernels';
 import type { TensorEntry } from '../../tensor';
 import { analyzeTensor, type AnalyzeHooks } from '../analyzeTensor';
 import { planSchemes } from '../planSchemes';

@@ -3,8 +3,8 @@ import { affineIntResult, groupIntResult, type FinishedErrors, type GroupTally }
 import type { DisplayRange } from '../../metrics/errorAccumulator';
 import { errorDisplayHistogram } from '../../metrics/errorBuckets';
 import { finishErrorMetrics } from '../../metrics/errorMetrics';
-import { ERR } from '../../quant/kernels/errorStats';
-import type { QParams } from '../../quant/qparams';
+import { ERR } from '../../metrics/errorStatsKernel';
+import type { QParams } from '../../quant/affine/qparams';
 
 /** What the fast paths accumulate for one int scheme: the reference's accumulators, filled faster. */
 export interface IntAccumulators {

@@ -2,11 +2,11 @@
  * Per-tensor int schemes fused over one read of each tile (kernels.wasm affineSuiteFinite): the
  * table's figures only, for all-finite data whose deq cannot overflow and a scale that is not 0.
  */
-import { ERR } from '../../quant/kernels/errorStats';
+import { ERR } from '../../metrics/errorStatsKernel';
 import {
   regionBytes, SUITE_ACC_CLIPPED, SUITE_ACC_SLOTS, SUITE_RECORD_SLOTS, SUITE_SCRATCH_SLOTS, type F64Region, type KernelLease,
-} from '../../quant/kernels/wasmKernels';
-import type { QParams } from '../../quant/qparams';
+} from './wasmKernels';
+import type { QParams } from '../../quant/affine/qparams';
 
 export class SuiteRun {
   private readonly records: number;

@@ -10,11 +10,11 @@
 import type { Histogram, IntResult, IntScheme, TensorStats } from '../../../shared/analysisTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
 import { finishTensorStats } from '../../metrics/tensorStats';
-import { affineRoundTripRun } from '../../quant/kernels/affine';
-import { ERR, ERROR_BUCKETS, ERROR_BUCKET_SHIFT, REL_ERR_EPSILON, newErrorAccumulator } from '../../quant/kernels/errorStats';
-import { STATS, newStatsAccumulator } from '../../quant/kernels/stats';
-import { computeQParams, type QParams } from '../../quant/qparams';
-import { roundHalfEven } from '../../quant/rounding';
+import { affineRoundTripRun } from '../../quant/affine/affineKernel';
+import { ERR, ERROR_BUCKETS, ERROR_BUCKET_SHIFT, REL_ERR_EPSILON, newErrorAccumulator } from '../../metrics/errorStatsKernel';
+import { STATS, newStatsAccumulator } from '../../metrics/statsKernel';
+import { computeQParams, type QParams } from '../../quant/affine/qparams';
+import { roundHalfEven } from '../../numeric/rounding';
 import { chooseRange } from '../../quant/ranges/chooseRange';
 import type { TensorEntry } from '../../tensor';
 import { histogram, intResult } from './intResult';

@@ -4,8 +4,8 @@
  * chunk boundary are carried over by the reference's GroupAssembler.
  */
 import type { IntScheme } from '../../../shared/analysisTypes';
-import type { F32Region, F64Region, KernelLease } from '../../quant/kernels/wasmKernels';
-import { computeQParams } from '../../quant/qparams';
+import type { F32Region, F64Region, KernelLease } from './wasmKernels';
+import { computeQParams } from '../../quant/affine/qparams';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
 import type { GroupTally } from '../affineResult';
 

@@ -6,13 +6,13 @@
 import type { Histogram, IntResult, IntScheme, TensorStats } from '../../../shared/analysisTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
 import { finishTensorStats } from '../../metrics/tensorStats';
-import { ERR, ERROR_BUCKETS } from '../../quant/kernels/errorStats';
-import { HISTOGRAM_FLAGS } from '../../quant/kernels/histogram';
-import { STATS, newStatsAccumulator } from '../../quant/kernels/stats';
+import { ERR, ERROR_BUCKETS } from '../../metrics/errorStatsKernel';
+import { HISTOGRAM_FLAGS } from '../../metrics/histogramKernel';
+import { STATS, newStatsAccumulator } from '../../metrics/statsKernel';
 import {
   NO_REGION, regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type F32Region, type F64Region, type KernelLease, type U32Region,
-} from '../../quant/kernels/wasmKernels';
-import { computeQParams, type QParams } from '../../quant/qparams';
+} from './wasmKernels';
+import { computeQParams, type QParams } from '../../quant/affine/qparams';
 import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
 import { chooseRange } from '../../quant/ranges/chooseRange';
 import type { TensorEntry } from '../../tensor';

@@ -5,7 +5,7 @@ import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minifloatRoundTripRun } from '../../quant/formats/minifloat';
 import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
 import { GGML_TYPES } from '../../quant/ggml';
-import { FORMATS, type FormatTraits } from '../../quant/schemes';
+import { FORMATS, type FormatTraits } from '../../quant/formats/formatTraits';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
 import type { PrepareContext, RunnerPlan, SchemePass, SchemeRunner } from './schemeRunner';
 

@@ -1,9 +1,9 @@
 import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
 import { affineIntResult } from '../affineResult';
 import { ErrorAccumulator } from '../../metrics/errorAccumulator';
-import { affineRoundTripRun } from '../../quant/kernels/affine';
-import { minMaxRun } from '../../quant/kernels/stats';
-import { computeQParams, type QParams } from '../../quant/qparams';
+import { affineRoundTripRun } from '../../quant/affine/affineKernel';
+import { minMaxRun } from '../../metrics/statsKernel';
+import { computeQParams, type QParams } from '../../quant/affine/qparams';
 import { ChannelCalibration } from '../../quant/ranges/channelCalibration';
 import { calibrationKind, chooseRange, parseRangeMethod } from '../../quant/ranges/chooseRange';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';

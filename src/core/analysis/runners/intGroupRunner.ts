@@ -1,9 +1,9 @@
 import type { IntResult, IntScheme } from '../../../shared/analysisTypes';
 import { groupIntResult } from '../affineResult';
 import { ErrorAccumulator } from '../../metrics/errorAccumulator';
-import { affineRoundTripRun } from '../../quant/kernels/affine';
-import { minMaxRun } from '../../quant/kernels/stats';
-import { computeQParams } from '../../quant/qparams';
+import { affineRoundTripRun } from '../../quant/affine/affineKernel';
+import { minMaxRun } from '../../metrics/statsKernel';
+import { computeQParams } from '../../quant/affine/qparams';
 import { parseRangeMethod, type ParsedRangeMethod } from '../../quant/ranges/chooseRange';
 import { groupRange, newGroupScratch, type GroupScratch } from '../../quant/ranges/groupRange';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';

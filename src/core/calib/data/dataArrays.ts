@@ -1,7 +1,7 @@
 /** Arrays of calibration data: the arrays of an .npy/.npz, or a folder of .npy files stacked along axis 0. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { DType } from '../../dtypes/dtype';
+import type { DType } from '../../../shared/vocab/dtypes';
 import { FormatError, UsageError } from '../../errors';
 import { openModel } from '../../formats/registry';
 import { product, type Model, type TensorEntry, type Values } from '../../tensor';

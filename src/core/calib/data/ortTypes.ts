@@ -1,5 +1,5 @@
 /** onnxruntime tensor type names and the storage dtypes (CLI.md names) whose values they take as is. */
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 
 const DTYPE_OF_ORT_TYPE: Readonly<Record<string, PlainDType>> = {
   float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8',

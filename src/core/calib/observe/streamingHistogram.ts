@@ -11,7 +11,7 @@
  * torch 1.13 (Debian) differs: it bins with `int(min)`/`int(max)` (a truncation fixed later) and
  * combines by cumulative sums; scripts/crosscheck/torch_calib.py compares with both.
  */
-import { HISTOGRAM_FLAGS, histogramChunk } from '../../quant/kernels/histogram';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../../metrics/histogramKernel';
 import { CALIBRATION_BINS, type CalibrationHistogram } from '../../quant/ranges/calibrationHistogram';
 
 /** torch: HistogramObserver(upsample_rate=128). */

@@ -4,8 +4,8 @@
  * the convention, then the affine round trip.
  */
 import type { Convention } from '../../../shared/analysisTypes';
-import { affineRoundTripRun } from '../../quant/kernels/affine';
-import { computeQParams } from '../../quant/qparams';
+import { affineRoundTripRun } from '../../quant/affine/affineKernel';
+import { computeQParams } from '../../quant/affine/qparams';
 import type { WeightConfig } from './configs';
 
 /** The fake-quantized copy of `x` (shape `shape`, row-major). */

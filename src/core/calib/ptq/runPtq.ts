@@ -11,7 +11,7 @@ import { FormatError } from '../../errors';
 import { cloneModel, encodeModel } from '../../onnxproto/codec';
 import { readFloat32, tensorShape, writeFloat32 } from '../../onnxproto/floatTensor';
 import type { ModelProto } from '../../onnxproto/types';
-import { computeQParams } from '../../quant/qparams';
+import { computeQParams } from '../../quant/affine/qparams';
 import { chooseRange } from '../../quant/ranges/chooseRange';
 import { DATA_FORMAT } from '../data/dataArrays';
 import { openCalibData, type CalibData } from '../data/calibData';

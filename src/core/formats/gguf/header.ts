@@ -1,6 +1,6 @@
 import { Cursor } from '../../io/cursor';
 import { GGML_TYPES } from '../../quant/ggml';
-import { isPlainDType, PLAIN_DTYPES, type DType } from '../../dtypes/dtype';
+import { isPlainDType, PLAIN_DTYPES, type DType } from '../../../shared/vocab/dtypes';
 import { MetadataReader, type MetadataValue } from './metadata';
 import { ggufTensorType } from './types';
 

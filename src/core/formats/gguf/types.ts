@@ -1,4 +1,4 @@
-import type { DType } from '../../dtypes/dtype';
+import type { DType } from '../../../shared/vocab/dtypes';
 import { ALL_GGML_TYPES } from '../../quant/ggml';
 
 /** Plain tensor types by ggml_type id. // ggml.h: enum ggml_type */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { contiguousData } from '../../dtypes/contiguous';
-import { PLAIN_DTYPES } from '../../dtypes/dtype';
+import { PLAIN_DTYPES } from '../../../shared/vocab/dtypes';
 import { fortranStrides, isRowMajor, stridedData } from '../../dtypes/strided';
 import { FormatError } from '../../errors';
 import type { ByteSource } from '../../io/byteSource';

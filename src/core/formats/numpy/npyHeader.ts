@@ -1,4 +1,4 @@
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 import { FormatError } from '../../errors';
 import type { ByteSource } from '../../io/byteSource';
 import { Cursor, UTF8_STRICT } from '../../io/cursor';

@@ -1,4 +1,4 @@
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 
 /** The typed TensorProto field that holds a data type's values when raw_data is absent. */
 export type TypedField = 'float_data' | 'int32_data' | 'int64_data' | 'double_data' | 'uint64_data';

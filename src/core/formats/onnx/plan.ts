@@ -1,4 +1,4 @@
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 import type { RepeatedScalar } from '../../protobuf/repeatedScalar';
 import type { Span } from '../../protobuf/walker';
 

@@ -1,4 +1,4 @@
-import { PLAIN_DTYPES } from '../../dtypes/dtype';
+import { PLAIN_DTYPES } from '../../../shared/vocab/dtypes';
 import { FIXED_WIDTH, RepeatedScalar, type ScalarEncoding } from '../../protobuf/repeatedScalar';
 import { countVarints } from '../../protobuf/varintRunData';
 import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../../protobuf/walker';

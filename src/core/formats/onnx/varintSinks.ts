@@ -1,5 +1,5 @@
-import type { PlainDType } from '../../dtypes/dtype';
-import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from '../../dtypes/floats';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
+import { bf16ToF32, f16ToF32, F8_E4M3_TABLE, F8_E5M2_TABLE } from '../../numeric/floats';
 import { varintToInt64, varintToUint64 } from '../../protobuf/varint';
 import type { VarintSink } from '../../protobuf/varintRunData';
 

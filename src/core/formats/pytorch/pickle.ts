@@ -1,4 +1,4 @@
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 import { FormatError } from '../../errors';
 import { restrictedResolver, type GlobalResolver } from '../../pickle/pythonGlobals';
 import { describe, PyCallable, PyClass, PyNative, PyObject, PyTuple, type PickleValue } from '../../pickle/values';

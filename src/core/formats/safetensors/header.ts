@@ -1,5 +1,5 @@
 import { FormatError } from '../../errors';
-import { isPlainDType, PLAIN_DTYPES, type PlainDType } from '../../dtypes/dtype';
+import { isPlainDType, PLAIN_DTYPES, type PlainDType } from '../../../shared/vocab/dtypes';
 import { checkShape, isRecord, parseJsonText } from '../jsonText';
 
 const FORMAT = 'safetensors';

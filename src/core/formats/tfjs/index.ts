@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { FormatError } from '../../errors';
 import { contiguousData } from '../../dtypes/contiguous';
-import type { PlainDType } from '../../dtypes/dtype';
+import type { PlainDType } from '../../../shared/vocab/dtypes';
 import { ConcatByteSource } from '../../io/concatByteSource';
 import type { ByteSource } from '../../io/byteSource';
 import type { Model, TensorEntry } from '../../tensor';

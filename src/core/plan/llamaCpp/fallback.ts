@@ -3,7 +3,7 @@
  * llama.cpp 81ff7abe50b95fb81cc70a6cdba1eb1a02a48f62 (MIT): src/llama-quant.cpp tensor_type_fallback.
  */
 import { FormatError } from '../../errors';
-import type { GgmlDType } from '../../dtypes/dtype';
+import type { GgmlDType } from '../../../shared/vocab/dtypes';
 import { blockSizeOf, rowFits } from '../costModel';
 import type { PlanType } from '../planTypes';
 

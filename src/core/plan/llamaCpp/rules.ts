@@ -11,7 +11,7 @@
  * The source's ATTENTION_QKV branch is not ported: it is unreachable there, because
  * category_is_attn_v includes attn_qkv and its branch comes first.
  */
-import type { GgmlDType } from '../../dtypes/dtype';
+import type { GgmlDType } from '../../../shared/vocab/dtypes';
 import { ggmlLayout } from '../costModel';
 import type { TensorCategory } from './categories';
 import { isAttnVLike, layerOfName } from './categories';

@@ -1,4 +1,4 @@
-import type { GgmlDType } from '../../dtypes/dtype';
+import type { GgmlDType } from '../../../shared/vocab/dtypes';
 import { GGML_TYPES } from '../ggml';
 
 let blockBytes = new Uint8Array(0);

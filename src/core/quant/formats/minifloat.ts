@@ -1,4 +1,4 @@
-import { roundHalfEven } from '../rounding';
+import { roundHalfEven } from '../../numeric/rounding';
 
 /**
  * Narrow floats as casts: round to nearest even, saturating to ±max (the ONNX Cast

@@ -1,4 +1,4 @@
-import { f16ToF32 } from '../../dtypes/floats';
+import { f16ToF32 } from '../../numeric/floats';
 import { floatFromBits } from './cfloat';
 
 const BITS_F32 = new Float32Array(1);

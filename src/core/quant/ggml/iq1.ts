@@ -3,7 +3,7 @@ import type { GgmlTypeTraits } from './table';
 import { f32 } from './cfloat';
 import { readF16 } from './fp16';
 import { readU16 } from './bytes';
-import { f16ToF32 } from '../../dtypes/floats';
+import { f16ToF32 } from '../../numeric/floats';
 import { QK_K } from './kquantFit';
 import { IQ1S_GRID } from './grids/iq1sGrid';
 

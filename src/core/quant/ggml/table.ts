@@ -1,4 +1,4 @@
-import type { GgmlDType } from '../../dtypes/dtype';
+import type { GgmlDType } from '../../../shared/vocab/dtypes';
 
 /** One ggml block type, like ggml's type_traits: layout plus both directions of the round trip. */
 export interface GgmlTypeTraits {

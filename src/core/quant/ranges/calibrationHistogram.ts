@@ -1,4 +1,4 @@
-import { HISTOGRAM_FLAGS, histogramChunk } from '../kernels/histogram';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../../metrics/histogramKernel';
 
 /**
  * Bins of the histograms range methods work on. // torch: HistogramObserver bins=2048;

@@ -1,6 +1,6 @@
 import type { Convention, IntMode } from '../../../shared/analysisTypes';
-import { affineRoundTripRun } from '../kernels/affine';
-import { computeQParams } from '../qparams';
+import { affineRoundTripRun } from '../affine/affineKernel';
+import { computeQParams } from '../affine/qparams';
 import type { ParsedRangeMethod } from './chooseRange';
 import type { ClipRange } from './rangeTypes';
 

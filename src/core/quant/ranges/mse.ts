@@ -1,6 +1,6 @@
 import type { Convention, IntMode } from '../../../shared/analysisTypes';
-import { affineRoundTripRun } from '../kernels/affine';
-import { computeQParams } from '../qparams';
+import { affineRoundTripRun } from '../affine/affineKernel';
+import { computeQParams } from '../affine/qparams';
 import { binCenter, binEdge, type CalibrationHistogram } from './calibrationHistogram';
 import { ENTROPY_START_BIN } from './entropyModelOpt';
 import type { ClipRange } from './rangeTypes';

@@ -4,6 +4,13 @@
  * module's own memory: a lease hands out typed-array views of that memory, so the analysis
  * fills and reads them directly, with no copy per call.
  *
+ * They replace the TypeScript reference kernels, and are tested against them: pass 1
+ * statsChunk / minMaxRun (metrics/statsKernel.ts) and histogramChunk (metrics/histogramKernel.ts);
+ * pass 2 a round trip (quant/affine/affineKernel.ts affineRoundTripRun) then errorStatsChunk
+ * (metrics/errorStatsKernel.ts) and histogramChunk. Ranges are [from, to); non-finite x are
+ * skipped by every accumulator and copied through by every round trip; accumulators are only
+ * ever added to.
+ *
  * A lease belongs to one analysis at a time; memory grows only when a lease starts (growing
  * detaches every view, and no views of a finished lease are used again).
  */

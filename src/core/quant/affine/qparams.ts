@@ -1,5 +1,5 @@
-import type { Convention, IntMode } from '../../shared/analysisTypes';
-import { roundHalfEven } from './rounding';
+import type { Convention, IntMode } from '../../../shared/analysisTypes';
+import { roundHalfEven } from '../../numeric/rounding';
 
 const f32 = Math.fround;
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/quant/kernels/histogram';
+import { HISTOGRAM_FLAGS, histogramChunk } from '../../../src/core/metrics/histogramKernel';
 
 function hist(values: number[], lo: number, hi: number, bins: number, flags = 0): number[] {
   const counts = new Float64Array(bins);
