@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { loadSeeds, type Seed } from './corpus';
+import { totalBytes, type FileSet } from './fileSet';
+import { findingFolder, saveFinding } from './findings';
+import { minimizeBytes } from './minimize';
+import type { MutationParams } from './mutators/mutator';
+import { describeOutcome, isFinding, noveltyKey, signature, type Finding, type Outcome } from './outcome';
+import type { Sandbox } from './sandbox';
+import type { Target } from './targets';
+
+/** Inputs per fast-check run; the corpus grows between runs. */
+const ROUND_RUNS = 1000;
+/** Mutations stacked on one corpus entry. */
+const MAX_MUTATIONS = 4;
+/** Corpus entries kept per target (seeds plus inputs that reached a new outcome). */
+const MAX_POOL = 512;
+/** Inputs bigger than this do not join the corpus: mutating them would slow every later input. */
+const MAX_POOL_INPUT_BYTES = 512 * 1024;
+
+export interface CampaignOptions {
+  readonly seed: number;
+  /** The long run stops after this long... */
+  readonly budgetMs?: number;
+  /** ...the deterministic one after this many inputs. */
+  readonly maxInputs?: number;
+  /** Time spent shrinking (fast-check) and then minimizing (bytes) each new finding. */
+  readonly shrinkMs: number;
+  readonly minimizeMs: number;
+  /** Save each finding under test/fuzz/findings/. */
+  readonly save: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface Bug {
+  readonly signature: string;
+  readonly outcome: Finding;
+  readonly files: FileSet;
+  readonly recipe: string;
+  /** Inputs that hit it (after the first, they are not shrunk again). */
+  hits: number;
+  readonly folder?: string;
+}
+
+export interface TargetReport {
+  readonly target: string;
+  inputs: number;
+  opened: number;
+  refused: number;
+  /** Inputs that ran past the watchdog once but finished when run again (a loaded machine, not a hang). */
+  slow: number;
+  shrinkRuns: number;
+  elapsedMs: number;
+  corpus: number;
+  readonly bugs: Bug[];
+}
+
+interface Recipe {
+  readonly entry: number;
+  readonly mutations: readonly (MutationParams & { readonly op: number })[];
+}
+
+function recipeArbitrary(entries: number, ops: number): fc.Arbitrary<Recipe> {
+  const indexes = (n: number) => fc.constantFrom(...Array.from({ length: n }, (_, i) => i));
+  const mutation = fc.record({ op: indexes(ops), a: fc.nat(), b: fc.nat(), c: fc.nat(), d: fc.nat() });
+  return fc.record({ entry: indexes(entries), mutations: fc.array(mutation, { minLength: 1, maxLength: MAX_MUTATIONS }) });
+}
+
+function applyRecipe(target: Target, pool: readonly Seed[], recipe: Recipe): { files: FileSet; applied: string[] } {
+  let files = pool[recipe.entry]!.files;
+  const applied: string[] = [];
+  const ctx = { donors: pool.map((s) => s.files) };
+  for (const m of recipe.mutations) {
+    const mutator = target.mutators[m.op]!;
+    const out = mutator.apply(files, m, ctx);
+    if (out) {
+      files = out;
+      applied.push(mutator.name);
+    }
+  }
+  return { files, applied };
+}
+
+/** Mixes the campaign seed and a round number into a fast-check seed. */
+function roundSeed(seed: number, round: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(round + 1, 0xc2b2ae35)) | 0;
+}
+
+/**
+ * Fuzzes one target: fast-check draws a corpus entry and a few mutations, the sandbox runs the
+ * result, and a finding is shrunk (fewer, simpler mutations), then minimized byte by byte.
+ */
+export async function fuzzTarget(target: Target, sandbox: Sandbox, options: CampaignOptions): Promise<TargetReport> {
+  const seeds = loadSeeds(target.name, target.isMain);
+  const pool: Seed[] = [...seeds];
+  const seen = new Set<string>();
+  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, corpus: 0, bugs: [] };
+  const known = new Map<string, Bug>();
+  const started = Date.now();
+  const timeLeft = () => (options.budgetMs === undefined ? Infinity : options.budgetMs - (Date.now() - started));
+  const inputsLeft = () => (options.maxInputs === undefined ? Infinity : options.maxInputs - report.inputs);
+
+  for (let round = 0; timeLeft() > 0 && inputsLeft() > 0; round++) {
+    const snapshot = pool.slice();
+    let shrinking: { signature: string; deadline: number; last: { files: FileSet; outcome: Finding; recipe: Recipe } } | undefined;
+
+    const property = async (recipe: Recipe): Promise<boolean> => {
+      if (shrinking && Date.now() > shrinking.deadline) return true;
+      if (!shrinking && (timeLeft() <= 0 || inputsLeft() <= 0)) return true;
+      const { files } = applyRecipe(target, snapshot, recipe);
+      let outcome: Outcome = await sandbox.run(target.kind, files);
+      if (shrinking) {
+        report.shrinkRuns++;
+        if (!isFinding(outcome) || signature(outcome) !== shrinking.signature) return true;
+        shrinking.last = { files, outcome, recipe };
+        return false;
+      }
+      report.inputs++;
+      // A watchdog miss on a loaded machine is confirmed by a second run before it counts as a hang.
+      if (outcome.kind === 'hang') {
+        const again = await sandbox.run(target.kind, files);
+        if (again.kind !== 'hang') {
+          report.slow++;
+          outcome = again;
+        }
+      }
+      if (!isFinding(outcome)) {
+        if (outcome.kind === 'opened') report.opened++;
+        else report.refused++;
+        const key = noveltyKey(outcome);
+        if (key !== undefined && !seen.has(key) && pool.length < MAX_POOL && totalBytes(files) <= MAX_POOL_INPUT_BYTES) {
+          seen.add(key);
+          pool.push({ label: key, files });
+        }
+        return true;
+      }
+      const sig = signature(outcome);
+      const bug = known.get(sig);
+      if (bug) {
+        bug.hits++;
+        return true;
+      }
+      options.log(`  ${target.name}: new finding: ${describeOutcome(outcome).split('\n')[0]}`);
+      shrinking = { signature: sig, deadline: Date.now() + options.shrinkMs, last: { files, outcome, recipe } };
+      return false;
+    };
+
+    const numRuns = Math.max(1, Math.min(ROUND_RUNS, inputsLeft()));
+    await fc.check(fc.asyncProperty(recipeArbitrary(snapshot.length, target.mutators.length), property), {
+      seed: roundSeed(options.seed, round),
+      numRuns,
+      endOnFailure: false,
+    });
+    if (shrinking) known.set(shrinking.signature, await recordBug(target, sandbox, options, snapshot, shrinking.signature, shrinking.last, report));
+  }
+  report.elapsedMs = Date.now() - started;
+  report.corpus = pool.length;
+  return report;
+}
+
+async function recordBug(
+  target: Target,
+  sandbox: Sandbox,
+  options: CampaignOptions,
+  pool: readonly Seed[],
+  sig: string,
+  last: { files: FileSet; outcome: Finding; recipe: Recipe },
+  report: TargetReport,
+): Promise<Bug> {
+  const stillFails = async (files: FileSet) => {
+    report.shrinkRuns++;
+    const outcome = await sandbox.run(target.kind, files);
+    return isFinding(outcome) && signature(outcome) === sig;
+  };
+  const files = await minimizeBytes(last.files, stillFails, options.minimizeMs);
+  const { applied } = applyRecipe(target, pool, last.recipe);
+  const recipe = `${pool[last.recipe.entry]!.label} + ${applied.join(' + ') || '(no mutation applied)'}`;
+  const folder = options.save ? findingFolder(target.name, sig) : undefined;
+  if (folder) saveFinding(folder, { target: target.name, signature: sig, outcome: last.outcome, files: files.map((f) => f.name), recipe }, files);
+  const bug: Bug = { signature: sig, outcome: last.outcome, files, recipe, hits: 1, ...(folder ? { folder } : {}) };
+  report.bugs.push(bug);
+  options.log(`  ${target.name}: ${describeOutcome(last.outcome)}\n    from ${recipe}; minimized to ${totalBytes(files)} bytes${folder ? ` in ${folder}` : ''}`);
+  return bug;
+}
