@@ -1,0 +1,75 @@
+/**
+ * compressed-tensors "pack-quantized" (llm-compressor): `x.weight_packed` int32 [out, ceil(in / p)]
+ * packs p = 32 / bits codes per word along the row, low bits first, each code stored as
+ * value + 2^(bits - 1); `x.weight_scale` [out, groups] (groups = 1 per channel); optional
+ * `x.weight_zero_point` (asymmetric: packed the same way along dim 0), `x.weight_g_idx` [in];
+ * `x.weight_shape` [2] holds [out, in].
+ * Value: (q - zero_point) * scale in the scale's dtype. Source: compressed_tensors
+ * PackedQuantizationCompressor (pack_to_int32 / unpack_from_int32) and quantization forward._dequantize.
+ */
+import type { StorageDecoder, StoredGroup } from './storage';
+import { asFloats, asInts, asU32, byName, fail, readMember, stem } from './members';
+import { outputOf, roundOutput, type OutputDType } from './precision';
+
+/** Code widths compressed-tensors packs into int32 words. */
+const PACK_BITS = [2, 4, 8];
+
+export const COMPRESSED_PACK: StorageDecoder = {
+  id: 'compressed-pack',
+  async find(summary, claimed, read) {
+    const named = byName(summary.tensors);
+    const groups: StoredGroup[] = [];
+    for (const packed of summary.tensors) {
+      const prefix = stem(packed.name, '.weight_packed');
+      if (prefix === undefined || claimed.has(packed.name) || packed.dtype !== 'I32' || packed.shape.length !== 2) continue;
+      const logical = `${prefix}.weight`;
+      const scale = named.get(`${prefix}.weight_scale`);
+      const shapeMember = named.get(`${prefix}.weight_shape`);
+      if (!scale || !shapeMember) continue;
+      const shapeValues = await read(shapeMember.name);
+      if (shapeValues.length !== 2) fail(logical, `weight_shape holds ${shapeValues.length} values, 2 expected`);
+      const [out, inFeatures] = [Number(shapeValues[0]), Number(shapeValues[1])];
+      const bits = PACK_BITS.find((b) => Math.ceil(inFeatures / (32 / b)) === packed.shape[1]);
+      if (bits === undefined || out !== packed.shape[0]) fail(logical, `weight_packed [${packed.shape.join(', ')}] does not pack [${out}, ${inFeatures}] at 2, 4 or 8 bits`);
+      const nGroups = scale.shape.length === 2 ? scale.shape[1]! : 1;
+      const members: Record<string, string> = { packed: packed.name, scale: scale.name, shape: shapeMember.name };
+      for (const [role, suffix] of [['zeroPoint', 'weight_zero_point'], ['gIdx', 'weight_g_idx']] as const) {
+        if (named.has(`${prefix}.${suffix}`)) members[role] = `${prefix}.${suffix}`;
+      }
+      groups.push({
+        storage: 'compressed-pack',
+        logical,
+        shape: [out, inFeatures],
+        members,
+        params: { bits, groups: nGroups, groupSize: Math.ceil(inFeatures / nGroups), output: outputOf(scale.dtype) },
+      });
+    }
+    return groups;
+  },
+  async decode(group, read) {
+    const [out, inFeatures] = group.shape as [number, number];
+    const bits = group.params['bits'] as number;
+    const nGroups = group.params['groups'] as number;
+    const groupSize = group.params['groupSize'] as number;
+    const perWord = 32 / bits;
+    const mask = (1 << bits) - 1;
+    const offset = 1 << (bits - 1);
+    const words = Math.ceil(inFeatures / perWord);
+    const packed = asU32(group, 'packed', await readMember(group, 'packed', read, out * words));
+    const scale = asFloats(group, 'scale', await readMember(group, 'scale', read, out * nGroups));
+    const zeroPoint = group.members['zeroPoint'] ? asU32(group, 'zeroPoint', await readMember(group, 'zeroPoint', read, Math.ceil(out / perWord) * nGroups)) : undefined;
+    const gIdx = group.members['gIdx'] ? asInts(group, 'gIdx', await readMember(group, 'gIdx', read, inFeatures)) : undefined;
+    const values = new Float32Array(out * inFeatures);
+    for (let o = 0; o < out; o++) {
+      for (let c = 0; c < inFeatures; c++) {
+        const g = gIdx ? gIdx[c]! : Math.floor(c / groupSize);
+        if (!(g >= 0 && g < nGroups)) fail(group, `group ${g} of column ${c} is outside 0..${nGroups - 1}`);
+        const q = ((packed[o * words + Math.floor(c / perWord)]! >>> ((c % perWord) * bits)) & mask) - offset;
+        // Zero points pack along dim 0: word row o / perWord, column g.
+        const z = zeroPoint ? ((zeroPoint[Math.floor(o / perWord) * nGroups + g]! >>> ((o % perWord) * bits)) & mask) - offset : 0;
+        values[o * inFeatures + c] = (q - z) * scale[o * nGroups + g]!;
+      }
+    }
+    return roundOutput(values, group.params['output'] as OutputDType);
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * Quantized storages: a logical float tensor kept as several member tensors (GPTQ's qweight +
+ * qzeros + scales + g_idx, bitsandbytes' weight + absmax + quant_map, ONNX's DequantizeLinear
+ * inputs, ...). Each storage finds its groups in a checkpoint's listing and decodes one group to
+ * the float32 values it stands for, reading its members through a callback.
+ */
+import type { Values } from '../tensor';
+
+/** A tensor of the checkpoint as the readers list it (ONNX 4-bit initializers as 'I4' / 'U4'). */
+export interface MemberInfo {
+  readonly name: string;
+  readonly dtype: string;
+  /** Row-major, outermost first. */
+  readonly shape: readonly number[];
+}
+
+/** An ONNX node: which tensors it wires, and its int / string attributes. */
+export interface GraphNode {
+  readonly opType: string;
+  /** '' or 'ai.onnx' for standard ops, 'com.microsoft' for contrib ops. */
+  readonly domain: string;
+  /** Input names, '' for an omitted optional input. */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attributes: Readonly<Record<string, number | string>>;
+}
+
+/** What the storages look at to find groups: the tensor listing, plus the graph for ONNX. */
+export interface CheckpointSummary {
+  readonly tensors: readonly MemberInfo[];
+  readonly nodes?: readonly GraphNode[];
+}
+
+export type StorageId = 'gptq' | 'awq' | 'bnb-4bit' | 'compressed-pack' | 'fp8-scaled' | 'nvfp4' | 'onnx-qdq' | 'onnx-matmulnbits';
+
+/** One logical float tensor and the member tensors it is stored in. */
+export interface StoredGroup {
+  readonly storage: StorageId;
+  /** Name of the float tensor it stands for (the unquantized checkpoint's name where there is one). */
+  readonly logical: string;
+  /** Shape of the decoded values, row-major. */
+  readonly shape: readonly number[];
+  /** Member tensor name by role ('qweight', 'scales', ...); every member listed is claimed by the group. */
+  readonly members: Readonly<Record<string, string>>;
+  /** What decoding needs besides the members (bits, group size, axis, ...), found while grouping. */
+  readonly params: Readonly<Record<string, number | string>>;
+}
+
+/** A member tensor's values in row-major order, as TensorData.read(0, numel) gives them (I4 / U4 one per byte). */
+export type ReadMember = (name: string) => Promise<Values>;
+
+export interface StorageDecoder {
+  readonly id: StorageId;
+  /**
+   * Groups of this storage among `summary`'s tensors; `claimed` lists members other storages took
+   * first. Reads only small descriptor members (bitsandbytes' quant_state, compressed-tensors' weight_shape).
+   */
+  find(summary: CheckpointSummary, claimed: ReadonlySet<string>, read: ReadMember): Promise<StoredGroup[]>;
+  /** The group's float values (product of shape), row-major; bad members throw a FormatError. */
+  decode(group: StoredGroup, read: ReadMember): Promise<Float32Array>;
+}
