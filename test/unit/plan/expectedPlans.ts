@@ -1,5 +1,7 @@
+import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Plan } from '../../../src/core/plan/planTypes';
 
 /** test/fixtures/plan: tiny models, and what the real llama-quantize wrote for each preset (scripts/fixtures/fixtures_plan.py). */
 export const PLAN_FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plan');
@@ -27,3 +29,22 @@ export const EXPECTED = JSON.parse(readFileSync(path.join(PLAN_FIXTURES, 'expect
 };
 
 export const GGUF_FIXTURES = Object.keys(EXPECTED.fixtures).filter((f) => f.endsWith('.gguf'));
+
+/** The plan equals what llama-quantize wrote: same tensors, each with the same type and bytes; or both fail. */
+export function assertSameAsQuantize(plan: () => Plan, written: QuantizeRun, what: string): void {
+  if ('error' in written) {
+    // llama-quantize's own message when no fallback exists; with --pure it aborts on the misfit row
+    const expected = /no tensor type fallback/.test(written.error) ? written.error : 'not a whole number of its blocks';
+    assert.throws(plan, (e: Error) => e.message.includes(expected), `${what}: llama-quantize failed (${written.error}), the plan must too`);
+    return;
+  }
+  const p = plan();
+  const planned = new Map(p.tensors.map((t) => [t.name, t]));
+  assert.deepEqual([...planned.keys()].sort(), written.tensors.map((t) => t.name).sort(), `${what}: tensor names`);
+  for (const t of written.tensors) {
+    const got = planned.get(t.name)!;
+    assert.equal(got.type, t.type, `${what}: ${t.name} type (${got.reason})`);
+    assert.equal(got.bytes, t.bytes, `${what}: ${t.name} bytes`);
+  }
+  assert.equal(p.totalBytes, written.totalBytes, `${what}: total bytes`);
+}
