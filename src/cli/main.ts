@@ -5,6 +5,7 @@ import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
 import { calibrateCommand } from './commands/calibrate';
 import { inspectCommand } from './commands/inspect';
+import { planCommand } from './commands/plan';
 import { ptqCommand } from './commands/ptq';
 import { valuesCommand } from './commands/values';
 
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   createAnalyzeCommand({ workerScript: path.join(__dirname, 'worker.js') }),
   calibrateCommand,
   ptqCommand,
+  planCommand,
 ];
 
 const EXIT_OK = 0;

@@ -6,6 +6,7 @@ import { FormatError } from '../../errors';
 import type { GgmlDType } from '../../../shared/vocab/dtypes';
 import { blockSizeOf, rowFits } from '../costModel';
 import type { PlanType } from '../planTypes';
+import { ggmlTypeName } from './ggmlNames';
 
 /** 256-value types fall back to the 32-value type of the same family. (Q2_0 -> Q4_0 is left out: no Q2_0 here.) */
 const FALLBACK: ReadonlyMap<PlanType, GgmlDType> = new Map<PlanType, GgmlDType>([
@@ -19,11 +20,6 @@ const FALLBACK: ReadonlyMap<PlanType, GgmlDType> = new Map<PlanType, GgmlDType>(
 
 /** When even the fallback does not fit (a row not a multiple of 32): "must use F16 due to unusual shape". */
 const LAST_RESORT: PlanType = 'F16';
-
-/** ggml_type_name: lower case, K-quants keep their capital K (q4_K). */
-function ggmlTypeName(type: PlanType): string {
-  return type.toLowerCase().replace(/_k$/, '_K');
-}
 
 export interface FallbackResult {
   readonly type: PlanType;

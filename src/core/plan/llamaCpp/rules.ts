@@ -44,8 +44,8 @@ export interface RuleContext {
 }
 
 export interface Rule {
-  /** Why, as the plan's reason shows it. */
-  readonly reason: string;
+  /** Why, as the plan's reason shows it (given the context and the type the rule chose). */
+  readonly reason: string | ((c: RuleContext, type: GgmlDType) => string);
   readonly when: (c: RuleContext) => boolean;
   /** The type to use; null: the rule matched but keeps the current type. */
   readonly then: GgmlDType | ((c: RuleContext) => GgmlDType | null);
@@ -75,6 +75,9 @@ const moreBitsAttnV = (c: RuleContext) => useMoreBits(c.seen.attnV, c.total.attn
 const moreBitsLayer = (c: RuleContext) => useMoreBits(c.layer.i, c.layer.n);
 const firstEighth = (c: RuleContext) => c.layer.i < div(c.layer.n, 8);
 const falcon = (c: RuleContext) => c.architecture === 'falcon';
+/** Where a per-layer rule stands, for its reason. */
+const atLayer = (c: RuleContext) => `layer ${c.layer.i} of ${c.layer.n}`;
+const atAttnV = (c: RuleContext) => `attn_v ${c.seen.attnV} of ${c.total.attnV}`;
 
 /** The very-low-bit i-quant ftypes that share one branch of the source. */
 const IQ2_FAMILY: LlamaFtype[] = ['IQ2_XXS', 'IQ2_XS', 'IQ1_S', 'IQ2_S', 'IQ2_M', 'IQ1_M'];
@@ -93,12 +96,12 @@ export const BRANCHES: readonly Branch[] = [
     choose: [
       { reason: 'MXFP4_MOE: output -> Q8_0', when: is('MXFP4_MOE'), then: 'Q8_0' },
       {
-        reason: 'output: falcon, or row not a multiple of the default type\'s block -> Q8_0',
+        reason: (c) => (falcon(c) ? 'falcon output -> Q8_0' : `output: row of ${c.ne[0]} not a multiple of ${c.current}'s block -> Q8_0`),
         when: (c) => falcon(c) || (c.ne[0] ?? 1) % ggmlLayout(c.current).blockSize !== 0,
         then: 'Q8_0',
       },
       { reason: 'output of very-low-bit i-quants -> Q5_K', when: is('IQ2_XXS', 'IQ2_XS', 'IQ3_XXS', 'IQ1_S', 'IQ2_S', 'IQ2_M', 'IQ1_M'), then: 'Q5_K' },
-      { reason: 'output -> Q6_K', when: (c) => c.current !== 'Q8_0', then: 'Q6_K' },
+      { reason: (c) => `${c.name === 'output.weight' ? 'output' : 'token_embd (tied to the output)'} -> Q6_K`, when: (c) => c.current !== 'Q8_0', then: 'Q6_K' },
     ],
   },
   {
@@ -138,7 +141,7 @@ export const BRANCHES: readonly Branch[] = [
     name: 'iq2 ffn_down',
     applies: (c) => inIq2Family(c) && c.category === 'ffn_down',
     choose: [{
-      reason: 'first eighth of ffn_down tensors -> Q2_K (IQ2_S/IQ2_M: IQ3_S)',
+      reason: (c, t) => `ffn_down ${c.seen.ffnDown} of ${c.total.ffnDown}, in the first eighth -> ${t}`,
       when: (c) => c.seen.ffnDown < div(c.total.ffnDown, 8),
       then: (c) => (iq2sOrM(c) ? 'IQ3_S' : 'Q2_K'),
     }],
@@ -158,20 +161,20 @@ export const BRANCHES: readonly Branch[] = [
     name: 'attn_v',
     applies: (c) => isAttnVLike(c.category),
     choose: [
-      { reason: 'Q2_K: attn_v -> Q4_K with GQA >= 4, else Q3_K', when: is('Q2_K'), then: (c) => (c.nGqa >= 4 ? 'Q4_K' : 'Q3_K') },
+      { reason: (c, t) => `Q2_K: attn_v with GQA ${c.nGqa} -> ${t}`, when: is('Q2_K'), then: (c) => (c.nGqa >= 4 ? 'Q4_K' : 'Q3_K') },
       { reason: 'Q2_K_S: attn_v with GQA >= 4 -> Q4_K', when: (c) => c.ftype === 'Q2_K_S' && c.nGqa >= 4, then: 'Q4_K' },
       {
-        reason: 'IQ3_XXS: attn_v -> Q4_K with GQA >= 4, else IQ3_S without imatrix',
+        reason: (c, t) => `IQ3_XXS: attn_v with GQA ${c.nGqa}${c.hasImatrix ? '' : ', no imatrix'} -> ${t}`,
         when: is('IQ3_XXS'),
         then: (c) => (c.nGqa >= 4 ? 'Q4_K' : !c.hasImatrix ? 'IQ3_S' : 'IQ3_XXS'),
       },
       { reason: 'IQ3_XS/IQ3_S: attn_v with GQA >= 4 -> Q4_K', when: (c) => is('IQ3_XS', 'IQ3_S')(c) && c.nGqa >= 4, then: 'Q4_K' },
       { reason: 'IQ3_M: attn_v -> Q4_K', when: is('IQ3_M'), then: 'Q4_K' },
-      { reason: 'Q3_K_M: first two attn_v -> Q5_K, others Q4_K', when: is('Q3_K_M'), then: (c) => (c.seen.attnV < 2 ? 'Q5_K' : 'Q4_K') },
+      { reason: (c, t) => `Q3_K_M: ${atAttnV(c)} (first two: Q5_K) -> ${t}`, when: is('Q3_K_M'), then: (c) => (c.seen.attnV < 2 ? 'Q5_K' : 'Q4_K') },
       { reason: 'Q3_K_L: attn_v -> Q5_K', when: is('Q3_K_L'), then: 'Q5_K' },
       { reason: 'IQ4_NL/IQ4_XS: attn_v with GQA >= 4 -> Q5_K', when: (c) => is('IQ4_NL', 'IQ4_XS')(c) && c.nGqa >= 4, then: 'Q5_K' },
-      { reason: 'attn_v in use_more_bits layers -> Q6_K', when: (c) => is('Q4_K_M', 'Q5_K_M')(c) && moreBitsAttnV(c), then: 'Q6_K' },
-      { reason: 'Q4_K_S: first four attn_v -> Q5_K', when: (c) => c.ftype === 'Q4_K_S' && c.seen.attnV < 4, then: 'Q5_K' },
+      { reason: (c) => `${c.ftype}: ${atAttnV(c)} is a use_more_bits one -> Q6_K`, when: (c) => is('Q4_K_M', 'Q5_K_M')(c) && moreBitsAttnV(c), then: 'Q6_K' },
+      { reason: (c) => `Q4_K_S: ${atAttnV(c)}, one of the first four -> Q5_K`, when: (c) => c.ftype === 'Q4_K_S' && c.seen.attnV < 4, then: 'Q5_K' },
     ],
     adjust: [
       { reason: '70B: attn_v Q3_K/Q4_K -> Q5_K', when: (c) => c.is70B && (c.current === 'Q3_K' || c.current === 'Q4_K'), then: 'Q5_K' },
@@ -202,43 +205,43 @@ export const BRANCHES: readonly Branch[] = [
     layerFrom: 'ffnDown',
     choose: [
       { reason: 'Q2_K: ffn_down -> Q3_K', when: is('Q2_K'), then: 'Q3_K' },
-      { reason: 'Q2_K_S: ffn_down in the first eighth of layers -> Q4_K', when: is('Q2_K_S'), then: (c) => (firstEighth(c) ? 'Q4_K' : null) },
+      { reason: (c) => `Q2_K_S: ffn_down ${atLayer(c)}, in the first eighth -> Q4_K`, when: is('Q2_K_S'), then: (c) => (firstEighth(c) ? 'Q4_K' : null) },
       {
-        reason: 'IQ3_XXS without imatrix: ffn_down -> Q4_K in the first eighth of layers, else Q3_K',
+        reason: (c, t) => `IQ3_XXS without imatrix: ffn_down ${atLayer(c)} (first eighth: Q4_K) -> ${t}`,
         when: (c) => c.ftype === 'IQ3_XXS' && !c.hasImatrix,
         then: (c) => (firstEighth(c) ? 'Q4_K' : 'Q3_K'),
       },
       {
-        reason: 'Q3_K_M: ffn_down -> Q5_K in the first sixteenth of layers, else Q4_K (falcon: Q4_K only in use_more_bits layers)',
+        reason: (c, t) => `Q3_K_M: ffn_down ${atLayer(c)} (first sixteenth: Q5_K${falcon(c) ? ', falcon: Q4_K in use_more_bits layers' : ''}) -> ${t}`,
         when: is('Q3_K_M'),
         then: (c) => (c.layer.i < div(c.layer.n, 16) ? 'Q5_K' : !falcon(c) || moreBitsLayer(c) ? 'Q4_K' : 'Q3_K'),
       },
       {
-        reason: 'IQ3_M: ffn_down in the first eighth of layers (8 experts: and use_more_bits layers) -> Q4_K',
+        reason: (c) => `IQ3_M: ffn_down ${atLayer(c)}, ${firstEighth(c) ? 'in the first eighth' : 'a use_more_bits layer with 8 experts'} -> Q4_K`,
         when: (c) => c.ftype === 'IQ3_M' && (firstEighth(c) || (c.nExpert === 8 && moreBitsLayer(c))),
         then: 'Q4_K',
       },
-      { reason: 'Q3_K_L: ffn_down -> Q5_K (falcon: Q4_K)', when: is('Q3_K_L'), then: (c) => (falcon(c) ? 'Q4_K' : 'Q5_K') },
+      { reason: (c, t) => `Q3_K_L: ffn_down${falcon(c) ? ' (falcon)' : ''} -> ${t}`, when: is('Q3_K_L'), then: (c) => (falcon(c) ? 'Q4_K' : 'Q5_K') },
       {
-        reason: 'Q4_K_M: ffn_down in use_more_bits layers -> Q6_K (falcon: Q6_K in the first sixteenth, Q5_K in use_more_bits layers)',
+        reason: (c, t) => `Q4_K_M: ffn_down ${atLayer(c)}${falcon(c) ? ' (falcon: first sixteenth Q6_K, use_more_bits Q5_K)' : ' is a use_more_bits layer'} -> ${t}`,
         when: is('Q4_K_M'),
         then: (c) => (falcon(c)
           ? (c.layer.i < div(c.layer.n, 16) ? 'Q6_K' : moreBitsLayer(c) ? 'Q5_K' : 'Q4_K')
           : (moreBitsLayer(c) ? 'Q6_K' : null)),
       },
       {
-        reason: 'IQ4_NL/IQ4_XS without imatrix: ffn_down in the first eighth of layers -> Q5_K',
+        reason: (c) => `${c.ftype} without imatrix: ffn_down ${atLayer(c)}, in the first eighth -> Q5_K`,
         when: (c) => firstEighth(c) && is('IQ4_NL', 'IQ4_XS')(c) && !c.hasImatrix,
         then: 'Q5_K',
       },
-      { reason: 'Q5_K_M: ffn_down in use_more_bits layers -> Q6_K', when: (c) => c.ftype === 'Q5_K_M' && moreBitsLayer(c), then: 'Q6_K' },
+      { reason: (c) => `Q5_K_M: ffn_down ${atLayer(c)} is a use_more_bits layer -> Q6_K`, when: (c) => c.ftype === 'Q5_K_M' && moreBitsLayer(c), then: 'Q6_K' },
       {
-        reason: 'Q4_K_S: ffn_down in the first eighth of layers -> Q5_K',
+        reason: (c) => `Q4_K_S: ffn_down ${atLayer(c)}, in the first eighth -> Q5_K`,
         when: (c) => c.ftype === 'Q4_K_S' && !falcon(c) && firstEighth(c),
         then: 'Q5_K',
       },
       {
-        reason: 'with imatrix: ffn_down in the first eighth of layers -> Q4_1 / Q5_1',
+        reason: (c, t) => `${c.ftype} with imatrix: ffn_down ${atLayer(c)}, in the first eighth -> ${t}`,
         when: (c) => is('Q4_0', 'Q5_0')(c) && c.hasImatrix && firstEighth(c),
         then: (c) => (c.ftype === 'Q4_0' ? 'Q4_1' : 'Q5_1'),
       },
@@ -267,7 +270,7 @@ export const BRANCHES: readonly Branch[] = [
     applies: (c) => c.category === 'ffn_gate',
     layerFrom: 'ffnGate',
     choose: [{
-      reason: 'IQ3_XS: ffn_gate in the middle layers -> IQ3_XXS',
+      reason: (c) => `IQ3_XS: ffn_gate ${atLayer(c)}, a middle layer -> IQ3_XXS`,
       when: (c) => c.ftype === 'IQ3_XS' && c.layer.i >= div(c.layer.n, 8) && c.layer.i < div(7 * c.layer.n, 8),
       then: 'IQ3_XXS',
     }],
@@ -278,7 +281,7 @@ export const BRANCHES: readonly Branch[] = [
     applies: (c) => c.category === 'ffn_up',
     layerFrom: 'ffnUp',
     choose: [{
-      reason: 'IQ3_XS: ffn_up in the middle layers -> IQ3_XXS',
+      reason: (c) => `IQ3_XS: ffn_up ${atLayer(c)}, a middle layer -> IQ3_XXS`,
       when: (c) => c.ftype === 'IQ3_XS' && c.layer.i >= div(c.layer.n, 8) && c.layer.i < div(7 * c.layer.n, 8),
       then: 'IQ3_XXS',
     }],
@@ -319,8 +322,9 @@ export function applyRules(context: Omit<RuleContext, 'layer'>): RuleOutcome {
     if (!rule.when(c)) return false;
     const type = typeof rule.then === 'function' ? rule.then(c) : rule.then;
     if (type !== null) {
+      const before = c;
       c = { ...c, current: type };
-      reasons.push(rule.reason);
+      reasons.push(typeof rule.reason === 'string' ? rule.reason : rule.reason(before, type));
     }
     return true;
   };

@@ -1,0 +1,133 @@
+import { promises as fs } from 'node:fs';
+import { UsageError } from '../../core/errors';
+import { withKept } from '../../core/plan/keep';
+import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
+import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
+import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
+import type { Plan } from '../../core/plan/planTypes';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+
+const USAGE = 'plan FILE... --preset P [--target llama.cpp] [--keep REGEX] [--pure] [--json] [--export llama.cpp --out FILE]';
+const HELP = `usage: quantlens ${USAGE}
+
+Chooses a storage type for every tensor as the target tool would apply it (headers only).
+
+  --target T          the tool the plan is for: llama.cpp (default for GGUF; Hugging Face
+                      safetensors are planned as convert_hf_to_gguf.py would convert them)
+  --preset P          the tool's stock recipe, reproduced exactly (llama.cpp: Q4_K_M, Q5_K_M,
+                      Q6_K, Q8_0, Q2_K, Q3_K_S/M/L, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS,
+                      MXFP4_MOE, F16, BF16, ...)
+  --keep REGEX        tensors (GGUF or source names) that stay as they are stored
+  --pure              llama-quantize --pure: the preset's type everywhere, no mixture rules
+  --json              CLI.md's plan JSON
+  --export llama.cpp  also write the plan as a llama-quantize --tensor-type-file ...
+  --out FILE          ... to FILE
+`;
+
+/** Targets CLI.md names; the others are planned by later work. */
+const TARGETS = ['llama.cpp', 'onnxruntime', 'modelopt', 'torchao', 'llm-compressor'] as const;
+const SUPPORTED_TARGET = 'llama.cpp';
+
+function targetFor(flag: string | undefined, files: readonly string[]): string {
+  const target = flag ?? (files.every((f) => f.toLowerCase().endsWith('.gguf')) ? 'llama.cpp' : 'modelopt');
+  if (!(TARGETS as readonly string[]).includes(target)) throw new UsageError(`plan: unknown --target '${target}' (one of ${TARGETS.join(', ')})`);
+  if (target !== SUPPORTED_TARGET) {
+    throw new UsageError(`plan: --target ${target} is not implemented yet${flag ? '' : ' (the default for non-GGUF files)'}; use --target llama.cpp`);
+  }
+  return target;
+}
+
+function keepPattern(text: string | undefined): RegExp | null {
+  if (text === undefined) return null;
+  try {
+    return new RegExp(text);
+  } catch (e) {
+    throw new UsageError(`plan: --keep ${text}: ${(e as Error).message}`);
+  }
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'choose a type for every tensor as llama-quantize would (stock presets), export it',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values: flags, positionals } = parseCommandArgs(argv, {
+      target: { type: 'string' },
+      preset: { type: 'string' },
+      'budget-bpw': { type: 'string' },
+      'budget-bytes': { type: 'string' },
+      candidates: { type: 'string' },
+      imatrix: { type: 'string' },
+      keep: { type: 'string' },
+      pure: { type: 'boolean' },
+      export: { type: 'string' },
+      out: { type: 'string' },
+    });
+    if (flags.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError('plan: no file given');
+    for (const unsupported of ['budget-bpw', 'budget-bytes', 'candidates', 'imatrix'] as const) {
+      if (flags[unsupported] !== undefined) throw new UsageError(`plan: --${unsupported} is not implemented yet (only --preset plans)`);
+    }
+    if (flags.preset === undefined) throw new UsageError('plan: give --preset (budgets are not implemented yet)');
+    const target = targetFor(flags.target, positionals);
+    if ((flags.export === undefined) !== (flags.out === undefined)) throw new UsageError('plan: --export and --out go together');
+    if (flags.export !== undefined && flags.export !== target) throw new UsageError(`plan: --export ${flags.export} for a ${target} plan (export the target planned)`);
+    const keep = keepPattern(flags.keep);
+    resolvePreset(flags.preset);
+
+    const model = await openLlamaModel(positionals);
+    const stock = planLlamaCppPreset(model, { preset: flags.preset, pure: flags.pure === true });
+    const plan = keep ? withKept(stock, model.tensors, keep) : stock;
+    let exported: { target: string; file: string; baseType: string } | null = null;
+    if (flags.out !== undefined) {
+      const text = tensorTypeFile(plan, model);
+      try {
+        await fs.writeFile(flags.out, text);
+      } catch (e) {
+        throw new UsageError(`--out ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      exported = { target, file: flags.out, baseType: exportBase(plan) };
+    }
+    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported))}\n` : planText(plan, positionals, exported));
+    return 0;
+  },
+};
+
+/** CLI.md's plan JSON. Predictions need the error model (not computed for stock presets yet): null. */
+export function planJson(plan: Plan, exported: { target: string; file: string; baseType: string } | null): unknown {
+  return {
+    target: plan.target,
+    preset: plan.preset,
+    budget: null,
+    tensors: plan.tensors.map((t) => ({ name: t.name, type: t.type, bytes: t.bytes, requested: t.requested, reason: t.reason, predicted: null })),
+    totalBytes: plan.totalBytes,
+    bitsPerWeight: plan.bitsPerWeight,
+    predictedDamage: null,
+    pareto: null,
+    ...(exported ? { export: exported } : {}),
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function planText(plan: Plan, files: readonly string[], exported: { file: string; baseType: string } | null): string {
+  const head = ['name', 'type', 'bytes', 'requested', 'reason'];
+  const rows = plan.tensors.map((t) => [t.name, t.type, count(t.bytes), t.requested ?? '', t.reason]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fallbacks = plan.tensors.filter((t) => t.requested !== null).length;
+  return [
+    `${files.join(', ')}: ${plan.target} ${plan.preset}`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+    `${count(plan.tensors.length)} tensors, ${count(plan.totalBytes)} bytes, ${plan.bitsPerWeight.toFixed(2)} bits per weight${fallbacks > 0 ? `, ${fallbacks} fallbacks` : ''}`,
+    ...(exported ? [`wrote ${exported.file}: llama-quantize --tensor-type-file ${exported.file} ${files.length === 1 && files[0]!.toLowerCase().endsWith('.gguf') ? files[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`] : []),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from './run';
+
+const PLAN = path.join(__dirname, '..', '..', 'fixtures', 'plan');
+const GQA = path.join(PLAN, 'llama-gqa.gguf');
+/** A GGUF whose metadata lacks the head count the rules need. */
+const NO_HEADS = path.join(__dirname, '..', '..', 'fixtures', 'gguf', 'tiny-v3.gguf');
+
+interface PlanJson {
+  target: string;
+  preset: string | null;
+  budget: unknown;
+  tensors: { name: string; type: string; bytes: number; requested: string | null; reason: string; predicted: unknown }[];
+  totalBytes: number;
+  bitsPerWeight: number;
+}
+
+describe('quantlens plan', () => {
+  let tmp = '';
+  before(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-cli-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('--json: CLI.md\'s plan, with requested set where a fallback replaced the type', async () => {
+    const r = await run('plan', GQA, '--preset', 'q4_k_m', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as PlanJson;
+    assert.equal(j.target, 'llama.cpp');
+    assert.equal(j.preset, 'Q4_K_M');
+    assert.equal(j.budget, null);
+    const down = j.tensors.find((t) => t.name === 'blk.0.ffn_down.weight')!;
+    assert.deepEqual([down.type, down.requested], ['Q8_0', 'Q6_K']);
+    assert.match(down.reason, /use_more_bits.*fallback: row of 32 not a multiple of 256/);
+    assert.equal(j.tensors.find((t) => t.name === 'blk.1.attn_q.weight')!.requested, null);
+    assert.equal(j.totalBytes, j.tensors.reduce((n, t) => n + t.bytes, 0));
+    // token_embd + output, output_norm, 8 layers of (2 norms, q, o, k, v, gate, up, down)
+    const values = 2 * 32 * 256 + 256 + 8 * (2 * 256 + 2 * 256 * 64 + 2 * 256 * 16 + 3 * 256 * 32);
+    assert.equal(j.bitsPerWeight, (8 * j.totalBytes) / values);
+  });
+
+  it('prints a table by default, with the totals', async () => {
+    const r = await run('plan', GQA, '--preset', 'Q6_K');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^blk\.0\.attn_output\.weight +Q8_0 +[\d,]+ +Q6_K +Q6_K default Q6_K; fallback/m);
+    assert.match(r.stdout, /75 tensors, [\d,]+ bytes, [\d.]+ bits per weight, 16 fallbacks/);
+  });
+
+  const bad: readonly (readonly [string, string[], number, RegExp])[] = [
+    ['an unknown preset', [GQA, '--preset', 'Q9_K'], 1, /unknown llama.cpp preset 'Q9_K'/],
+    ['no preset', [GQA], 1, /give --preset/],
+    ['a budget (not implemented yet)', [GQA, '--budget-bpw', '4.8'], 1, /--budget-bpw is not implemented yet/],
+    ['--export without --out', [GQA, '--preset', 'Q8_0', '--export', 'llama.cpp'], 1, /--export and --out go together/],
+    ['another export target', [GQA, '--preset', 'Q8_0', '--export', 'modelopt', '--out', 'x'], 1, /--export modelopt for a llama.cpp plan/],
+    ['a Hugging Face folder without --target', [path.join(PLAN, 'hf-llama'), '--preset', 'Q8_0'], 1, /--target modelopt is not implemented yet/],
+    ['a file without the head count', [NO_HEADS, '--preset', 'Q4_K_M'], 2, /planning needs llama.attention.head_count/],
+    ['rows no type fits', [path.join(PLAN, 'odd-rows.gguf'), '--preset', 'Q8_0'], 2, /blk\.0\.ffn_down\.weight: row of 48 not a multiple of 32/],
+    ['a bad --keep', [GQA, '--preset', 'Q8_0', '--keep', '('], 1, /--keep \(/],
+  ];
+  for (const [what, args, code, message] of bad) {
+    it(`${what}: a one-line error, exit ${code}, nothing written`, async () => {
+      const out = path.join(tmp, `${what.replace(/\W+/g, '-')}.txt`);
+      // every case asks for an export (unless it tests the export flags themselves), so a written file would show
+      const argv = args.includes('--out') ? args.map((a) => (a === 'x' ? out : a)) : args.includes('--export') ? args : [...args, '--export', 'llama.cpp', '--out', out];
+      const r = await run('plan', ...argv);
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.ok(!existsSync(out), 'no file written');
+    });
+  }
+});
