@@ -12,9 +12,9 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const nodeEntries = {
   cli: 'src/cli/main.ts',
   extension: 'src/extension/extension.ts',
-  worker: 'src/worker/worker.ts',
+  worker: 'src/worker/thread/worker.ts',
   bench: 'scripts/bench/bench.ts',
-  calibWorker: 'src/worker/calibWorker.ts',
+  calibWorker: 'src/worker/thread/calibWorker.ts',
 };
 
 /** Host tests: one file per suite, loaded by mocha inside the VS Code extension host. */

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
-import { AnalysisPool } from '../../src/worker/pool';
+import { AnalysisPool } from '../../src/worker/host/pool';
 import { toBf16Bits, weights } from './data';
 
 /** The repository root, seen from dist/bench.js. */

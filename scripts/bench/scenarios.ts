@@ -12,7 +12,7 @@ import { computeQParams } from '../../src/core/quant/affine/qparams';
 import type { DType } from '../../src/shared/vocab/dtypes';
 import type { TensorEntry } from '../../src/core/tensor';
 import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
-import { AnalysisPool } from '../../src/worker/pool';
+import { AnalysisPool } from '../../src/worker/host/pool';
 import { BENCH_NUMEL, BENCH_SHAPE, toBf16Bits, type BenchFiles } from './data';
 
 export interface Measurement {

@@ -4,7 +4,7 @@ import { selectionProblem, type SchemeSelection } from '../shared/schemeSelectio
 import type { RangeMethod } from '../shared/analysisTypes';
 import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/calibPanelProtocol';
 import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
-import type { CalibWorkerScript } from '../worker/calibClient';
+import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { toPanelError } from './panelError';
 import type { PanelRegistry } from './panelRegistry';
 import type { PoolClient } from './poolClient';

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CalibDataSpec, CalibrationOptions, CalibrationProgress, CalibrationReport, PtqOptions, PtqProgress, PtqReport } from '../shared/calibTypes';
 import type { CalibHostToWebview, JobStatus } from '../shared/calibPanelProtocol';
-import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../worker/calibClient';
+import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../worker/host/calibClient';
 import type { DataChoice } from './calibFiles';
 import { Job } from './job';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AnalysisPool } from '../worker/pool';
+import { AnalysisPool } from '../worker/host/pool';
 import { workerThreads } from './settings';
 
 /**

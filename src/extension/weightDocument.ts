@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../shared/analysisTypes';
 import type { PanelError } from '../shared/webviewProtocol';
-import type { CalibWorkerScript } from '../worker/calibClient';
+import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { DocumentAnalysis } from './documentAnalysis';
 import { ModelCalibration } from './modelCalibration';
 import { toPanelError } from './panelError';

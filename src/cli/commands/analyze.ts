@@ -5,7 +5,7 @@ import { REPORT_FORMATS, REPORT_FORMAT_NAMES, type ReportFormat } from '../../co
 import { renderHtml } from '../../core/report/html';
 import { renderTable } from '../../core/report/table';
 import type { AnalysisReport, ModelSummary } from '../../shared/analysisTypes';
-import { AnalysisPool } from '../../worker/pool';
+import { AnalysisPool } from '../../worker/host/pool';
 import { parseCommandArgs } from '../args';
 import type { CliIO, Command } from '../command';
 import { ProgressBar } from '../progressBar';

@@ -44,6 +44,16 @@ describe('runtime split (imports)', () => {
     assert.equal(describeImports(found), '');
   });
 
+  it('the worker thread side is loaded by path only: nothing outside src/worker/thread imports it', () => {
+    const found = imports.filter((i) => !isInside(i.file, 'src/worker/thread') && i.target !== undefined && isInside(i.target, 'src/worker/thread'));
+    assert.equal(describeImports(found), '');
+  });
+
+  it('the worker thread side never imports the host side', () => {
+    const found = imports.filter((i) => isInside(i.file, 'src/worker/thread') && i.target !== undefined && isInside(i.target, 'src/worker/host'));
+    assert.equal(describeImports(found), '');
+  });
+
   it('the webview imports only its own files and src/shared', () => {
     const found = imports.filter(
       (i) => isInside(i.file, 'webview') && i.target !== undefined && !isInside(i.target, 'webview') && !isInside(i.target, 'src/shared'),

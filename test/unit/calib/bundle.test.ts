@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runCalibrationInWorker } from '../../../src/worker/calibClient';
+import { runCalibrationInWorker } from '../../../src/worker/host/calibClient';
 import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');

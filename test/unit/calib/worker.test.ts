@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { runCalibration } from '../../../src/core/calib/runCalibration';
 import { CancelledError, FormatError } from '../../../src/core/errors';
 import type { CalibDataSpec, CalibrationOptions } from '../../../src/shared/calibTypes';
-import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../../../src/worker/calibClient';
+import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../../../src/worker/host/calibClient';
 import { ORT_SUITE_TIMEOUT_MS } from './slow';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MODEL = path.join(ROOT, 'samples/mlp/model.onnx');
 /** The worker entry run from source: tsx compiles it in the worker thread too. */
-const SCRIPT: CalibWorkerScript = { path: path.join(ROOT, 'src/worker/calibWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+const SCRIPT: CalibWorkerScript = { path: path.join(ROOT, 'src/worker/thread/calibWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 const CALIB: CalibDataSpec = { path: path.join(ROOT, 'samples/mlp/calib.npy'), inputKey: null, synthetic: null, samples: null, shapes: {}, seed: 0 };
 const OPTIONS: CalibrationOptions = { batch: 32, methods: ['minmax', 'histogram'], bits: 8, mode: 'asymmetric', convention: 'torch', threads: 1 };
 /** A sanity bound only: the brief wants cancel within 200 ms; a loaded CI machine gets slack. */

@@ -16,7 +16,7 @@ export function buildBundlesOnce(): Promise<string> {
   built ??= (async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quantlens-bundles-'));
     await esbuild.build({
-      entryPoints: { worker: path.join(ROOT, 'src/worker/worker.ts'), cli: path.join(ROOT, 'src/cli/main.ts') },
+      entryPoints: { worker: path.join(ROOT, 'src/worker/thread/worker.ts'), cli: path.join(ROOT, 'src/cli/main.ts') },
       outdir: dir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
     });
     await fs.writeFile(path.join(dir, 'kernels.wasm'), await kernelBytes());

@@ -7,7 +7,7 @@ import { CancelledError, FormatError, UsageError } from '../../../src/core/error
 import { openModel } from '../../../src/core/formats';
 import type { AnalysisOptions, AnalysisProgress, Scheme, TensorResult } from '../../../src/shared/analysisTypes';
 import { WorkerCrashedError } from '../../../src/worker/errors';
-import { AnalysisPool } from '../../../src/worker/pool';
+import { AnalysisPool } from '../../../src/worker/host/pool';
 import { buildBundlesOnce } from './bundles';
 import { f32Tensor, noise, writeSafetensors } from './fixtures';
 

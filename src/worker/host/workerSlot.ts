@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { assertNever } from '../shared/assertNever';
-import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerToHost } from '../shared/workerProtocol';
-import { deserializeError, WorkerCrashedError } from './errors';
+import { assertNever } from '../../shared/assertNever';
+import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerToHost } from '../../shared/workerProtocol';
+import { deserializeError, WorkerCrashedError } from '../errors';
 
 interface Pending {
   readonly what: string;

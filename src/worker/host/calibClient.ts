@@ -4,10 +4,10 @@
  * rejects with CancelledError.
  */
 import { Worker } from 'node:worker_threads';
-import { CancelledError } from '../core/errors';
-import type { CalibDataSpec, CalibrationHooks, CalibrationOptions, CalibrationProgress, CalibrationReport, PtqHooks, PtqOptions, PtqProgress, PtqReport } from '../shared/calibTypes';
-import type { CalibJobMessage, CalibJobRequest } from '../shared/calibWorkerProtocol';
-import { deserializeError, WorkerCrashedError } from './errors';
+import { CancelledError } from '../../core/errors';
+import type { CalibDataSpec, CalibrationHooks, CalibrationOptions, CalibrationProgress, CalibrationReport, PtqHooks, PtqOptions, PtqProgress, PtqReport } from '../../shared/calibTypes';
+import type { CalibJobMessage, CalibJobRequest } from '../../shared/calibWorkerProtocol';
+import { deserializeError, WorkerCrashedError } from '../errors';
 
 export interface CalibWorkerScript {
   /** dist/calibWorker.js (or the .ts entry with a loader in execArgv, for tests). */

@@ -3,9 +3,9 @@
  * concurrently; a long analysis yields between chunks, so cancel messages and small requests get in.
  */
 import { parentPort } from 'node:worker_threads';
-import { assertNever } from '../shared/assertNever';
-import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerRequest, WorkerToHost } from '../shared/workerProtocol';
-import { serializeError } from './errors';
+import { assertNever } from '../../shared/assertNever';
+import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerRequest, WorkerToHost } from '../../shared/workerProtocol';
+import { serializeError } from '../errors';
 import { HANDLERS, type HandlerContext } from './handlers';
 import { ModelCache } from './modelCache';
 

@@ -3,12 +3,12 @@
  * onnxruntime-web instance and posts progress and the report. The host cancels by terminating it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runPtq } from '../core/calib/ptq/runPtq';
-import { runCalibration } from '../core/calib/runCalibration';
-import { assertNever } from '../shared/assertNever';
-import type { CalibrationProgress, PtqProgress } from '../shared/calibTypes';
-import type { CalibJobMessage, CalibJobRequest } from '../shared/calibWorkerProtocol';
-import { serializeError } from './errors';
+import { runPtq } from '../../core/calib/ptq/runPtq';
+import { runCalibration } from '../../core/calib/runCalibration';
+import { assertNever } from '../../shared/assertNever';
+import type { CalibrationProgress, PtqProgress } from '../../shared/calibTypes';
+import type { CalibJobMessage, CalibJobRequest } from '../../shared/calibWorkerProtocol';
+import { serializeError } from '../errors';
 
 const port = parentPort;
 if (!port) throw new Error('calibWorker.js must run as a worker thread');

@@ -1,12 +1,12 @@
 import * as os from 'node:os';
-import { buildReport, planAnalysis, runPlan } from '../core/analysis/runAnalysis';
-import { CancelledError, UsageError } from '../core/errors';
+import { buildReport, planAnalysis, runPlan } from '../../core/analysis/runAnalysis';
+import { CancelledError, UsageError } from '../../core/errors';
 import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult,
-} from '../shared/analysisTypes';
-import type { BlockRequest, BlockStats } from '../shared/webviewProtocol';
-import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
-import { WorkerCrashedError } from './errors';
+} from '../../shared/analysisTypes';
+import type { BlockRequest, BlockStats } from '../../shared/webviewProtocol';
+import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
+import { WorkerCrashedError } from '../errors';
 import { WorkerSlot } from './workerSlot';
 
 /**

@@ -1,11 +1,11 @@
-import { tensorBlockStats } from '../core/analysis/blockStats';
-import { analyzeTensorFast } from '../core/analysis/engine/engine';
-import { findTensor } from '../core/analysis/findTensor';
-import { skipReason } from '../core/analysis/runAnalysis';
-import { summarizeModel } from '../core/analysis/summary';
-import { UsageError } from '../core/errors';
-import { loadWasmKernels } from '../core/analysis/engine/wasmKernels';
-import type { MethodParams, MethodResult, WorkerMethod } from '../shared/workerProtocol';
+import { tensorBlockStats } from '../../core/analysis/blockStats';
+import { analyzeTensorFast } from '../../core/analysis/engine/engine';
+import { findTensor } from '../../core/analysis/findTensor';
+import { skipReason } from '../../core/analysis/runAnalysis';
+import { summarizeModel } from '../../core/analysis/summary';
+import { UsageError } from '../../core/errors';
+import { loadWasmKernels } from '../../core/analysis/engine/wasmKernels';
+import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import type { ModelCache } from './modelCache';
 
 export interface HandlerContext {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { openModel } from '../core/formats';
-import type { Model } from '../core/tensor';
+import { openModel } from '../../core/formats';
+import type { Model } from '../../core/tensor';
 
 /** Models kept open per worker: each holds file handles and parsed headers (a GGUF header can be MBs). */
 const MAX_OPEN_MODELS = 4;
