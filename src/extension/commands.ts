@@ -95,19 +95,10 @@ export function registerCommands(registry: PanelRegistry, exportReport: Exporter
     }),
     vscode.commands.registerCommand('quantlens.cancelAnalysis', () => {
       // Analyses, calibrations and PTQ runs: the active panel's, else every panel's.
-      const busy = (p: InspectorPanel): boolean => p.document.analysis.status === 'running' || (p.document.calib?.calibration.running ?? false) || (p.document.calib?.ptq.running ?? false);
-      const running = registry.all().filter(busy);
+      const running = registry.all().filter((p) => p.document.busy);
       const active = registry.active();
-      const targets = [...new Set((active && running.includes(active) ? [active] : running).map((p) => p.document))];
-      let cancelled = 0;
-      for (const doc of targets) {
-        if (doc.analysis.status === 'running') {
-          doc.analysis.cancel();
-          cancelled++;
-        }
-        cancelled += doc.calib?.cancelAll() ?? 0;
-      }
-      return cancelled;
+      const targets = new Set((active && running.includes(active) ? [active] : running).map((p) => p.document));
+      return [...targets].reduce((cancelled, doc) => cancelled + doc.cancelAll(), 0);
     }),
   ];
 }

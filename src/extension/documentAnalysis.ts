@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { AnalysisProgress, AnalysisReport, SkippedTensor, TensorResult } from '../shared/analysisTypes';
+import type { JobStatus } from '../shared/calibPanelProtocol';
 import { expandSelection, type SchemeSelection } from '../shared/schemeSelection';
 import type { HostToWebview, PanelError } from '../shared/webviewProtocol';
-import { isCancellation, toPanelError } from './panelError';
+import { JobRunner, type JobEnd } from './jobRunner';
+import { toPanelError } from './panelError';
 import type { PoolClient } from './poolClient';
 import { histogramBins } from './settings';
 
-export type AnalysisStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+export type AnalysisStatus = JobStatus;
 
 /** One file's analysis: its state, and the stream of panel messages that rebuilds it. */
 export class DocumentAnalysis implements vscode.Disposable {
@@ -21,8 +23,7 @@ export class DocumentAnalysis implements vscode.Disposable {
   report: AnalysisReport | null = null;
   error: PanelError | null = null;
   private startedAt = 0;
-  private abort: AbortController | null = null;
-  private settled: Promise<void> = Promise.resolve();
+  private readonly runner = new JobRunner();
 
   constructor(
     private readonly paths: readonly string[],
@@ -33,9 +34,13 @@ export class DocumentAnalysis implements vscode.Disposable {
 
   /** Starts (or restarts) the analysis; resolves when it has settled, whatever the outcome. */
   start(selection: SchemeSelection, tensorsTotal: number): Promise<void> {
-    this.cancel();
-    const abort = new AbortController();
-    this.abort = abort;
+    void this.runner.start<AnalysisProgress, AnalysisReport>({
+      title: `QuantLens: analysing ${this.label}`,
+      run: (onProgress, signal) => this.run(selection, onProgress, signal),
+      describe: (p) => ({ message: `${p.tensorsDone} / ${p.tensorsTotal} tensors`, fraction: p.tensorsTotal > 0 ? p.tensorsDone / p.tensorsTotal : 0 }),
+      onProgress: (p) => this.onProgress(p),
+      onEnd: (end) => this.onEnd(end),
+    });
     this.status = 'running';
     this.selection = selection;
     this.results = [];
@@ -46,18 +51,20 @@ export class DocumentAnalysis implements vscode.Disposable {
     this.startedAt = Date.now();
     this.onStatus();
     this.changed.fire({ type: 'analysisStarted', selection, tensorsTotal });
-    const previous = this.settled;
-    this.settled = previous.then(() => this.runWithNotification(selection, abort));
-    return this.settled;
+    return this.runner.whenSettled();
+  }
+
+  get running(): boolean {
+    return this.runner.running;
   }
 
   cancel(): void {
-    this.abort?.abort();
+    this.runner.cancel();
   }
 
   /** Resolves once no analysis is running. */
   whenSettled(): Promise<void> {
-    return this.settled;
+    return this.runner.whenSettled();
   }
 
   /** Messages that bring a freshly loaded panel up to date. */
@@ -74,57 +81,33 @@ export class DocumentAnalysis implements vscode.Disposable {
     return messages;
   }
 
-  private runWithNotification(selection: SchemeSelection, abort: AbortController): Thenable<void> {
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `QuantLens: analysing ${this.label}`, cancellable: true },
-      async (notification, token) => {
-        const onCancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        try {
-          const report = await this.pool.get().analyze(
-            this.paths,
-            { schemes: expandSelection(selection), histogramBins: histogramBins() },
-            {
-              onTensor: (r) => {
-                if (abort.signal.aborted) return;
-                this.results.push(r);
-                this.changed.fire({ type: 'tensorResults', results: [r] });
-              },
-              onProgress: (p) => {
-                if (abort.signal.aborted) return;
-                this.progress = p;
-                const percent = p.tensorsTotal > 0 ? (100 * p.tensorsDone) / p.tensorsTotal : 0;
-                notification.report({ increment: percent - reported, message: `${p.tensorsDone} / ${p.tensorsTotal} tensors` });
-                reported = percent;
-                this.changed.fire({ type: 'progress', progress: p, elapsedMs: Date.now() - this.startedAt });
-              },
-            },
-            abort.signal,
-          );
-          if (abort.signal.aborted) throw new DOMException('cancelled', 'AbortError');
-          if (this.abort !== abort) return;
-          this.report = report;
-          this.results = [...report.tensors];
-          this.skipped = report.skipped;
-          this.finish(abort, 'done', null);
-        } catch (e) {
-          if (isCancellation(e) || abort.signal.aborted) this.finish(abort, 'cancelled', null);
-          else this.finish(abort, 'failed', toPanelError(e));
-        } finally {
-          onCancel.dispose();
-        }
+  private run(selection: SchemeSelection, onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
+    const options = { schemes: expandSelection(selection), histogramBins: histogramBins() };
+    return this.pool.get().analyze(this.paths, options, {
+      onTensor: (r) => {
+        if (signal.aborted) return;
+        this.results.push(r);
+        this.changed.fire({ type: 'tensorResults', results: [r] });
       },
-    );
+      onProgress,
+    }, signal);
   }
 
-  /** Ends `run`'s analysis, unless a newer one has replaced it. */
-  private finish(run: AbortController, outcome: 'done' | 'cancelled' | 'failed', error: PanelError | null): void {
-    if (this.abort !== run) return;
-    this.abort = null;
-    this.status = outcome;
-    this.error = error;
+  private onProgress(p: AnalysisProgress): void {
+    this.progress = p;
+    this.changed.fire({ type: 'progress', progress: p, elapsedMs: Date.now() - this.startedAt });
+  }
+
+  private onEnd(end: JobEnd<AnalysisReport>): void {
+    if (end.status === 'done') {
+      this.report = end.report;
+      this.results = [...end.report.tensors];
+      this.skipped = end.report.skipped;
+    }
+    this.status = end.status;
+    this.error = end.status === 'failed' ? toPanelError(end.error) : null;
     this.onStatus();
-    this.changed.fire({ type: 'analysisFinished', outcome, skipped: this.skipped, error });
+    this.changed.fire({ type: 'analysisFinished', outcome: end.status, skipped: this.skipped, error: this.error });
   }
 
   dispose(): void {

@@ -6,18 +6,31 @@ import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/cal
 import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
 import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { toPanelError } from './panelError';
-import type { PanelRegistry } from './panelRegistry';
 import type { PoolClient } from './poolClient';
 import { selectionFromSettings } from './settings';
 import { inspectorHtml } from './webviewHtml';
 import type { WeightDocument } from './weightDocument';
+
+/**
+ * What a panel tells the list of open panels (PanelRegistry): declared here, so the registry
+ * depends on panels and panels not on the registry.
+ */
+export interface PanelTracker {
+  add(panel: InspectorPanel): void;
+  remove(panel: InspectorPanel): void;
+  focus(panel: InspectorPanel): void;
+  /** A panel's state changed (what it renders, a run started or ended). */
+  notify(): void;
+  /** A streamed result arrived. */
+  dataChanged(): void;
+}
 
 /** Hooks the inspector panel needs from the rest of the extension. */
 export interface PanelServices {
   readonly extensionUri: vscode.Uri;
   readonly version: string;
   readonly pool: PoolClient;
-  readonly registry: PanelRegistry;
+  readonly registry: PanelTracker;
   /** dist/calibWorker.js: one worker thread per calibration or PTQ run. */
   readonly calibWorker: CalibWorkerScript;
   exportReport(panel: InspectorPanel, format: ExportFormat | null): Promise<unknown>;

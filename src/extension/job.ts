@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
-import { IDLE_JOB, type JobState, type JobStatus } from '../shared/calibPanelProtocol';
-import { isCancellation, toPanelError } from './panelError';
+import { IDLE_JOB, type JobState } from '../shared/calibPanelProtocol';
+import { JobRunner, type JobOutcome, type ProgressText } from './jobRunner';
+import { toPanelError } from './panelError';
 
-/** How a job's progress reads in the notification. */
-export interface ProgressText {
-  readonly message: string;
-  /** 0..1 */
-  readonly fraction: number;
-}
-
-export interface JobRun<Options, Progress, Report> {
+/** One calibration or PTQ run: what the panel shows about it, and its work. */
+export interface JobSpec<Options, Progress, Report> {
   /** The notification's title. */
   readonly title: string;
   readonly dataPath: string;
@@ -20,72 +15,45 @@ export interface JobRun<Options, Progress, Report> {
 }
 
 /**
- * One cancellable long job of a model (a calibration, a PTQ simulation): its state for the panel,
- * a cancellable notification while it runs. A new start cancels the running one first.
+ * A long job of a model (a calibration, a PTQ simulation) as the panel sees it: its state, on
+ * every change. The runs themselves go through the JobRunner.
  */
 export class Job<Options, Progress, Report> implements vscode.Disposable {
   private current: JobState<Options, Progress, Report> = IDLE_JOB;
   private readonly changed = new vscode.EventEmitter<JobState<Options, Progress, Report>>();
   /** Fires with the new state on every change. */
   readonly onDidChange = this.changed.event;
-  private abort: AbortController | null = null;
-  private settled: Promise<unknown> = Promise.resolve();
+  private readonly runner = new JobRunner();
 
   get state(): JobState<Options, Progress, Report> {
     return this.current;
   }
 
   get running(): boolean {
-    return this.current.status === 'running';
+    return this.runner.running;
   }
 
-  /** Starts the job; resolves with how it ended. */
-  start(job: JobRun<Options, Progress, Report>): Promise<JobStatus> {
-    this.cancel();
-    const abort = new AbortController();
-    this.abort = abort;
-    this.set({ status: 'running', dataLabel: job.dataLabel, dataPath: job.dataPath, options: job.options, progress: null, report: null, error: null });
-    const run = this.settled.then(() => this.runWithNotification(job, abort));
-    this.settled = run;
-    return run;
+  /** Starts the job (cancelling a running one); resolves with how it ended. */
+  start(spec: JobSpec<Options, Progress, Report>): Promise<JobOutcome> {
+    const { dataLabel, dataPath, options } = spec;
+    const outcome = this.runner.start({
+      title: spec.title,
+      run: spec.run,
+      describe: spec.describe,
+      onProgress: (progress) => this.set({ ...this.current, progress }),
+      onEnd: (end) => this.set({
+        ...this.current,
+        status: end.status,
+        report: end.status === 'done' ? end.report : null,
+        error: end.status === 'failed' ? oneLine(toPanelError(end.error)) : null,
+      }),
+    });
+    this.set({ status: 'running', dataLabel, dataPath, options, progress: null, report: null, error: null });
+    return outcome;
   }
 
   cancel(): void {
-    this.abort?.abort();
-  }
-
-  private runWithNotification(job: JobRun<Options, Progress, Report>, abort: AbortController): Thenable<JobStatus> {
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: job.title, cancellable: true },
-      async (notification, token) => {
-        const onCancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        try {
-          if (abort.signal.aborted) return this.finish(abort, 'cancelled', null, null);
-          const report = await job.run((p) => {
-            if (abort.signal.aborted || this.abort !== abort) return;
-            const text = job.describe(p);
-            notification.report({ increment: 100 * text.fraction - reported, message: text.message });
-            reported = 100 * text.fraction;
-            this.set({ ...this.current, progress: p });
-          }, abort.signal);
-          return this.finish(abort, 'done', report, null);
-        } catch (e) {
-          if (isCancellation(e) || abort.signal.aborted) return this.finish(abort, 'cancelled', null, null);
-          return this.finish(abort, 'failed', null, e);
-        } finally {
-          onCancel.dispose();
-        }
-      },
-    );
-  }
-
-  /** Ends `run`'s job, unless a newer one has replaced it. */
-  private finish(run: AbortController, status: JobStatus, report: Report | null, error: unknown): JobStatus {
-    if (this.abort !== run) return 'cancelled';
-    this.abort = null;
-    this.set({ ...this.current, status, report, error: error === null ? null : oneLine(toPanelError(error)) });
-    return status;
+    this.runner.cancel();
   }
 
   private set(state: JobState<Options, Progress, Report>): void {

@@ -1,10 +1,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CalibDataSpec, CalibrationOptions, CalibrationProgress, CalibrationReport, PtqOptions, PtqProgress, PtqReport } from '../shared/calibTypes';
-import type { CalibHostToWebview, JobStatus } from '../shared/calibPanelProtocol';
+import type { CalibHostToWebview } from '../shared/calibPanelProtocol';
 import { runCalibrationInWorker, runPtqInWorker, type CalibWorkerScript } from '../worker/host/calibClient';
 import type { DataChoice } from './calibFiles';
 import { Job } from './job';
+import type { JobOutcome } from './jobRunner';
 
 /** CalibDataSpec for a file on disk (no synthetic inputs, every sample). */
 export function dataSpec(choice: DataChoice): CalibDataSpec {
@@ -44,7 +45,7 @@ export class ModelCalibration implements vscode.Disposable {
     return path.basename(this.modelPath);
   }
 
-  calibrate(data: DataChoice, options: CalibrationOptions): Promise<JobStatus> {
+  calibrate(data: DataChoice, options: CalibrationOptions): Promise<JobOutcome> {
     return this.calibration.start({
       title: `QuantLens: calibrating ${this.modelName}`,
       dataPath: data.path,
@@ -55,7 +56,7 @@ export class ModelCalibration implements vscode.Disposable {
     });
   }
 
-  simulatePtq(data: DataChoice, calibData: DataChoice | null, options: PtqOptions): Promise<JobStatus> {
+  simulatePtq(data: DataChoice, calibData: DataChoice | null, options: PtqOptions): Promise<JobOutcome> {
     return this.ptq.start({
       title: `QuantLens: simulating PTQ of ${this.modelName}`,
       dataPath: data.path,
@@ -71,6 +72,12 @@ export class ModelCalibration implements vscode.Disposable {
     return [{ type: 'calibrationState', state: this.calibration.state }, { type: 'ptqState', state: this.ptq.state }];
   }
 
+  /** A calibration or a PTQ simulation is running. */
+  get running(): boolean {
+    return this.calibration.running || this.ptq.running;
+  }
+
+  /** Cancels the running jobs; returns how many there were. */
   cancelAll(): number {
     const running = [this.calibration, this.ptq].filter((j) => j.running);
     for (const j of running) j.cancel();

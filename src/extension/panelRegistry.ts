@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { InspectorPanel } from './inspectorPanel';
+import type { InspectorPanel, PanelTracker } from './inspectorPanel';
 
 /** Open inspector panels and which one commands act on (the last one focused). */
-export class PanelRegistry implements vscode.Disposable {
+export class PanelRegistry implements PanelTracker, vscode.Disposable {
   private readonly panels = new Set<InspectorPanel>();
   private lastActive: InspectorPanel | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -41,8 +41,8 @@ export class PanelRegistry implements vscode.Disposable {
 
   /** Keeps the `quantlens.*` context keys (menus' when-clauses) in step, then tells listeners. */
   notify(): void {
-    const running = this.all().some((p) => p.document.analysis.status === 'running');
-    const calibrating = this.all().some((p) => (p.document.calib?.calibration.running ?? false) || (p.document.calib?.ptq.running ?? false));
+    const running = this.all().some((p) => p.document.analysis.running);
+    const calibrating = this.all().some((p) => p.document.calib?.running ?? false);
     void vscode.commands.executeCommand('setContext', 'quantlens.analysisRunning', running);
     void vscode.commands.executeCommand('setContext', 'quantlens.calibrationRunning', calibrating);
     void vscode.commands.executeCommand('setContext', 'quantlens.hasReport', this.lastActive?.document.analysis.report != null);

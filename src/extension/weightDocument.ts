@@ -51,6 +51,18 @@ export class WeightDocument implements vscode.CustomDocument {
     return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit, calibScript);
   }
 
+  /** Something of this file is running: its analysis, a calibration or a PTQ simulation. */
+  get busy(): boolean {
+    return this.analysis.running || (this.calib?.running ?? false);
+  }
+
+  /** Cancels whatever of this file runs; returns how many runs that stopped. */
+  cancelAll(): number {
+    const analysis = this.analysis.running ? 1 : 0;
+    this.analysis.cancel();
+    return analysis + (this.calib?.cancelAll() ?? 0);
+  }
+
   get fileName(): string {
     return path.basename(this.uri.fsPath);
   }

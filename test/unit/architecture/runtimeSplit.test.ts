@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { importSpecifiers, importsOf, isInside, tsFilesUnder, type SourceImport } from './sourceImports';
+import { importCycles, importSpecifiers, importsOf, isInside, tsFilesUnder, type SourceImport } from './sourceImports';
 
 /** The shipped code: what the bundles are built from. */
 const PRODUCT_FOLDERS = ['src', 'webview'];
@@ -59,5 +59,16 @@ describe('runtime split (imports)', () => {
       (i) => isInside(i.file, 'webview') && i.target !== undefined && !isInside(i.target, 'webview') && !isInside(i.target, 'src/shared'),
     );
     assert.equal(describeImports(found), '');
+  });
+
+  it('the cycle finder finds a loop of imports', () => {
+    assert.deepEqual(importCycles(tsFilesUnder('test/unit/architecture/cycleSample')), [
+      ['test/unit/architecture/cycleSample/a.ts', 'test/unit/architecture/cycleSample/b.ts'],
+    ]);
+  });
+
+  it('no two files of the extension or the worker import each other, even through others', () => {
+    const cycles = importCycles(['src/extension', 'src/worker'].flatMap(tsFilesUnder));
+    assert.equal(cycles.map((c) => c.join(' <-> ')).join('\n'), '');
   });
 });

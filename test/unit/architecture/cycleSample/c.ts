@@ -1,0 +1,2 @@
+/** Imported by a.ts but importing nothing: outside any loop. */
+export class C {}
