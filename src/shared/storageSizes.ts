@@ -1,4 +1,5 @@
 import type { ModelSummary, NamedFormat, TensorSummary } from './analysisTypes';
+import { isDType, isFloatDType } from './vocab/dtypes';
 
 /** One row of the Overview size table: the model stored as `label`. */
 export interface StorageRow {
@@ -24,11 +25,9 @@ export const FORMAT_BITS_PER_WEIGHT: Readonly<Record<NamedFormat, number>> = {
   q4_k: 4.5, q5_k: 5.5, q6_k: 6.5625, iq4_nl: 4.5,
 };
 
-const FLOAT_DTYPES = new Set(['F64', 'F32', 'F16', 'BF16', 'F8_E4M3', 'F8_E5M2']);
-
 /** Float tensors (and ggml blocks, which decode to float) are what quantization would re-store. */
 export function isQuantizable(t: TensorSummary): boolean {
-  return FLOAT_DTYPES.has(t.dtype) || /^(Q\d|IQ\d|TQ\d)/i.test(t.dtype);
+  return isDType(t.dtype) && isFloatDType(t.dtype);
 }
 
 export function totalParams(summary: ModelSummary): number {

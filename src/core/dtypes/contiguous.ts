@@ -15,15 +15,6 @@ export interface ContiguousLayout {
   readonly littleEndian?: boolean;
 }
 
-/** Bytes a contiguous payload of `numel` elements of `dtype` needs, or a FormatError. */
-export function payloadBytes(dtype: DType, numel: number, format: string): number {
-  if (isPlainDType(dtype)) return numel * PLAIN_DTYPES[dtype].bytes;
-  const t = GGML_TYPES.get(dtype);
-  if (!t) throw new FormatError(format, `no decoder for ggml type ${dtype}`);
-  if (numel % t.blockSize !== 0) throw new FormatError(format, `${numel} elements is not a whole number of ${dtype} blocks of ${t.blockSize}`);
-  return (numel / t.blockSize) * t.typeSize;
-}
-
 /** A tensor stored densely in row-major order: the common case of every format. */
 export function contiguousData(layout: ContiguousLayout): TensorData {
   const { dtype, format } = layout;

@@ -1,6 +1,8 @@
+import { GGML_LAYOUTS, isGgmlDType, type GgmlDType } from './ggmlTypes';
+
 /**
  * Storage types as the formats declare them (CLI.md names). Plain types are here;
- * ggml block types come from the ggml table (one entry per type, like ggml's type_traits).
+ * ggml block types come from the ggml table (ggmlTypes.ts, one entry per type like ggml's type_traits).
  */
 export const PLAIN_DTYPES = {
   F64: { bytes: 8, kind: 'float' },
@@ -22,20 +24,36 @@ export const PLAIN_DTYPES = {
 
 export type PlainDType = keyof typeof PLAIN_DTYPES;
 
-/** ggml block types, upper case as CLI.md names them. */
-export type GgmlDType =
-  | 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q8_0' | 'Q8_1'
-  | 'Q2_K' | 'Q3_K' | 'Q4_K' | 'Q5_K' | 'Q6_K' | 'Q8_K'
-  | 'IQ4_NL' | 'IQ4_XS' | 'MXFP4' | 'TQ1_0' | 'TQ2_0'
-  | 'IQ2_XXS' | 'IQ2_XS' | 'IQ2_S' | 'IQ3_XXS' | 'IQ3_S' | 'IQ1_S' | 'IQ1_M';
-
 export type DType = PlainDType | GgmlDType;
+
+export type { GgmlDType };
 
 export function isPlainDType(name: string): name is PlainDType {
   return Object.prototype.hasOwnProperty.call(PLAIN_DTYPES, name);
 }
 
+export function isDType(name: string): name is DType {
+  return isPlainDType(name) || isGgmlDType(name);
+}
+
 /** Float storage (plain floats and every ggml block type) is what quantization analyses. */
 export function isFloatDType(dtype: DType): boolean {
   return !isPlainDType(dtype) || PLAIN_DTYPES[dtype].kind === 'float';
+}
+
+/** The indivisible unit of a type: 1 value of `bytes` for plain types, a ggml block for block types. */
+export function storageBlock(dtype: DType): { readonly blockSize: number; readonly bytesPerBlock: number } {
+  if (isPlainDType(dtype)) return { blockSize: 1, bytesPerBlock: PLAIN_DTYPES[dtype].bytes };
+  const { blockSize, typeSize } = GGML_LAYOUTS[dtype];
+  return { blockSize, bytesPerBlock: typeSize };
+}
+
+/**
+ * Bytes of `numel` values stored as `dtype` (a tensor, or one row: ggml.c ggml_row_size =
+ * type_size * ne / blck_size). A RangeError when they are not a whole number of blocks.
+ */
+export function bytesForType(dtype: DType, numel: number): number {
+  const { blockSize, bytesPerBlock } = storageBlock(dtype);
+  if (numel % blockSize !== 0) throw new RangeError(`${numel} values are not a whole number of ${dtype} blocks of ${blockSize}`);
+  return (numel / blockSize) * bytesPerBlock;
 }

@@ -1,6 +1,5 @@
 import { Cursor } from '../../io/cursor';
-import { GGML_TYPES } from '../../quant/ggml';
-import { isPlainDType, PLAIN_DTYPES, type DType } from '../../../shared/vocab/dtypes';
+import { bytesForType, storageBlock, type DType } from '../../../shared/vocab/dtypes';
 import { MetadataReader, type MetadataValue } from './metadata';
 import { ggufTensorType } from './types';
 
@@ -150,15 +149,10 @@ function readTensorInfo(c: PrefixCursor, values: MetadataReader, i: number, alig
 
 /** Payload bytes: rows of ne[0] values are whole blocks for block types. // ggml.c: ggml_nbytes */
 function tensorBytes(c: Cursor, name: string, dtype: DType, ne: readonly number[], numel: number, at: number): number {
-  let bytes: number;
-  if (isPlainDType(dtype)) {
-    bytes = numel * PLAIN_DTYPES[dtype].bytes;
-  } else {
-    const t = GGML_TYPES.get(dtype)!;
-    const row = ne[0] ?? 1;
-    if (row % t.blockSize !== 0) c.fail(`tensor '${name}': ne[0] = ${row} is not a multiple of the ${dtype} block size ${t.blockSize}`, at);
-    bytes = (numel / t.blockSize) * t.typeSize;
-  }
+  const { blockSize } = storageBlock(dtype);
+  const row = ne[0] ?? 1;
+  if (row % blockSize !== 0) c.fail(`tensor '${name}': ne[0] = ${row} is not a multiple of the ${dtype} block size ${blockSize}`, at);
+  const bytes = bytesForType(dtype, numel);
   if (!Number.isSafeInteger(bytes)) c.fail(`tensor '${name}' needs ${bytes} bytes, beyond 2^53`, at);
   return bytes;
 }

@@ -1,5 +1,5 @@
 import type { DType } from '../../../shared/vocab/dtypes';
-import { ALL_GGML_TYPES } from '../../quant/ggml';
+import { GGML_DTYPES, GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 
 /** Plain tensor types by ggml_type id. // ggml.h: enum ggml_type */
 const PLAIN_GGUF_TYPES: ReadonlyMap<number, DType> = new Map<number, DType>([
@@ -27,7 +27,7 @@ const REMOVED_GGUF_TYPES: ReadonlyMap<number, string> = new Map([
 
 const BY_ID: ReadonlyMap<number, DType> = new Map<number, DType>([
   ...PLAIN_GGUF_TYPES,
-  ...ALL_GGML_TYPES.map((t) => [t.id, t.name] as const),
+  ...GGML_DTYPES.map((t) => [GGML_LAYOUTS[t].id, t] as const),
 ]);
 
 /** The DType of a GGUF tensor type id, or a reason it has none. */

@@ -1,10 +1,10 @@
 /** 1-bit grid i-quants: 8 values in {-1, 0, 1} per 11-bit index, shifted by +-delta. // ggml-quants.c, ggml-common.h */
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { readF16 } from './fp16';
 import { readU16 } from './bytes';
 import { f16ToF32 } from '../../numeric/floats';
-import { QK_K } from './kquantFit';
 import { IQ1S_GRID } from './grids/iq1sGrid';
 
 /** The grid's bytes are int8 values. */
@@ -13,11 +13,11 @@ const GRID = new Int8Array(IQ1S_GRID.buffer, IQ1S_GRID.byteOffset, IQ1S_GRID.byt
 const IQ1_DELTA = 0.125;
 /** fp16 d, qs[32] (grid low bytes), u16 qh[8] (3 index bits x4, 3-bit scale, delta sign). // block_iq1_s */
 const S_QH = 2 + QK_K / 8;
-const S_BYTES = S_QH + QK_K / 16;
+const S_BYTES = GGML_LAYOUTS.IQ1_S.typeSize;
 /** qs[32], qh[16] (3 index bits + delta sign per index), scales[8] (3-bit scales, fp16 d in the top nibbles). // block_iq1_m */
 const M_QH = QK_K / 8;
 const M_SCALES = M_QH + QK_K / 16;
-const M_BYTES = M_SCALES + QK_K / 32;
+const M_BYTES = GGML_LAYOUTS.IQ1_M.typeSize;
 
 /** Writes dl * (grid[index][j] + delta) for 8 values at dst[y]; the sum is exact, the product rounds once. */
 function shiftedOctet(dst: Float32Array, y: number, dl: number, index: number, delta: number): void {
@@ -25,11 +25,7 @@ function shiftedOctet(dst: Float32Array, y: number, dl: number, index: number, d
   for (let j = 0; j < 8; j++) dst[y + j] = dl * (GRID[g + j]! + delta);
 }
 
-export const IQ1_S: GgmlTypeTraits = {
-  name: 'IQ1_S',
-  id: 19,
-  blockSize: QK_K,
-  typeSize: S_BYTES,
+export const IQ1_S = ggmlType('IQ1_S', {
   // ggml: dequantize_row_iq1_s
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -44,13 +40,9 @@ export const IQ1_S: GgmlTypeTraits = {
       }
     }
   },
-};
+});
 
-export const IQ1_M: GgmlTypeTraits = {
-  name: 'IQ1_M',
-  id: 29,
-  blockSize: QK_K,
-  typeSize: M_BYTES,
+export const IQ1_M = ggmlType('IQ1_M', {
   // ggml: dequantize_row_iq1_m
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -77,4 +69,4 @@ export const IQ1_M: GgmlTypeTraits = {
       }
     }
   },
-};
+});

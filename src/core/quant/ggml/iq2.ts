@@ -1,24 +1,24 @@
 /** 2-bit grid i-quants: 8 values per index into an E8-lattice grid, signs separate. // ggml-quants.c, ggml-common.h */
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { readF16 } from './fp16';
 import { readU16, readU32 } from './bytes';
-import { QK_K } from './kquantFit';
 import { IQ2XXS_GRID } from './grids/iq2xxsGrid';
 import { IQ2XS_GRID } from './grids/iq2xsGrid';
 import { IQ2S_GRID } from './grids/iq2sGrid';
 import { KMASK_IQ2XS, KSIGNS_IQ2XS } from './grids/signs';
 
 /** fp16 d, u16 qs[32] (per 32 values: 4 grid bytes, then 4x7 sign bits and a 4-bit scale). // block_iq2_xxs */
-const XXS_BYTES = 2 + QK_K / 4;
+const XXS_BYTES = GGML_LAYOUTS.IQ2_XXS.typeSize;
 /** fp16 d, u16 qs[32] (9-bit grid index, 7 sign bits), scales[8] (two 4-bit scales). // block_iq2_xs */
 const XS_SCALES = 2 + QK_K / 4;
-const XS_BYTES = XS_SCALES + QK_K / 32;
+const XS_BYTES = GGML_LAYOUTS.IQ2_XS.typeSize;
 /** fp16 d, qs[64] (32 grid low bytes, then 32 sign bytes), qh[8] (2 high bits per index), scales[8]. // block_iq2_s */
 const S_SIGNS = 2 + QK_K / 8;
 const S_QH = 2 + QK_K / 4;
 const S_SCALES = S_QH + QK_K / 32;
-const S_BYTES = S_SCALES + QK_K / 32;
+const S_BYTES = GGML_LAYOUTS.IQ2_S.typeSize;
 
 /** Writes the 8 values db * grid[index] with the signs of `signs` at dst[y]; the products round once, as ggml's. */
 function signedOctet(dst: Float32Array, y: number, db: number, grid: Uint8Array, index: number, signs: number): void {
@@ -31,11 +31,7 @@ function quarterScale(d: number, s: number): number {
   return f32(f32(d * (0.5 + s)) * 0.25);
 }
 
-export const IQ2_XXS: GgmlTypeTraits = {
-  name: 'IQ2_XXS',
-  id: 16,
-  blockSize: QK_K,
-  typeSize: XXS_BYTES,
+export const IQ2_XXS = ggmlType('IQ2_XXS', {
   // ggml: dequantize_row_iq2_xxs
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -50,13 +46,9 @@ export const IQ2_XXS: GgmlTypeTraits = {
       }
     }
   },
-};
+});
 
-export const IQ2_XS: GgmlTypeTraits = {
-  name: 'IQ2_XS',
-  id: 17,
-  blockSize: QK_K,
-  typeSize: XS_BYTES,
+export const IQ2_XS = ggmlType('IQ2_XS', {
   // ggml: dequantize_row_iq2_xs
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -74,13 +66,9 @@ export const IQ2_XS: GgmlTypeTraits = {
       }
     }
   },
-};
+});
 
-export const IQ2_S: GgmlTypeTraits = {
-  name: 'IQ2_S',
-  id: 22,
-  blockSize: QK_K,
-  typeSize: S_BYTES,
+export const IQ2_S = ggmlType('IQ2_S', {
   // ggml: dequantize_row_iq2_s
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -99,4 +87,4 @@ export const IQ2_S: GgmlTypeTraits = {
       }
     }
   },
-};
+});

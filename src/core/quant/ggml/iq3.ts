@@ -1,21 +1,21 @@
 /** 3-bit grid i-quants: 4 values per index into a D4-lattice grid, signs separate. // ggml-quants.c, ggml-common.h */
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { readF16 } from './fp16';
 import { readU32 } from './bytes';
-import { QK_K } from './kquantFit';
 import { IQ3XXS_GRID } from './grids/iq3xxsGrid';
 import { IQ3S_GRID } from './grids/iq3sGrid';
 import { KMASK_IQ2XS, KSIGNS_IQ2XS } from './grids/signs';
 
 /** fp16 d, qs[96]: 64 grid bytes, then per 32 values a u32 of 4x7 sign bits and a 4-bit scale. // block_iq3_xxs */
 const XXS_SIGNS = 2 + QK_K / 4;
-const XXS_BYTES = 2 + (3 * QK_K) / 8;
+const XXS_BYTES = GGML_LAYOUTS.IQ3_XXS.typeSize;
 /** fp16 d, qs[64] (grid low bytes), qh[8] (9th index bits), signs[32], scales[4] (two 4-bit scales). // block_iq3_s */
 const S_QH = 2 + QK_K / 4;
 const S_SIGNS = S_QH + QK_K / 32;
 const S_SCALES = S_SIGNS + QK_K / 8;
-const S_BYTES = S_SCALES + QK_K / 64;
+const S_BYTES = GGML_LAYOUTS.IQ3_S.typeSize;
 
 /** Writes db * grid[i1] then db * grid[i2] (4 values each) with the 8 signs of `signs` at dst[y]. */
 function signedQuads(dst: Float32Array, y: number, db: number, grid: Uint8Array, i1: number, i2: number, signs: number): void {
@@ -25,11 +25,7 @@ function signedQuads(dst: Float32Array, y: number, db: number, grid: Uint8Array,
   }
 }
 
-export const IQ3_XXS: GgmlTypeTraits = {
-  name: 'IQ3_XXS',
-  id: 18,
-  blockSize: QK_K,
-  typeSize: XXS_BYTES,
+export const IQ3_XXS = ggmlType('IQ3_XXS', {
   // ggml: dequantize_row_iq3_xxs
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -46,13 +42,9 @@ export const IQ3_XXS: GgmlTypeTraits = {
       }
     }
   },
-};
+});
 
-export const IQ3_S: GgmlTypeTraits = {
-  name: 'IQ3_S',
-  id: 21,
-  blockSize: QK_K,
-  typeSize: S_BYTES,
+export const IQ3_S = ggmlType('IQ3_S', {
   // ggml: dequantize_row_iq3_s (two 32-value halves per scale byte)
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -72,4 +64,4 @@ export const IQ3_S: GgmlTypeTraits = {
       }
     }
   },
-};
+});

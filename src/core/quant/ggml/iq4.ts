@@ -1,21 +1,19 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { readU16, writeU16 } from './bytes';
-import { QK_K } from './kquantFit';
 import { forEachChunk, quantizeInPasses, type Passes } from './chunks';
 import { KVALUES_IQ4NL } from './kvalues';
 import type { GgmlKernels } from './wasm/module';
 
-/** Values per IQ4_NL block. // ggml-common.h: QK4_NL */
-const QK4_NL = 32;
-/** fp16 d + 16 bytes of nibbles. // ggml-common.h: block_iq4_nl */
-const NL_BYTES = 2 + QK4_NL / 2;
+/** Values and bytes per IQ4_NL block: fp16 d + 16 bytes of nibbles. // ggml-common.h: QK4_NL, block_iq4_nl */
+const { blockSize: QK4_NL, typeSize: NL_BYTES } = GGML_LAYOUTS.IQ4_NL;
 /** fp16 d, u16 scales_h, scales_l[4], qs[128]. // ggml-common.h: block_iq4_xs */
 const XS_SCALES_H = 2;
 const XS_SCALES_L = 4;
 const XS_QS = 8;
-const XS_BYTES = 136;
+const XS_BYTES = GGML_LAYOUTS.IQ4_XS.typeSize;
 const XS_SUB = QK_K / 32;
 
 /** Packs 32 levels of each sub-block (from L[lo]) as nibbles: j with j + 16. */
@@ -70,11 +68,7 @@ const XS_PASSES: Passes = {
   },
 };
 
-export const IQ4_NL: GgmlTypeTraits = {
-  name: 'IQ4_NL',
-  id: 20,
-  blockSize: QK4_NL,
-  typeSize: NL_BYTES,
+export const IQ4_NL = ggmlType('IQ4_NL', {
   // ggml: dequantize_row_iq4_nl
   dequantize(src, dst, nBlocks) {
     for (let i = 0; i < nBlocks; i++) {
@@ -98,13 +92,9 @@ export const IQ4_NL: GgmlTypeTraits = {
       }
     });
   },
-};
+});
 
-export const IQ4_XS: GgmlTypeTraits = {
-  name: 'IQ4_XS',
-  id: 23,
-  blockSize: QK_K,
-  typeSize: XS_BYTES,
+export const IQ4_XS = ggmlType('IQ4_XS', {
   // ggml: dequantize_row_iq4_xs
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -128,4 +118,4 @@ export const IQ4_XS: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, XS_PASSES);
   },
-};
+});

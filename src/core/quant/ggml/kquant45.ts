@@ -1,7 +1,8 @@
+import { QK_K } from '../../../shared/vocab/ggmlTypes';
 /** What Q4_K and Q5_K share: 8 sub-blocks of 32 with 6-bit scales and mins. // ggml: quantize_row_q4_K_ref, q5_K */
 import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { getScaleMinK4, packScaleMinK4, QK_K } from './kquantFit';
+import { getScaleMinK4, packScaleMinK4 } from './kquantFit';
 import type { GgmlKernels } from './wasm/module';
 
 /** fp16 d and dmin, then the 12 packed scale bytes. // ggml-common.h: block_q4_K, block_q5_K */

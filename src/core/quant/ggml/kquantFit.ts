@@ -1,8 +1,6 @@
-/** What the k-quants share besides their fits (SIMD kernels in wasm/): block size, zero threshold, packing. */
+/** What the k-quants share besides their fits (SIMD kernels in wasm/): zero threshold, packing. */
 import { f32 } from './cfloat';
-
-/** Values per k-quant super-block. // ggml-common.h: QK_K */
-export const QK_K = 256;
+import { QK_K } from '../../../shared/vocab/ggmlTypes';
 
 /** Groups whose largest |x| is below this are treated as all zero. // ggml-quants.c: GROUP_MAX_EPS 1e-15f */
 export const GROUP_MAX_EPS = f32(1e-15);

@@ -1,19 +1,14 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, floorLog2f, truncToUint8 } from './cfloat';
 import { e8m0ToFp32Half } from './fp16';
 import { forEachChunk } from './chunks';
 import { KVALUES_MXFP4 } from './kvalues';
 
-/** Values per block. // ggml-common.h: QK_MXFP4 */
-const QK_MXFP4 = 32;
-/** E8M0 exponent byte + 16 bytes of E2M1 nibbles. // ggml-common.h: block_mxfp4 */
-const BLOCK_BYTES = 1 + QK_MXFP4 / 2;
+/** Values and bytes per block: E8M0 exponent byte + 16 bytes of E2M1 nibbles. // ggml-common.h: QK_MXFP4, block_mxfp4 */
+const { blockSize: QK_MXFP4, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.MXFP4;
 
-export const MXFP4: GgmlTypeTraits = {
-  name: 'MXFP4',
-  id: 39,
-  blockSize: QK_MXFP4,
-  typeSize: BLOCK_BYTES,
+export const MXFP4 = ggmlType('MXFP4', {
   // ggml: dequantize_row_mxfp4
   dequantize(src, dst, nBlocks) {
     const half = QK_MXFP4 / 2;
@@ -47,4 +42,4 @@ export const MXFP4: GgmlTypeTraits = {
       }
     });
   },
-};
+});

@@ -1,7 +1,8 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, nearestInt } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { pack2Bit, QK_K } from './kquantFit';
+import { pack2Bit } from './kquantFit';
 import { quantizeInPasses, type Passes } from './chunks';
 
 /** scales[16] (4-bit scale | 4-bit min), qs[64], fp16 d, fp16 dmin. // ggml-common.h: block_q2_K */
@@ -9,7 +10,7 @@ const SCALES = 0;
 const QS = 16;
 const D = 80;
 const DMIN = 82;
-const BLOCK_BYTES = 84;
+const BLOCK_BYTES = GGML_LAYOUTS.Q2_K.typeSize;
 /** Scales and mins are quantized to 4 bits against their maximum. // ggml: quantize_row_q2_K_ref q4scale */
 const Q4SCALE = 15;
 /** Sub-blocks of 16 per super-block. */
@@ -60,11 +61,7 @@ const PASSES: Passes = {
   },
 };
 
-export const Q2_K: GgmlTypeTraits = {
-  name: 'Q2_K',
-  id: 10,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q2_K = ggmlType('Q2_K', {
   // ggml: dequantize_row_q2_K
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -93,4 +90,4 @@ export const Q2_K: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
   },
-};
+});

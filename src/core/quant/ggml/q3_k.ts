@@ -1,8 +1,9 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { readU32 } from './bytes';
-import { pack2Bit, QK_K } from './kquantFit';
+import { pack2Bit } from './kquantFit';
 import { quantizeInPasses, type Passes } from './chunks';
 
 /** hmask[32] (high bits), qs[64] (low 2 bits), scales[12] (16 6-bit scales), fp16 d. // ggml-common.h: block_q3_K */
@@ -10,7 +11,7 @@ const HMASK = 0;
 const QS = 32;
 const SCALES = 96;
 const D = 108;
-const BLOCK_BYTES = 110;
+const BLOCK_BYTES = GGML_LAYOUTS.Q3_K.typeSize;
 /** Sub-blocks of 16 per super-block. */
 const SUB = QK_K / 16;
 /** Masks that unpack the 6-bit scales. // ggml: dequantize_row_q3_K kmask1, kmask2 */
@@ -93,11 +94,7 @@ const PASSES: Passes = {
   },
 };
 
-export const Q3_K: GgmlTypeTraits = {
-  name: 'Q3_K',
-  id: 11,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q3_K = ggmlType('Q3_K', {
   // ggml: dequantize_row_q3_K
   dequantize(src, dst, nBlocks) {
     const scales = new Int8Array(16);
@@ -130,4 +127,4 @@ export const Q3_K: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
   },
-};
+});

@@ -1,18 +1,13 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, truncToInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { absMaxSigned } from './blockStats';
 
-/** Values per block. // ggml-common.h: QK4_0 */
-const QK4_0 = 32;
-/** fp16 d + 16 bytes of nibbles. // ggml-common.h: block_q4_0 */
-const BLOCK_BYTES = 2 + QK4_0 / 2;
+/** Values and bytes per block: fp16 d + 16 bytes of nibbles. // ggml-common.h: QK4_0, block_q4_0 */
+const { blockSize: QK4_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q4_0;
 
-export const Q4_0: GgmlTypeTraits = {
-  name: 'Q4_0',
-  id: 2,
-  blockSize: QK4_0,
-  typeSize: BLOCK_BYTES,
+export const Q4_0 = ggmlType('Q4_0', {
   // ggml: dequantize_row_q4_0
   dequantize(src, dst, nBlocks) {
     const half = QK4_0 / 2;
@@ -44,4 +39,4 @@ export const Q4_0: GgmlTypeTraits = {
       }
     }
   },
-};
+});

@@ -1,18 +1,13 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, truncToInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { minMax } from './blockStats';
 
-/** Values per block. // ggml-common.h: QK4_1 */
-const QK4_1 = 32;
-/** fp16 d + fp16 m + 16 bytes of nibbles. // ggml-common.h: block_q4_1 */
-const BLOCK_BYTES = 4 + QK4_1 / 2;
+/** Values and bytes per block: fp16 d + fp16 m + 16 bytes of nibbles. // ggml-common.h: QK4_1, block_q4_1 */
+const { blockSize: QK4_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q4_1;
 
-export const Q4_1: GgmlTypeTraits = {
-  name: 'Q4_1',
-  id: 3,
-  blockSize: QK4_1,
-  typeSize: BLOCK_BYTES,
+export const Q4_1 = ggmlType('Q4_1', {
   // ggml: dequantize_row_q4_1
   dequantize(src, dst, nBlocks) {
     const half = QK4_1 / 2;
@@ -48,4 +43,4 @@ export const Q4_1: GgmlTypeTraits = {
       }
     }
   },
-};
+});

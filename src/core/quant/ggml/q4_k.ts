@@ -1,12 +1,12 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32 } from './cfloat';
-import { QK_K } from './kquantFit';
 import { scaleSuperBlock, subBlockPair } from './kquant45';
 import { quantizeInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qs[128]. // ggml-common.h: block_q4_K */
 const QS = 16;
-const BLOCK_BYTES = 144;
+const BLOCK_BYTES = GGML_LAYOUTS.Q4_K.typeSize;
 
 const PASSES: Passes = {
   blockSize: QK_K,
@@ -22,11 +22,7 @@ const PASSES: Passes = {
   },
 };
 
-export const Q4_K: GgmlTypeTraits = {
-  name: 'Q4_K',
-  id: 12,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q4_K = ggmlType('Q4_K', {
   // ggml: dequantize_row_q4_K
   dequantize(src, dst, nBlocks) {
     const dm = new Float32Array(4);
@@ -50,4 +46,4 @@ export const Q4_K: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
   },
-};
+});

@@ -1,19 +1,14 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, truncToInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { absMaxSigned } from './blockStats';
 import { readU32, writeU32 } from './bytes';
 
-/** Values per block. // ggml-common.h: QK5_0 */
-const QK5_0 = 32;
-/** fp16 d + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: block_q5_0 */
-const BLOCK_BYTES = 2 + 4 + QK5_0 / 2;
+/** Values and bytes per block: fp16 d + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_0, block_q5_0 */
+const { blockSize: QK5_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_0;
 
-export const Q5_0: GgmlTypeTraits = {
-  name: 'Q5_0',
-  id: 6,
-  blockSize: QK5_0,
-  typeSize: BLOCK_BYTES,
+export const Q5_0 = ggmlType('Q5_0', {
   // ggml: dequantize_row_q5_0
   dequantize(src, dst, nBlocks) {
     const half = QK5_0 / 2;
@@ -52,4 +47,4 @@ export const Q5_0: GgmlTypeTraits = {
       writeU32(dst, b + 2, qh);
     }
   },
-};
+});

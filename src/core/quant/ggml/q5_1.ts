@@ -1,19 +1,14 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, truncToUint8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { minMax } from './blockStats';
 import { readU32, writeU32 } from './bytes';
 
-/** Values per block. // ggml-common.h: QK5_1 */
-const QK5_1 = 32;
-/** fp16 d + fp16 m + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: block_q5_1 */
-const BLOCK_BYTES = 4 + 4 + QK5_1 / 2;
+/** Values and bytes per block: fp16 d + fp16 m + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_1, block_q5_1 */
+const { blockSize: QK5_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_1;
 
-export const Q5_1: GgmlTypeTraits = {
-  name: 'Q5_1',
-  id: 7,
-  blockSize: QK5_1,
-  typeSize: BLOCK_BYTES,
+export const Q5_1 = ggmlType('Q5_1', {
   // ggml: dequantize_row_q5_1
   dequantize(src, dst, nBlocks) {
     const half = QK5_1 / 2;
@@ -54,4 +49,4 @@ export const Q5_1: GgmlTypeTraits = {
       writeU32(dst, b + 4, qh);
     }
   },
-};
+});

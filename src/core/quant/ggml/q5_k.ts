@@ -1,13 +1,13 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32 } from './cfloat';
-import { QK_K } from './kquantFit';
 import { scaleSuperBlock, subBlockPair } from './kquant45';
 import { quantizeInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qh[32] (fifth bits), qs[128]. // ggml-common.h: block_q5_K */
 const QH = 16;
 const QS = 48;
-const BLOCK_BYTES = 176;
+const BLOCK_BYTES = GGML_LAYOUTS.Q5_K.typeSize;
 
 const PASSES: Passes = {
   blockSize: QK_K,
@@ -42,11 +42,7 @@ const PASSES: Passes = {
   },
 };
 
-export const Q5_K: GgmlTypeTraits = {
-  name: 'Q5_K',
-  id: 13,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q5_K = ggmlType('Q5_K', {
   // ggml: dequantize_row_q5_K
   dequantize(src, dst, nBlocks) {
     const dm = new Float32Array(4);
@@ -75,4 +71,4 @@ export const Q5_K: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
   },
-};
+});

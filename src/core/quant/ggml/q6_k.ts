@@ -1,7 +1,8 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { GROUP_MAX_EPS, QK_K } from './kquantFit';
+import { GROUP_MAX_EPS } from './kquantFit';
 import { quantizeInPasses, type Passes } from './chunks';
 
 /** ql[128] (low 4 bits), qh[64] (high 2 bits), int8 scales[16], fp16 d. // ggml-common.h: block_q6_K */
@@ -9,7 +10,7 @@ const QL = 0;
 const QH = 128;
 const SCALES = 192;
 const D = 208;
-const BLOCK_BYTES = 210;
+const BLOCK_BYTES = GGML_LAYOUTS.Q6_K.typeSize;
 /** Sub-blocks of 16 per super-block. */
 const SUB = QK_K / 16;
 
@@ -69,11 +70,7 @@ const PASSES: Passes = {
   },
 };
 
-export const Q6_K: GgmlTypeTraits = {
-  name: 'Q6_K',
-  id: 14,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q6_K = ggmlType('Q6_K', {
   // ggml: dequantize_row_q6_K
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -107,4 +104,4 @@ export const Q6_K: GgmlTypeTraits = {
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
   },
-};
+});

@@ -1,17 +1,12 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, roundToByte, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 
-/** Values per block. // ggml-common.h: QK8_0 */
-const QK8_0 = 32;
-/** fp16 d + 32 int8 quants. // ggml-common.h: block_q8_0 */
-const BLOCK_BYTES = 2 + QK8_0;
+/** Values and bytes per block: fp16 d + 32 int8 quants. // ggml-common.h: QK8_0, block_q8_0 */
+const { blockSize: QK8_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q8_0;
 
-export const Q8_0: GgmlTypeTraits = {
-  name: 'Q8_0',
-  id: 8,
-  blockSize: QK8_0,
-  typeSize: BLOCK_BYTES,
+export const Q8_0 = ggmlType('Q8_0', {
   // ggml: dequantize_row_q8_0
   dequantize(src, dst, nBlocks) {
     for (let i = 0; i < nBlocks; i++) {
@@ -41,4 +36,4 @@ export const Q8_0: GgmlTypeTraits = {
       }
     }
   },
-};
+});

@@ -1,18 +1,13 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, roundToByte, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 
-/** Values per block. // ggml-common.h: QK8_1 */
-const QK8_1 = 32;
-/** fp16 d + fp16 s (= d * sum(qs)) + 32 int8 quants. // ggml-common.h: block_q8_1 */
-const BLOCK_BYTES = 4 + QK8_1;
+/** Values and bytes per block: fp16 d + fp16 s (= d * sum(qs)) + 32 int8 quants. // ggml-common.h: QK8_1, block_q8_1 */
+const { blockSize: QK8_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q8_1;
 
 /** ggml's activation format for Q4_1/Q5_1 dot products; ggml has no dequantizer, so qs * d as for Q8_0. */
-export const Q8_1: GgmlTypeTraits = {
-  name: 'Q8_1',
-  id: 9,
-  blockSize: QK8_1,
-  typeSize: BLOCK_BYTES,
+export const Q8_1 = ggmlType('Q8_1', {
   dequantize(src, dst, nBlocks) {
     for (let i = 0; i < nBlocks; i++) {
       const b = i * BLOCK_BYTES;
@@ -48,4 +43,4 @@ export const Q8_1: GgmlTypeTraits = {
       writeF16(dst, b + 2, f32(sum * d));
     }
   },
-};
+});

@@ -1,18 +1,14 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
-import { QK_K } from './kquantFit';
 
 /** float32 d, int8 qs[256], int16 bsums[16] (sums of 16 quants). // ggml-common.h: block_q8_K */
 const QS = 4;
 const BSUMS = 260;
-const BLOCK_BYTES = 292;
+const BLOCK_BYTES = GGML_LAYOUTS.Q8_K.typeSize;
 
 /** ggml's intermediate format for k-quant dot products; its scale is a plain float32. */
-export const Q8_K: GgmlTypeTraits = {
-  name: 'Q8_K',
-  id: 15,
-  blockSize: QK_K,
-  typeSize: BLOCK_BYTES,
+export const Q8_K = ggmlType('Q8_K', {
   // ggml: dequantize_row_q8_K
   dequantize(src, dst, nBlocks) {
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
@@ -53,4 +49,4 @@ export const Q8_K: GgmlTypeTraits = {
       view.setFloat32(b, f32(1 / iscale), true);
     }
   },
-};
+});

@@ -1,16 +1,16 @@
-import type { GgmlTypeTraits } from './table';
+import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
+import { ggmlType } from './table';
 import { f32, roundHalfAway } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { QK_K } from './kquantFit';
 
 /** qs[48] (5 trits a byte), qh[4] (4 trits a byte), fp16 d. // ggml-common.h: block_tq1_0 */
 const TQ1_QS = 48;
 const TQ1_QH = 4;
 const TQ1_D = TQ1_QS + TQ1_QH;
-const TQ1_BYTES = TQ1_D + 2;
+const TQ1_BYTES = GGML_LAYOUTS.TQ1_0.typeSize;
 /** qs[64] (4 values of 2 bits a byte), fp16 d. // ggml-common.h: block_tq2_0 */
 const TQ2_QS = 64;
-const TQ2_BYTES = TQ2_QS + 2;
+const TQ2_BYTES = GGML_LAYOUTS.TQ2_0.typeSize;
 /** Powers of three that bring each trit to the top of a byte. // ggml: dequantize_row_tq1_0 pow3 */
 const POW3 = [1, 3, 9, 27, 81, 243];
 
@@ -41,11 +41,7 @@ function absMax(src: Float32Array, x: number): number {
   return amax;
 }
 
-export const TQ1_0: GgmlTypeTraits = {
-  name: 'TQ1_0',
-  id: 34,
-  blockSize: QK_K,
-  typeSize: TQ1_BYTES,
+export const TQ1_0 = ggmlType('TQ1_0', {
   // ggml: dequantize_row_tq1_0
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -73,13 +69,9 @@ export const TQ1_0: GgmlTypeTraits = {
       for (let j = 0; j < TQ1_QH; j++) dst[b + TQ1_QS + j] = packTrits(src, x + j, TQ1_QH, 4, id);
     }
   },
-};
+});
 
-export const TQ2_0: GgmlTypeTraits = {
-  name: 'TQ2_0',
-  id: 35,
-  blockSize: QK_K,
-  typeSize: TQ2_BYTES,
+export const TQ2_0 = ggmlType('TQ2_0', {
   // ggml: dequantize_row_tq2_0
   dequantize(src, dst, nBlocks) {
     let y = 0;
@@ -110,4 +102,4 @@ export const TQ2_0: GgmlTypeTraits = {
       }
     }
   },
-};
+});
