@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { claimedExtensions, opensByDefault } from '../core/formats/claimTable';
 import { dtypeBreakdown } from '../shared/storageSizes';
 import { SELECTABLE_BITS, type SchemeSelection } from '../shared/schemeSelection';
 import { EXPORT_FORMATS, type ExportFormat } from '../shared/webviewProtocol';
@@ -6,10 +7,8 @@ import { INSPECTOR_OPTIONAL_VIEW_TYPE, INSPECTOR_VIEW_TYPE } from './inspectorEd
 import type { InspectorPanel } from './inspectorPanel';
 import type { PanelRegistry } from './panelRegistry';
 
-/** Extensions the inspector opens by default; other weight files use the optional editor. */
-const DEFAULT_EXTENSIONS = /\.(safetensors|gguf|onnx|npz|npy)$/i;
 const OPEN_DIALOG_FILTERS = {
-  'Weight files': ['safetensors', 'gguf', 'onnx', 'npz', 'npy', 'pt', 'pth', 'bin', 'json'],
+  'Weight files': claimedExtensions(),
   'All files': ['*'],
 };
 const COMPARE_BITS = [8, 4, 2];
@@ -27,7 +26,7 @@ export interface AnalyzeRequest {
 type Exporter = (panel: InspectorPanel, request: ExportRequest) => Promise<string | undefined>;
 
 export function inspectorViewTypeFor(uri: vscode.Uri): string {
-  return DEFAULT_EXTENSIONS.test(uri.path) ? INSPECTOR_VIEW_TYPE : INSPECTOR_OPTIONAL_VIEW_TYPE;
+  return opensByDefault(uri.path) ? INSPECTOR_VIEW_TYPE : INSPECTOR_OPTIONAL_VIEW_TYPE;
 }
 
 async function openFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../io/byteSource';
 import type { FormatId, Model } from '../tensor';
+import type { FileClaim } from './fileClaim';
 
 /** Bytes of the first file handed to every reader's sniff. */
 export const SNIFF_BYTES = 4096;
@@ -14,6 +15,8 @@ export interface OpenContext {
 /** One reader per format (netron style): a cheap sniff, then a header-only open. */
 export interface FormatReader {
   readonly id: FormatId;
+  /** The file names this reader claims for the editor, the open dialog and folders. */
+  readonly files: readonly FileClaim[];
   /** True when `head` (up to SNIFF_BYTES of the first file) and its path look like this format. */
   sniff(head: Uint8Array, path: string): boolean;
   open(ctx: OpenContext): Promise<Model>;

@@ -1,6 +1,7 @@
-import * as path from 'node:path';
 import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
+import { SHARD_INDEX_FILES } from './claimTable';
+import { isClaimedBy } from './fileClaim';
 import { isRecord, parseJsonText } from './jsonText';
 import { siblingPath } from './siblingPath';
 
@@ -24,7 +25,7 @@ export interface ShardIndex {
 }
 
 export function isShardIndexPath(file: string): boolean {
-  return /\.index\.json$/i.test(path.basename(file));
+  return isClaimedBy(SHARD_INDEX_FILES, file);
 }
 
 export async function readShardIndex(source: ByteSource, indexPath: string): Promise<ShardIndex> {

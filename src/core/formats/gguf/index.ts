@@ -4,6 +4,7 @@ import { contiguousData } from '../../dtypes/contiguous';
 import { MAX_READ_BYTES, type ByteSource } from '../../io/byteSource';
 import type { Model, TensorEntry } from '../../tensor';
 import type { FormatReader } from '../reader';
+import { GGUF_FILES } from './files';
 import { FORMAT, GGUF_MAGIC, NeedMoreBytes, parseGgufHeader, PrefixCursor, type GgufHeader, type GgufTensorInfo } from './header';
 
 /** First read of the header; vocabularies make headers of several MB, so it grows by HEADER_GROWTH. */
@@ -15,6 +16,7 @@ export const MAX_GGUF_HEADER_BYTES = MAX_READ_BYTES;
 /** One .gguf file (v2, v3, little-endian); split models are joined by the registry. */
 export const ggufReader: FormatReader = {
   id: 'gguf',
+  files: GGUF_FILES,
 
   sniff(head) {
     return GGUF_MAGIC.every((b, i) => head[i] === b);

@@ -7,7 +7,9 @@ import type { ByteSource } from '../../io/byteSource';
 import { firstMemberName, isZip, METHOD_DEFLATED, ZipArchive } from '../../io/zip';
 import { product, type Model, type TensorEntry } from '../../tensor';
 import { isNpy, NUMPY_FORMAT, readNpyHeader, type NpyHeader } from './npyHeader';
+import { isClaimedBy } from '../fileClaim';
 import type { FormatReader, OpenContext } from '../reader';
+import { NPZ_FILES, NUMPY_FILES } from './files';
 
 const NPY_SUFFIX = '.npy';
 
@@ -18,9 +20,10 @@ const NPY_SUFFIX = '.npy';
  */
 export const numpyReader: FormatReader = {
   id: 'numpy',
+  files: NUMPY_FILES,
   sniff(head, file) {
     if (isNpy(head)) return true;
-    return isZip(head) && (/\.npz$/i.test(file) || (firstMemberName(head) ?? '').endsWith(NPY_SUFFIX));
+    return isZip(head) && (isClaimedBy(NPZ_FILES, file) || (firstMemberName(head) ?? '').endsWith(NPY_SUFFIX));
   },
   async open(ctx: OpenContext): Promise<Model> {
     const file = ctx.paths[0]!;

@@ -11,7 +11,9 @@ import { OnnxPayloads } from './payload';
 import type { TensorPlan } from './plan';
 import { MODEL, OPSET } from './schema';
 import { readEntry } from './tensor';
+import { isClaimedBy } from '../fileClaim';
 import type { FormatReader } from '../reader';
+import { ONNX_FILES } from './files';
 
 const FORMAT = 'onnx';
 /** First IR version whose models must list their opsets. // onnx.proto: IR_VERSION_2017_11_3 = 3 "Added opset_import" */
@@ -36,10 +38,11 @@ const OPSET_LOADED = new Set<number>([OPSET.DOMAIN]);
  */
 export const onnxReader: FormatReader = {
   id: 'onnx',
+  files: ONNX_FILES,
 
   // ONNX has no magic number: the extension, plus a first field ModelProto can start with.
   sniff(head, file) {
-    if (path.extname(file).toLowerCase() !== '.onnx') return false;
+    if (!isClaimedBy(ONNX_FILES, file)) return false;
     const decoder = new VarintDecoder();
     const next = decoder.decode(head, 0, head.length);
     if (next < 0 || decoder.hi !== 0) return false;

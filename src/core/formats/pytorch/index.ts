@@ -6,10 +6,10 @@ import type { Model } from '../../tensor';
 import { torchContents, type StorageBytes, type TorchContents } from './entries';
 import { isLegacyTorch, openLegacyTorch } from './legacy';
 import { FORMAT, parseStoragePid, TorchStorage, torchResolver } from './pickle';
+import { isClaimedBy } from '../fileClaim';
 import type { FormatReader, OpenContext } from '../reader';
+import { PYTORCH_FILES, TORCH_SNIFF_ONLY_NAMES } from './files';
 
-/** Names torch checkpoints go by; a zip with one of them is tried as torch even if data.pkl is not its first member. */
-const TORCH_EXTENSION = /\.(pt|pth|bin|ckpt|tar|pkl)$/i;
 /** torch/serialization.py: the `byteorder` record is 'little' or 'big'; a file without one is little-endian. */
 const BYTEORDER_BYTES_MAX = 16;
 /** Enough of the file to tell the legacy magic number from a zip. */
@@ -24,11 +24,12 @@ const VERSION_BYTES_MAX = 64;
  */
 export const pytorchReader: FormatReader = {
   id: 'pytorch',
+  files: PYTORCH_FILES,
   sniff(head, path) {
     if (isLegacyTorch(head)) return true;
     if (!isZip(head)) return false;
     const first = firstMemberName(head) ?? '';
-    return /(^|\/)data\.pkl$/.test(first) || (TORCH_EXTENSION.test(path) && !first.endsWith('.npy'));
+    return /(^|\/)data\.pkl$/.test(first) || ((isClaimedBy(PYTORCH_FILES, path) || TORCH_SNIFF_ONLY_NAMES.test(path)) && !first.endsWith('.npy'));
   },
   async open(ctx: OpenContext): Promise<Model> {
     const file = ctx.paths[0]!;

@@ -3,6 +3,7 @@ import { FormatError } from '../../errors';
 import { contiguousData } from '../../dtypes/contiguous';
 import type { Model, TensorEntry } from '../../tensor';
 import type { FormatReader } from '../reader';
+import { SAFETENSORS_FILES } from './files';
 import { HEADER_LENGTH_BYTES, MAX_HEADER_BYTES, parseHeader } from './header';
 
 const FORMAT = 'safetensors';
@@ -13,6 +14,7 @@ const OPEN_BRACE = 0x7b;
 /** One .safetensors file; shards and index files are joined by the registry. */
 export const safetensorsReader: FormatReader = {
   id: 'safetensors',
+  files: SAFETENSORS_FILES,
 
   sniff(head) {
     if (head.length <= HEADER_LENGTH_BYTES) return false;

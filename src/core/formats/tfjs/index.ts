@@ -6,9 +6,11 @@ import { ConcatByteSource } from '../../io/concatByteSource';
 import type { ByteSource } from '../../io/byteSource';
 import type { Model, TensorEntry } from '../../tensor';
 import { parseJsonText } from '../jsonText';
+import { isClaimedBy } from '../fileClaim';
 import type { FormatReader } from '../reader';
 import { siblingPath } from '../siblingPath';
 import { affineData } from './data';
+import { TFJS_FILES, TFJS_MODEL_JSON } from './files';
 import { parseManifest, TFJS_DTYPE_BYTES, TFJS_QUANT_BYTES, type TfjsGroup, type TfjsWeightSpec } from './manifest';
 
 const FORMAT = 'tfjs';
@@ -32,13 +34,14 @@ interface Skipped {
 /** TensorFlow.js: a model.json (or *weights_manifest.json) and the binary shards it names. */
 export const tfjsReader: FormatReader = {
   id: 'tfjs',
+  files: TFJS_FILES,
 
   sniff(head, file) {
     const name = path.basename(file).toLowerCase();
     if (!name.endsWith('.json')) return false;
     const text = new TextDecoder().decode(head).trimStart();
     if (!text.startsWith('{') && !text.startsWith('[')) return false;
-    return name === 'model.json' || name.endsWith('weights_manifest.json') || text.includes('"weightsManifest"') || text.includes('"modelTopology"');
+    return name === TFJS_MODEL_JSON || isClaimedBy(TFJS_FILES, name) || text.includes('"weightsManifest"') || text.includes('"modelTopology"');
   },
 
   async open(ctx) {
