@@ -1,6 +1,7 @@
 /** A session over the model with every float activation of its main graph exposed as an output. */
 import { decodeModel, encodeModel } from '../onnxproto/codec';
-import { DATA_LOCATION_EXTERNAL, type ModelProto } from '../onnxproto/types';
+import { DATA_LOCATION_EXTERNAL } from '../formats/onnx/schema';
+import type { ModelProto } from '../onnxproto/types';
 import { FormatError } from '../errors';
 import { ModelSession, type SessionOptions } from './session';
 import { mainGraphNodeOutputs, nestedNodeCount, withTapOutputs, type NodeOutput } from './taps';

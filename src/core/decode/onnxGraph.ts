@@ -6,7 +6,8 @@
 import { FormatError } from '../errors';
 import type { Values } from '../tensor';
 import { f16ToF32, bf16ToF32 } from '../numeric/floats';
-import { DATA_LOCATION_EXTERNAL, int64ToNumber, type AttributeProto, type ModelProto, type TensorProto } from '../onnxproto/types';
+import { DATA_LOCATION_EXTERNAL } from '../formats/onnx/schema';
+import { int64ToNumber, type AttributeProto, type ModelProto, type TensorProto } from '../onnxproto/types';
 import type { CheckpointSummary, GraphNode, MemberInfo, ReadMember } from './storage';
 
 /** onnx.proto TensorProto.DataType values of the initializers the storages use, with our dtype name and bytes per value. */

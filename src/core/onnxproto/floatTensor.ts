@@ -1,6 +1,8 @@
 /** Float32 payloads of initializers: read (raw_data or float_data) and replace (as raw_data). */
 import { FormatError } from '../errors';
-import { DATA_LOCATION_EXTERNAL, int64ToNumber, ONNX_DTYPE, type TensorProto } from './types';
+import { ONNX_DTYPE } from '../formats/onnx/dataTypes';
+import { DATA_LOCATION_EXTERNAL } from '../formats/onnx/schema';
+import { int64ToNumber, type TensorProto } from './types';
 
 export function tensorShape(t: TensorProto): number[] {
   return t.dims.map(int64ToNumber);

@@ -4,8 +4,16 @@
  * declared, so a decode -> encode round trip keeps everything a current exporter writes.
  * Field names are onnx.proto's own (snake_case). Repeated scalars are unpacked unless
  * onnx.proto says `[packed = true]`, as proto2 requires, so re-encoded bytes match the original.
+ *
+ * Why a second schema beside the lazy reader's (core/formats/onnx/schema.ts): calibration and
+ * PTQ rewrite whole models and need every field kept byte-exact, which means materialising
+ * them; listing weights must read a 50 MB model without materialising its tensors, so the
+ * reader walks only the fields it needs. DataType and DataLocation are the reader's constants;
+ * test/unit/onnx/schemas.test.ts checks that the field numbers of both agree.
  */
 import type { IEnum, IField, INamespace, IType } from 'protobufjs';
+import { ONNX_DTYPE } from '../formats/onnx/dataTypes';
+import { DATA_LOCATION_DEFAULT, DATA_LOCATION_EXTERNAL } from '../formats/onnx/schema';
 
 const opt = (type: string, id: number): IField => ({ type, id });
 const rep = (type: string, id: number): IField => ({ rule: 'repeated', type, id });
@@ -181,16 +189,9 @@ const TENSOR_PROTO: IType = {
     metadata_props: rep('StringStringEntryProto', 16),
   },
   nested: {
-    DataType: {
-      values: {
-        UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-        FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
-        FLOAT8E4M3FN: 17, FLOAT8E4M3FNUZ: 18, FLOAT8E5M2: 19, FLOAT8E5M2FNUZ: 20, UINT4: 21, INT4: 22,
-        FLOAT4E2M1: 23, FLOAT8E8M0: 24, UINT2: 25, INT2: 26,
-      },
-    },
+    DataType: { values: ONNX_DTYPE },
     Segment: { fields: { begin: opt('int64', 1), end: opt('int64', 2) } },
-    DataLocation: { values: { DEFAULT: 0, EXTERNAL: 1 } },
+    DataLocation: { values: { DEFAULT: DATA_LOCATION_DEFAULT, EXTERNAL: DATA_LOCATION_EXTERNAL } },
   },
 };
 

@@ -8,15 +8,6 @@ import type Long from 'long';
 /** protobufjs decodes int64 as Long; new values may be plain numbers. */
 export type Int64 = number | Long;
 
-/** TensorProto.DataType values used here (onnx.proto `enum DataType`). */
-export const ONNX_DTYPE = {
-  FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16,
-} as const;
-
-/** TensorProto.DataLocation.EXTERNAL: the payload is in another file. */
-export const DATA_LOCATION_EXTERNAL = 1;
-
 /** AttributeProto.AttributeType values used here. */
 export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, INTS: 7, GRAPHS: 10 } as const;
 

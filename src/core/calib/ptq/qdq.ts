@@ -5,7 +5,8 @@
  * outputs stay float. Each pair is placed right after x's producer, so the graph stays sorted.
  */
 import { FormatError } from '../../errors';
-import { int64ToNumber, ONNX_DTYPE, type ModelProto, type NodeProto, type TensorProto } from '../../onnxproto/types';
+import { ONNX_DTYPE } from '../../formats/onnx/dataTypes';
+import { int64ToNumber, type ModelProto, type NodeProto, type TensorProto } from '../../onnxproto/types';
 
 /** QuantizeLinear/DequantizeLinear exist (per tensor) from opset 10. */
 const MIN_QDQ_OPSET = 10;

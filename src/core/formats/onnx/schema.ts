@@ -1,6 +1,11 @@
 /**
  * Field numbers of the ONNX messages this reader walks, from onnx/onnx.proto (checked against
  * the onnx 1.12 copy; later versions only add fields). Unlisted fields are skipped unread.
+ *
+ * Why a second schema beside protobufjs's full one (core/onnxproto/schema.ts): this reader lists
+ * the weights of a 50 MB model by walking the bytes without materialising tensors or unread
+ * fields; the full schema decodes and re-encodes whole models byte-exact for calibration and PTQ.
+ * test/unit/onnx/schemas.test.ts checks that every number here matches the full schema.
  */
 
 // onnx.proto: message ModelProto

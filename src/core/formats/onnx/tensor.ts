@@ -2,7 +2,7 @@ import { PLAIN_DTYPES } from '../../../shared/vocab/dtypes';
 import { FIXED_WIDTH, RepeatedScalar, type ScalarEncoding } from '../../protobuf/repeatedScalar';
 import { countVarints } from '../../protobuf/varintRunData';
 import { WIRE_LEN, type Field, type ProtoWalker, type Span } from '../../protobuf/walker';
-import { DATA_TYPE_UNDEFINED, dataTypeName, ONNX_DATA_TYPES, type TypedField } from './dataTypes';
+import { dataTypeName, ONNX_DATA_TYPES, ONNX_DTYPE, type TypedField } from './dataTypes';
 import { MAX_DIMS, MAX_NAME_BYTES, VARINT_COUNT_AT_OPEN_BYTES } from './limits';
 import type { SkippedTensor, TensorPlan, TensorStorage } from './plan';
 import { DATA_LOCATION_DEFAULT, DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './schema';
@@ -27,7 +27,7 @@ export async function readTensorProto(walker: ProtoWalker, span: Span): Promise<
   const t: TensorProtoFields = {
     name: '',
     dims: [],
-    dataType: DATA_TYPE_UNDEFINED,
+    dataType: ONNX_DTYPE.UNDEFINED,
     raw: undefined,
     typed: {},
     hasStrings: false,
@@ -113,7 +113,7 @@ export function shapeNumel(walker: ProtoWalker, dims: readonly number[], at: num
  */
 export async function planTensor(walker: ProtoWalker, t: TensorProtoFields, name: string, source: string): Promise<TensorPlan | SkippedTensor> {
   const what = `tensor '${name}'`;
-  if (t.dataType === DATA_TYPE_UNDEFINED) walker.fail(`${what} has no data_type`, t.at);
+  if (t.dataType === ONNX_DTYPE.UNDEFINED) walker.fail(`${what} has no data_type`, t.at);
   const type = ONNX_DATA_TYPES.get(t.dataType);
   if (!type?.dtype || !type.field) {
     const dtype = dataTypeName(t.dataType);
