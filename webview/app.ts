@@ -1,23 +1,12 @@
-import { assertNever } from '../src/shared/assertNever';
-import { INSPECTOR_TABS, MODEL_RUN_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
-import { CalibrationView } from './calibrationView';
+import { INSPECTOR_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
 import { applyChartTheme } from './charts';
-import { CompareView } from './compareView';
 import { el } from './dom';
 import { Header } from './header';
 import type { AppHost } from './host';
-import { LayersView } from './layersView';
-import { OverviewView } from './overview';
-import { PtqView } from './ptqView';
 import type { Store } from './store';
-import { TensorView } from './tensorView';
+import { TABS } from './tabs';
 import { watchTheme } from './theme';
-
-const TAB_TITLES: Record<InspectorTab, string> = {
-  overview: 'Overview', layers: 'Layers', tensor: 'Tensor', compare: 'Compare', calibration: 'Calibration', ptq: 'PTQ',
-};
-const NO_CALIB_RENDERED: RenderedView['calib'] = { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null };
-const NO_TENSOR_VIEW: RenderedView['tensorView'] = { rangeMethods: [], blockChart: null };
+import type { View, ViewContext, ViewReport } from './view';
 
 function errorBox(error: PanelError, host: AppHost, title: string): HTMLElement {
   const where = [error.format, error.offset !== undefined ? `at byte ${error.offset.toLocaleString()}` : ''].filter(Boolean).join(' ');
@@ -32,15 +21,24 @@ function errorBox(error: PanelError, host: AppHost, title: string): HTMLElement 
   ]);
 }
 
-/** The inspector: header, tab strip and the views (Calibration and PTQ for ONNX models), redrawn once per frame after changes. */
+/** The report when no view has drawn: the host is told these unless a view says otherwise. */
+function emptyRendered(tab: InspectorTab, selectedTensor: string | null): RenderedView {
+  return {
+    tab, tensorsListed: 0, resultRows: 0, selectedTensor, chartsDrawn: 0,
+    tensorView: { rangeMethods: [], blockChart: null },
+    calib: { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null },
+  };
+}
+
+/** Each view's report laid over the empty one, in tab order. */
+function withReports(base: RenderedView, reports: readonly ViewReport[]): RenderedView {
+  return reports.reduce<RenderedView>((r, f) => ({ ...r, ...f, calib: { ...r.calib, ...f.calib } }), base);
+}
+
+/** The inspector: header, tab strip and the views of the tab table, redrawn once per frame after changes. */
 export class App {
   private readonly header: Header;
-  private readonly overview: OverviewView;
-  private readonly layers: LayersView;
-  private readonly tensor: TensorView;
-  private readonly compare: CompareView;
-  private readonly calibration: CalibrationView;
-  private readonly ptq: PtqView;
+  private readonly views: Map<InspectorTab, View>;
   private tabs: readonly InspectorTab[] = INSPECTOR_TABS;
   private readonly tabButtons = new Map<InspectorTab, HTMLButtonElement>();
   private readonly panels = new Map<InspectorTab, HTMLElement>();
@@ -51,15 +49,9 @@ export class App {
   private lastRendered = '';
 
   constructor(private readonly root: HTMLElement, private readonly store: Store, private readonly host: AppHost) {
-    const open = (name: string): void => store.setUi({ selectedTensor: name, tab: 'tensor' });
-    const configKey = (): string | undefined => this.layers.currentKey();
+    const context: ViewContext = { store, host, openTensor: (name) => store.setUi({ selectedTensor: name, tab: 'tensor' }) };
     this.header = new Header(store, host);
-    this.overview = new OverviewView(store, open);
-    this.layers = new LayersView(store, open);
-    this.tensor = new TensorView(store, host, configKey);
-    this.compare = new CompareView(store, configKey);
-    this.calibration = new CalibrationView(store, host);
-    this.ptq = new PtqView(store, host);
+    this.views = new Map(INSPECTOR_TABS.map((tab) => [tab, TABS[tab].create(context)]));
     store.subscribe(() => this.schedule());
     watchTheme(() => {
       this.themeChanged = true;
@@ -78,20 +70,17 @@ export class App {
 
   private mount(runnable: boolean): void {
     const tabs = el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } });
-    const views: Record<InspectorTab, HTMLElement> = {
-      overview: this.overview.root, layers: this.layers.root, tensor: this.tensor.root, compare: this.compare.root,
-      calibration: this.calibration.root, ptq: this.ptq.root,
-    };
-    this.tabs = runnable ? INSPECTOR_TABS : INSPECTOR_TABS.filter((t) => !MODEL_RUN_TABS.includes(t));
+    this.tabs = INSPECTOR_TABS.filter((t) => runnable || !TABS[t].runsModel);
     for (const tab of this.tabs) {
       const button = el('button', {
-        class: 'tab', text: TAB_TITLES[tab],
+        class: 'tab', text: TABS[tab].title,
         attrs: { type: 'button', role: 'tab', id: `tab-${tab}`, 'aria-controls': `panel-${tab}` },
         on: { click: () => this.store.setUi({ tab }), keydown: (e) => this.onTabKey(e, tab) },
       });
       this.tabButtons.set(tab, button);
       tabs.append(button);
-      this.panels.set(tab, el('section', { class: 'tab-panel', attrs: { role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}` } }, [views[tab]]));
+      const view = this.views.get(tab);
+      this.panels.set(tab, el('section', { class: 'tab-panel', attrs: { role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}` } }, [view?.root]));
     }
     this.root.replaceChildren(this.header.root, this.banner, tabs, ...this.panels.values());
     this.mounted = true;
@@ -114,7 +103,7 @@ export class App {
     this.host.saveUi(ui);
     if (!init.summary) {
       this.root.replaceChildren(errorBox(init.error ?? { message: 'The file could not be read.' }, this.host, `QuantLens cannot read ${init.fileName}`));
-      this.report({ tab: ui.tab, tensorsListed: 0, resultRows: 0, selectedTensor: null, chartsDrawn: 0, tensorView: NO_TENSOR_VIEW, calib: NO_CALIB_RENDERED });
+      this.postRendered(emptyRendered(ui.tab, null));
       return;
     }
     if (!this.mounted) this.mount(init.runnable);
@@ -133,48 +122,20 @@ export class App {
       if (panel) panel.hidden = !selected;
     }
     // Only the visible view draws; charts of hidden views are released.
-    if (tab !== 'overview') this.overview.destroyCharts();
-    if (tab !== 'tensor') this.tensor.release();
-    if (tab !== 'compare') this.compare.release();
-    if (tab !== 'calibration') this.calibration.release();
-    if (tab !== 'ptq') this.ptq.release();
-    this.layers.update();
-    if (tab === 'overview') this.overview.update(force);
-    if (tab === 'tensor') this.tensor.update(force);
-    if (tab === 'compare') this.compare.update(force);
-    if (tab === 'calibration') this.calibration.update(force);
-    if (tab === 'ptq') this.ptq.update(force);
-    // Charts are created in microtasks queued by the views: count them after those ran.
-    queueMicrotask(() => this.report({
-      tab,
-      tensorsListed: this.overview.list.count,
-      resultRows: this.layers.rowsShown,
-      selectedTensor: ui.selectedTensor,
-      chartsDrawn: this.chartsDrawn(tab),
-      tensorView: tab === 'tensor' ? this.tensor.shown : NO_TENSOR_VIEW,
-      calib: {
-        activationRows: this.calibration.rowsShown,
-        selectedActivation: this.calibration.selected(),
-        ptqRuns: this.ptq.runsShown,
-        calibrationError: document.getElementById('calib-error')?.textContent ?? null,
-        ptqError: document.getElementById('ptq-error')?.textContent ?? null,
-      },
-    }));
-  }
-
-  private chartsDrawn(tab: InspectorTab): number {
-    switch (tab) {
-      case 'overview': return this.overview.chartsDrawn();
-      case 'tensor': return this.tensor.chartsDrawn();
-      case 'compare': return this.compare.chartsDrawn();
-      case 'calibration': return this.calibration.chartsDrawn();
-      case 'ptq': return this.ptq.chartsDrawn();
-      case 'layers': return 0;
-      default: return assertNever(tab);
+    for (const t of this.tabs) {
+      const view = this.views.get(t);
+      if (t === tab || TABS[t].updateWhileHidden) view?.update(force);
+      else view?.release?.();
     }
+    // Charts are created in microtasks queued by the views: count them after those ran.
+    queueMicrotask(() => {
+      const shown = this.views.get(tab);
+      const reports = this.tabs.map((t) => this.views.get(t)?.report?.(t === tab) ?? {});
+      this.postRendered(withReports({ ...emptyRendered(tab, ui.selectedTensor), chartsDrawn: shown?.chartsDrawn?.() ?? 0 }, reports));
+    });
   }
 
-  private report(view: RenderedView): void {
+  private postRendered(view: RenderedView): void {
     const key = JSON.stringify(view);
     if (key === this.lastRendered) return;
     this.lastRendered = key;

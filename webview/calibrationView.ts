@@ -2,14 +2,16 @@ import type { Convention, IntMode } from '../src/shared/analysisTypes';
 import { CALIB_TABLE_FORMATS, type CalibTableFormat } from '../src/shared/calibPanelProtocol';
 import type { ActivationReport, CalibrationReport } from '../src/shared/calibTypes';
 import { ALL_CONVENTIONS, ALL_MODES } from '../src/shared/schemeSelection';
-import { ChartSet, verticalLines, type VerticalLine } from './charts';
+import { verticalLines, type VerticalLine } from './charts';
 import { el } from './dom';
 import { formatCount, formatNumber, formatShape } from './format';
 import type { AppHost } from './host';
 import { errorLine, selectField, statusText } from './jobStatus';
+import { JobView } from './jobView';
 import { histogramPoints } from './quantLevels';
 import type { SortState, Store } from './store';
 import { seriesColor, withAlpha } from './theme';
+import type { ViewContext, ViewReport } from './view';
 import { VirtualTable, type Column } from './virtualTable';
 
 const FILL_ALPHA = 0.35;
@@ -62,53 +64,42 @@ function sortRows(rows: ActivationRow[], sort: SortState): ActivationRow[] {
 }
 
 /** Calibration tab: run the model on data, every activation's range and each method's qparams, histograms with thresholds. */
-export class CalibrationView {
-  readonly root = el('div', { class: 'calibration' });
-  private readonly toolbar = el('div', { class: 'toolbar' });
-  private readonly body = el('div', { class: 'calib-body' });
-  private readonly charts = new ChartSet();
+export class CalibrationView extends JobView {
+  private readonly store: Store;
+  private readonly host: AppHost;
   private table: VirtualTable<ActivationRow> | null = null;
   private tableMethods = '';
-  private toolbarKey = '';
-  private bodyKey = '';
-  rowsShown = 0;
+  private rowsShown = 0;
 
-  constructor(private readonly store: Store, private readonly host: AppHost) {
-    this.root.append(this.toolbar, this.body);
+  constructor({ store, host }: ViewContext) {
+    super('calibration');
+    this.store = store;
+    this.host = host;
   }
 
-  chartsDrawn(): number {
-    return this.charts.count();
-  }
-
-  /** Frees the chart while the tab is hidden; the next update redraws. */
-  release(): void {
-    this.charts.destroyAll();
-    this.bodyKey = '';
+  report(): ViewReport {
+    return { calib: { activationRows: this.rowsShown, selectedActivation: this.selected(), calibrationError: this.body.querySelector('#calib-error')?.textContent ?? null } };
   }
 
   /** The activation whose histogram is shown: the user's pick, else the first. */
-  selected(): string | null {
+  private selected(): string | null {
     const report = this.store.calibration.report;
     const picked = this.store.ui.selectedActivation;
     if (!report) return null;
     return report.activations.some((a) => a.name === picked) ? picked : report.activations[0]?.name ?? null;
   }
 
-  update(force: boolean): void {
+  protected toolbarInputs(): unknown {
     const { calibration, ui } = this.store;
-    const toolbarKey = JSON.stringify([calibration.status, calibration.progress, calibration.dataLabel, ui.calibSettings, ui.calibExportFormat, ui.calibExportMethod, calibration.report?.methods]);
-    if (force || toolbarKey !== this.toolbarKey) {
-      this.toolbarKey = toolbarKey;
-      this.renderToolbar();
-    }
-    const bodyKey = JSON.stringify([calibration.status, calibration.report?.elapsedMs, calibration.error, this.selected(), ui.activationSort, ui.logScale]);
-    if (!force && bodyKey === this.bodyKey) return;
-    this.bodyKey = bodyKey;
-    this.renderBody();
+    return [calibration.status, calibration.progress, calibration.dataLabel, ui.calibSettings, ui.calibExportFormat, ui.calibExportMethod, calibration.report?.methods];
   }
 
-  private renderToolbar(): void {
+  protected bodyInputs(): unknown {
+    const { calibration, ui } = this.store;
+    return [calibration.status, calibration.report?.elapsedMs, calibration.error, this.selected(), ui.activationSort, ui.logScale];
+  }
+
+  protected renderToolbar(): void {
     const { calibration, ui } = this.store;
     const running = calibration.status === 'running';
     const settings = ui.calibSettings;
@@ -141,8 +132,7 @@ export class CalibrationView {
     );
   }
 
-  private renderBody(): void {
-    this.charts.destroyAll();
+  protected renderBody(): void {
     const { calibration } = this.store;
     const error = errorLine('calib-error', calibration);
     const report = calibration.report;

@@ -2,9 +2,10 @@ import type { IntResult, TensorResult } from '../src/shared/analysisTypes';
 import { configLabel } from '../src/shared/resultLabels';
 import { ChartSet } from './charts';
 import { el } from './dom';
-import { groupTensors, intBitsOf, rankSensitivity, resultFor, sameSchemeKey, totalsFor } from './results';
+import { groupTensors, intBitsOf, rankSensitivity, resultFor, sameSchemeKey, shownConfigKey, totalsFor } from './results';
 import type { Store } from './store';
 import { cssVar, seriesColor } from './theme';
+import type { View, ViewContext } from './view';
 
 /** Bars in the sensitivity chart: the rest are fine at low precision anyway. */
 const SENSITIVE_SHOWN = 30;
@@ -20,12 +21,15 @@ function intTemplate(results: readonly TensorResult[], key: string | undefined):
 }
 
 /** Compare tab: error against bit width per layer group and for the model; layers ranked by sensitivity. */
-export class CompareView {
+export class CompareView implements View {
   readonly root = el('div', { class: 'compare' });
   private readonly charts = new ChartSet();
+  private readonly store: Store;
   private key = '';
 
-  constructor(private readonly store: Store, private readonly configKey: () => string | undefined) {}
+  constructor({ store }: ViewContext) {
+    this.store = store;
+  }
 
   chartsDrawn(): number {
     return this.charts.count();
@@ -42,11 +46,12 @@ export class CompareView {
     // While results stream, redraw when a tenth more have arrived, not on each one.
     const step = Math.max(1, Math.floor(analysis.tensorsTotal / 10));
     const bucket = analysis.status === 'running' ? Math.floor(analysis.results.length / step) : analysis.results.length;
-    const key = JSON.stringify([bucket, analysis.status, this.configKey(), ui.compareMetric]);
+    const configKey = shownConfigKey(analysis.results, ui.configKey);
+    const key = JSON.stringify([bucket, analysis.status, configKey, ui.compareMetric]);
     if (!force && key === this.key) return;
     this.key = key;
     this.charts.destroyAll();
-    const template = intTemplate(analysis.results, this.configKey());
+    const template = intTemplate(analysis.results, configKey);
     const bits = intBitsOf(analysis.results);
     if (!template || bits.length === 0) {
       this.root.replaceChildren(el('p', { class: 'empty-state', text: 'Analyze with integer bit widths (QuantLens: Compare Bit Widths runs 8, 4 and 2) to compare them here.' }));

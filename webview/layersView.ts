@@ -2,8 +2,9 @@ import type { QuantResult, TensorResult } from '../src/shared/analysisTypes';
 import { TENSOR_ROLES, tensorRole, type TensorRole } from '../src/shared/layerGroups';
 import { el } from './dom';
 import { formatBytes, formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
-import { configKeys, intBitsOf, resultFor, sameSchemeKey, sqnrClass, totalsFor } from './results';
+import { configKeys, intBitsOf, resultFor, sameSchemeKey, shownConfigKey, sqnrClass, totalsFor } from './results';
 import type { Store } from './store';
+import type { View, ViewContext, ViewReport } from './view';
 import { VirtualTable, type Column } from './virtualTable';
 
 /** SQNR at which an inline bar is full width: beyond it, more bits buy nothing visible. */
@@ -64,22 +65,24 @@ function compileFilter(text: string): RegExp | null {
 }
 
 /** Layers tab: one row per tensor for the chosen configuration, filled as results stream in. */
-export class LayersView {
+export class LayersView implements View {
   readonly root = el('div', { class: 'layers' });
   private readonly table: VirtualTable<LayerRow>;
   private readonly toolbar = el('div', { class: 'toolbar' });
   private readonly empty = el('p', { class: 'empty-state' });
   private readonly filterInput: HTMLInputElement;
   private key = '';
+  private readonly store: Store;
   private toolbarKey = '';
-  rowsShown = 0;
+  private rowsShown = 0;
 
-  constructor(private readonly store: Store, onOpen: (name: string) => void) {
+  constructor({ store, openTensor }: ViewContext) {
+    this.store = store;
     this.table = new VirtualTable<LayerRow>({
       id: 'layers-table', label: 'Quantization error per tensor', columns: COLUMNS,
       rowKey: (r) => r.t.name,
       onSort: (layersSort) => store.setUi({ layersSort }),
-      onOpen: (r) => onOpen(r.t.name),
+      onOpen: (r) => openTensor(r.t.name),
     });
     this.filterInput = el('input', {
       attrs: { id: 'layers-filter', type: 'search', placeholder: 'Filter (regex)', 'aria-label': 'Filter tensors by regular expression', value: store.ui.layersFilter },
@@ -88,17 +91,14 @@ export class LayersView {
     this.root.append(this.toolbar, this.empty, this.table.root);
   }
 
-  /** The configuration the table shows: the user's pick, else the last one analysed. */
-  currentKey(): string | undefined {
-    const keys = configKeys(this.store.analysis.results);
-    const picked = this.store.ui.configKey;
-    return picked && keys.includes(picked) ? picked : keys[keys.length - 1];
+  report(): ViewReport {
+    return { resultRows: this.rowsShown };
   }
 
   update(): void {
     const { analysis, ui, dataVersion } = this.store;
     const keys = configKeys(analysis.results);
-    const key = this.currentKey();
+    const key = shownConfigKey(analysis.results, ui.configKey);
     const stateKey = JSON.stringify([dataVersion, key, ui.layersFilter, ui.layersRole, ui.layersSort]);
     if (stateKey === this.key) return;
     this.key = stateKey;

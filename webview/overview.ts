@@ -3,10 +3,11 @@ import { dtypeBreakdown, storageTable } from '../src/shared/storageSizes';
 import { ChartSet } from './charts';
 import { el } from './dom';
 import { formatBytes, formatCount, formatDb } from './format';
-import { configKeys, sqnrClass, worstTensors } from './results';
+import { shownConfigKey, sqnrClass, worstTensors } from './results';
 import type { Store } from './store';
 import { seriesColor } from './theme';
 import { TensorsList } from './tensorsList';
+import type { View, ViewContext, ViewReport } from './view';
 
 const WORST_SHOWN = 3;
 
@@ -19,15 +20,19 @@ function table(caption: string, head: readonly string[], rows: readonly (readonl
 }
 
 /** Overview tab: sizes under each storage type, dtype and layer-group breakdowns, worst tensors, tensor list. */
-export class OverviewView {
+export class OverviewView implements View {
   readonly root = el('div', { class: 'overview' });
   private readonly facts = el('div', { class: 'overview-grid' });
   private readonly worst = el('section', { class: 'worst' });
-  readonly list: TensorsList;
+  private readonly list: TensorsList;
   private readonly charts = new ChartSet();
+  private readonly store: Store;
+  private readonly openTensor: (name: string) => void;
   private factsKey = '';
 
-  constructor(private readonly store: Store, private readonly openTensor: (name: string) => void) {
+  constructor({ store, openTensor }: ViewContext) {
+    this.store = store;
+    this.openTensor = openTensor;
     this.list = new TensorsList(store, openTensor);
     this.root.append(this.worst, this.facts, this.list.root);
   }
@@ -48,6 +53,10 @@ export class OverviewView {
 
   chartsDrawn(): number {
     return this.charts.count();
+  }
+
+  report(): ViewReport {
+    return { tensorsListed: this.list.count };
   }
 
   private renderFacts(): void {
@@ -83,8 +92,7 @@ export class OverviewView {
 
   private renderWorst(): void {
     const results = this.store.analysis.results;
-    const keys = configKeys(results);
-    const key = this.store.ui.configKey && keys.includes(this.store.ui.configKey) ? this.store.ui.configKey : keys[keys.length - 1];
+    const key = shownConfigKey(results, this.store.ui.configKey);
     if (!key) {
       this.worst.replaceChildren(el('p', { class: 'empty-state', text: this.store.init?.summary ? 'Pick a scheme and press Analyze to see which layers suffer most.' : '' }));
       return;
@@ -100,7 +108,7 @@ export class OverviewView {
     );
   }
 
-  destroyCharts(): void {
+  release(): void {
     this.charts.destroyAll();
     this.factsKey = '';
   }

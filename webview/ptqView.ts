@@ -2,13 +2,14 @@ import type { Granularity } from '../src/shared/analysisTypes';
 import type { PtqSettings } from '../src/shared/calibPanelProtocol';
 import type { PtqReport, PtqRun } from '../src/shared/calibTypes';
 import { SELECTABLE_BITS } from '../src/shared/schemeSelection';
-import { ChartSet } from './charts';
 import { el } from './dom';
 import { formatDb, formatPct } from './format';
 import type { AppHost } from './host';
 import { errorLine, selectField, statusText } from './jobStatus';
+import { JobView } from './jobView';
 import type { Store } from './store';
 import { cssVar, seriesColor } from './theme';
+import type { ViewContext, ViewReport } from './view';
 
 /** Weight granularities the toolbar offers (per group needs a size: use the CLI for it). */
 const WEIGHT_GRANULARITIES: readonly Granularity[] = ['tensor', 'channel'];
@@ -36,42 +37,32 @@ function settingsFrom(bits: readonly number[], granularity: Granularity, activat
 }
 
 /** PTQ tab: accuracy of the float model against fake-quantized variants, agreement, output and per-layer SQNR. */
-export class PtqView {
-  readonly root = el('div', { class: 'ptq' });
-  private readonly toolbar = el('div', { class: 'toolbar' });
-  private readonly body = el('div', { class: 'ptq-body' });
-  private readonly charts = new ChartSet();
-  private toolbarKey = '';
-  private bodyKey = '';
-  runsShown = 0;
+export class PtqView extends JobView {
+  private readonly store: Store;
+  private readonly host: AppHost;
+  private runsShown = 0;
 
-  constructor(private readonly store: Store, private readonly host: AppHost) {
-    this.root.append(this.toolbar, this.body);
+  constructor({ store, host }: ViewContext) {
+    super('ptq');
+    this.store = store;
+    this.host = host;
   }
 
-  chartsDrawn(): number {
-    return this.charts.count();
+  report(): ViewReport {
+    return { calib: { ptqRuns: this.runsShown, ptqError: this.body.querySelector('#ptq-error')?.textContent ?? null } };
   }
 
-  release(): void {
-    this.charts.destroyAll();
-    this.bodyKey = '';
-  }
-
-  update(force: boolean): void {
+  protected toolbarInputs(): unknown {
     const { ptq, ui } = this.store;
-    const toolbarKey = JSON.stringify([ptq.status, ptq.progress, ptq.dataLabel, ui.ptqSettings]);
-    if (force || toolbarKey !== this.toolbarKey) {
-      this.toolbarKey = toolbarKey;
-      this.renderToolbar();
-    }
-    const bodyKey = JSON.stringify([ptq.status, ptq.report?.elapsedMs, ptq.error]);
-    if (!force && bodyKey === this.bodyKey) return;
-    this.bodyKey = bodyKey;
-    this.renderBody();
+    return [ptq.status, ptq.progress, ptq.dataLabel, ui.ptqSettings];
   }
 
-  private renderToolbar(): void {
+  protected bodyInputs(): unknown {
+    const { ptq } = this.store;
+    return [ptq.status, ptq.report?.elapsedMs, ptq.error];
+  }
+
+  protected renderToolbar(): void {
     const { ptq, ui } = this.store;
     const running = ptq.status === 'running';
     const settings = ui.ptqSettings;
@@ -104,8 +95,7 @@ export class PtqView {
     );
   }
 
-  private renderBody(): void {
-    this.charts.destroyAll();
+  protected renderBody(): void {
     const { ptq } = this.store;
     const error = errorLine('ptq-error', ptq);
     const report = ptq.report;

@@ -9,6 +9,12 @@ export function configKeys(results: readonly TensorResult[]): string[] {
   return [...keys];
 }
 
+/** The configuration the panel shows: the user's pick if it was analysed, else the last one analysed. */
+export function shownConfigKey(results: readonly TensorResult[], picked: string | null): string | undefined {
+  const keys = configKeys(results);
+  return picked && keys.includes(picked) ? picked : keys[keys.length - 1];
+}
+
 export function resultFor(t: TensorResult, key: string): QuantResult | undefined {
   return t.results.find((r) => configLabel(r) === key);
 }

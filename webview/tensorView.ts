@@ -7,9 +7,10 @@ import { el } from './dom';
 import { formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
 import type { AppHost } from './host';
 import { blockScales, histogramPoints, quantLevels, saturationRange } from './quantLevels';
-import { rangeMethodResults, resultFor } from './results';
+import { rangeMethodResults, resultFor, shownConfigKey } from './results';
 import type { Store } from './store';
 import { seriesColor, withAlpha } from './theme';
+import type { View, ViewContext, ViewReport } from './view';
 
 const FILL_ALPHA = 0.35;
 const SHADE_ALPHA = 0.12;
@@ -28,14 +29,27 @@ function blockRequest(t: TensorResult, int: IntResult | undefined): BlockRequest
 }
 
 /** Tensor tab: histograms of one tensor before and after quantization, its error, its channel scales. */
-export class TensorView {
+export class TensorView implements View {
   readonly root = el('div', { class: 'tensor-view' });
   private readonly charts = new ChartSet();
+  private readonly store: Store;
+  private readonly host: AppHost;
   private key = '';
   /** What the last draw showed beyond the basic charts (reported to the host). */
-  shown: { rangeMethods: string[]; blockChart: 'channel' | 'group' | null } = { rangeMethods: [], blockChart: null };
+  private shown: { rangeMethods: string[]; blockChart: 'channel' | 'group' | null } = { rangeMethods: [], blockChart: null };
 
-  constructor(private readonly store: Store, private readonly host: AppHost, private readonly configKey: () => string | undefined) {}
+  constructor({ store, host }: ViewContext) {
+    this.store = store;
+    this.host = host;
+  }
+
+  report(shown: boolean): ViewReport {
+    return shown ? { tensorView: this.shown } : {};
+  }
+
+  private configKey(): string | undefined {
+    return shownConfigKey(this.store.analysis.results, this.store.ui.configKey);
+  }
 
   chartsDrawn(): number {
     return this.charts.count();

@@ -6,10 +6,9 @@ import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from
 import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
 import type { SchemeSelection } from './schemeSelection';
 
-export type InspectorTab = 'overview' | 'layers' | 'tensor' | 'compare' | 'calibration' | 'ptq';
-export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'tensor', 'compare', 'calibration', 'ptq'];
-/** Tabs only a runnable (ONNX) model in a live panel has. */
-export const MODEL_RUN_TABS: readonly InspectorTab[] = ['calibration', 'ptq'];
+/** The panel's tabs in strip order; each has its view in the webview's tab table (webview/tabs.ts). */
+export const INSPECTOR_TABS = ['overview', 'layers', 'tensor', 'compare', 'calibration', 'ptq'] as const;
+export type InspectorTab = (typeof INSPECTOR_TABS)[number];
 
 export type ExportFormat = 'csv' | 'json' | 'markdown' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'markdown', 'html'];
