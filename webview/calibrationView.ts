@@ -10,7 +10,7 @@ import { errorLine, selectField, statusText } from './jobStatus';
 import { JobView } from './jobView';
 import { histogramPoints } from './quantLevels';
 import type { SortState, Store } from './store';
-import { seriesColor, withAlpha } from './theme';
+import { cssVar, seriesColor, withAlpha } from './theme';
 import type { ViewContext, ViewReport } from './view';
 import { VirtualTable, type Column } from './virtualTable';
 
@@ -30,15 +30,37 @@ interface ActivationRow {
 
 function columns(methods: readonly string[]): Column<ActivationRow>[] {
   return [
-    { key: 'name', title: 'Activation', tooltip: 'The node output (tensor name in the graph)', cell: (r) => r.a.name },
-    { key: 'op', title: 'Op', tooltip: 'The node that produces it', cell: (r) => r.a.op },
-    { key: 'min', title: 'Min', tooltip: 'Smallest value observed over the calibration data', numeric: true, cell: (r) => formatNumber(r.a.min) },
-    { key: 'max', title: 'Max', tooltip: 'Largest value observed', numeric: true, cell: (r) => formatNumber(r.a.max) },
+    { key: 'name', title: 'Activation', tooltip: 'The node output (tensor name in the graph)', width: { min: 180, share: 3 }, cell: (r) => r.a.name },
+    { key: 'op', title: 'Op', tooltip: 'The node that produces it', width: 72, cell: (r) => r.a.op },
+    { key: 'min', title: 'Min', tooltip: 'Smallest value observed over the calibration data', numeric: true, width: 72, cell: (r) => formatNumber(r.a.min) },
+    { key: 'max', title: 'Max', tooltip: 'Largest value observed', numeric: true, width: 72, cell: (r) => formatNumber(r.a.max) },
     ...methods.flatMap((m): Column<ActivationRow>[] => [
-      { key: `scale:${m}`, title: m, tooltip: `${m}: scale of the range it picks`, numeric: true, cell: (r) => formatNumber(r.a.methods[m]?.scale) },
-      { key: `zp:${m}`, title: 'zp', tooltip: `${m}: zero point of the range it picks`, numeric: true, cell: (r) => String(r.a.methods[m]?.zeroPoint ?? '–') },
+      { key: `scale:${m}`, title: m, tooltip: `${m}: scale of the range it picks`, numeric: true, width: 112, cell: (r) => formatNumber(r.a.methods[m]?.scale) },
+      { key: `zp:${m}`, title: 'zp', tooltip: `${m}: zero point of the range it picks`, numeric: true, width: 44, cell: (r) => String(r.a.methods[m]?.zeroPoint ?? '–') },
     ]),
   ];
+}
+
+/**
+ * Each method's range ends as dashed lines, labelled with method and value. Methods that pick the
+ * same value (every method's minimum of a ReLU output is 0) share one label, in the text colour.
+ */
+function thresholdLines(methods: readonly { method: string; color: string; ends: readonly number[] }[]): VerticalLine[] {
+  const namesAt = new Map<number, string[]>();
+  for (const m of methods) {
+    for (const x of m.ends) {
+      const names = namesAt.get(x) ?? [];
+      if (!names.includes(m.method)) namesAt.set(x, [...names, m.method]);
+    }
+  }
+  const labelled = new Set<number>();
+  return methods.flatMap((m) => m.ends.map((x): VerticalLine => {
+    const names = namesAt.get(x) ?? [];
+    if (labelled.has(x)) return { x, color: m.color, dash: [4, 3] };
+    labelled.add(x);
+    const labelColor = names.length > 1 ? cssVar('--vscode-foreground') : undefined;
+    return { x, color: m.color, dash: [4, 3], label: `${names.join(', ')} ${formatNumber(x)}`, labelColor };
+  }));
 }
 
 function sortValue(row: ActivationRow, key: string): number | string {
@@ -167,8 +189,6 @@ export class CalibrationView extends JobView {
         onOpen: (r) => this.store.setUi({ selectedActivation: r.a.name }),
       });
       this.table.root.classList.add('activations');
-      // Columns depend on the methods: the grid template is set here, through the CSSOM (CSP-safe).
-      this.table.root.style.setProperty('--vt-columns', `minmax(180px, 3fr) 72px 72px 72px ${report.methods.map(() => '112px 44px').join(' ')}`);
       this.tableMethods = methodsKey;
     }
     const rows = sortRows(report.activations.map((a, order) => ({ order, a })), this.store.ui.activationSort);
@@ -181,15 +201,10 @@ export class CalibrationView extends JobView {
   private histogram(a: ActivationReport, report: CalibrationReport): HTMLElement {
     const log = this.store.ui.logScale;
     const color = seriesColor(0);
-    const lines: VerticalLine[] = report.methods.flatMap((m, i) => {
+    const lines = thresholdLines(report.methods.flatMap((m, i) => {
       const q = a.methods[m];
-      if (!q) return [];
-      const c = seriesColor(i + METHOD_COLOR_OFFSET);
-      return [
-        { x: q.min, color: c, dash: [4, 3], label: `${m} ${formatNumber(q.min)}`, labelRow: 2 * i },
-        { x: q.max, color: c, dash: [4, 3], label: `${m} ${formatNumber(q.max)}`, labelRow: 2 * i + 1 },
-      ];
-    });
+      return q ? [{ method: m, color: seriesColor(i + METHOD_COLOR_OFFSET), ends: [q.min, q.max] }] : [];
+    }));
     const logToggle = el('input', {
       attrs: { id: 'calib-log-scale', type: 'checkbox', checked: log },
       on: { change: () => this.store.setUi({ logScale: logToggle.checked }) },

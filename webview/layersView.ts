@@ -33,20 +33,20 @@ function sqnrBars(row: LayerRow): Node {
 }
 
 const COLUMNS: readonly Column<LayerRow>[] = [
-  { key: 'name', title: 'Tensor', tooltip: 'Name as stored', cell: (r) => r.t.name },
-  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', cell: (r) => formatShape(r.t.shape) },
-  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, cell: (r) => formatCount(r.t.numel) },
-  { key: 'scale', title: 'Scale', tooltip: 'Scale per tensor, or smallest … largest over channels / groups', numeric: true, cell: (r) => scaleText(r.r) },
-  { key: 'zp', title: 'Zero pt', tooltip: 'Zero point (per tensor)', numeric: true, cell: (r) => (r.r?.kind === 'int' && r.r.zeroPoint !== null ? String(r.r.zeroPoint) : '–') },
-  { key: 'mse', title: 'MSE', tooltip: 'mean((x − x̂)²)', numeric: true, cell: (r) => formatNumber(r.r?.mse) },
+  { key: 'name', title: 'Tensor', tooltip: 'Name as stored', width: { min: 160, share: 3 }, cell: (r) => r.t.name },
+  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', width: 100, cell: (r) => formatShape(r.t.shape) },
+  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, width: 64, cell: (r) => formatCount(r.t.numel) },
+  { key: 'scale', title: 'Scale', tooltip: 'Scale per tensor, or smallest … largest over channels / groups', numeric: true, width: 120, cell: (r) => scaleText(r.r) },
+  { key: 'zp', title: 'Zero pt', tooltip: 'Zero point (per tensor)', numeric: true, width: 56, cell: (r) => (r.r?.kind === 'int' && r.r.zeroPoint !== null ? String(r.r.zeroPoint) : '–') },
+  { key: 'mse', title: 'MSE', tooltip: 'mean((x − x̂)²)', numeric: true, width: 76, cell: (r) => formatNumber(r.r?.mse) },
   {
-    key: 'sqnr', title: 'SQNR', tooltip: '10 log10(Σx² / Σ(x − x̂)²), higher is better', numeric: true,
+    key: 'sqnr', title: 'SQNR', tooltip: '10 log10(Σx² / Σ(x − x̂)²), higher is better', numeric: true, width: 72,
     cell: (r) => (r.r ? formatDb(r.r.sqnrDb) : '–'), cellClass: (r) => (r.r ? sqnrClass(r.r.sqnrDb) : ''),
   },
-  { key: 'maxerr', title: 'Max err', tooltip: 'max |x − x̂|', numeric: true, cell: (r) => formatNumber(r.r?.maxAbsErr) },
-  { key: 'relerr', title: 'Rel err', tooltip: 'mean(|x − x̂| / (|x| + 1e-10)) × 100', numeric: true, cell: (r) => (r.r ? formatPct(r.r.meanRelErrPct) : '–') },
-  { key: 'clipped', title: 'Clipped', tooltip: 'Share of values outside the clipping range', numeric: true, cell: (r) => (r.r?.kind === 'int' ? formatPct(r.r.clippedPct) : '–') },
-  { key: 'bars', title: 'SQNR by bits', tooltip: 'SQNR of this scheme at each analysed bit width', sortable: false, cell: sqnrBars },
+  { key: 'maxerr', title: 'Max err', tooltip: 'max |x − x̂|', numeric: true, width: 72, cell: (r) => formatNumber(r.r?.maxAbsErr) },
+  { key: 'relerr', title: 'Rel err', tooltip: 'mean(|x − x̂| / (|x| + 1e-10)) × 100', numeric: true, width: 68, cell: (r) => (r.r ? formatPct(r.r.meanRelErrPct) : '–') },
+  { key: 'clipped', title: 'Clipped', tooltip: 'Share of values outside the clipping range', numeric: true, width: 64, cell: (r) => (r.r?.kind === 'int' ? formatPct(r.r.clippedPct) : '–') },
+  { key: 'bars', title: 'SQNR by bits', tooltip: 'SQNR of this scheme at each analysed bit width', sortable: false, width: { min: 80, share: 1 }, cell: sqnrBars },
 ];
 
 const SORT_VALUE: Record<string, (r: LayerRow) => number | string> = {

@@ -186,7 +186,7 @@ export class TensorView implements View {
       const color = seriesColor(methodColor(i));
       return [
         { x: m.clipMin, color, dash: [2, 2] },
-        { x: m.clipMax, color, dash: [2, 2], label: `${m.range} · MSE ${formatNumber(m.mse)}`, labelRow: i + 1 },
+        { x: m.clipMax, color, dash: [2, 2], label: `${m.range} · MSE ${formatNumber(m.mse)}` },
       ];
     });
     const caption = methods.length > 0

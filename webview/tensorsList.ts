@@ -8,11 +8,11 @@ import { VirtualTable, type Column } from './virtualTable';
 type ListRow = { readonly heading: string } | { readonly tensor: TensorSummary };
 
 const COLUMNS: readonly Column<ListRow>[] = [
-  { key: 'name', title: 'Tensor', tooltip: 'Name as stored in the file', cell: (r) => ('tensor' in r ? r.tensor.name : '') },
-  { key: 'dtype', title: 'dtype', tooltip: 'Storage type the file declares', cell: (r) => ('tensor' in r ? r.tensor.dtype : '') },
-  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', cell: (r) => ('tensor' in r ? formatShape(r.tensor.shape) : '') },
-  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, cell: (r) => ('tensor' in r ? formatCount(r.tensor.numel) : '') },
-  { key: 'bytes', title: 'Size', tooltip: 'Bytes in the file', numeric: true, cell: (r) => ('tensor' in r ? formatBytes(r.tensor.byteLength) : '') },
+  { key: 'name', title: 'Tensor', tooltip: 'Name as stored in the file', width: { min: 240, share: 3 }, cell: (r) => ('tensor' in r ? r.tensor.name : '') },
+  { key: 'dtype', title: 'dtype', tooltip: 'Storage type the file declares', width: 80, cell: (r) => ('tensor' in r ? r.tensor.dtype : '') },
+  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', width: 140, cell: (r) => ('tensor' in r ? formatShape(r.tensor.shape) : '') },
+  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, width: 80, cell: (r) => ('tensor' in r ? formatCount(r.tensor.numel) : '') },
+  { key: 'bytes', title: 'Size', tooltip: 'Bytes in the file', numeric: true, width: 90, cell: (r) => ('tensor' in r ? formatBytes(r.tensor.byteLength) : '') },
 ];
 
 const SORT_VALUE: Record<string, (t: TensorSummary) => string | number> = {

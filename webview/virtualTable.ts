@@ -1,3 +1,4 @@
+import { gridColumns, type ColumnWidth } from './columnWidths';
 import { el } from './dom';
 import type { SortState } from './store';
 
@@ -13,6 +14,8 @@ export interface Column<R> {
   readonly tooltip: string;
   readonly numeric?: boolean;
   readonly sortable?: boolean;
+  /** What the body cells need; the header's and footer's texts widen it further. */
+  readonly width: ColumnWidth;
   cell(row: R): string | Node;
   cellClass?(row: R): string;
 }
@@ -42,19 +45,26 @@ export class VirtualTable<R> {
   private cursor = -1;
   private sort: SortState = { key: '', dir: 1 };
   private rendered = new Map<number, HTMLElement>();
+  private columnsTemplate = '';
 
   constructor(private readonly opts: VirtualTableOptions<R>) {
     this.headerRow = el('div', { class: 'vt-row vt-header', attrs: { role: 'row' } });
     this.spacer = el('div', { class: 'vt-spacer', attrs: { role: 'presentation' } });
+    // The footer scrolls sideways with the rows, so it lives in the viewport (sticky at the bottom).
+    this.footer = el('div', { class: 'vt-row vt-footer', attrs: { role: 'row' } });
     this.viewport = el('div', {
       class: 'vt-viewport',
       attrs: { id: opts.id, role: 'grid', tabindex: 0, 'aria-label': opts.label, 'aria-colcount': opts.columns.length },
       on: { scroll: () => this.renderRows(), keydown: (e) => this.onKey(e) },
-    }, [this.headerRow, this.spacer]);
-    this.footer = el('div', { class: 'vt-row vt-footer', attrs: { role: 'row' } });
-    this.root = el('div', { class: 'vt' }, [this.viewport, this.footer]);
+    }, [this.headerRow, this.spacer, this.footer]);
+    this.root = el('div', { class: 'vt' }, [this.viewport]);
     this.renderHeader();
-    new ResizeObserver(() => this.renderRows()).observe(this.viewport);
+    this.setColumns([]);
+    // Also fires when the table is first laid out (a hidden tab shown): the texts can be measured then.
+    new ResizeObserver(() => {
+      this.fitColumns();
+      this.renderRows();
+    }).observe(this.viewport);
   }
 
   setRows(rows: readonly R[], sort: SortState): void {
@@ -64,18 +74,49 @@ export class VirtualTable<R> {
     this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
     this.viewport.setAttribute('aria-rowcount', String(rows.length + 1));
     this.renderHeader();
+    this.fitColumns();
     this.rendered.forEach((node) => node.remove());
     this.rendered.clear();
     this.renderRows();
   }
 
+  /** Totals under the columns (none: no footer row). */
   setFooter(cells: readonly string[]): void {
-    this.footer.replaceChildren(...this.opts.columns.map((c, i) =>
-      el('div', { class: `vt-cell${c.numeric ? ' num' : ''} col-${c.key}`, text: cells[i] ?? '', attrs: { role: 'gridcell' } })));
+    this.footer.replaceChildren(...(cells.length === 0 ? [] : this.opts.columns.map((c, i) =>
+      el('div', { class: `vt-cell${c.numeric ? ' num' : ''} col-${c.key}`, attrs: { role: 'gridcell' } }, [el('span', { text: cells[i] ?? '' })]))));
+    this.fitColumns();
   }
 
   rowCount(): number {
     return this.rows.length;
+  }
+
+  /**
+   * Widens the columns whose header or footer text is wider than their cells, so neither is cut:
+   * measured in the document (the fonts the theme sets), hence only once the table is laid out.
+   */
+  private fitColumns(): void {
+    if (this.viewport.clientWidth === 0) return;
+    const headers = [...this.headerRow.children];
+    const footers = [...this.footer.children];
+    const needed = this.opts.columns.map((_, i) => {
+      const header = headers[i];
+      if (!(header instanceof HTMLElement)) return 0;
+      const style = getComputedStyle(header);
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const text = (cell: Element | undefined): number => cell?.firstElementChild?.getBoundingClientRect().width ?? 0;
+      return padding + Math.max(text(header), text(footers[i]));
+    });
+    this.setColumns(needed);
+  }
+
+  private setColumns(needed: readonly number[]): void {
+    const { template, minWidth } = gridColumns(this.opts.columns.map((c) => c.width), needed);
+    if (template === this.columnsTemplate) return;
+    this.columnsTemplate = template;
+    // Through the CSSOM: the webview's CSP forbids style attributes.
+    this.root.style.setProperty('--vt-columns', template);
+    this.root.style.setProperty('--vt-min-width', `${minWidth}px`);
   }
 
   private renderHeader(): void {
@@ -142,12 +183,12 @@ export class VirtualTable<R> {
     this.cursor = next;
     this.rendered.get(next)?.classList.add('cursor');
     this.viewport.setAttribute('aria-activedescendant', `${this.opts.id}-row-${next}`);
+    // Scroll so the row shows between the sticky header and footer.
     const rowTop = next * ROW_HEIGHT;
-    const headerHeight = ROW_HEIGHT;
+    const rowBottom = this.headerRow.offsetHeight + rowTop + ROW_HEIGHT;
+    const visibleBottom = this.viewport.scrollTop + this.viewport.clientHeight - this.footer.offsetHeight;
     if (rowTop < this.viewport.scrollTop) this.viewport.scrollTop = rowTop;
-    else if (rowTop + 2 * ROW_HEIGHT > this.viewport.scrollTop + this.viewport.clientHeight) {
-      this.viewport.scrollTop = rowTop + 2 * ROW_HEIGHT - this.viewport.clientHeight + headerHeight - ROW_HEIGHT;
-    }
+    else if (rowBottom > visibleBottom) this.viewport.scrollTop += rowBottom - visibleBottom;
     this.renderRows();
   }
 

@@ -83,6 +83,35 @@ async function sqnrColumn(frame: FrameLocator): Promise<number[]> {
   return cells.map((t) => (t === 'exact' ? Infinity : parseFloat(t)));
 }
 
+/** Header and footer cells of a virtual table whose text is cut (wider than the cell). */
+async function cutCells(frame: FrameLocator, tableId: string): Promise<string[]> {
+  const cells = frame.locator(`#${tableId} .vt-header .vt-cell, #${tableId} .vt-footer .vt-cell`);
+  await cells.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  return cells.evaluateAll((nodes) => nodes.filter((n) => n.scrollWidth > n.clientWidth).map((n) => `${n.textContent ?? ''} (${n.scrollWidth} > ${n.clientWidth} px)`));
+}
+
+interface Box { readonly text: string; readonly left: number; readonly top: number; readonly width: number; readonly height: number }
+
+/** The threshold labels a chart drew (verticalLines leaves their boxes on the canvas): all placed, none overlapping, inside the canvas. */
+async function assertLabelsApart(frame: FrameLocator, id: string, atLeast: number): Promise<void> {
+  const canvas = frame.locator(`canvas#${id}`);
+  const { boxes, width, height } = await canvas.evaluate((node) => ({
+    boxes: JSON.parse((node as HTMLCanvasElement).dataset['labelBoxes'] ?? '[]') as (Box | null)[],
+    width: node.clientWidth,
+    height: node.clientHeight,
+  }));
+  assert.ok(boxes.length >= atLeast, `${id}: ${boxes.length} labels drawn, expected at least ${atLeast}`);
+  const placed = boxes.filter((b): b is Box => b !== null);
+  assert.strictEqual(placed.length, boxes.length, `${id}: every label has a place`);
+  for (const b of placed) assert.ok(b.left >= 0 && b.top >= 0 && b.left + b.width <= width && b.top + b.height <= height, `${id}: "${b.text}" inside the canvas`);
+  placed.forEach((a, i) => {
+    for (const b of placed.slice(i + 1)) {
+      const apart = a.left + a.width <= b.left || b.left + b.width <= a.left || a.top + a.height <= b.top || b.top + b.height <= a.top;
+      assert.ok(apart, `${id}: labels "${a.text}" and "${b.text}" overlap`);
+    }
+  });
+}
+
 async function screenshots(page: Page, frame: FrameLocator, dir: string, theme: string): Promise<void> {
   const view = page.locator(WEBVIEW_IFRAME).first();
   for (const tab of ['overview', 'layers', 'tensor', 'compare'] as const) {
@@ -138,6 +167,7 @@ async function main(): Promise<void> {
     const sqnr = await sqnrColumn(frame);
     assert.deepStrictEqual(sqnr, [...sqnr].sort((a, b) => a - b), 'sorted by SQNR, ascending');
     step(`layers sorted by SQNR: ${sqnr.join(', ')}`);
+    assert.deepStrictEqual(await cutCells(frame, 'layers-table'), [], 'no Layers header or footer text is cut');
 
     // Keyboard: focus the grid, move to the second row, Enter opens it in the Tensor tab.
     const secondName = await rows.nth(1).getAttribute('data-key');
@@ -151,6 +181,8 @@ async function main(): Promise<void> {
     assert.strictEqual(await frame.locator('#range-methods-table tbody tr').count(), EXTRA_RANGES.length + 1, 'a row (and a line) per range method');
     await frame.locator('#log-scale').check();
     await assertPainted(frame, ['values-chart']);
+    // Two clip labels and a label per range method whose range ends inside the plot.
+    await assertLabelsApart(frame, 'values-chart', 4);
     step(`tensor ${secondName} opened from the keyboard, charts drawn`);
 
     await frame.locator(`body.vscode-${theme}`).waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -179,6 +211,9 @@ async function main(): Promise<void> {
     // Log counts: the tails each method clips become visible.
     await onnx.locator('#calib-log-scale').check();
     await assertPainted(onnx, ['activation-chart']);
+    assert.deepStrictEqual(await cutCells(onnx, 'activations-table'), [], 'no Calibration header text is cut');
+    // The ends of each method's range are labelled (methods that pick the same value share a label).
+    await assertLabelsApart(onnx, 'activation-chart', 4);
     await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
     await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `calibration-${theme}.png`) });
     step(`calibrated the sample: ${SAMPLE_ACTIVATIONS} activations, histogram of ${second}`);
