@@ -1,4 +1,5 @@
-import { NAMED_FORMATS, type Convention, type Granularity, type IntMode, type NamedFormat } from '../src/shared/analysisTypes';
+import type { Convention, Granularity, IntMode, NamedFormat } from '../src/shared/analysisTypes';
+import { NAMED_FORMATS } from '../src/shared/vocab/namedFormats';
 import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, RANGE_METHODS, SELECTABLE_BITS, type SchemeSelection } from '../src/shared/schemeSelection';
 import { el } from './dom';
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { NAMED_FORMATS, type Convention, type Granularity, type IntMode, type NamedFormat } from '../shared/analysisTypes';
+import type { Convention, Granularity, IntMode, NamedFormat } from '../shared/analysisTypes';
+import { NAMED_FORMATS } from '../shared/vocab/namedFormats';
 import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, type SchemeSelection } from '../shared/schemeSelection';
 
 const SECTION = 'quantlens';

@@ -2,6 +2,7 @@
  * The analysis contract: what is asked (schemes) and what comes back (per-tensor results).
  * Shared by the core, the worker, the extension host, the webview and the CLI's JSON (CLI.md).
  */
+import type { NamedFormat } from './vocab/namedFormats';
 
 export type Convention = 'lecture' | 'torch' | 'onnxruntime';
 export type IntMode = 'symmetric' | 'asymmetric';
@@ -9,11 +10,8 @@ export type Granularity = 'tensor' | 'channel' | 'group';
 /** `minmax`, `percentile:P` (e.g. `percentile:99.99`), `mse`, `entropy`, `histogram`. */
 export type RangeMethod = string;
 
-export const NAMED_FORMATS = [
-  'fp16', 'bf16', 'fp8_e4m3', 'fp8_e5m2', 'nf4', 'fp4', 'mxfp4',
-  'q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'iq4_nl',
-] as const;
-export type NamedFormat = (typeof NAMED_FORMATS)[number];
+/** Named formats are listed in their one table, src/shared/vocab/namedFormats.ts. */
+export type { NamedFormat };
 
 export interface IntScheme {
   readonly kind: 'int';

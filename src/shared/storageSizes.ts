@@ -1,5 +1,6 @@
 import type { ModelSummary, NamedFormat, TensorSummary } from './analysisTypes';
 import { isDType, isFloatDType } from './vocab/dtypes';
+import { formatLayout } from './vocab/namedFormats';
 
 /** One row of the Overview size table: the model stored as `label`. */
 export interface StorageRow {
@@ -13,17 +14,6 @@ export interface StorageRow {
 const BASE_TYPES: readonly (readonly [string, number])[] = [
   ['FP32', 32], ['FP16', 16], ['BF16', 16], ['FP8', 8], ['INT8', 8], ['INT4', 4], ['INT2', 2],
 ];
-
-/**
- * Bits per weight of each named format, block scales included
- * (ggml: type_size * 8 / block_size; nf4: bitsandbytes 64-value blocks with an fp32 absmax;
- * mxfp4: OCP MX 32-value blocks with an e8m0 scale).
- */
-export const FORMAT_BITS_PER_WEIGHT: Readonly<Record<NamedFormat, number>> = {
-  fp16: 16, bf16: 16, fp8_e4m3: 8, fp8_e5m2: 8, nf4: 4.5, fp4: 4, mxfp4: 4.25,
-  q8_0: 8.5, q4_0: 4.5, q4_1: 5, q5_0: 5.5, q5_1: 6, q2_k: 2.625, q3_k: 3.4375,
-  q4_k: 4.5, q5_k: 5.5, q6_k: 6.5625, iq4_nl: 4.5,
-};
 
 /** Float tensors (and ggml blocks, which decode to float) are what quantization would re-store. */
 export function isQuantizable(t: TensorSummary): boolean {
@@ -49,7 +39,7 @@ export function storageTable(summary: ModelSummary, formats: readonly NamedForma
   };
   return [
     ...BASE_TYPES.map(([label, bits]) => row(label, bits)),
-    ...formats.map((f) => row(f, FORMAT_BITS_PER_WEIGHT[f])),
+    ...formats.map((f) => row(f, formatLayout(f).bitsPerWeight)),
   ];
 }
 

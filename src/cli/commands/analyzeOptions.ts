@@ -1,7 +1,8 @@
 import { UsageError } from '../../core/errors';
 import { formatForFile, type ReportFormat } from '../../core/report/formats';
+import { NAMED_FORMATS } from '../../shared/vocab/namedFormats';
 import {
-  NAMED_FORMATS, type AnalysisOptions, type Convention, type Granularity, type IntMode, type Scheme,
+  type AnalysisOptions, type Convention, type Granularity, type IntMode, type Scheme,
 } from '../../shared/analysisTypes';
 
 /** Integer widths the affine schemes support: below 2 there is no symmetric grid, above 8 it is not a weight format. */

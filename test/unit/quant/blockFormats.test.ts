@@ -6,7 +6,8 @@ import { FORMATS } from '../../../src/core/quant/formats/formatTraits';
 import { GGML_TYPES } from '../../../src/core/quant/ggml';
 import { f16ToF32 } from '../../../src/core/numeric/floats';
 import { encodeMinifloat, FP16 } from '../../../src/core/quant/formats/minifloat';
-import { NAMED_FORMATS, type FormatResult } from '../../../src/shared/analysisTypes';
+import type { FormatResult } from '../../../src/shared/analysisTypes';
+import { NAMED_FORMATS } from '../../../src/shared/vocab/namedFormats';
 import { memoryTensor } from '../analysis/memoryTensor';
 
 const f32 = Math.fround;

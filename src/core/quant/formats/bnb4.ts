@@ -1,6 +1,7 @@
 /**
  * bitsandbytes 4-bit blockwise formats (NF4, FP4) without double quantization: blocks of 64
- * over the flattened tensor (the last block may be short), absmax stored as float32.
+ * (BNB4_BLOCK in shared/vocab/namedFormats.ts) over the flattened tensor (the last block may be
+ * short), absmax stored as float32.
  * // bitsandbytes: csrc/kernels.cu kQuantizeBlockwise, dQuantizeNF4, dQuantizeFP4, kDequantizeBlockwise
  *   inv = f32(1 / absmax); code = tree(f32(x * inv)); deq = f32(lut[code] * absmax)
  * The trees compare with `>` against float32 midpoints, so a value exactly on a threshold
@@ -9,9 +10,6 @@
  */
 
 const f32 = Math.fround;
-
-/** bitsandbytes: quantize_4bit blocksize=64 (QLoRA's default). */
-export const BNB4_BLOCK = 64;
 
 /** bitsandbytes: csrc/kernels.cu nf4_dequantization_lut (functional.py get_4bit_type('nf4')). */
 export const NF4_TABLE: readonly number[] = [

@@ -1,15 +1,13 @@
 import { FP4_E2M1, floorLog2, roundToMinifloat } from './minifloat';
 
 /**
- * OCP Microscaling MXFP4: blocks of 32 along the last axis (a short last block behaves as
- * the spec's zero padding), one E8M0 scale X = 2^(floor(log2(amax)) - 2) per block (2 = emax
+ * OCP Microscaling MXFP4: blocks of 32 (MX_BLOCK in shared/vocab/namedFormats.ts) along the last
+ * axis (a short last block behaves as the spec's zero padding), one E8M0 scale X = 2^(floor(log2(amax)) - 2) per block (2 = emax
  * of E2M1), elements x / X cast to E2M1 with round-to-nearest-even and saturation at ±6.
  * // OCP Microscaling Formats (MX) v1.0, section 6.3
  * ggml's MXFP4 (GGML_TYPES 'MXFP4') differs in rounding; ask for it through its own quantizer.
  */
 
-/** OCP MX: k = 32 elements share one scale. */
-export const MX_BLOCK = 32;
 /** Largest exponent of E2M1 (6 = 1.5 * 2^2). */
 const E2M1_EMAX = 2;
 /** E8M0 encodes 2^-127 .. 2^127 (0xFF is NaN). */
