@@ -81,6 +81,11 @@ export const planCommand: Command = {
 
     const model = await openLlamaModel(positionals);
     const stock = planLlamaCppPreset(model, { preset: flags.preset, pure: flags.pure === true });
+    const [needsImatrix] = stock.needsImatrix;
+    if (needsImatrix !== undefined) {
+      const type = stock.tensors.find((t) => t.name === needsImatrix)?.type;
+      throw new UsageError(`plan: ${stock.preset} needs an importance matrix (${needsImatrix} would be ${type}), which llama-quantize requires and QuantLens does not read yet`);
+    }
     const plan = keep ? withKept(stock, model.tensors, keep) : stock;
     let exported: { target: string; file: string; baseType: string } | null = null;
     if (flags.out !== undefined) {

@@ -59,6 +59,7 @@ describe('quantlens plan', () => {
     ['a file without the head count', [NO_HEADS, '--preset', 'Q4_K_M'], 2, /planning needs llama.attention.head_count/],
     ['rows no type fits', [path.join(PLAN, 'odd-rows.gguf'), '--preset', 'Q8_0'], 2, /blk\.0\.ffn_down\.weight: row of 48 not a multiple of 32/],
     ['a bad --keep', [GQA, '--preset', 'Q8_0', '--keep', '('], 1, /--keep \(/],
+    ['a preset that needs an importance matrix', [GQA, '--preset', 'IQ2_XXS'], 1, /IQ2_XXS needs an importance matrix \(blk\.0\.attn_k\.weight would be IQ2_XXS\)/],
   ];
   for (const [what, args, code, message] of bad) {
     it(`${what}: a one-line error, exit ${code}, nothing written`, async () => {

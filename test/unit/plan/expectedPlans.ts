@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { LlamaPlan } from '../../../src/core/plan/llamaCpp/planPreset';
 import type { Plan } from '../../../src/core/plan/planTypes';
 
 /** test/fixtures/plan: tiny models, and what the real llama-quantize wrote for each preset (scripts/fixtures/fixtures_plan.py). */
@@ -15,8 +16,12 @@ export interface WrittenTensor {
 /** One llama-quantize run: the tensors of the file it wrote, or its error. */
 export type QuantizeRun = { readonly tensors: readonly WrittenTensor[]; readonly totalBytes: number } | { readonly error: string };
 
+/** llama-quantize --dry-run: every tensor's type, and whether the real run would need an imatrix; or its error. */
+export type DryRun = { readonly types: Readonly<Record<string, string>>; readonly needsImatrix: boolean } | { readonly error: string };
+
 export interface FixtureExpectations {
   readonly presets: Readonly<Record<string, QuantizeRun>>;
+  readonly dryRun: Readonly<Record<string, DryRun>>;
   readonly pure: Readonly<Record<string, QuantizeRun>>;
   readonly imatrix?: Readonly<Record<string, QuantizeRun>>;
   /** hf-llama: the tensors convert_hf_to_gguf.py wrote. */
@@ -47,4 +52,15 @@ export function assertSameAsQuantize(plan: () => Plan, written: QuantizeRun, wha
     assert.equal(got.bytes, t.bytes, `${what}: ${t.name} bytes`);
   }
   assert.equal(p.totalBytes, written.totalBytes, `${what}: total bytes`);
+}
+
+/** The plan's types equal what llama-quantize --dry-run reported, tensor by tensor, and it needs an imatrix where the tool said so. */
+export function assertSameAsDryRun(plan: () => LlamaPlan, dry: DryRun, what: string): void {
+  if ('error' in dry) {
+    assert.throws(plan, (e: Error) => e.message.includes(dry.error), `${what}: llama-quantize failed (${dry.error}), the plan must too`);
+    return;
+  }
+  const p = plan();
+  assert.deepEqual(Object.fromEntries(p.tensors.map((t) => [t.name, t.type])), dry.types, what);
+  assert.equal(p.needsImatrix.length > 0, dry.needsImatrix, `${what}: needs an imatrix (${p.needsImatrix.join(', ')})`);
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { openLlamaModel } from '../../../src/core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, type LlamaModel } from '../../../src/core/plan/llamaCpp/planPreset';
-import { assertSameAsQuantize, EXPECTED, PLAN_FIXTURES } from './expectedPlans';
+import { assertSameAsDryRun, assertSameAsQuantize, EXPECTED, PLAN_FIXTURES } from './expectedPlans';
 
 const HF = path.join(PLAN_FIXTURES, 'hf-llama');
 const expected = EXPECTED.fixtures['hf-llama']!;
@@ -28,6 +28,9 @@ describe('plan from a Hugging Face model: as llama-quantize on what convert_hf_t
 
   for (const [preset, written] of Object.entries(expected.presets)) {
     it(preset, () => assertSameAsQuantize(() => planLlamaCppPreset(model, { preset }), written, `hf-llama ${preset}`));
+  }
+  for (const [preset, dry] of Object.entries(expected.dryRun)) {
+    it(`${preset} (types as --dry-run reports them)`, () => assertSameAsDryRun(() => planLlamaCppPreset(model, { preset }), dry, `hf-llama ${preset}`));
   }
   for (const [preset, written] of Object.entries(expected.pure)) {
     it(`${preset} --pure`, () => assertSameAsQuantize(() => planLlamaCppPreset(model, { preset, pure: true }), written, `hf-llama ${preset} --pure`));

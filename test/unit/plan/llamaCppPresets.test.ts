@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { openModel } from '../../../src/core/formats/registry';
 import { llamaModelFromGguf } from '../../../src/core/plan/llamaCpp/fromGguf';
 import { planLlamaCppPreset, type LlamaModel, type LlamaPresetOptions } from '../../../src/core/plan/llamaCpp/planPreset';
-import { assertSameAsQuantize, EXPECTED, GGUF_FIXTURES, PLAN_FIXTURES, type QuantizeRun } from './expectedPlans';
+import { assertSameAsDryRun, assertSameAsQuantize, EXPECTED, GGUF_FIXTURES, PLAN_FIXTURES, type QuantizeRun } from './expectedPlans';
 
 async function loadGguf(file: string): Promise<LlamaModel> {
   const model = await openModel([path.join(PLAN_FIXTURES, file)]);
@@ -26,6 +26,9 @@ describe(`plan --target llama.cpp --preset: equal to ${EXPECTED.tool} on every f
       for (const [preset, written] of Object.entries(expected.presets)) check({ preset }, written, preset);
       for (const [preset, written] of Object.entries(expected.pure)) check({ preset, pure: true }, written, `${preset} --pure`);
       for (const [preset, written] of Object.entries(expected.imatrix ?? {})) check({ preset, hasImatrix: true }, written, `${preset} --imatrix`);
+      for (const [preset, dry] of Object.entries(expected.dryRun)) {
+        it(`${preset} (types as --dry-run reports them)`, () => assertSameAsDryRun(() => planLlamaCppPreset(model, { preset }), dry, `${file} ${preset}`));
+      }
     });
   }
 });

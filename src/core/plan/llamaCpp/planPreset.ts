@@ -45,7 +45,12 @@ interface Choice {
   readonly reason: string;
 }
 
-export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOptions): Plan {
+/** A llama.cpp plan, and the tensors whose type llama-quantize refuses to write without --imatrix (when none is given). */
+export interface LlamaPlan extends Plan {
+  readonly needsImatrix: readonly string[];
+}
+
+export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOptions): LlamaPlan {
   const ftype = resolvePreset(options.preset);
   const defaultType: PlanType = LLAMA_FTYPES[ftype].defaultType;
   const hasImatrix = options.hasImatrix ?? false;
@@ -80,6 +85,7 @@ export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOption
   };
 
   const planned: PlannedTensor[] = new Array<PlannedTensor>(tensors.length);
+  const needsImatrixNames: string[] = [];
   const order = tensors.map((_, i) => i).sort((a, b) => compareWeightNames(tensors[a]!.name, tensors[b]!.name));
   for (const i of order) {
     const t = tensors[i]!;
@@ -89,9 +95,7 @@ export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOption
       continue;
     }
     const choice = choose(t);
-    if (!hasImatrix && needsImatrix(t.name, choice.type, ftype)) {
-      throw new FormatError('llama.cpp', `${ftype} needs an importance matrix (${t.name} would be ${choice.type}); llama-quantize refuses without --imatrix`);
-    }
+    if (!hasImatrix && needsImatrix(t.name, choice.type, ftype)) needsImatrixNames.push(t.name);
     if (choice.type !== t.type && !CONVERTIBLE.has(t.type)) {
       throw new FormatError('llama.cpp', `${t.name} is stored as ${t.type}; llama-quantize converts from F32, F16 or BF16 (re-quantizing needs --allow-requantize)`);
     }
@@ -104,5 +108,6 @@ export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOption
   return {
     target: 'llama.cpp', preset: ftype, tensors: planned, totalBytes, totalValues,
     bitsPerWeight: totalValues > 0 ? (8 * totalBytes) / totalValues : 0,
+    needsImatrix: needsImatrixNames,
   };
 }
