@@ -1,11 +1,11 @@
 import { assertNever } from '../../shared/assertNever';
+import { bytesForType, storageBlock } from '../../shared/vocab/dtypes';
 import type { GgmlDType } from '../../shared/vocab/dtypes';
-import { GGML_TYPES } from '../quant/ggml/index';
 import type { PlanTensor, PlanType } from './planTypes';
 
-/** Bytes per value of the plain float types a plan can assign. */
-const FLOAT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
-type FloatType = keyof typeof FLOAT_BYTES;
+/** The plain float types a plan can assign. */
+const FLOAT_TYPES = ['F32', 'F16', 'BF16'] as const;
+type FloatType = (typeof FLOAT_TYPES)[number];
 
 /**
  * A way to store one tensor. The solver and the exports reason over candidates; a new storage
@@ -16,15 +16,8 @@ export type Candidate =
   | { readonly kind: 'float'; readonly type: FloatType }
   | { readonly kind: 'keep' };
 
-/** ggml's block layout of a type (type_traits: blck_size, type_size). */
-export function ggmlLayout(type: GgmlDType): { readonly blockSize: number; readonly typeSize: number } {
-  const traits = GGML_TYPES.get(type);
-  if (!traits) throw new Error(`ggml type ${type} has no layout in the type table`);
-  return traits;
-}
-
 function isFloatType(type: PlanType): type is FloatType {
-  return Object.prototype.hasOwnProperty.call(FLOAT_BYTES, type);
+  return (FLOAT_TYPES as readonly string[]).includes(type);
 }
 
 /** ggml block types (what ggml_is_quantized calls quantized), as opposed to plain floats. */
@@ -32,13 +25,9 @@ export function isGgmlType(type: PlanType): type is GgmlDType {
   return !isFloatType(type);
 }
 
-export function candidateOf(type: PlanType): Candidate {
-  return isFloatType(type) ? { kind: 'float', type } : { kind: 'ggml', type };
-}
-
-/** Values per storage block: ggml's block size, 1 for plain floats. */
+/** Values per storage block: ggml's block size (the shared type table), 1 for plain floats. */
 export function blockSizeOf(type: PlanType): number {
-  return isFloatType(type) ? 1 : ggmlLayout(type).blockSize;
+  return storageBlock(type).blockSize;
 }
 
 /** True when a row of `rowLength` values is a whole number of the type's blocks (ggml stores whole blocks per row). */
@@ -51,17 +40,9 @@ export function rowCount(ne: readonly number[]): number {
   return ne.slice(1).reduce((n, d) => n * d, 1);
 }
 
-/** Stored bytes of one row. // ggml.c: ggml_row_size = type_size * ne / blck_size */
-export function rowBytes(type: PlanType, rowLength: number): number {
-  if (isFloatType(type)) return FLOAT_BYTES[type] * rowLength;
-  const { blockSize, typeSize } = ggmlLayout(type);
-  if (rowLength % blockSize !== 0) throw new Error(`a row of ${rowLength} values is not a whole number of ${type} blocks (${blockSize})`);
-  return (rowLength / blockSize) * typeSize;
-}
-
-/** Stored bytes of a tensor under `type`, as llama-quantize computes them (rows times row size). */
+/** Stored bytes of a tensor under `type`, as llama-quantize computes them: rows times ggml_row_size. */
 export function typeBytes(type: PlanType, ne: readonly number[]): number {
-  return rowCount(ne) * rowBytes(type, ne[0] ?? 1);
+  return rowCount(ne) * bytesForType(type, ne[0] ?? 1);
 }
 
 /** Stored bytes of `tensor` under a candidate, or null when the candidate cannot store it (rows not whole blocks). */

@@ -12,7 +12,7 @@
  * category_is_attn_v includes attn_qkv and its branch comes first.
  */
 import type { GgmlDType } from '../../../shared/vocab/dtypes';
-import { ggmlLayout } from '../costModel';
+import { blockSizeOf } from '../costModel';
 import type { TensorCategory } from './categories';
 import { isAttnVLike, layerOfName } from './categories';
 import type { LlamaFtype } from './ftypes';
@@ -97,7 +97,7 @@ export const BRANCHES: readonly Branch[] = [
       { reason: 'MXFP4_MOE: output -> Q8_0', when: is('MXFP4_MOE'), then: 'Q8_0' },
       {
         reason: (c) => (falcon(c) ? 'falcon output -> Q8_0' : `output: row of ${c.ne[0]} not a multiple of ${c.current}'s block -> Q8_0`),
-        when: (c) => falcon(c) || (c.ne[0] ?? 1) % ggmlLayout(c.current).blockSize !== 0,
+        when: (c) => falcon(c) || (c.ne[0] ?? 1) % blockSizeOf(c.current) !== 0,
         then: 'Q8_0',
       },
       { reason: 'output of very-low-bit i-quants -> Q5_K', when: is('IQ2_XXS', 'IQ2_XS', 'IQ3_XXS', 'IQ1_S', 'IQ2_S', 'IQ2_M', 'IQ1_M'), then: 'Q5_K' },
