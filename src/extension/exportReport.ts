@@ -7,13 +7,17 @@ import { EXPORT_FORMATS, type ExportFormat } from '../shared/webviewProtocol';
 import type { ExportRequest } from './commands';
 import type { InspectorPanel } from './inspectorPanel';
 
-const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'json', markdown: 'md', html: 'html' };
-const DESCRIPTIONS: Record<ExportFormat, string> = {
-  csv: 'one row per tensor and configuration',
-  json: 'the CLI\'s analyze --json document',
-  markdown: 'tables ready to paste',
-  html: 'self-contained page with the same tables and charts',
-};
+/** The HTML page is rendered apart (it embeds the panel's app); every other export is a REPORT_FORMATS entry. */
+const HTML_EXPORT = { extensions: ['.html'], description: 'self-contained page with the same tables and charts' };
+
+function exportSpec(format: ExportFormat): { readonly extensions: readonly string[]; readonly description: string } {
+  return format === 'html' ? HTML_EXPORT : REPORT_FORMATS[format];
+}
+
+/** The file name ending of an export, without its dot. */
+function fileExtension(format: ExportFormat): string {
+  return (exportSpec(format).extensions[0] ?? `.${format}`).slice(1);
+}
 
 async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -35,7 +39,7 @@ export async function renderExport(extensionUri: vscode.Uri, format: ExportForma
 
 async function pickFormat(): Promise<ExportFormat | undefined> {
   const picked = await vscode.window.showQuickPick(
-    EXPORT_FORMATS.map((f) => ({ label: f.toUpperCase(), description: DESCRIPTIONS[f], format: f })),
+    EXPORT_FORMATS.map((f) => ({ label: f.toUpperCase(), description: exportSpec(f).description, format: f })),
     { title: 'QuantLens: export the report as' },
   );
   return picked?.format;
@@ -55,8 +59,8 @@ export async function exportPanelReport(extensionUri: vscode.Uri, panel: Inspect
   const target = request.target
     ? vscode.Uri.file(request.target)
     : await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(path.dirname(panel.document.uri.fsPath), `${base}.quantlens.${EXTENSIONS[format]}`)),
-        filters: { [format.toUpperCase()]: [EXTENSIONS[format]] },
+        defaultUri: vscode.Uri.file(path.join(path.dirname(panel.document.uri.fsPath), `${base}.quantlens.${fileExtension(format)}`)),
+        filters: { [format.toUpperCase()]: [fileExtension(format)] },
         title: 'QuantLens: export report',
       });
   if (!target) return undefined;
