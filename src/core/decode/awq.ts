@@ -5,8 +5,8 @@
  * Value: (q - z) * scales[g][o] in the scales' dtype, g = input row / group size, transposed to
  * the Linear's [out, in]. Source: AutoAWQ WQLinear_GEMM.from_linear (pack) and dequantize_gemm.
  */
-import type { StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asU32, readMember } from './members';
+import type { StorageDecoder } from './storage';
+import { asFloats, asU32, eachCandidate, readMember } from './members';
 import { packedLinears } from './gptq';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
@@ -18,20 +18,18 @@ const AWQ_REVERSE_ORDER = [0, 4, 1, 5, 2, 6, 3, 7];
 export const AWQ: StorageDecoder = {
   id: 'awq',
   async find(summary, claimed) {
-    const groups: StoredGroup[] = [];
-    for (const { prefix, qweight, qzeros, scales } of packedLinears(summary.tensors, claimed)) {
+    return eachCandidate('awq', packedLinears(summary.tensors, claimed), (c) => `${c.prefix}.weight`, ({ prefix, qweight, qzeros, scales }) => {
       const [inFeatures, words] = qweight.shape as [number, number];
       const [nGroups, out] = scales.shape as [number, number];
-      if (words * PER_WORD !== out || qzeros.shape[0] !== nGroups || qzeros.shape[1] !== words) continue;
-      groups.push({
+      if (words * PER_WORD !== out || qzeros.shape[0] !== nGroups || qzeros.shape[1] !== words) return undefined;
+      return {
         storage: 'awq',
         logical: `${prefix}.weight`,
         shape: [out, inFeatures],
         members: { qweight: qweight.name, qzeros: qzeros.name, scales: scales.name },
         params: { bits: AWQ_BITS, groupSize: Math.ceil(inFeatures / nGroups), groups: nGroups, output: outputOf(scales.dtype) },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const [out, inFeatures] = group.shape as [number, number];

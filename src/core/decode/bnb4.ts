@@ -8,7 +8,7 @@
  * Source: bitsandbytes QuantState.as_dict(packed=True) / from_dict, kDequantizeBlockwise (dequantize_4bit).
  */
 import type { ReadMember, StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, byName, fail, numel, readMember } from './members';
+import { asFloats, asInts, byName, eachCandidate, fail, numel, readMember } from './members';
 import { roundOutput, type OutputDType } from './precision';
 import { f32 } from '../quant/ggml/cfloat';
 
@@ -47,10 +47,9 @@ export const BNB_4BIT: StorageDecoder = {
   id: 'bnb-4bit',
   async find(summary, claimed, read) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const t of summary.tensors) {
+    return eachCandidate('bnb-4bit', summary.tensors, (t) => t.name.slice(0, Math.max(0, t.name.lastIndexOf(QUANT_STATE_SUFFIX))), async (t) => {
       const at = t.name.lastIndexOf(QUANT_STATE_SUFFIX);
-      if (at <= 0 || claimed.has(t.name)) continue;
+      if (at <= 0 || claimed.has(t.name)) return undefined;
       const logical = t.name.slice(0, at);
       const quantType = t.name.slice(at + QUANT_STATE_SUFFIX.length);
       const members: Record<string, string> = { quantState: t.name };
@@ -58,21 +57,20 @@ export const BNB_4BIT: StorageDecoder = {
         ['nestedAbsmax', `${logical}.nested_absmax`], ['nestedQuantMap', `${logical}.nested_quant_map`]] as const) {
         if (named.has(name)) members[role] = name;
       }
-      if (!members['weight'] || !members['absmax'] || !members['quantMap']) continue;
+      if (!members['weight'] || !members['absmax'] || !members['quantMap']) return undefined;
       const state = await quantState(t.name, logical, read);
       const nested = members['nestedAbsmax'] !== undefined;
       if (nested !== (members['nestedQuantMap'] !== undefined) || (nested && !state.nested_blocksize)) fail(logical, 'nested absmax needs nested_absmax, nested_quant_map and nested_blocksize');
       const output = OUTPUT_DTYPES[state.dtype];
       if (!output) fail(logical, `output dtype '${state.dtype}' is not float32, float16 or bfloat16`);
-      groups.push({
+      return {
         storage: 'bnb-4bit',
         logical,
         shape: state.shape,
         members,
         params: { quantType, blocksize: state.blocksize, output, nestedBlocksize: state.nested_blocksize ?? 0, nestedOffset: state.nested_offset ?? 0 },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const n = numel(group.shape);

@@ -7,8 +7,8 @@
  * Value: (q - zero_point) * scale in the scale's dtype. Source: compressed_tensors
  * PackedQuantizationCompressor (pack_to_int32 / unpack_from_int32) and quantization forward._dequantize.
  */
-import type { StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, asU32, byName, fail, readMember, stem } from './members';
+import type { StorageDecoder } from './storage';
+import { asFloats, asInts, asU32, byName, eachCandidate, fail, readMember, stem } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 /** Code widths compressed-tensors packs into int32 words. */
@@ -18,14 +18,13 @@ export const COMPRESSED_PACK: StorageDecoder = {
   id: 'compressed-pack',
   async find(summary, claimed, read) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const packed of summary.tensors) {
+    return eachCandidate('compressed-pack', summary.tensors, (t) => `${stem(t.name, '.weight_packed') ?? t.name}.weight`, async (packed) => {
       const prefix = stem(packed.name, '.weight_packed');
-      if (prefix === undefined || claimed.has(packed.name) || packed.dtype !== 'I32' || packed.shape.length !== 2) continue;
+      if (prefix === undefined || claimed.has(packed.name) || packed.dtype !== 'I32' || packed.shape.length !== 2) return undefined;
       const logical = `${prefix}.weight`;
       const scale = named.get(`${prefix}.weight_scale`);
       const shapeMember = named.get(`${prefix}.weight_shape`);
-      if (!scale || !shapeMember) continue;
+      if (!scale || !shapeMember) return undefined;
       const shapeValues = await read(shapeMember.name);
       if (shapeValues.length !== 2) fail(logical, `weight_shape holds ${shapeValues.length} values, 2 expected`);
       const [out, inFeatures] = [Number(shapeValues[0]), Number(shapeValues[1])];
@@ -36,15 +35,14 @@ export const COMPRESSED_PACK: StorageDecoder = {
       for (const [role, suffix] of [['zeroPoint', 'weight_zero_point'], ['gIdx', 'weight_g_idx']] as const) {
         if (named.has(`${prefix}.${suffix}`)) members[role] = `${prefix}.${suffix}`;
       }
-      groups.push({
+      return {
         storage: 'compressed-pack',
         logical,
         shape: [out, inFeatures],
         members,
         params: { bits, groups: nGroups, groupSize: Math.ceil(inFeatures / nGroups), output: outputOf(scale.dtype) },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const [out, inFeatures] = group.shape as [number, number];

@@ -7,8 +7,8 @@
  * Value: float32(weight) * scale, in float32. Source: vLLM fp8 / ModelOpt dequantize
  * (weight.to(float32) * weight_scale) and DeepSeek-V3 weight_dequant (128 x 128 blocks).
  */
-import type { StorageDecoder, StoredGroup } from './storage';
-import { asFloats, byName, fail, readMember, stem } from './members';
+import type { StorageDecoder } from './storage';
+import { asFloats, byName, eachCandidate, fail, readMember, stem } from './members';
 
 const FP8_DTYPES = ['F8_E4M3', 'F8_E5M2'];
 /** Block edge of DeepSeek-V3's weight_scale_inv. // DeepSeek-V3 config: weight_block_size [128, 128] */
@@ -18,15 +18,14 @@ export const FP8_SCALED: StorageDecoder = {
   id: 'fp8-scaled',
   async find(summary, claimed) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const weight of summary.tensors) {
+    return eachCandidate('fp8-scaled', summary.tensors, (t) => t.name, async (weight) => {
       const prefix = stem(weight.name, '.weight');
-      if (prefix === undefined || claimed.has(weight.name) || !FP8_DTYPES.includes(weight.dtype) || weight.shape.length !== 2) continue;
+      if (prefix === undefined || claimed.has(weight.name) || !FP8_DTYPES.includes(weight.dtype) || weight.shape.length !== 2) return undefined;
       const [out, inFeatures] = weight.shape as [number, number];
       const perTensor = named.get(`${prefix}.weight_scale`);
       const blocked = named.get(`${prefix}.weight_scale_inv`);
       const scale = perTensor ?? blocked;
-      if (!scale) continue;
+      if (!scale) return undefined;
       const count = scale.shape.reduce((a, b) => a * b, 1);
       let layout: string;
       if (blocked && !perTensor) {
@@ -37,9 +36,8 @@ export const FP8_SCALED: StorageDecoder = {
       else fail(weight.name, `weight_scale [${scale.shape.join(', ')}] is neither per tensor nor per output channel`);
       const members: Record<string, string> = { weight: weight.name, scale: scale.name };
       if (named.has(`${prefix}.input_scale`)) members['inputScale'] = `${prefix}.input_scale`;
-      groups.push({ storage: 'fp8-scaled', logical: weight.name, shape: [out, inFeatures], members, params: { layout } });
-    }
-    return groups;
+      return { storage: 'fp8-scaled', logical: weight.name, shape: [out, inFeatures], members, params: { layout } };
+    });
   },
   async decode(group, read) {
     const [out, inFeatures] = group.shape as [number, number];

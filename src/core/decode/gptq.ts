@@ -7,8 +7,8 @@
  * [out, in]. Source: AutoGPTQ qlinear_cuda_old (pack: intweight << bits * (j - i), zeros -= 1; the
  * torch dequantization that unpacks zeros + 1 masked to `bits`).
  */
-import type { MemberInfo, StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, asU32, byName, fail, readMember, stem } from './members';
+import type { MemberInfo, StorageDecoder } from './storage';
+import { asFloats, asInts, asU32, byName, eachCandidate, fail, readMember, stem } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 /** Widths whose codes tile a 32-bit word (3-bit GPTQ straddles words and is not read here). */
@@ -41,27 +41,25 @@ export const GPTQ: StorageDecoder = {
   id: 'gptq',
   async find(summary, claimed) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const { prefix, qweight, qzeros, scales } of packedLinears(summary.tensors, claimed)) {
+    return eachCandidate('gptq', packedLinears(summary.tensors, claimed), (c) => `${c.prefix}.weight`, ({ prefix, qweight, qzeros, scales }) => {
       const [packedRows, out] = qweight.shape as [number, number];
       const [nGroups, scaleColumns] = scales.shape as [number, number];
       // GPTQ keeps the output width in qweight; AWQ packs it.
-      if (out !== scaleColumns || qzeros.shape[0] !== nGroups) continue;
+      if (out !== scaleColumns || qzeros.shape[0] !== nGroups) return undefined;
       const bits = (32 * qzeros.shape[1]!) / out;
       const inFeatures = Math.round((packedRows * 32) / bits);
       const gIdx = named.get(`${prefix}.g_idx`);
       if (gIdx && (gIdx.shape.length !== 1 || gIdx.shape[0] !== inFeatures)) fail(`${prefix}.weight`, `g_idx has shape [${gIdx.shape.join(', ')}], [${inFeatures}] expected`);
       const members: Record<string, string> = { qweight: qweight.name, qzeros: qzeros.name, scales: scales.name };
       if (gIdx) members['g_idx'] = gIdx.name;
-      groups.push({
+      return {
         storage: 'gptq',
         logical: `${prefix}.weight`,
         shape: [out, inFeatures],
         members,
         params: { bits, groupSize: Math.ceil(inFeatures / nGroups), groups: nGroups, output: outputOf(scales.dtype) },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const [out, inFeatures] = group.shape as [number, number];

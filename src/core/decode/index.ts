@@ -2,7 +2,7 @@
  * Every quantized storage, one entry each (like the format readers' table): a checkpoint's
  * tensors are grouped into logical float tensors, each decoded by its storage.
  */
-import type { CheckpointSummary, MemberInfo, ReadMember, StorageDecoder, StorageId, StoredGroup } from './storage';
+import { isProblem, type CheckpointSummary, type MemberInfo, type ReadMember, type StorageDecoder, type StorageId, type StorageProblem, type StoredGroup } from './storage';
 import { GPTQ } from './gptq';
 import { AWQ } from './awq';
 import { BNB_4BIT } from './bnb4';
@@ -21,23 +21,30 @@ const BY_ID: ReadonlyMap<StorageId, StorageDecoder> = new Map(STORAGE_DECODERS.m
 export interface StorageGrouping {
   /** Logical tensors stored in several members. */
   readonly groups: readonly StoredGroup[];
-  /** Tensors no group claimed: they stand for themselves. */
+  /** Tensors no group claimed: they stand for themselves (members of a problem group among them). */
   readonly plain: readonly MemberInfo[];
+  /** What looked like a storage's group but cannot be decoded, each in one line. */
+  readonly problems: readonly StorageProblem[];
 }
 
 /** Groups a checkpoint's tensors; each member belongs to at most one group. */
 export async function findStoredGroups(summary: CheckpointSummary, read: ReadMember): Promise<StorageGrouping> {
   const claimed = new Set<string>();
   const groups: StoredGroup[] = [];
+  const problems: StorageProblem[] = [];
   for (const decoder of STORAGE_DECODERS) {
     for (const group of await decoder.find(summary, claimed, read)) {
+      if (isProblem(group)) {
+        problems.push(group);
+        continue;
+      }
       const members = Object.values(group.members);
       if (members.some((m) => claimed.has(m))) continue;
       for (const m of members) claimed.add(m);
       groups.push(group);
     }
   }
-  return { groups, plain: summary.tensors.filter((t) => !claimed.has(t.name)) };
+  return { groups, plain: summary.tensors.filter((t) => !claimed.has(t.name)), problems };
 }
 
 /** The group's logical tensor as float32, row-major (memory: its values plus its members'). */
@@ -47,4 +54,4 @@ export async function decodeStoredGroup(group: StoredGroup, read: ReadMember): P
   return decoder.decode(group, read);
 }
 
-export type { CheckpointSummary, GraphNode, MemberInfo, ReadMember, StorageDecoder, StorageId, StoredGroup } from './storage';
+export type { CheckpointSummary, FoundGroup, GraphNode, MemberInfo, ReadMember, StorageDecoder, StorageId, StorageProblem, StoredGroup } from './storage';

@@ -7,8 +7,8 @@
  * weight of the MatMul it replaced. Source: onnxruntime docs/ContribOperators.md MatMulNBits and
  * its CPU dequantization (matmul_nbits.cc).
  */
-import type { StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, byName, fail, readMember } from './members';
+import type { StorageDecoder } from './storage';
+import { asFloats, asInts, byName, eachCandidate, fail, readMember } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 const CONTRIB_DOMAIN = 'com.microsoft';
@@ -20,13 +20,12 @@ export const MATMUL_NBITS: StorageDecoder = {
   id: 'onnx-matmulnbits',
   async find(summary, claimed) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const node of summary.nodes ?? []) {
-      if (node.opType !== 'MatMulNBits' || node.domain !== CONTRIB_DOMAIN) continue;
+    return eachCandidate('onnx-matmulnbits', summary.nodes ?? [], (n) => n.inputs[1] ?? n.opType, async (node) => {
+      if (node.opType !== 'MatMulNBits' || node.domain !== CONTRIB_DOMAIN) return undefined;
       const [, bName = '', scalesName = '', zeroName = '', gIdxName = ''] = node.inputs;
       const b = named.get(bName);
       const scales = named.get(scalesName);
-      if (!b || !scales || claimed.has(bName)) continue;
+      if (!b || !scales || claimed.has(bName)) return undefined;
       const K = node.attributes['K'];
       const N = node.attributes['N'];
       const bits = node.attributes['bits'] ?? 4;
@@ -39,15 +38,14 @@ export const MATMUL_NBITS: StorageDecoder = {
       const members: Record<string, string> = { b: bName, scales: scalesName };
       if (zeroName && named.has(zeroName)) members['zeroPoints'] = zeroName;
       if (gIdxName && named.has(gIdxName)) members['gIdx'] = gIdxName;
-      groups.push({
+      return {
         storage: 'onnx-matmulnbits',
         logical: bName.replace(QUANTIZED_NAME, ''),
         shape: [K, N],
         members,
         params: { bits, blockSize, output: outputOf(scales.dtype) },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const [K, N] = group.shape as [number, number];

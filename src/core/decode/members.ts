@@ -2,7 +2,7 @@
 import { FormatError } from '../errors';
 import type { Values } from '../tensor';
 import { product } from '../tensor';
-import type { MemberInfo, ReadMember, StoredGroup } from './storage';
+import type { FoundGroup, MemberInfo, ReadMember, StorageId, StoredGroup } from './storage';
 
 export const DECODE_FORMAT = 'storage';
 
@@ -55,4 +55,28 @@ export function numel(shape: readonly number[]): number {
 
 export function fail(group: StoredGroup | string, message: string): never {
   throw new FormatError(DECODE_FORMAT, `${typeof group === 'string' ? group : group.logical}: ${message}`);
+}
+
+/**
+ * Runs `look` on each candidate: a group, undefined (not this storage), or a FormatError, which
+ * becomes a problem of that candidate alone so one odd tensor does not hide the others.
+ */
+export async function eachCandidate<T>(
+  storage: StorageId,
+  candidates: readonly T[],
+  logicalOf: (c: T) => string,
+  look: (c: T) => StoredGroup | undefined | Promise<StoredGroup | undefined>,
+): Promise<FoundGroup[]> {
+  const found: FoundGroup[] = [];
+  for (const c of candidates) {
+    try {
+      const group = await look(c);
+      if (group) found.push(group);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      const logical = logicalOf(c);
+      found.push({ storage, logical, message: e.message.startsWith(`${logical}: `) ? e.message.slice(logical.length + 2) : e.message });
+    }
+  }
+  return found;
 }

@@ -8,8 +8,8 @@
  * Source: ModelOpt NVFP4QTensor (export), compressed_tensors nvfp4_quantized unpack_fp4_from_uint8 and
  * forward.dequantize (scale / global_scale).
  */
-import type { MemberInfo, StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, byName, fail, readMember, stem } from './members';
+import type { MemberInfo, StorageDecoder } from './storage';
+import { asFloats, asInts, byName, eachCandidate, fail, readMember, stem } from './members';
 import { f32 } from '../quant/ggml/cfloat';
 
 /** Values sharing one FP8 scale. // NVFP4: block of 16 */
@@ -24,23 +24,21 @@ export const NVFP4: StorageDecoder = {
   id: 'nvfp4',
   async find(summary, claimed) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const packed of summary.tensors) {
-      for (const [packedSuffix, globalSuffix, multiplies] of CONVENTIONS) {
-        const prefix = stem(packed.name, packedSuffix);
-        if (prefix === undefined || claimed.has(packed.name) || packed.dtype !== 'U8' || packed.shape.length !== 2) continue;
-        const scale: MemberInfo | undefined = named.get(`${prefix}.weight_scale`);
-        const global = named.get(`${prefix}${globalSuffix}`);
-        if (!scale || !global || scale.dtype !== 'F8_E4M3') continue;
-        const [out, halfIn] = packed.shape as [number, number];
-        const inFeatures = 2 * halfIn;
-        if (scale.shape[0] !== out || scale.shape[1] !== Math.ceil(inFeatures / NVFP4_BLOCK)) fail(`${prefix}.weight`, `weight_scale [${scale.shape.join(', ')}] is not one per ${NVFP4_BLOCK} values of [${out}, ${inFeatures}]`);
-        const members: Record<string, string> = { packed: packed.name, scale: scale.name, global: global.name };
-        if (named.has(`${prefix}.input_scale`)) members['inputScale'] = `${prefix}.input_scale`;
-        groups.push({ storage: 'nvfp4', logical: `${prefix}.weight`, shape: [out, inFeatures], members, params: { globalMultiplies: multiplies ? 1 : 0 } });
-      }
-    }
-    return groups;
+    const candidates = summary.tensors.flatMap((packed) => CONVENTIONS.map((convention) => ({ packed, convention })));
+    return eachCandidate('nvfp4', candidates, ({ packed, convention }) => `${stem(packed.name, convention[0]) ?? packed.name}.weight`, ({ packed, convention }) => {
+      const [packedSuffix, globalSuffix, multiplies] = convention;
+      const prefix = stem(packed.name, packedSuffix);
+      if (prefix === undefined || claimed.has(packed.name) || packed.dtype !== 'U8' || packed.shape.length !== 2) return undefined;
+      const scale: MemberInfo | undefined = named.get(`${prefix}.weight_scale`);
+      const global = named.get(`${prefix}${globalSuffix}`);
+      if (!scale || !global || scale.dtype !== 'F8_E4M3') return undefined;
+      const [out, halfIn] = packed.shape as [number, number];
+      const inFeatures = 2 * halfIn;
+      if (scale.shape[0] !== out || scale.shape[1] !== Math.ceil(inFeatures / NVFP4_BLOCK)) fail(`${prefix}.weight`, `weight_scale [${scale.shape.join(', ')}] is not one per ${NVFP4_BLOCK} values of [${out}, ${inFeatures}]`);
+      const members: Record<string, string> = { packed: packed.name, scale: scale.name, global: global.name };
+      if (named.has(`${prefix}.input_scale`)) members['inputScale'] = `${prefix}.input_scale`;
+      return { storage: 'nvfp4', logical: `${prefix}.weight`, shape: [out, inFeatures], members, params: { globalMultiplies: multiplies ? 1 : 0 } };
+    });
   },
   async decode(group, read) {
     const [out, inFeatures] = group.shape as [number, number];

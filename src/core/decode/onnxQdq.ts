@@ -5,8 +5,8 @@
  * Computed in float32 and stored in the scale's dtype. Source: onnx Operators.md DequantizeLinear
  * (opset 10, 13, 19, 21) and its reference implementation.
  */
-import type { GraphNode, MemberInfo, StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, byName, fail, numel, readMember } from './members';
+import type { GraphNode, MemberInfo, StorageDecoder } from './storage';
+import { asFloats, asInts, byName, eachCandidate, fail, numel, readMember } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 const QUANTIZED_DTYPES = ['I8', 'U8', 'I4', 'U4', 'I16', 'U16'];
@@ -34,28 +34,26 @@ export const ONNX_QDQ: StorageDecoder = {
   id: 'onnx-qdq',
   async find(summary, claimed) {
     const named = byName(summary.tensors);
-    const groups: StoredGroup[] = [];
-    for (const node of summary.nodes ?? []) {
-      if (node.opType !== 'DequantizeLinear' || !isStandard(node)) continue;
+    return eachCandidate('onnx-qdq', summary.nodes ?? [], (n) => n.inputs[0] ?? n.opType, async (node) => {
+      if (node.opType !== 'DequantizeLinear' || !isStandard(node)) return undefined;
       const [xName = '', scaleName = '', zeroName = ''] = node.inputs;
       const x = named.get(xName);
       const scale = named.get(scaleName);
-      if (!x || !scale || claimed.has(xName) || !QUANTIZED_DTYPES.includes(x.dtype)) continue;
+      if (!x || !scale || claimed.has(xName) || !QUANTIZED_DTYPES.includes(x.dtype)) return undefined;
       const rank = x.shape.length;
       const rawAxis = typeof node.attributes['axis'] === 'number' ? node.attributes['axis'] : 1;
       const blockSize = typeof node.attributes['block_size'] === 'number' ? node.attributes['block_size'] : 0;
       const layout = numel(scale.shape) === 1 && blockSize === 0 ? 'tensor' : layoutOf(x, scale, rawAxis < 0 ? rawAxis + rank : rawAxis, blockSize);
       const members: Record<string, string> = { x: xName, scale: scaleName };
       if (zeroName && named.has(zeroName)) members['zeroPoint'] = zeroName;
-      groups.push({
+      return {
         storage: 'onnx-qdq',
         logical: xName.endsWith(QUANTIZED_SUFFIX) ? xName.slice(0, -QUANTIZED_SUFFIX.length) : node.outputs[0] ?? xName,
         shape: x.shape,
         members,
         params: { layout, axis: rawAxis < 0 ? rawAxis + rank : rawAxis, blockSize, output: outputOf(scale.dtype) },
-      });
-    }
-    return groups;
+      };
+    });
   },
   async decode(group, read) {
     const shape = group.shape;

@@ -46,6 +46,19 @@ export interface StoredGroup {
   readonly params: Readonly<Record<string, number | string>>;
 }
 
+/** Tensors that look like a storage's group but cannot be decoded as one (why, in one line). */
+export interface StorageProblem {
+  readonly storage: StorageId;
+  readonly logical: string;
+  readonly message: string;
+}
+
+export type FoundGroup = StoredGroup | StorageProblem;
+
+export function isProblem(found: FoundGroup): found is StorageProblem {
+  return 'message' in found;
+}
+
 /** A member tensor's values in row-major order, as TensorData.read(0, numel) gives them (I4 / U4 one per byte). */
 export type ReadMember = (name: string) => Promise<Values>;
 
@@ -55,7 +68,7 @@ export interface StorageDecoder {
    * Groups of this storage among `summary`'s tensors; `claimed` lists members other storages took
    * first. Reads only small descriptor members (bitsandbytes' quant_state, compressed-tensors' weight_shape).
    */
-  find(summary: CheckpointSummary, claimed: ReadonlySet<string>, read: ReadMember): Promise<StoredGroup[]>;
+  find(summary: CheckpointSummary, claimed: ReadonlySet<string>, read: ReadMember): Promise<FoundGroup[]>;
   /** The group's float values (product of shape), row-major; bad members throw a FormatError. */
   decode(group: StoredGroup, read: ReadMember): Promise<Float32Array>;
 }

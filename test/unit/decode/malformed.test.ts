@@ -24,7 +24,7 @@ function gptq(gIdx: Int32Array) {
   ]);
 }
 
-describe('quantized storages refuse bad members with a one-line FormatError', () => {
+describe('quantized storages refuse bad members in one line: a problem of that group when grouping, a FormatError when decoding', () => {
   it('a GPTQ g_idx that names a group the scales lack', async () => {
     const { summary, read } = gptq(Int32Array.from([0, 0, 0, 0, 0, 0, 0, 7]));
     const { groups } = await findStoredGroups(summary, read);
@@ -46,7 +46,9 @@ describe('quantized storages refuse bad members with a one-line FormatError', ()
       { name: 'w.quant_map', dtype: 'F32', shape: [16], values: new Float32Array(16) },
       { name: 'w.quant_state.bitsandbytes__nf4', dtype: 'U8', shape: [3], values: new TextEncoder().encode('{no') },
     ]);
-    await assert.rejects(findStoredGroups(summary, read), (e: unknown) => isOneLineFormatError(e) && /not JSON/.test((e as Error).message));
+    const { groups, problems, plain } = await findStoredGroups(summary, read);
+    assert.deepEqual([groups, problems], [[], [{ storage: 'bnb-4bit', logical: 'w', message: 'w.quant_state.bitsandbytes__nf4 is not JSON' }]]);
+    assert.equal(plain.length, 4);
   });
 
   it('a compressed-tensors weight_shape that weight_packed cannot hold', async () => {
@@ -55,14 +57,20 @@ describe('quantized storages refuse bad members with a one-line FormatError', ()
       { name: 'l.weight_scale', dtype: 'BF16', shape: [4, 1], values: new Float32Array(4) },
       { name: 'l.weight_shape', dtype: 'I64', shape: [2], values: BigInt64Array.from([4n, 1000n]) },
     ]);
-    await assert.rejects(findStoredGroups(summary, read), (e: unknown) => isOneLineFormatError(e) && /does not pack \[4, 1000\]/.test((e as Error).message));
+    const { problems } = await findStoredGroups(summary, read);
+    assert.deepEqual(problems, [{ storage: 'compressed-pack', logical: 'l.weight', message: 'weight_packed [4, 2] does not pack [4, 1000] at 2, 4 or 8 bits' }]);
   });
 
-  it('an FP8 weight_scale that is neither per tensor nor per channel', async () => {
+  it('an FP8 weight_scale that is neither per tensor nor per channel, next to a good group that still decodes', async () => {
     const { summary, read } = memory([
       { name: 'l.weight', dtype: 'F8_E4M3', shape: [4, 4], values: new Float32Array(16) },
       { name: 'l.weight_scale', dtype: 'F32', shape: [3], values: new Float32Array(3) },
+      { name: 'm.weight', dtype: 'F8_E4M3', shape: [2, 2], values: Float32Array.from([1, -2, 0.5, 448]) },
+      { name: 'm.weight_scale', dtype: 'F32', shape: [], values: Float32Array.from([0.25]) },
     ]);
-    await assert.rejects(findStoredGroups(summary, read), (e: unknown) => isOneLineFormatError(e) && /neither per tensor nor per output channel/.test((e as Error).message));
+    const { groups, problems } = await findStoredGroups(summary, read);
+    assert.deepEqual(problems, [{ storage: 'fp8-scaled', logical: 'l.weight', message: 'weight_scale [3] is neither per tensor nor per output channel' }]);
+    assert.deepEqual(groups.map((g) => g.logical), ['m.weight']);
+    assert.deepEqual(Array.from(await decodeStoredGroup(groups[0]!, read)), [0.25, -0.5, 0.125, 112]);
   });
 });

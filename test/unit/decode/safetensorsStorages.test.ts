@@ -25,6 +25,7 @@ describe('quantized storages in safetensors, against each library\'s dequantizat
         const grouping = await findStoredGroups(summary, read);
         assert.deepEqual(grouping.groups.map((g) => g.storage), new Array(groups).fill(storage));
         assert.deepEqual(grouping.plain.map((t) => t.name), plain);
+        assert.deepEqual(grouping.problems, []);
         for (const group of grouping.groups) {
           const want = expected.get(`${file}:${group.logical}`);
           assert.ok(want, `no expected values for ${group.logical}`);
