@@ -77,15 +77,20 @@ const REL_ERR_EPSILON: f64 = 1e-10;
   return i64x2.extend_high_i32x4_s(m);
 }
 
-/** statsChunk: adds x[0..n) to the STATS accumulator at `acc` (count, non-finite, min, max, mean, M2). */
-export function statsChunk(x: usize, n: i32, acc: usize): void {
+/** maskedSums's results (wasm globals: the module allocates no memory of its own). */
+let maskedCount: i32 = 0;
+let maskedSum: f64 = 0;
+let maskedLo: f64 = Infinity;
+let maskedHi: f64 = -Infinity;
+
+/** Finite count, sum, min and max of the vector part x[0..vecEnd), with lane masks, into the masked* globals. */
+function maskedSums(x: usize, vecEnd: i32): void {
   let count = i32x4.splat(0);
   let sumLo = f64x2.splat(0);
   let sumHi = f64x2.splat(0);
   let min = f32x4.splat(Infinity);
   let max = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
-  const vecEnd = n & ~3;
   for (let i = 0; i < vecEnd; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
     const finite = isFinite32(v);
@@ -96,10 +101,40 @@ export function statsChunk(x: usize, n: i32, acc: usize): void {
     min = f32x4.pmin(min, v128.bitselect(v, f32x4.splat(Infinity), finite));
     max = f32x4.pmax(max, v128.bitselect(v, f32x4.splat(-Infinity), finite));
   }
-  let c = sumLanesI32(count);
+  maskedCount = sumLanesI32(count);
+  maskedSum = sumLanesF64(f64x2.add(sumLo, sumHi));
+  maskedLo = <f64>Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
+  maskedHi = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+}
+
+/** statsChunk: adds x[0..n) to the STATS accumulator at `acc` (count, non-finite, min, max, mean, M2). */
+export function statsChunk(x: usize, n: i32, acc: usize): void {
+  const vecEnd = n & ~3;
+  // Optimistic first: no lane masks. A NaN makes the sum NaN and an infinity the min or max
+  // infinite (pmin/pmax skip NaN); then the chunk is read again with masks.
+  let sumLo = f64x2.splat(0);
+  let sumHi = f64x2.splat(0);
+  let min = f32x4.splat(Infinity);
+  let max = f32x4.splat(-Infinity);
+  for (let i = 0; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    sumLo = f64x2.add(sumLo, lowF64(v));
+    sumHi = f64x2.add(sumHi, highF64(v));
+    min = f32x4.pmin(min, v);
+    max = f32x4.pmax(max, v);
+  }
+  let c = vecEnd;
   let sum = sumLanesF64(f64x2.add(sumLo, sumHi));
   let lo: f64 = <f64>Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
   let hi: f64 = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+  const vectorsFinite = sum - sum == 0 && lo > -Infinity && hi < Infinity;
+  if (!vectorsFinite) {
+    maskedSums(x, vecEnd);
+    c = maskedCount;
+    sum = maskedSum;
+    lo = maskedLo;
+    hi = maskedHi;
+  }
   for (let i = vecEnd; i < n; i++) {
     const v = <f64>load<f32>(x + (<usize>i << 2));
     if (v - v != 0) continue;
@@ -114,13 +149,23 @@ export function statsChunk(x: usize, n: i32, acc: usize): void {
   const meanV = f64x2.splat(mean);
   let m2Lo = f64x2.splat(0);
   let m2Hi = f64x2.splat(0);
-  for (let i = 0; i < vecEnd; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    const finite = isFinite32(v);
-    const dLo = f64x2.sub(lowF64(v), meanV);
-    const dHi = f64x2.sub(highF64(v), meanV);
-    m2Lo = f64x2.add(m2Lo, v128.and(f64x2.mul(dLo, dLo), lowMask(finite)));
-    m2Hi = f64x2.add(m2Hi, v128.and(f64x2.mul(dHi, dHi), highMask(finite)));
+  if (vectorsFinite) {
+    for (let i = 0; i < vecEnd; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      const dLo = f64x2.sub(lowF64(v), meanV);
+      const dHi = f64x2.sub(highF64(v), meanV);
+      m2Lo = f64x2.add(m2Lo, f64x2.mul(dLo, dLo));
+      m2Hi = f64x2.add(m2Hi, f64x2.mul(dHi, dHi));
+    }
+  } else {
+    for (let i = 0; i < vecEnd; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      const finite = isFinite32(v);
+      const dLo = f64x2.sub(lowF64(v), meanV);
+      const dHi = f64x2.sub(highF64(v), meanV);
+      m2Lo = f64x2.add(m2Lo, v128.and(f64x2.mul(dLo, dLo), lowMask(finite)));
+      m2Hi = f64x2.add(m2Hi, v128.and(f64x2.mul(dHi, dHi), highMask(finite)));
+    }
   }
   let m2 = sumLanesF64(f64x2.add(m2Lo, m2Hi));
   for (let i = vecEnd; i < n; i++) {
@@ -530,6 +575,11 @@ const SUITE_RECORD_BYTES: usize = 32;
 /** affineSuiteFinite's accumulators per scheme: the ERR layout, then the clipped count (f64 slots). */
 const SUITE_ACC_SLOTS: usize = 10;
 const SUITE_ACC_CLIPPED: usize = 8;
+/**
+ * Sum of x (x - deq), in place of the ERR sums of deq^2 and x deq (left 0): the caller derives
+ * them as sum x^2 - sum x e and sum x^2 - 2 sum x e + sum e^2 (4 products a value fewer).
+ */
+const SUITE_ACC_SUM_X_ERR: usize = 9;
 /** Values per tile: a tile's x, x in f64 and 1/(|x| + eps) (20 bytes a value) stay in L1 across the schemes. */
 const SUITE_TILE: i32 = 512;
 
@@ -561,9 +611,7 @@ export function affineSuiteFinite(x: usize, n: i32, params: usize, schemes: i32,
       for (let s = 0; s < schemes; s++) {
         const p = params + <usize>s * SUITE_RECORD_BYTES;
         const acc = accs + ((<usize>s * SUITE_ACC_SLOTS) << 3);
-        const scale = load<f32>(p);
-        const clipped = affineOne(v, scale, <f32>1 / scale, load<f32>(p, 4), load<f32>(p, 8), load<f32>(p, 12), load<i32>(p, 16) != 0, false, acc, 0, 0, 0, 0, 0, 0, false);
-        addF64(acc, SUITE_ACC_CLIPPED, <f64>clipped);
+        suiteOne(v, p, acc);
       }
     }
   }
@@ -605,16 +653,16 @@ function widenTile(x: usize, vecEnd: i32, scratch: usize): void {
   const one = f64x2.splat(1);
   let clip = i32x4.splat(0);
   let sqErr = f64x2.splat(0);
-  let sqDeq = f64x2.splat(0);
-  let xDeq = f64x2.splat(0);
+  let xErr = f64x2.splat(0);
   let rel = f64x2.splat(0);
   let maxErr = f64x2.splat(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)));
   for (let i = 0; i < vecEnd; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
     const t = multiplyByInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
     const q0 = f32x4.add(f32x4.nearest(t), z);
-    clip = i32x4.sub(clip, v128.or(f32x4.lt(q0, qlo), f32x4.gt(q0, qhi)));
     const q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
+    // Clipped: the clamp moved the code (q0 is finite: all data finite, scale not 0).
+    clip = i32x4.sub(clip, f32x4.ne(q0, q));
     const d = f32x4.mul(s, f32x4.sub(q, z));
     let xLo: v128;
     let xHi: v128;
@@ -640,8 +688,7 @@ function widenTile(x: usize, vecEnd: i32, scratch: usize): void {
     const eLo = f64x2.sub(xLo, dLo);
     const eHi = f64x2.sub(xHi, dHi);
     sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
-    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
-    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(xLo, dLo), f64x2.mul(xHi, dHi)));
+    xErr = f64x2.add(xErr, f64x2.add(f64x2.mul(xLo, eLo), f64x2.mul(xHi, eHi)));
     const aLo = f64x2.abs(eLo);
     const aHi = f64x2.abs(eHi);
     maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
@@ -649,9 +696,28 @@ function widenTile(x: usize, vecEnd: i32, scratch: usize): void {
   }
   addF64(acc, ERR_COUNT, <f64>vecEnd);
   addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(sqErr));
-  addF64(acc, ERR_SUM_SQ_DEQ, sumLanesF64(sqDeq));
-  addF64(acc, ERR_SUM_X_DEQ, sumLanesF64(xDeq));
+  addF64(acc, SUITE_ACC_SUM_X_ERR, sumLanesF64(xErr));
   addF64(acc, ERR_SUM_REL_ERR, sumLanesF64(rel));
   store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), Math.max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
   addF64(acc, SUITE_ACC_CLIPPED, <f64>sumLanesI32(clip));
+}
+
+/** One value of affineSuiteFinite, scalar (a tile's last values that do not fill a vector). */
+function suiteOne(v: f32, p: usize, acc: usize): void {
+  const scale = load<f32>(p);
+  const zeroPoint = load<f32>(p, 4);
+  const qmin = load<f32>(p, 8);
+  const qmax = load<f32>(p, 12);
+  const t: f32 = load<i32>(p, 16) != 0 ? v * (<f32>1 / scale) : v / scale;
+  const q0: f32 = nearest<f32>(t) + zeroPoint;
+  const q: f32 = q0 < qmin ? qmin : q0 > qmax ? qmax : q0;
+  if (q != q0) addF64(acc, SUITE_ACC_CLIPPED, 1);
+  const x64 = <f64>v;
+  const e = x64 - <f64>(scale * (q - zeroPoint));
+  const a = Math.abs(e);
+  addF64(acc, ERR_COUNT, 1);
+  addF64(acc, ERR_SUM_SQ_ERR, e * e);
+  addF64(acc, SUITE_ACC_SUM_X_ERR, x64 * e);
+  if (a > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), a);
+  addF64(acc, ERR_SUM_REL_ERR, a / (Math.abs(x64) + REL_ERR_EPSILON));
 }

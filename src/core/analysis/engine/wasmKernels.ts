@@ -83,9 +83,13 @@ export const WASM_ERROR_BUCKET_SLOTS = 65537;
 export const WASM_CODE_SLOTS = 4 * 257;
 /** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), multiplyByInverse (i32), padding; in f32 slots. */
 export const SUITE_RECORD_SLOTS = 8;
-/** affineSuiteFinite's accumulators per scheme: the ERR layout, then the clipped count, then padding; in f64 slots. */
+/**
+ * affineSuiteFinite's accumulators per scheme, in f64 slots: the ERR layout (its sums of deq^2 and
+ * x deq left 0), the clipped count, the sum of x (x - deq).
+ */
 export const SUITE_ACC_SLOTS = 10;
 export const SUITE_ACC_CLIPPED = 8;
+export const SUITE_ACC_SUM_X_ERR = 9;
 /** affineSuiteFinite's scratch: a tile of 512 values widened to f64 with their 1/(|x| + eps), in f64 slots. */
 export const SUITE_SCRATCH_SLOTS = 512 * 2;
 /** Address 0 is never a region (the lease starts past it), so kernels take 0 for "no such buffer". */

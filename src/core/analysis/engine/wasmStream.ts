@@ -139,12 +139,12 @@ export async function analyzeByWasmStream(
     suite.run(chunk.ptr, n);
     for (const slot of separate) runScheme(lease, slot, x, chunk, n, start, display);
   });
-  fused.forEach((slot, i) => {
-    slot.clipped = suite.collect(i, slot.acc.view);
-  });
   // The schemes that leave out the sum of x^2 all had every value: pass 1's, with no extra pass.
   const sumSquares = sumOfSquares(statsAcc.view);
-  for (const slot of slots) if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
+  for (const slot of separate) if (slot.allFinite) slot.acc.view[ERR.SUM_SQ_X]! += sumSquares;
+  fused.forEach((slot, i) => {
+    slot.clipped = suite.collect(i, slot.acc.view, sumSquares);
+  });
 
   const results = slots.map((slot) => {
     const sums = {
