@@ -1,9 +1,17 @@
 /**
- * `npm run bench` (built to dist/bench.js, next to worker.js and kernels.wasm): QuantLens against
- * the notebook's torch code, tuned torch and numpy on the same tensor, then the LLaMA-7B-scale run.
- * Each measurement runs in a child process (its own peak RSS); the best of a few runs is kept.
+ * `npm run bench` (built to dist/bench.js, next to cli.js, worker.js and kernels.wasm): every figure
+ * of the README's speed table, QuantLens and its competitor measured in the same run. It prints the
+ * ratios first (they hold on a busy machine better than absolute times), each with the issue's
+ * target, then the absolute numbers with the machine, date and core count:
+ *  - in memory, one tensor of 16.7 M float32: QuantLens against the notebook's torch code, tuned
+ *    torch and numpy;
+ *  - ggml's quantizers: QuantLens's ports against ggml's own C (gcc -O3), same values, same bytes;
+ *  - whole processes: `quantlens analyze` of a 1 GiB float32 tensor against the notebook's torch
+ *    code on the same file;
+ *  - a LLaMA-7B-shaped BF16 file (13.5 GB): int8+int4 sym+asym, and a q4_k,q5_k,q6_k,q8_0 sweep.
+ * Each QuantLens measurement runs in a child process (its own peak RSS); the best of a few runs is kept.
  *
- *   node dist/bench.js [--no-torch] [--no-llama] [--keep]
+ *   node dist/bench.js [--no-torch] [--no-ggml] [--no-process] [--no-llama] [--keep]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -11,20 +19,27 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { alignColumns } from '../../src/core/report/textTable';
 import { writeBenchFiles, type BenchFiles } from './data';
-import { analyzeLlama, FILLED_TENSORS, writeLlama } from './llama';
+import { compareGgml, ggmlCMissing, ggmlOurs, type GgmlComparison, type GgmlRate } from './ggmlVsC';
+import { analyzeLlama, FILLED_TENSORS, SWEEP_FORMATS, writeLlama, type LlamaRun } from './llama';
 import { cancelLatency, CATEGORIES, SCENARIOS, type Measurement } from './scenarios';
+import { bestProcess, writeBigNpy, type ProcessRun } from './wholeProcess';
 
-/** Debian's python, which has torch 1.13 (the `python3` on PATH may be another build). */
+/** Debian's python, which has torch (the `python3` on PATH may be another build). */
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = path.join(__dirname, '..', 'scripts', 'bench', 'torch_bench.py');
+const CLI = path.join(__dirname, 'cli.js');
 const LLAMA_THREADS = 2;
-/** The issue's targets. */
+/** Whole-process runs of the 1 GiB file: best of this many. */
+const PROCESS_REPEATS = 2;
+/** The issue's targets (issue 11). */
 const TARGET_INT8_PER_CORE = 1.5e9;
+const TARGET_INT8_VS_TUNED = 4;
 const TARGET_SUITE_PER_CORE = 400e6;
-const TARGET_VS_NOTEBOOK = 20;
-const TARGET_VS_TUNED = 5;
-const TARGET_LLAMA_SECONDS = 60;
-const TARGET_LLAMA_RSS_MB = 1024;
+const TARGET_PROCESS_VS_NOTEBOOK = 6;
+const TARGET_LLAMA_SECONDS = 12;
+const TARGET_LLAMA_RSS_MB = 512;
+const TARGET_SWEEP_SECONDS = 90;
+const TARGET_GGML_SHARE_OF_C = 0.5;
 const TARGET_CANCEL_SECONDS = 0.2;
 
 interface Row extends Measurement {
@@ -41,27 +56,27 @@ function run(command: string, args: readonly string[]): Promise<string> {
   });
 }
 
-/** Runs this script again as `--child <what> ...` and parses the Measurement it prints. */
-async function child(...args: string[]): Promise<Measurement> {
+/** Runs this script again as `--child <what> ...` and parses the JSON it prints last. */
+async function child<T = Measurement>(...args: string[]): Promise<T> {
   const out = await run(process.execPath, [__filename, '--child', ...args]);
-  return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
 
 async function childMain(args: string[]): Promise<void> {
   const [what, ...rest] = args;
-  let m: Measurement;
+  let result: Measurement | GgmlRate[];
   if (what === 'scenario') {
-    const index = Number(rest[0]);
-    const files = JSON.parse(rest[1]!) as BenchFiles;
-    m = await SCENARIOS[index]!.run(files);
+    result = await SCENARIOS[Number(rest[0])]!.run(JSON.parse(rest[1]!) as BenchFiles);
   } else if (what === 'cancel') {
-    m = await cancelLatency(JSON.parse(rest[0]!) as BenchFiles);
+    result = await cancelLatency(JSON.parse(rest[0]!) as BenchFiles);
   } else if (what === 'llama') {
-    m = await analyzeLlama(rest[0]!, LLAMA_THREADS, rest[1]);
+    result = await analyzeLlama(rest[0]!, LLAMA_THREADS, rest[1] as LlamaRun, rest[2]);
+  } else if (what === 'ggml') {
+    result = await ggmlOurs(rest[0]!);
   } else {
     throw new Error(`unknown child task ${what}`);
   }
-  process.stdout.write(JSON.stringify(m) + '\n');
+  process.stdout.write(JSON.stringify(result) + '\n');
 }
 
 async function torchRows(files: BenchFiles, log: (s: string) => void): Promise<Row[]> {
@@ -83,13 +98,17 @@ function perSecond(r: Measurement): number {
   return r.elements / r.seconds;
 }
 
+function mb(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(0)} MB` : '-';
+}
+
 function table(rows: readonly Row[]): string[] {
   const header = ['what', 'implementation', 'time', 'M elem/s', 'GB/s', 'peak RSS'];
   const body: string[][] = [];
   let last = '';
   for (const r of rows) {
     body.push([r.category === last ? '' : r.category, r.impl, `${(r.seconds * 1000).toFixed(0)} ms`,
-      (perSecond(r) / 1e6).toFixed(0), (r.inputBytes / r.seconds / 1e9).toFixed(2), `${r.maxRssMB.toFixed(0)} MB`]);
+      (perSecond(r) / 1e6).toFixed(0), (r.inputBytes / r.seconds / 1e9).toFixed(2), mb(r.maxRssMB)]);
     last = r.category;
   }
   return alignColumns([header, ...body], ['left', 'left', 'right', 'right', 'right', 'right']);
@@ -99,49 +118,102 @@ function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
 }
 
-function targets(rows: readonly Row[]): string[] {
+function ratio(x: number): string {
+  return `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}x`;
+}
+
+/** The in-memory ratios: QuantLens's fastest path of each category against the notebook and tuned torch. */
+function memoryRatios(rows: readonly Row[]): string[] {
   const find = (category: string, impl: RegExp): Row | undefined => rows.find((r) => r.category === category && impl.test(r.impl));
   const lines: string[] = [];
-  const kernel = find(CATEGORIES.int8, /WebAssembly/);
-  if (kernel) {
-    lines.push(`int8 per tensor, round trip + metrics, 1 core: ${(perSecond(kernel) / 1e6).toFixed(0)} M elem/s (target 1,500): ${verdict(perSecond(kernel) >= TARGET_INT8_PER_CORE)}`);
-  }
-  const suite = find(CATEGORIES.suite, /analyzeTensor/);
-  if (suite) {
-    lines.push(`8/4/2 suite with histograms, 1 core: ${(perSecond(suite) / 1e6).toFixed(0)} M elem/s (target 400): ${verdict(perSecond(suite) >= TARGET_SUITE_PER_CORE)}`);
-  }
   for (const category of Object.values(CATEGORIES)) {
-    const ours = rows.filter((r) => r.category === category && r.impl.startsWith('QuantLens') && !/TypeScript/.test(r.impl));
-    const fastest = ours.reduce<Row | undefined>((b, r) => (!b || perSecond(r) > perSecond(b) ? r : b), undefined);
+    const ours = find(category, /analyzeTensor/);
+    if (!ours) continue;
+    const parts: string[] = [];
     const notebook = find(category, /notebook/);
     const tuned = find(category, /tuned/);
-    if (!fastest) continue;
-    const parts: string[] = [];
-    if (notebook) {
-      const x = perSecond(fastest) / perSecond(notebook);
-      parts.push(`${x.toFixed(1)}x the notebook (target ${TARGET_VS_NOTEBOOK}x: ${verdict(x >= TARGET_VS_NOTEBOOK)})`);
-    }
+    if (notebook) parts.push(`${ratio(perSecond(ours) / perSecond(notebook))} the notebook's torch`);
     if (tuned) {
-      const x = perSecond(fastest) / perSecond(tuned);
-      parts.push(`${x.toFixed(1)}x tuned torch (target ${TARGET_VS_TUNED}x: ${verdict(x >= TARGET_VS_TUNED)})`);
+      const x = perSecond(ours) / perSecond(tuned);
+      const target = category === CATEGORIES.int8 ? ` (target ${TARGET_INT8_VS_TUNED}x: ${verdict(x >= TARGET_INT8_VS_TUNED)})` : '';
+      parts.push(`${ratio(x)} tuned torch on 2 threads${target}`);
     }
-    if (parts.length > 0) lines.push(`${category}: QuantLens ${parts.join(', ')}`);
+    lines.push(`${category} (QuantLens 1 thread): ${parts.length > 0 ? parts.join(', ') : 'no torch in this run'}`);
   }
+  const int8 = find(CATEGORIES.int8, /analyzeTensor/);
+  if (int8) lines.push(`int8 per tensor, table figures, 1 core: ${(perSecond(int8) / 1e6).toFixed(0)} M values/s, ${ratio(perSecond(int8) / TARGET_INT8_PER_CORE)} the 1,500 target: ${verdict(perSecond(int8) >= TARGET_INT8_PER_CORE)}`);
+  const suite = find(CATEGORIES.suiteTable, /analyzeTensor/);
+  if (suite) lines.push(`8/4/2 sym+asym, table figures, 1 core: ${(perSecond(suite) / 1e6).toFixed(0)} M values/s, ${ratio(perSecond(suite) / TARGET_SUITE_PER_CORE)} the 400 target: ${verdict(perSecond(suite) >= TARGET_SUITE_PER_CORE)}`);
   return lines;
+}
+
+function ggmlLines(rows: readonly GgmlComparison[]): { ratios: string[]; absolute: string[] } {
+  const ratios = rows.map((r) => {
+    const share = r.ours / r.c;
+    return `${r.type.padEnd(7)} ${(100 * share).toFixed(0).padStart(4)} % of ggml's C (target ${100 * TARGET_GGML_SHARE_OF_C} %: ${verdict(share >= TARGET_GGML_SHARE_OF_C)})${r.sameBytes ? '' : ', BLOCKS DIFFER FROM THE C'}`;
+  });
+  const absolute = alignColumns([
+    ['type', 'QuantLens M values/s', 'ggml C -O3 M values/s', 'same bytes'],
+    ...rows.map((r) => [r.type, r.ours.toFixed(1), r.c.toFixed(1), r.sameBytes ? 'yes' : 'NO']),
+  ], ['left', 'right', 'right', 'left']);
+  return { ratios, absolute };
+}
+
+interface ProcessResult {
+  readonly ours: ProcessRun;
+  readonly notebook: ProcessRun | null;
+  readonly bytes: number;
+}
+
+async function wholeProcess(dir: string, log: (s: string) => void): Promise<ProcessResult> {
+  const file = path.join(dir, 'big.npy');
+  const numel = await writeBigNpy(file);
+  const ours = await bestProcess(PROCESS_REPEATS, process.execPath, [CLI, 'analyze', file, '--bits', '8', '--mode', 'symmetric', '--json']);
+  let notebook: ProcessRun | null = null;
+  if (existsSync(PYTHON)) notebook = await bestProcess(PROCESS_REPEATS, PYTHON, [TORCH_SCRIPT, '--notebook-file', file]).catch((e: unknown) => {
+    log(`  notebook torch on the 1 GiB file failed: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  });
+  await fs.rm(file, { force: true });
+  return { ours, notebook, bytes: numel * 4 };
+}
+
+interface LlamaResult {
+  readonly size: number;
+  readonly filledBytes: number;
+  readonly int: Measurement;
+  readonly intFilled: Measurement;
+  readonly sweep: Measurement;
+}
+
+async function llama(dir: string): Promise<LlamaResult> {
+  const file = path.join(dir, 'llama-7b.safetensors');
+  const { size, filledBytes } = await writeLlama(file);
+  const int = await child('llama', file, 'int');
+  const intFilled = await child('llama', file, 'int', FILLED_TENSORS.source);
+  const sweep = await child('llama', file, 'sweep');
+  return { size, filledBytes, int, intFilled, sweep };
+}
+
+function machine(): string {
+  const cpu = os.cpus();
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${cpu[0]?.model ?? 'unknown CPU'} · ${cpu.length} cores · `
+    + `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · node ${process.version} · load average ${os.loadavg()[0]!.toFixed(1)} at the start`;
 }
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') return childMain(argv.slice(1));
   const log = (s: string): void => void process.stdout.write(s + '\n');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quantlens-bench-'));
+  const started = machine();
   try {
-    log(`QuantLens benchmark · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}) · load average ${os.loadavg()[0]!.toFixed(1)} · data in ${dir}`);
+    log(`QuantLens benchmark · ${started} · data in ${dir}`);
     const files = await writeBenchFiles(dir);
     const rows: Row[] = [];
     for (let i = 0; i < SCENARIOS.length; i++) {
       const s = SCENARIOS[i]!;
       log(`  ${s.category}: ${s.label} ...`);
-      rows.push({ category: s.category, impl: s.label, ...(await child('scenario', String(i), JSON.stringify(files))) });
+      rows.push({ category: s.category, impl: s.label, ...(await child<Measurement>('scenario', String(i), JSON.stringify(files))) });
     }
     if (!argv.includes('--no-torch')) {
       log('  torch and numpy ...');
@@ -149,28 +221,75 @@ async function main(argv: string[]): Promise<void> {
     }
     const order = Object.values(CATEGORIES) as string[];
     rows.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
-    log('');
-    log('Same 4096 x 4096 float32 tensor (16.7 M elements) for all; best of 3 runs after a warm-up (baselines over 5 s: one run).');
-    for (const line of table(rows)) log(line);
-    log('');
-    for (const line of targets(rows)) log(line);
+    log('  cancel latency ...');
     const cancel = await child('cancel', JSON.stringify(files));
+
+    let ggml: GgmlComparison[] = [];
+    const cMissing = ggmlCMissing();
+    if (!argv.includes('--no-ggml')) {
+      if (cMissing) log(`  ggml against C skipped: ${cMissing}`);
+      else {
+        log('  ggml quantizers: QuantLens and ggml\'s C reference ...');
+        ggml = await compareGgml(dir, (d) => child<GgmlRate[]>('ggml', d));
+      }
+    }
+    let processes: ProcessResult | null = null;
+    if (!argv.includes('--no-process')) {
+      log('  whole processes on a 1 GiB float32 tensor ...');
+      processes = await wholeProcess(dir, log);
+    }
+    let llamaResult: LlamaResult | null = null;
+    if (!argv.includes('--no-llama')) {
+      log('  LLaMA-7B-shaped BF16 safetensors (sparse; some tensors filled with random weights) ...');
+      llamaResult = await llama(dir);
+    }
+
+    log('');
+    log('== Ratios: QuantLens against its competitor in this run, with the issue\'s targets ==');
+    for (const line of memoryRatios(rows)) log(line);
+    const g = ggmlLines(ggml);
+    for (const line of g.ratios) log(`ggml ${line}`);
+    if (processes) {
+      const { ours, notebook } = processes;
+      if (notebook) {
+        const x = notebook.seconds / ours.seconds;
+        log(`whole process, 1 GiB float32, int8 per tensor: QuantLens ${ratio(x)} faster than the notebook's torch code (target ${TARGET_PROCESS_VS_NOTEBOOK}x: ${verdict(x >= TARGET_PROCESS_VS_NOTEBOOK)})`);
+      }
+    }
+    if (llamaResult) {
+      const { int, sweep } = llamaResult;
+      log(`7B BF16 file, int8+int4 sym+asym, ${LLAMA_THREADS} threads: ${int.seconds.toFixed(1)} s (target ${TARGET_LLAMA_SECONDS} s: ${verdict(int.seconds <= TARGET_LLAMA_SECONDS)}), `
+        + `peak RSS ${mb(int.maxRssMB)} (target ${TARGET_LLAMA_RSS_MB} MB: ${verdict(int.maxRssMB <= TARGET_LLAMA_RSS_MB)})`);
+      log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
+    }
     log(`cancel: a running analysis (2 threads) rejected ${(cancel.seconds * 1000).toFixed(0)} ms after abort(), worst of 3 (target < ${TARGET_CANCEL_SECONDS * 1000} ms: ${verdict(cancel.seconds < TARGET_CANCEL_SECONDS)})`);
 
-    if (!argv.includes('--no-llama')) {
+    log('');
+    log(`== Absolute numbers · ${started} ==`);
+    log('Same 4096 x 4096 float32 tensor (16.7 M elements) for all; best of 3 runs after a warm-up (baselines over 5 s: one run).');
+    for (const line of table(rows)) log(line);
+    if (ggml.length > 0) {
       log('');
-      const file = path.join(dir, 'llama-7b.safetensors');
-      log('LLaMA-7B-shaped BF16 safetensors (sparse; some tensors filled with random weights) ...');
-      const { size, filledBytes, filledElements } = await writeLlama(file);
-      const whole = await child('llama', file);
-      const filled = await child('llama', file, FILLED_TENSORS.source);
+      log(`ggml quantizers, 1 thread, CPU time, ${(2 ** 18 / 1e3).toFixed(0)} K weight-like values, best pass in 400 ms each:`);
+      for (const line of g.absolute) log(line);
+    }
+    if (processes) {
+      log('');
+      const { ours, notebook, bytes } = processes;
+      log(`Whole processes on one ${(bytes / 2 ** 30).toFixed(0)} GiB float32 tensor (.npy), int8 symmetric per tensor, every table figure, wall time (best of ${PROCESS_REPEATS}):`);
+      const procRows = [['quantlens analyze --bits 8 --mode symmetric --json', `${ours.seconds.toFixed(2)} s`, mb(ours.maxRssMB)]];
+      if (notebook) procRows.push(['the notebook\'s torch code (python, import torch, np.load, figures)', `${notebook.seconds.toFixed(2)} s`, mb(notebook.maxRssMB)]);
+      for (const line of alignColumns([['process', 'time', 'peak RSS'], ...procRows], ['left', 'right', 'right'])) log(line);
+    }
+    if (llamaResult) {
+      log('');
+      const { size, filledBytes, int, intFilled, sweep } = llamaResult;
       const llamaRows: Row[] = [
-        { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(whole.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...whole },
-        { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB, ${(filledElements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...filled },
+        { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(int.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...int },
+        { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...intFilled },
+        { category: 'whole file', impl: `${SWEEP_FORMATS.join(',')}, pool of ${LLAMA_THREADS}`, ...sweep },
       ];
       for (const line of table(llamaRows)) log(line);
-      log(`whole file: ${whole.seconds.toFixed(1)} s (target < ${TARGET_LLAMA_SECONDS} s: ${verdict(whole.seconds < TARGET_LLAMA_SECONDS)}), `
-        + `peak RSS ${whole.maxRssMB.toFixed(0)} MB (target < ${TARGET_LLAMA_RSS_MB} MB: ${verdict(whole.maxRssMB < TARGET_LLAMA_RSS_MB)})`);
     }
   } finally {
     if (!argv.includes('--keep')) await fs.rm(dir, { recursive: true, force: true });

@@ -23,8 +23,13 @@ const FILL_CHUNK = 1 << 24;
 const int = (bits: number, mode: 'symmetric' | 'asymmetric'): Scheme => ({
   kind: 'int', bits, mode, granularity: 'tensor', groupSize: null, axis: 0, range: 'minmax', convention: 'lecture',
 });
-/** The CLI's default analysis: int8 and int4, symmetric and asymmetric, per tensor, with histograms. */
-const LLAMA_OPTIONS: AnalysisOptions = { schemes: [8, 4].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]), histogramBins: 128 };
+/** The CLI's default analysis: int8 and int4, symmetric and asymmetric, per tensor, the table's figures. */
+const LLAMA_OPTIONS: AnalysisOptions = { schemes: [8, 4].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]), histogramBins: 128, tableOnly: true };
+/** A format sweep to plan a model: the k-quants and q8_0. */
+export const SWEEP_FORMATS = ['q4_k', 'q5_k', 'q6_k', 'q8_0'] as const;
+const SWEEP_OPTIONS: AnalysisOptions = { schemes: SWEEP_FORMATS.map((format) => ({ kind: 'format', format })), histogramBins: 128, tableOnly: true };
+
+export type LlamaRun = 'int' | 'sweep';
 
 interface HeaderEntry {
   readonly dtype: string;
@@ -78,11 +83,12 @@ export async function writeLlama(file: string): Promise<{ size: number; filledBy
 }
 
 /** One analysis of the file by a pool of `threads` (run in a child process, so its peak RSS is its own). */
-export async function analyzeLlama(file: string, threads: number, tensors?: string): Promise<Measurement> {
+export async function analyzeLlama(file: string, threads: number, run: LlamaRun, tensors?: string): Promise<Measurement> {
   const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
+  const options = run === 'int' ? LLAMA_OPTIONS : SWEEP_OPTIONS;
   try {
     const t0 = performance.now();
-    const report = await pool.analyze([file], tensors === undefined ? LLAMA_OPTIONS : { ...LLAMA_OPTIONS, tensors }, {});
+    const report = await pool.analyze([file], tensors === undefined ? options : { ...options, tensors }, {});
     const seconds = (performance.now() - t0) / 1000;
     const elements = report.tensors.reduce((n, t) => n + t.numel, 0);
     return { seconds, elements, inputBytes: elements * 2, maxRssMB: process.resourceUsage().maxRSS / 1024 };

@@ -3,11 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeTensorFast } from '../../src/core/analysis/engine/engine';
 import { affineRoundTripRun } from '../../src/core/quant/affine/affineKernel';
-import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../src/core/metrics/errorStatsKernel';
+import { ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from '../../src/core/metrics/errorStatsKernel';
 import { newStatsAccumulator, STATS, statsChunk } from '../../src/core/metrics/statsKernel';
-import {
-  loadWasmKernels, regionBytes, WASM_CODE_SLOTS, WASM_ERROR_BUCKET_SLOTS, type WasmKernels,
-} from '../../src/core/analysis/engine/wasmKernels';
+import { loadWasmKernels, regionBytes, type WasmKernels } from '../../src/core/analysis/engine/wasmKernels';
+import { SuiteRun } from '../../src/core/analysis/engine/suiteRun';
 import { computeQParams } from '../../src/core/quant/affine/qparams';
 import type { DType } from '../../src/shared/vocab/dtypes';
 import type { TensorEntry } from '../../src/core/tensor';
@@ -33,14 +32,20 @@ const KERNEL_CHUNK = 1 << 18;
 const int = (bits: number, mode: 'symmetric' | 'asymmetric', extra: Partial<Scheme & { kind: 'int' }> = {}): Scheme => ({
   kind: 'int', bits, mode, granularity: 'tensor', groupSize: null, axis: 0, range: 'minmax', convention: 'lecture', ...extra,
 });
-export const INT8: AnalysisOptions = { schemes: [int(8, 'symmetric')], histogramBins: 0 };
-export const SUITE: AnalysisOptions = { schemes: [8, 4, 2].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]), histogramBins: 128 };
-const CHANNEL: AnalysisOptions = { schemes: [int(8, 'symmetric', { granularity: 'channel' }), int(8, 'asymmetric', { granularity: 'channel' })], histogramBins: 128 };
-const GROUP: AnalysisOptions = { schemes: [int(4, 'symmetric', { granularity: 'group', groupSize: 128 })], histogramBins: 128 };
+/** The table's figures (the CLI's default), or those with histograms and error percentiles (--histograms). */
+const TABLE = { histogramBins: 128, tableOnly: true } as const;
+const HISTOGRAMS = { histogramBins: 128 } as const;
+const SUITE_SCHEMES = [8, 4, 2].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]);
+export const INT8: AnalysisOptions = { schemes: [int(8, 'symmetric')], ...TABLE };
+export const SUITE: AnalysisOptions = { schemes: SUITE_SCHEMES, ...HISTOGRAMS };
+const SUITE_TABLE: AnalysisOptions = { schemes: SUITE_SCHEMES, ...TABLE };
+const CHANNEL: AnalysisOptions = { schemes: [int(8, 'symmetric', { granularity: 'channel' }), int(8, 'asymmetric', { granularity: 'channel' })], ...TABLE };
+const GROUP: AnalysisOptions = { schemes: [int(4, 'symmetric', { granularity: 'group', groupSize: 128 })], ...TABLE };
 
 /** What is compared: the torch and numpy measurements carry the same category names. */
 export const CATEGORIES = {
   int8: 'int8 per tensor',
+  suiteTable: '8/4/2 sym+asym',
   suite: '8/4/2 sym+asym + histograms',
   channel: 'int8 per channel sym+asym',
   group: 'int4 per group 128',
@@ -57,12 +62,13 @@ export const SCENARIOS: readonly Scenario[] = [
   { category: CATEGORIES.int8, label: 'QuantLens kernels, WebAssembly SIMD (1 thread, in memory)', run: kernelInt8Wasm },
   { category: CATEGORIES.int8, label: 'QuantLens kernels, TypeScript reference (1 thread, in memory)', run: kernelInt8Ts },
   { category: CATEGORIES.int8, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'F32', INT8) },
+  { category: CATEGORIES.suiteTable, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'F32', SUITE_TABLE) },
   { category: CATEGORIES.suite, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'F32', SUITE) },
   { category: CATEGORIES.suite, label: 'QuantLens file -> report, pool of 1 thread', run: (f) => pool(f, 1) },
   { category: CATEGORIES.suite, label: 'QuantLens file -> report, pool of 2 threads', run: (f) => pool(f, 2) },
   { category: CATEGORIES.channel, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'F32', CHANNEL) },
   { category: CATEGORIES.group, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'F32', GROUP) },
-  { category: CATEGORIES.bf16, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'BF16', SUITE) },
+  { category: CATEGORIES.bf16, label: 'QuantLens analyzeTensor (1 thread, in memory)', run: (f) => engine(f, 'BF16', SUITE_TABLE) },
 ];
 
 
@@ -94,18 +100,16 @@ function requireKernels(): WasmKernels {
   return kernels;
 }
 
-/** Pass 1 (stats) and pass 2 (int8 symmetric round trip, error sums, error buckets) over in-memory data, as the engine runs them. */
+/** Pass 1 (stats) and pass 2 (int8 symmetric round trip and the table's error sums) over in-memory data, as the engine runs them. */
 async function kernelInt8Wasm(files: BenchFiles): Promise<Measurement> {
   const x = await loadTensor(files);
   const lease = requireKernels().lease();
-  lease.reserve(regionBytes(KERNEL_CHUNK, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(ERR.LENGTH, 8)
-    + regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(1, 8));
+  lease.reserve(regionBytes(KERNEL_CHUNK, 4) + regionBytes(STATS.LENGTH, 8) + SuiteRun.bytes(1));
   const chunk = lease.f32(KERNEL_CHUNK);
   const stats = lease.f64(STATS.LENGTH);
-  const acc = lease.f64(ERR.LENGTH);
-  const errHist = lease.u32(WASM_ERROR_BUCKET_SLOTS);
-  const codes = lease.u32(WASM_CODE_SLOTS);
-  const deqCounts = lease.f64(1);
+  let absMax = 0;
+  for (const v of x) absMax = Math.max(absMax, Math.abs(v));
+  const suite = new SuiteRun(lease, [computeQParams(-absMax, absMax, 8, 'symmetric', 'lecture')]);
   const seconds = await best(() => {
     stats.view.set(newStatsAccumulator());
     for (let s = 0; s < x.length; s += KERNEL_CHUNK) {
@@ -113,15 +117,11 @@ async function kernelInt8Wasm(files: BenchFiles): Promise<Measurement> {
       chunk.view.set(part);
       lease.k.statsChunk(chunk.ptr, part.length, stats.ptr);
     }
-    const absMax = Math.max(-stats.view[STATS.MIN]!, stats.view[STATS.MAX]!);
-    const p = computeQParams(-absMax, absMax, 8, 'symmetric', 'lecture');
-    acc.view.fill(0);
+    // All finite (as pass 1 found): the fused kernel, as the engine runs it (its qparams from the same absmax).
     for (let s = 0; s < x.length; s += KERNEL_CHUNK) {
       const part = x.subarray(s, s + KERNEL_CHUNK);
       chunk.view.set(part);
-      // All finite (as pass 1 found): the unmasked kernel, and the sum of x^2 once, as the engine runs them.
-      lease.k.affineErrorRunFinite(chunk.ptr, 0, part.length, p.scale, p.zeroPoint, p.qmin, p.qmax, 0, acc.ptr, errHist.ptr, codes.ptr, deqCounts.ptr, 0, 0, 0, 0);
-      acc.view[ERR.SUM_SQ_X]! += lease.k.sumSquares(chunk.ptr, part.length);
+      suite.run(chunk.ptr, part.length);
     }
   });
   lease.release();

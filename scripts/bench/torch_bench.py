@@ -1,9 +1,10 @@
 """The comparison side of `npm run bench`: the notebook's torch code, a tuned torch version and numpy,
 on the same float32 tensor (a .npy written by bench.ts). Prints one JSON line per measurement.
+`--notebook-file FILE.npy` runs the notebook's int8 code once on a file (timed from outside).
 
 Run with Debian's python (/usr/bin/python3: torch 1.13, numpy). Every implementation computes what
 QuantLens reports for a config: the round trip, MSE, max |err|, mean relative error, SQNR, cosine,
-and in the suite the 128-bin histograms of deq and of the error.
+and in the "+ histograms" suite the 128-bin histograms of deq and of the error.
 """
 import json
 import resource
@@ -163,11 +164,12 @@ def main(npy):
     groups = w_np.reshape(-1, 128)
 
     emit("int8 per tensor", "numpy", best(lambda: numpy_int8(w_np)), n, 4)
+    emit("8/4/2 sym+asym", "numpy", best(lambda: [numpy_config(w_np, b, m, False) for b, m in SUITE]), n, 4)
     emit("8/4/2 sym+asym + histograms", "numpy",
          best(lambda: [numpy_config(w_np, b, m, True) for b, m in SUITE]), n, 4)
     emit("int8 per channel sym+asym", "numpy",
-         best(lambda: [numpy_config(w_np, 8, m, True, axis=1) for m in ("symmetric", "asymmetric")]), n, 4)
-    emit("int4 per group 128", "numpy", best(lambda: numpy_config(groups, 4, "symmetric", True, axis=1)), n, 4)
+         best(lambda: [numpy_config(w_np, 8, m, False, axis=1) for m in ("symmetric", "asymmetric")]), n, 4)
+    emit("int4 per group 128", "numpy", best(lambda: numpy_config(groups, 4, "symmetric", False, axis=1)), n, 4)
 
     if torch is None:
         print(json.dumps({"skipped": "torch is not installed for this python"}), flush=True)
@@ -178,27 +180,42 @@ def main(npy):
     default_threads = torch.get_num_threads()
 
     emit("int8 per tensor", f"torch, notebook ({default_threads} thread)", best(lambda: notebook_int8(w)), n, 4)
+    emit("8/4/2 sym+asym", f"torch, notebook ({default_threads} thread)",
+         best(lambda: [notebook_config(w, b, m, False) for b, m in SUITE]), n, 4)
     emit("8/4/2 sym+asym + histograms", f"torch, notebook ({default_threads} thread)",
          best(lambda: [notebook_config(w, b, m, True) for b, m in SUITE]), n, 4)
     emit("int8 per channel sym+asym", f"torch, notebook ({default_threads} thread)",
-         best(lambda: [notebook_config(w, 8, m, True, dim=1) for m in ("symmetric", "asymmetric")]), n, 4)
+         best(lambda: [notebook_config(w, 8, m, False, dim=1) for m in ("symmetric", "asymmetric")]), n, 4)
     emit("int4 per group 128", f"torch, notebook ({default_threads} thread)",
-         best(lambda: notebook_config(w_groups, 4, "symmetric", True, dim=1)), n, 4)
+         best(lambda: notebook_config(w_groups, 4, "symmetric", False, dim=1)), n, 4)
     emit("BF16 input, 8/4/2 suite", f"torch, notebook ({default_threads} thread)",
-         best(lambda: [notebook_config(w_bf16.float(), b, m, True) for b, m in SUITE]), n, 2)
+         best(lambda: [notebook_config(w_bf16.float(), b, m, False) for b, m in SUITE]), n, 2)
 
     torch.set_num_threads(2)
     scratch = torch.empty_like(w)
     emit("int8 per tensor", "torch, tuned (2 threads)", best(lambda: tuned_int8(w, scratch)), n, 4)
+    emit("8/4/2 sym+asym", "torch, tuned (2 threads)",
+         best(lambda: [tuned_config(w, b, m, False, scratch) for b, m in SUITE]), n, 4)
     emit("8/4/2 sym+asym + histograms", "torch, tuned (2 threads)",
          best(lambda: [tuned_config(w, b, m, True, scratch) for b, m in SUITE]), n, 4)
     emit("int8 per channel sym+asym", "torch, tuned (2 threads)",
-         best(lambda: [tuned_config(w, 8, m, True, scratch, dim=1) for m in ("symmetric", "asymmetric")]), n, 4)
+         best(lambda: [tuned_config(w, 8, m, False, scratch, dim=1) for m in ("symmetric", "asymmetric")]), n, 4)
     emit("int4 per group 128", "torch, tuned (2 threads)",
-         best(lambda: tuned_config(w_groups, 4, "symmetric", True, scratch.view(-1, 128), dim=1)), n, 4)
+         best(lambda: tuned_config(w_groups, 4, "symmetric", False, scratch.view(-1, 128), dim=1)), n, 4)
     emit("BF16 input, 8/4/2 suite", "torch, tuned (2 threads)",
-         best(lambda: [tuned_config(w_bf16.float(), b, m, True, scratch) for b, m in SUITE]), n, 2)
+         best(lambda: [tuned_config(w_bf16.float(), b, m, False, scratch) for b, m in SUITE]), n, 2)
+
+
+def notebook_file(npy):
+    """The notebook's code as a whole process: load the file, int8 symmetric per tensor, every figure."""
+    w = torch.from_numpy(np.load(npy))
+    mse, max_err, rel, sqnr, cos = notebook_config(w, 8, "symmetric", False)
+    print(json.dumps({"mse": mse.item(), "maxAbsErr": max_err.item(), "meanRelErrPct": rel.item(),
+                      "sqnrDb": sqnr.item(), "cosine": cos.item()}), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--notebook-file":
+        notebook_file(sys.argv[2])
+    else:
+        main(sys.argv[1])
