@@ -69,3 +69,6 @@ export function floatFromBits(bits: number): number {
 export function floorLog2f(x: number): number {
   return Math.floor(f32(Math.log2(x)));
 }
+
+/** Largest finite float32. // float.h: FLT_MAX */
+export const FLT_MAX = 3.4028234663852886e38;

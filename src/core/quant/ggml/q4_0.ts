@@ -1,8 +1,7 @@
 import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
-import { f32, truncToInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { absMaxSigned } from './blockStats';
+import { forEachChunk } from './chunks';
 
 /** Values and bytes per block: fp16 d + 16 bytes of nibbles. // ggml-common.h: QK4_0, block_q4_0 */
 const { blockSize: QK4_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q4_0;
@@ -21,22 +20,18 @@ export const Q4_0 = ggmlType('Q4_0', {
       }
     }
   },
-  // ggml: quantize_row_q4_0_ref (d = max / -8 with the signed max, so all 16 levels are used)
+  // ggml: quantize_row_q4_0_ref (d = max / -8 with the signed max, so all 16 levels are used); d and levels in a kernel
   quantize(src, dst) {
-    const nb = src.length / QK4_0;
     const half = QK4_0 / 2;
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK4_0;
-      const b = i * BLOCK_BYTES;
-      const max = absMaxSigned(src, x, QK4_0);
-      const d = f32(max / -8);
-      const id = d ? f32(1 / d) : 0;
-      writeF16(dst, b, d);
-      for (let j = 0; j < half; j++) {
-        const xi0 = Math.min(15, truncToInt8(f32(f32(src[x + j]! * id) + 8.5))) & 0xff;
-        const xi1 = Math.min(15, truncToInt8(f32(f32(src[x + half + j]! * id) + 8.5))) & 0xff;
-        dst[b + 2 + j] = (xi0 | (xi1 << 4)) & 0xff;
+    forEachChunk(src, QK4_0, (k, first, m) => {
+      k.run('q4_0', m * QK4_0);
+      const L = k.levels;
+      for (let i = 0; i < m; i++) {
+        const b = (first + i) * BLOCK_BYTES;
+        const l = i * QK4_0;
+        writeF16(dst, b, k.scales[i]!);
+        for (let j = 0; j < half; j++) dst[b + 2 + j] = L[l + j]! | (L[l + half + j]! << 4);
       }
-    }
+    });
   },
 });

@@ -1,9 +1,9 @@
 import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
-import { f32, truncToInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { absMaxSigned } from './blockStats';
 import { readU32, writeU32 } from './bytes';
+import { forEachChunk } from './chunks';
+import { packFifthBits } from './fifthBits';
 
 /** Values and bytes per block: fp16 d + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_0, block_q5_0 */
 const { blockSize: QK5_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_0;
@@ -25,26 +25,15 @@ export const Q5_0 = ggmlType('Q5_0', {
       }
     }
   },
-  // ggml: quantize_row_q5_0_ref
+  // ggml: quantize_row_q5_0_ref; d and levels in a kernel
   quantize(src, dst) {
-    const nb = src.length / QK5_0;
-    const half = QK5_0 / 2;
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK5_0;
-      const b = i * BLOCK_BYTES;
-      const max = absMaxSigned(src, x, QK5_0);
-      const d = f32(max / -16);
-      const id = d ? f32(1 / d) : 0;
-      writeF16(dst, b, d);
-      let qh = 0;
-      for (let j = 0; j < half; j++) {
-        const xi0 = Math.min(31, truncToInt8(f32(f32(src[x + j]! * id) + 16.5))) & 0xff;
-        const xi1 = Math.min(31, truncToInt8(f32(f32(src[x + half + j]! * id) + 16.5))) & 0xff;
-        dst[b + 6 + j] = ((xi0 & 0x0f) | ((xi1 & 0x0f) << 4)) & 0xff;
-        qh |= ((xi0 & 0x10) >>> 4) << j;
-        qh |= ((xi1 & 0x10) >>> 4) << (j + half);
+    forEachChunk(src, QK5_0, (k, first, m) => {
+      k.run('q5_0', m * QK5_0);
+      for (let i = 0; i < m; i++) {
+        const b = (first + i) * BLOCK_BYTES;
+        writeF16(dst, b, k.scales[i]!);
+        writeU32(dst, b + 2, packFifthBits(k.levels, i * QK5_0, dst, b + 6));
       }
-      writeU32(dst, b + 2, qh);
-    }
+    });
   },
 });

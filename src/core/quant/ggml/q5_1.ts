@@ -1,9 +1,10 @@
 import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
-import { f32, truncToUint8 } from './cfloat';
+import { f32 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { minMax } from './blockStats';
 import { readU32, writeU32 } from './bytes';
+import { forEachChunk } from './chunks';
+import { packFifthBits } from './fifthBits';
 
 /** Values and bytes per block: fp16 d + fp16 m + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_1, block_q5_1 */
 const { blockSize: QK5_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_1;
@@ -26,27 +27,16 @@ export const Q5_1 = ggmlType('Q5_1', {
       }
     }
   },
-  // ggml: quantize_row_q5_1_ref (no clamp to 31, unlike Q4_1: the cast alone bounds it)
+  // ggml: quantize_row_q5_1_ref (no clamp to 31, unlike Q4_1: the cast alone bounds it); min, d and levels in a kernel
   quantize(src, dst) {
-    const nb = src.length / QK5_1;
-    const half = QK5_1 / 2;
-    for (let i = 0; i < nb; i++) {
-      const x = i * QK5_1;
-      const b = i * BLOCK_BYTES;
-      const { min, max } = minMax(src, x, QK5_1);
-      const d = f32(f32(max - min) / 31);
-      const id = d ? f32(1 / d) : 0;
-      writeF16(dst, b, d);
-      writeF16(dst, b + 2, min);
-      let qh = 0;
-      for (let j = 0; j < half; j++) {
-        const xi0 = truncToUint8(f32(f32(f32(src[x + j]! - min) * id) + 0.5));
-        const xi1 = truncToUint8(f32(f32(f32(src[x + half + j]! - min) * id) + 0.5));
-        dst[b + 8 + j] = ((xi0 & 0x0f) | ((xi1 & 0x0f) << 4)) & 0xff;
-        qh |= ((xi0 & 0x10) >>> 4) << j;
-        qh |= ((xi1 & 0x10) >>> 4) << (j + half);
+    forEachChunk(src, QK5_1, (k, first, m) => {
+      k.run('q5_1', m * QK5_1);
+      for (let i = 0; i < m; i++) {
+        const b = (first + i) * BLOCK_BYTES;
+        writeF16(dst, b, k.scales[i]!);
+        writeF16(dst, b + 2, k.mins[i]!);
+        writeU32(dst, b + 4, packFifthBits(k.levels, i * QK5_1, dst, b + 8));
       }
-      writeU32(dst, b + 4, qh);
-    }
+    });
   },
 });

@@ -89,6 +89,8 @@ export const i32x4 = {
   ne: simd(0x38),
   shl: simd(0xab), shrS: simd(0xac),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
+  /** Toward zero, saturating; NaN gives 0. */
+  truncSatF32x4S: simd(0xf8),
 };
 
 export const f32x4 = {

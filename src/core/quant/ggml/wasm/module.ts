@@ -4,6 +4,7 @@ import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
 import { iq4Kernel } from './iq4fit';
 import { iq4LevelsKernel, levelsKernel, mxfp4LevelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
+import { legacyAffineKernel, legacySymmetricKernel } from './legacy';
 import { q3Kernel, qxKernel } from './signed';
 
 /** ggml's rdelta 0.1f. */
@@ -19,6 +20,10 @@ export const KERNELS = {
   /** IQ4_NL's reference tries no extra scales, IQ4_XS's tries 7 each side. */
   iq4_nl: { n: 32, build: () => iq4Kernel('iq4_nl', -1) },
   iq4_xs: { n: 32, build: () => iq4Kernel('iq4_xs', 7) },
+  q4_0: { n: 32, build: () => legacySymmetricKernel('q4_0', 8) },
+  q5_0: { n: 32, build: () => legacySymmetricKernel('q5_0', 16) },
+  q4_1: { n: 32, build: () => legacyAffineKernel('q4_1', 15, true) },
+  q5_1: { n: 32, build: () => legacyAffineKernel('q5_1', 31, false) },
   /** The last pass: levels against the quantized scales (and offsets). */
   q2_K_levels: { n: 16, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
   q3_K_levels: { n: 16, build: () => levelsKernel('q3_K_levels', 16, -4, 3) },
