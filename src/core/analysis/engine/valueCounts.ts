@@ -84,14 +84,29 @@ async function countValues(entry: TensorEntry, progress: PassProgress): Promise<
   return { values: new Float32Array(keyBits.buffer, 0, j), counts: counts.subarray(0, j), nonFinite };
 }
 
-/** Counts each float32's key; returns the OR of all bits (its low bits must stay zero). A plain function: locals stay in registers. */
+/**
+ * Counts each float32's key; returns the OR of all bits (its low bits must stay zero). Runs of one
+ * key are counted in a register and added once: incrementing one slot value after value (an
+ * all-zero tensor) would chain every increment on the last through memory. A plain function:
+ * locals stay in registers.
+ */
 function countKeys(bits: Uint32Array, table: Uint32Array): number {
   let all = 0;
+  let key = 0;
+  let run = 0;
   for (let i = 0; i < bits.length; i++) {
     const b = bits[i]!;
     all |= b;
-    table[b >>> KEY_SHIFT]!++;
+    const k = b >>> KEY_SHIFT;
+    if (k === key) {
+      run++;
+      continue;
+    }
+    table[key]! += run;
+    key = k;
+    run = 1;
   }
+  table[key]! += run;
   return all;
 }
 
