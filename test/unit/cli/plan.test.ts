@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from './run';
@@ -47,6 +47,33 @@ describe('quantlens plan', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^blk\.0\.attn_output\.weight +Q8_0 +[\d,]+ +Q6_K +Q6_K default Q6_K; fallback/m);
     assert.match(r.stdout, /75 tensors, [\d,]+ bytes, [\d.]+ bits per weight, 16 fallbacks/);
+  });
+
+  const original = () => JSON.parse(readFileSync(path.join(PLAN, 'hf-llama', 'config.json'), 'utf8')) as Record<string, unknown>;
+
+  /** A copy of the hf-llama weights with `config` as config.json (undefined: none). */
+  function hfFolder(name: string, config: string | undefined): string {
+    const folder = path.join(tmp, name);
+    mkdirSync(folder);
+    copyFileSync(path.join(PLAN, 'hf-llama', 'model.safetensors'), path.join(folder, 'model.safetensors'));
+    if (config !== undefined) writeFileSync(path.join(folder, 'config.json'), config);
+    return folder;
+  }
+
+  it('a Hugging Face model: its config.json is needed, and an architecture the converter maps', async () => {
+    const cases: readonly (readonly [string, string | undefined, RegExp])[] = [
+      ['no-config', undefined, /needs its config\.json beside the weights/],
+      ['gpt2', JSON.stringify({ ...original(), architectures: ['GPT2LMHeadModel'] }), /GPT2LMHeadModel model is not supported/],
+      ['no-layers', JSON.stringify({ ...original(), num_hidden_layers: undefined }), /needs num_hidden_layers/],
+      ['not-json', '{', /config\.json is not valid JSON/],
+    ];
+    for (const [name, config, message] of cases) {
+      const folder = hfFolder(name, config);
+      const r = await run('plan', folder, '--target', 'llama.cpp', '--preset', 'Q4_K_M');
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, message, name);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    }
   });
 
   const bad: readonly (readonly [string, string[], number, RegExp])[] = [
