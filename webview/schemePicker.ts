@@ -1,6 +1,7 @@
 import type { Convention, Granularity, IntMode, NamedFormat } from '../src/shared/analysisTypes';
 import { NAMED_FORMATS } from '../src/shared/vocab/namedFormats';
-import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, RANGE_METHODS, SELECTABLE_BITS, type SchemeSelection } from '../src/shared/schemeSelection';
+import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, SELECTABLE_BITS, type SchemeSelection } from '../src/shared/schemeSelection';
+import { PICKER_RANGE_METHODS } from '../src/shared/vocab/rangeMethods';
 import { el } from './dom';
 
 function toggled<T>(list: readonly T[], item: T): T[] {
@@ -31,7 +32,7 @@ export function schemePicker(sel: SchemeSelection, enabled: boolean, onChange: (
     attrs: { id: 'group-size', type: 'number', min: 1, step: 1, value: sel.groupSize, disabled: !enabled || !sel.granularities.includes('group'), title: 'Group length along the last axis' },
     on: { change: () => set({ groupSize: Math.max(1, Math.round(Number(groupSize.value))) }) },
   });
-  const ranges = [...RANGE_METHODS, ...sel.ranges.filter((r) => !RANGE_METHODS.includes(r))];
+  const ranges = [...PICKER_RANGE_METHODS, ...sel.ranges.filter((r) => !PICKER_RANGE_METHODS.includes(r))];
   const perTensor = sel.granularities.includes('tensor');
   const formats = el('details', { class: 'formats' }, [
     el('summary', { text: `Formats${sel.formats.length ? ` (${sel.formats.length})` : ''}`, attrs: { title: 'Named formats: FP8, NF4, ggml blocks' } }),

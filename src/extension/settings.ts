@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Convention, Granularity, IntMode, NamedFormat } from '../shared/analysisTypes';
 import { NAMED_FORMATS } from '../shared/vocab/namedFormats';
+import { isRangeMethod } from '../shared/vocab/rangeMethods';
 import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, type SchemeSelection } from '../shared/schemeSelection';
 
 const SECTION = 'quantlens';
@@ -19,9 +20,9 @@ function pickAllowed<T extends string>(values: unknown, allowed: readonly T[], f
   return allowed.filter((a) => values.includes(a));
 }
 
-/** `quantlens.range` holds one method or a list to compare; anything else falls back to minmax. */
+/** `quantlens.range` holds one method or a list to compare; entries outside the grammar are dropped, none left falls back to minmax. */
 function rangeList(value: unknown): string[] {
-  const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+  const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && isRangeMethod(v));
   return list.length > 0 ? [...new Set(list)] : ['minmax'];
 }
 

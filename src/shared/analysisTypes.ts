@@ -7,7 +7,7 @@ import type { NamedFormat } from './vocab/namedFormats';
 export type Convention = 'lecture' | 'torch' | 'onnxruntime';
 export type IntMode = 'symmetric' | 'asymmetric';
 export type Granularity = 'tensor' | 'channel' | 'group';
-/** `minmax`, `percentile:P` (e.g. `percentile:99.99`), `mse`, `entropy`, `histogram`. */
+/** A range method as written: `minmax`, `percentile:99.99`, ... (the grammar: src/shared/vocab/rangeMethods.ts). */
 export type RangeMethod = string;
 
 /** Named formats are listed in their one table, src/shared/vocab/namedFormats.ts. */

@@ -16,7 +16,6 @@ export const SELECTABLE_BITS = [8, 4, 2] as const;
 export const ALL_MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
 export const ALL_GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', 'group'];
 export const ALL_CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
-export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'percentile:99.9', 'mse', 'entropy', 'histogram'];
 
 /** Every (bits x mode x granularity x range) integer scheme, then the named formats. */
 export function expandSelection(sel: SchemeSelection): Scheme[] {

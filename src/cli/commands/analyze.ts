@@ -11,6 +11,7 @@ import type { CliIO, Command } from '../command';
 import { ProgressBar } from '../progressBar';
 import { parseAnalyzeFlags, type AnalyzeRequest } from './analyzeOptions';
 import { readHtmlAssets, wantsHtml } from './htmlReport';
+import { RANGE_METHOD_SYNTAX } from '../../shared/vocab/rangeMethods';
 
 const STRING_FLAGS = [
   'bits', 'mode', 'granularity', 'group-size', 'axis', 'range', 'convention', 'formats', 'tensors', 'threads', 'bins', 'out',
@@ -26,7 +27,7 @@ const HELP = `usage: quantlens analyze FILE... [options] [${[...REPORT_FORMAT_NA
   --granularity tensor   tensor, channel, group (comma-separated)
   --group-size 128       group length for 'group'
   --axis 0               channel axis for 'channel'
-  --range minmax         minmax, percentile:P, mse, entropy, histogram
+  --range minmax         ${RANGE_METHOD_SYNTAX.join(', ')}
   --convention lecture   lecture, torch, onnxruntime
   --formats LIST         named formats as well (fp16, bf16, fp8_e4m3, nf4, q8_0, q4_k, ...)
   --tensors REGEX        only tensors whose name matches

@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors';
 import { formatForFile, type ReportFormat } from '../../core/report/formats';
 import { NAMED_FORMATS } from '../../shared/vocab/namedFormats';
+import { parseRangeMethod, rangeMethodName, rangeMethodProblem } from '../../shared/vocab/rangeMethods';
 import {
   type AnalysisOptions, type Convention, type Granularity, type IntMode, type Scheme,
 } from '../../shared/analysisTypes';
@@ -20,7 +21,6 @@ const MAX_THREADS = 64;
 const MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
 const GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', 'group'];
 const CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
-const RANGE_METHODS = ['minmax', 'mse', 'entropy', 'histogram'];
 
 /** The raw flag values of `analyze` (strings as typed; absent flags undefined). */
 export interface AnalyzeFlags {
@@ -116,18 +116,11 @@ function oneOf<T extends string>(text: string, allowed: readonly T[], flag: stri
   return found;
 }
 
-/** `minmax`, `mse`, `entropy`, `histogram`, or `percentile:P` with 0 < P <= 100. */
+/** One of the range-method grammar (shared/vocab/rangeMethods.ts), in its canonical spelling. */
 function rangeMethod(text: string): string {
-  const percentile = /^percentile:(.+)$/.exec(text);
-  if (percentile) {
-    const p = Number(percentile[1]);
-    if (!Number.isFinite(p) || p <= 0 || p > 100) throw new UsageError(`--range: percentile must be in (0, 100], got '${percentile[1]}'`);
-    return `percentile:${p}`;
-  }
-  if (!RANGE_METHODS.includes(text)) {
-    throw new UsageError(`--range: unknown method '${text}' (expected one of: ${RANGE_METHODS.join(', ')}, percentile:P)`);
-  }
-  return text;
+  const method = parseRangeMethod(text);
+  if (!method) throw new UsageError(`--range: ${rangeMethodProblem(text)}`);
+  return rangeMethodName(method);
 }
 
 function validRegex(text: string): void {

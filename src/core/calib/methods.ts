@@ -3,20 +3,20 @@ import type { Convention, IntMode, RangeMethod } from '../../shared/analysisType
 import type { MethodQParams } from '../../shared/calibTypes';
 import { UsageError } from '../errors';
 import { computeQParams } from '../quant/affine/qparams';
-import { chooseRange, isKnownRangeMethod, type RangeInput } from '../quant/ranges/chooseRange';
+import { chooseRange, type RangeInput } from '../quant/ranges/chooseRange';
+import { isRangeMethod, RANGE_METHOD_SYNTAX } from '../../shared/vocab/rangeMethods';
 
-/** CLI.md `calibrate --methods` default: all of them. */
-export const ALL_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'entropy', 'mse', 'histogram'];
+/** CLI.md `calibrate --methods` default: one of each flavour. */
+const DEFAULT_METHODS: readonly RangeMethod[] = ['minmax', 'percentile:99.99', 'entropy', 'mse', 'histogram'];
 
-/** The default list, less any method the quant core does not implement yet. */
 export function defaultMethods(): RangeMethod[] {
-  return ALL_METHODS.filter(isKnownRangeMethod);
+  return [...DEFAULT_METHODS];
 }
 
 export function checkMethods(methods: readonly RangeMethod[]): void {
   if (methods.length === 0) throw new UsageError('--methods: name at least one range method');
-  const unknown = methods.filter((m) => !isKnownRangeMethod(m));
-  if (unknown.length > 0) throw new UsageError(`unknown range method ${unknown.join(', ')} (known: ${ALL_METHODS.filter(isKnownRangeMethod).join(', ')})`);
+  const unknown = methods.filter((m) => !isRangeMethod(m));
+  if (unknown.length > 0) throw new UsageError(`unknown range method ${unknown.join(', ')} (known: ${RANGE_METHOD_SYNTAX.join(', ')})`);
 }
 
 export function methodQParams(method: RangeMethod, input: RangeInput, bits: number, mode: IntMode, convention: Convention): MethodQParams {

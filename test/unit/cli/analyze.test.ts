@@ -101,6 +101,14 @@ describe('quantlens analyze (built CLI, worker threads)', function () {
     assert.equal(v.notApplicable?.length, 2);
   });
 
+  it('--range takes every method of the grammar, entropy:onnxruntime included, in its canonical spelling', async () => {
+    const r = await analyze(SAMPLE, '--json', '--tensors', '^fc1.weight$', '--bits', '8', '--mode', 'symmetric', '--range', 'entropy:onnxruntime,percentile:99.90,minmax');
+    assert.equal(r.code, 0, r.stderr);
+    const w = (JSON.parse(r.stdout) as ReportJson).tensors[0]!;
+    assert.deepEqual(w.results.map((x) => x.range), ['entropy:onnxruntime', 'percentile:99.9', 'minmax']);
+    for (const x of w.results) assert.ok(Number.isFinite(x.clipMax) && Number.isFinite(x.sqnrDb), String(x.range));
+  });
+
   it('--csv: a header and one row per tensor and configuration', async () => {
     const r = await analyze(SAMPLE, '--csv', '--bits', '8,4');
     assert.equal(r.code, 0, r.stderr);

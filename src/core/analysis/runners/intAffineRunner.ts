@@ -5,7 +5,8 @@ import { affineRoundTripRun } from '../../quant/affine/affineKernel';
 import { minMaxRun } from '../../metrics/statsKernel';
 import { computeQParams, type QParams } from '../../quant/affine/qparams';
 import { ChannelCalibration } from '../../quant/ranges/channelCalibration';
-import { calibrationKind, chooseRange, parseRangeMethod } from '../../quant/ranges/chooseRange';
+import { calibrationKind, chooseRange } from '../../quant/ranges/chooseRange';
+import { parseRangeMethod } from '../../../shared/vocab/rangeMethods';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';
 
 

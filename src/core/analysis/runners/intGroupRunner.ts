@@ -4,7 +4,7 @@ import { ErrorAccumulator } from '../../metrics/errorAccumulator';
 import { affineRoundTripRun } from '../../quant/affine/affineKernel';
 import { minMaxRun } from '../../metrics/statsKernel';
 import { computeQParams } from '../../quant/affine/qparams';
-import { parseRangeMethod, type ParsedRangeMethod } from '../../quant/ranges/chooseRange';
+import { parseRangeMethod, type ParsedRangeMethod } from '../../../shared/vocab/rangeMethods';
 import { groupRange, newGroupScratch, type GroupScratch } from '../../quant/ranges/groupRange';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
 import type { PrepareContext, SchemePass, SchemeRunner } from './schemeRunner';

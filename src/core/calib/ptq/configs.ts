@@ -1,7 +1,7 @@
 /** PTQ configs as the CLI spells them (CLI.md `ptq --weights`, `--activations`). */
 import type { Granularity, IntMode, RangeMethod } from '../../../shared/analysisTypes';
 import { UsageError } from '../../errors';
-import { isKnownRangeMethod } from '../../quant/ranges/chooseRange';
+import { isRangeMethod } from '../../../shared/vocab/rangeMethods';
 
 /** CLI.md: "`int8`, `int4`, `int2` symmetric per tensor". */
 export const DEFAULT_WEIGHT_CONFIGS = ['int8:symmetric:tensor', 'int4:symmetric:tensor', 'int2:symmetric:tensor'] as const;
@@ -51,6 +51,6 @@ export function parseActivationConfig(text: string): ActivationConfig {
   const type = at < 0 ? trimmed : trimmed.slice(0, at);
   const method = at < 0 ? 'minmax' : trimmed.slice(at + 1);
   if (type !== 'uint8' && type !== 'int8') throw new UsageError(`--activations ${text}: expected uint8 or int8, optionally :<range method> (e.g. uint8:histogram)`);
-  if (!isKnownRangeMethod(method)) throw new UsageError(`--activations ${text}: unknown range method ${method}`);
+  if (!isRangeMethod(method)) throw new UsageError(`--activations ${text}: unknown range method ${method}`);
   return { label: `${type}:${method}`, type, mode: type === 'uint8' ? 'asymmetric' : 'symmetric', method };
 }

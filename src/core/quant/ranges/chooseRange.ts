@@ -5,6 +5,7 @@ import { ortEntropyRange } from './entropyOrt';
 import { mseRange } from './mse';
 import { percentileRange } from './percentile';
 import type { ClipRange } from './rangeTypes';
+import { parseRangeMethod, type ParsedRangeMethod } from '../../../shared/vocab/rangeMethods';
 import { torchHistogramRange } from './torchHistogram';
 
 export type { ClipRange } from './rangeTypes';
@@ -14,38 +15,6 @@ export interface RangeInput {
   readonly min: number;
   readonly max: number;
   readonly calibration: CalibrationHistograms | null;
-}
-
-/** A range method, parsed. */
-export type ParsedRangeMethod =
-  | { readonly kind: 'minmax' }
-  | { readonly kind: 'percentile'; readonly percentile: number }
-  | { readonly kind: 'mse' }
-  | { readonly kind: 'entropy' }
-  | { readonly kind: 'entropy-onnxruntime' }
-  | { readonly kind: 'histogram' };
-
-/**
- * `minmax`, `percentile:P` (0 < P <= 100), `mse`, `entropy` (ModelOpt / TensorRT KL, the default
- * flavour), `entropy:onnxruntime` (onnxruntime's calibrator with its defaults), `histogram`
- * (torch HistogramObserver); null when unknown.
- */
-export function parseRangeMethod(method: RangeMethod): ParsedRangeMethod | null {
-  switch (method) {
-    case 'minmax': return { kind: 'minmax' };
-    case 'mse': return { kind: 'mse' };
-    case 'entropy': return { kind: 'entropy' };
-    case 'entropy:onnxruntime': return { kind: 'entropy-onnxruntime' };
-    case 'histogram': return { kind: 'histogram' };
-  }
-  const m = /^percentile:(\d+(?:\.\d+)?)$/.exec(method);
-  if (!m) return null;
-  const percentile = Number(m[1]);
-  return percentile > 0 && percentile <= 100 ? { kind: 'percentile', percentile } : null;
-}
-
-export function isKnownRangeMethod(method: RangeMethod): boolean {
-  return parseRangeMethod(method) !== null;
 }
 
 /**

@@ -1,18 +1,13 @@
 import type { Convention, IntMode } from '../../../shared/analysisTypes';
 import { affineRoundTripRun } from '../affine/affineKernel';
 import { computeQParams } from '../affine/qparams';
-import type { ParsedRangeMethod } from './chooseRange';
+import type { ParsedRangeMethod } from '../../../shared/vocab/rangeMethods';
 import type { ClipRange } from './rangeTypes';
 
 /** AWQ auto_clip: n_grid = 20 ... */
 const CLIP_GRID = 20;
 /** ... and max_shrink = 0.5: ratios 1, 0.95, ..., 0.55 (int(0.5 · 20) = 10 candidates). */
 const CLIP_STEPS = Math.floor(0.5 * CLIP_GRID);
-
-/** Range methods that work on a group's own values (the histogram-based ones need more values than a group holds). */
-export function isGroupRangeMethod(method: ParsedRangeMethod): boolean {
-  return method.kind === 'minmax' || method.kind === 'percentile' || method.kind === 'mse';
-}
 
 /** Scratch memory for groupRange, sized for the longest group. */
 export interface GroupScratch {
@@ -40,7 +35,7 @@ export function groupRange(
   switch (method.kind) {
     case 'percentile': return percentileOfGroup(method.percentile, values, from, to, mode, scratch.sorted);
     case 'mse': return mseOfGroup(values, from, to, mode === 'symmetric' ? { min: -a, max: a } : { min, max }, bits, mode, convention, scratch.deq);
-    // minmax: the only other method planSchemes admits per group (isGroupRangeMethod).
+    // minmax: the only other method planSchemes admits per group (RANGE_METHOD_TABLE perGroup).
     default: return { min, max };
   }
 }
