@@ -15,6 +15,12 @@ export const QK_K = 256;
 const K_SCALE_SIZE = 12;
 /** // ggml-common.h: IQ3S_N_SCALE */
 const IQ3S_N_SCALE = QK_K / 64;
+/** NVFP4: 64 values, one UE4M3 scale byte per 16. // ggml-common.h: QK_NVFP4, QK_NVFP4_SUB */
+const QK_NVFP4 = 64;
+const QK_NVFP4_SUB = 16;
+/** // ggml-common.h: QK1_0, QK2_0 */
+const QK1_0 = 128;
+const QK2_0 = 64;
 
 export interface GgmlTypeLayout {
   /** // ggml.h: enum ggml_type */
@@ -51,6 +57,9 @@ export const GGML_LAYOUTS = {
   TQ1_0: { id: 34, blockSize: QK_K, typeSize: HALF + QK_K / 64 + (QK_K - (4 * QK_K) / 64) / 5 },
   TQ2_0: { id: 35, blockSize: QK_K, typeSize: HALF + QK_K / 4 },
   MXFP4: { id: 39, blockSize: QK32, typeSize: 1 + QK32 / 2 },
+  NVFP4: { id: 40, blockSize: QK_NVFP4, typeSize: QK_NVFP4 / QK_NVFP4_SUB + QK_NVFP4 / 2 },
+  Q1_0: { id: 41, blockSize: QK1_0, typeSize: HALF + QK1_0 / 8 },
+  Q2_0: { id: 42, blockSize: QK2_0, typeSize: HALF + QK2_0 / 4 },
 } as const satisfies Record<string, GgmlTypeLayout>;
 
 /** ggml block types, upper case as CLI.md names them. */

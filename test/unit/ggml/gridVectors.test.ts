@@ -39,7 +39,7 @@ const PORTED_TABLES: Readonly<Record<string, Uint8Array>> = {
   iq2s_grid: IQ2S_GRID, iq3xxs_grid: IQ3XXS_GRID, iq3s_grid: IQ3S_GRID, iq1s_grid: IQ1S_GRID,
 };
 
-describe(`ggml grid i-quants against ggml-quants.c (llama.cpp ${manifest.commit.slice(0, 7)}, test/fixtures/ggml/grid)`, () => {
+describe(`ggml grid i-quants, NVFP4, Q1_0 and Q2_0 against ggml-quants.c (llama.cpp ${manifest.commit.slice(0, 7)}, test/fixtures/ggml/grid)`, () => {
   it('every table ggml compiled is ported byte for byte', () => {
     assert.deepEqual(Object.keys(PORTED_TABLES).sort(), Object.keys(manifest.tables).sort());
     for (const [name, length] of Object.entries(manifest.tables)) {
@@ -60,7 +60,7 @@ describe(`ggml grid i-quants against ggml-quants.c (llama.cpp ${manifest.commit.
         assert.deepEqual([t.id, t.blockSize, t.typeSize], [info.id, info.blockSize, info.typeSize]);
       });
 
-      for (const [kind, what] of [['deq', 'blocks ggml\'s quantizer made (with an importance matrix)'], ['rand', 'random block bytes']] as const) {
+      for (const [kind, what] of [['deq', 'blocks ggml\'s quantizer made'], ['rand', 'random block bytes']] as const) {
         it(`dequantizes ${what} bit for bit as dequantize_row_${name}`, () => {
           const src = bytes(kind === 'deq' ? `${name}.q.bin` : `${name}.rand.bin`);
           const expected = floats(`${name}.${kind}.f32`);

@@ -51,10 +51,10 @@ for (const file of ['tiny-v3.gguf', 'tiny-v2.gguf']) {
       assert.equal(firstFloatMismatch(tail, all.subarray(256)), -1);
     });
 
-    it('decodes every grid i-quant type (IQ1_S .. IQ3_S) from the file', async () => {
+    it('decodes every grid i-quant type (IQ1_S .. IQ3_S), NVFP4, Q1_0 and Q2_0 from the file', async () => {
       const model = await openFromBytes(ggufReader, { [file]: bytes });
       const grid = expected.tensors.filter((t) => t.ggmlDequantized?.startsWith('grid/')).map((t) => t.dtype).sort();
-      assert.deepEqual(grid, ['IQ1_M', 'IQ1_S', 'IQ2_S', 'IQ2_XS', 'IQ2_XXS', 'IQ3_S', 'IQ3_XXS']);
+      assert.deepEqual(grid, ['IQ1_M', 'IQ1_S', 'IQ2_S', 'IQ2_XS', 'IQ2_XXS', 'IQ3_S', 'IQ3_XXS', 'NVFP4', 'Q1_0', 'Q2_0']);
       for (const dtype of grid) {
         const t = model.tensors.find((x) => x.dtype === dtype)!;
         const tail = (await t.data.read(256, 256)) as Float32Array;

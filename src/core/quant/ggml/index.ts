@@ -21,12 +21,16 @@ import { TQ1_0, TQ2_0 } from './ternary';
 import { IQ2_XXS, IQ2_XS, IQ2_S } from './iq2';
 import { IQ3_XXS, IQ3_S } from './iq3';
 import { IQ1_S, IQ1_M } from './iq1';
+import { NVFP4 } from './nvfp4';
+import { Q1_0 } from './q1_0';
+import { Q2_0 } from './q2_0';
 
 export const ALL_GGML_TYPES: readonly GgmlTypeTraits[] = [
   Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1,
   Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K,
   IQ4_NL, IQ4_XS, MXFP4, TQ1_0, TQ2_0,
   IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M,
+  NVFP4, Q1_0, Q2_0,
 ];
 
 for (const t of ALL_GGML_TYPES) registerGgmlType(t);
