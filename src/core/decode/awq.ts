@@ -6,7 +6,7 @@
  * the Linear's [out, in]. Source: AutoAWQ WQLinear_GEMM.from_linear (pack) and dequantize_gemm.
  */
 import type { StorageDecoder } from './storage';
-import { asFloats, asU32, eachCandidate, readMember } from './members';
+import { asFloats, asU32, eachCandidate, fail, readMember } from './members';
 import { packedLinears } from './gptq';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
@@ -42,6 +42,7 @@ export const AWQ: StorageDecoder = {
     const values = new Float32Array(out * inFeatures);
     for (let i = 0; i < inFeatures; i++) {
       const g = Math.floor(i / groupSize);
+      if (!(g < nGroups)) fail(group, `input row ${i} has no group among ${nGroups}`);
       for (let o = 0; o < out; o++) {
         const shift = AWQ_REVERSE_ORDER[o % PER_WORD]! * AWQ_BITS;
         const word = (o / PER_WORD) | 0;

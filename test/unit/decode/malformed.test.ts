@@ -32,6 +32,17 @@ describe('quantized storages refuse bad members in one line: a problem of that g
     await assert.rejects(decodeStoredGroup(groups[0]!, read), (e: unknown) => isOneLineFormatError(e) && /g_idx\[7\] = 7/.test((e as Error).message));
   });
 
+  it('AWQ scales with no group for the input rows', async () => {
+    const { summary, read } = memory([
+      { name: 'l.qweight', dtype: 'I32', shape: [4, 1], values: new Int32Array(4) },
+      { name: 'l.qzeros', dtype: 'I32', shape: [0, 1], values: new Int32Array(0) },
+      { name: 'l.scales', dtype: 'F16', shape: [0, 8], values: new Float32Array(0) },
+    ]);
+    const { groups } = await findStoredGroups(summary, read);
+    assert.deepEqual(groups.map((g) => g.storage), ['awq']);
+    await assert.rejects(decodeStoredGroup(groups[0]!, read), (e: unknown) => isOneLineFormatError(e) && /input row 0 has no group among 0/.test((e as Error).message));
+  });
+
   it('a member whose value count does not match its role', async () => {
     const { summary, read } = gptq(new Int32Array(8));
     const { groups } = await findStoredGroups(summary, read);
