@@ -1,7 +1,7 @@
 import type { Convention, IntMode } from '../src/shared/analysisTypes';
 import { CALIB_TABLE_FORMATS, type CalibTableFormat } from '../src/shared/calibPanelProtocol';
 import type { ActivationReport, CalibrationReport } from '../src/shared/calibTypes';
-import { ALL_CONVENTIONS, ALL_MODES } from '../src/shared/schemeSelection';
+import { CONVENTIONS, INT_MODES } from '../src/shared/vocab/intSchemes';
 import { verticalLines, type VerticalLine } from './charts';
 import { el } from './dom';
 import { formatCount, formatNumber, formatShape } from './format';
@@ -138,8 +138,8 @@ export class CalibrationView extends JobView {
     ] : [];
     this.toolbar.replaceChildren(
       selectField('calib-bits', 'bits', CALIB_BITS, settings.bits, (bits) => set({ bits }), running),
-      selectField<IntMode>('calib-mode', 'mode', ALL_MODES, settings.mode, (mode) => set({ mode }), running),
-      selectField<Convention>('calib-convention', 'convention', ALL_CONVENTIONS, settings.convention, (convention) => set({ convention }), running),
+      selectField<IntMode>('calib-mode', 'mode', INT_MODES, settings.mode, (mode) => set({ mode }), running),
+      selectField<Convention>('calib-convention', 'convention', CONVENTIONS, settings.convention, (convention) => set({ convention }), running),
       el('button', {
         class: 'primary', text: 'Calibrate…',
         attrs: { id: 'calibrate', type: 'button', disabled: running, title: 'Pick calibration inputs (.npy / .npz) and run the model over them' },

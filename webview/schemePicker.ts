@@ -1,6 +1,7 @@
 import type { Convention, Granularity, IntMode, NamedFormat } from '../src/shared/analysisTypes';
 import { NAMED_FORMATS } from '../src/shared/vocab/namedFormats';
-import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, SELECTABLE_BITS, type SchemeSelection } from '../src/shared/schemeSelection';
+import { SELECTABLE_BITS, type SchemeSelection } from '../src/shared/schemeSelection';
+import { CONVENTIONS, GRANULARITIES, INT_MODES } from '../src/shared/vocab/intSchemes';
 import { PICKER_RANGE_METHODS } from '../src/shared/vocab/rangeMethods';
 import { el } from './dom';
 
@@ -43,13 +44,13 @@ export function schemePicker(sel: SchemeSelection, enabled: boolean, onChange: (
     el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Bit widths' } },
       SELECTABLE_BITS.map((b) => chip(`INT${b}`, sel.bits.includes(b), `${b}-bit integers`, () => set({ bits: toggled(sel.bits, b).sort((x, y) => y - x) }), !enabled))),
     el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Modes' } },
-      ALL_MODES.map((m: IntMode) => chip(MODE_LABELS[m], sel.modes.includes(m), `${m} (zero point ${m === 'symmetric' ? '0' : 'from min'})`, () => set({ modes: toggled(sel.modes, m) }), !enabled))),
+      INT_MODES.map((m: IntMode) => chip(MODE_LABELS[m], sel.modes.includes(m), `${m} (zero point ${m === 'symmetric' ? '0' : 'from min'})`, () => set({ modes: toggled(sel.modes, m) }), !enabled))),
     el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Granularity' } },
-      ALL_GRANULARITIES.map((g: Granularity) => chip(g, sel.granularities.includes(g), `one scale per ${g}`, () => set({ granularities: toggled(sel.granularities, g) }), !enabled))),
+      GRANULARITIES.map((g: Granularity) => chip(g, sel.granularities.includes(g), `one scale per ${g}`, () => set({ granularities: toggled(sel.granularities, g) }), !enabled))),
     el('label', { class: 'field' }, [el('span', { text: 'group' }), groupSize]),
     el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Range methods (per tensor)', id: 'range-methods' } },
       ranges.map((r) => chip(r, sel.ranges.includes(r), perTensor ? `Clipping range by ${r}; several are compared in the Tensor tab` : 'Range methods apply per tensor: pick the tensor granularity', () => set({ ranges: toggled(sel.ranges, r) }), !enabled))),
-    select<Convention>('convention', 'convention', ALL_CONVENTIONS, sel.convention, (convention) => set({ convention }), !enabled),
+    select<Convention>('convention', 'convention', CONVENTIONS, sel.convention, (convention) => set({ convention }), !enabled),
     formats,
   ]);
 }

@@ -82,7 +82,9 @@ export class DocumentAnalysis implements vscode.Disposable {
   }
 
   private run(selection: SchemeSelection, onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
-    const options = { schemes: expandSelection(selection), histogramBins: histogramBins() };
+    const expansion = expandSelection(selection);
+    if (!expansion.ok) return Promise.reject(new Error(expansion.problem));
+    const options = { schemes: expansion.schemes, histogramBins: histogramBins() };
     return this.pool.get().analyze(this.paths, options, {
       onTensor: (r) => {
         if (signal.aborted) return;

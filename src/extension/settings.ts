@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import type { Convention, Granularity, IntMode, NamedFormat } from '../shared/analysisTypes';
+import type { SchemeSelection } from '../shared/schemeSelection';
+import { CONVENTIONS, GRANULARITIES, INT_MODES, isIntBits } from '../shared/vocab/intSchemes';
 import { NAMED_FORMATS } from '../shared/vocab/namedFormats';
 import { isRangeMethod } from '../shared/vocab/rangeMethods';
-import { ALL_CONVENTIONS, ALL_GRANULARITIES, ALL_MODES, type SchemeSelection } from '../shared/schemeSelection';
 
 const SECTION = 'quantlens';
-const MIN_BITS = 2;
-const MAX_BITS = 8;
 const DEFAULT_GROUP_SIZE = 128;
 const DEFAULT_HISTOGRAM_BINS = 128;
 const DEFAULT_MAX_AUTO_ANALYZE_BYTES = 256 * 1024 * 1024;
@@ -30,15 +29,15 @@ function rangeList(value: unknown): string[] {
 export function selectionFromSettings(): SchemeSelection {
   const c = config();
   const bits = c.get<unknown[]>('bits', [8, 4]).filter(
-    (b): b is number => typeof b === 'number' && Number.isInteger(b) && b >= MIN_BITS && b <= MAX_BITS);
+    (b): b is number => typeof b === 'number' && isIntBits(b));
   const convention = c.get<string>('convention', 'lecture');
   return {
     bits: [...new Set(bits)].sort((a, b) => b - a),
-    modes: pickAllowed<IntMode>(c.get('modes'), ALL_MODES, ALL_MODES),
-    granularities: pickAllowed<Granularity>(c.get('granularity'), ALL_GRANULARITIES, ['tensor']),
+    modes: pickAllowed<IntMode>(c.get('modes'), INT_MODES, INT_MODES),
+    granularities: pickAllowed<Granularity>(c.get('granularity'), GRANULARITIES, ['tensor']),
     groupSize: c.get<number>('groupSize', DEFAULT_GROUP_SIZE),
     ranges: rangeList(c.get<unknown>('range', 'minmax')),
-    convention: (ALL_CONVENTIONS as readonly string[]).includes(convention) ? (convention as Convention) : 'lecture',
+    convention: (CONVENTIONS as readonly string[]).includes(convention) ? (convention as Convention) : 'lecture',
     formats: pickAllowed<NamedFormat>(c.get('formats'), NAMED_FORMATS, []),
   };
 }

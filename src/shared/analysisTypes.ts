@@ -2,11 +2,11 @@
  * The analysis contract: what is asked (schemes) and what comes back (per-tensor results).
  * Shared by the core, the worker, the extension host, the webview and the CLI's JSON (CLI.md).
  */
+import type { Convention, Granularity, IntMode } from './vocab/intSchemes';
 import type { NamedFormat } from './vocab/namedFormats';
 
-export type Convention = 'lecture' | 'torch' | 'onnxruntime';
-export type IntMode = 'symmetric' | 'asymmetric';
-export type Granularity = 'tensor' | 'channel' | 'group';
+/** Modes, granularities and conventions are listed in src/shared/vocab/intSchemes.ts. */
+export type { Convention, Granularity, IntMode };
 /** A range method as written: `minmax`, `percentile:99.99`, ... (the grammar: src/shared/vocab/rangeMethods.ts). */
 export type RangeMethod = string;
 

@@ -1,6 +1,8 @@
 import type { Convention, Granularity, IntMode, IntScheme, NamedFormat, RangeMethod, Scheme } from './analysisTypes';
+import { intSchemeProblem } from './vocab/intSchemes';
+import { isNamedFormat } from './vocab/namedFormats';
 
-/** What the scheme picker (and the settings) choose; expanded into concrete schemes. */
+/** What the CLI flags, the settings and the scheme picker choose; expanded into concrete schemes. */
 export interface SchemeSelection {
   readonly bits: readonly number[];
   readonly modes: readonly IntMode[];
@@ -10,41 +12,55 @@ export interface SchemeSelection {
   readonly ranges: readonly RangeMethod[];
   readonly convention: Convention;
   readonly formats: readonly NamedFormat[];
+  /** Channel axis of `channel` (the CLI's --axis); 0 when absent. */
+  readonly axis?: number;
 }
 
+/** The picker's bit-width chips. */
 export const SELECTABLE_BITS = [8, 4, 2] as const;
-export const ALL_MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
-export const ALL_GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', 'group'];
-export const ALL_CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
 
-/** Every (bits x mode x granularity x range) integer scheme, then the named formats. */
-export function expandSelection(sel: SchemeSelection): Scheme[] {
+const EMPTY_SELECTION = 'Pick at least one bit width, mode, granularity and range method, or a named format.';
+
+/** A selection's schemes, or why it cannot run. */
+export type SelectionExpansion =
+  | { readonly ok: true; readonly schemes: readonly Scheme[] }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * The one expansion of a selection (CLI flags, settings and picker alike) and its validation:
+ * every integer scheme, granularity-major then range, bits and mode (the CLI JSON's order), then
+ * the named formats. Each scheme is checked against the rules of vocab/intSchemes.ts.
+ */
+export function expandSelection(sel: SchemeSelection): SelectionExpansion {
+  const hasInt = sel.bits.length > 0 && sel.modes.length > 0 && sel.granularities.length > 0 && sel.ranges.length > 0;
+  if (!hasInt && sel.formats.length === 0) return { ok: false, problem: EMPTY_SELECTION };
+  const unknownFormat = sel.formats.find((f) => !isNamedFormat(f));
+  if (unknownFormat !== undefined) return { ok: false, problem: `unknown format "${unknownFormat}"` };
+  const axis = sel.axis ?? 0;
+  if (!Number.isSafeInteger(axis)) return { ok: false, problem: `channel axis ${axis} is not an integer` };
   const schemes: Scheme[] = [];
-  for (const bits of sel.bits) {
-    for (const mode of sel.modes) {
-      for (const granularity of sel.granularities) {
-        for (const range of sel.ranges) {
-          schemes.push({
-            kind: 'int', bits, mode, granularity,
-            groupSize: granularity === 'group' ? sel.groupSize : null,
-            axis: 0, range, convention: sel.convention,
-          });
+  for (const granularity of sel.granularities) {
+    for (const range of sel.ranges) {
+      for (const bits of sel.bits) {
+        for (const mode of sel.modes) {
+          const scheme: IntScheme = {
+            kind: 'int', bits, mode, granularity, groupSize: granularity === 'group' ? sel.groupSize : null, axis, range, convention: sel.convention,
+          };
+          const problem = intSchemeProblem(scheme);
+          if (problem) return { ok: false, problem };
+          schemes.push(scheme);
         }
       }
     }
   }
   for (const format of sel.formats) schemes.push({ kind: 'format', format });
-  return schemes;
+  return { ok: true, schemes };
 }
 
 /** Why a selection cannot run, or null when it can. */
 export function selectionProblem(sel: SchemeSelection): string | null {
-  const hasInt = sel.bits.length > 0 && sel.modes.length > 0 && sel.granularities.length > 0 && sel.ranges.length > 0;
-  if (!hasInt && sel.formats.length === 0) return 'Pick at least one bit width, mode, granularity and range method, or a named format.';
-  if (sel.granularities.includes('group') && !(Number.isInteger(sel.groupSize) && sel.groupSize > 0)) {
-    return 'Group size must be a positive integer.';
-  }
-  return null;
+  const expansion = expandSelection(sel);
+  return expansion.ok ? null : expansion.problem;
 }
 
 /** The selection that expands to (at least) these schemes: how a saved report shows its picker. */

@@ -11,6 +11,7 @@ import type { CliIO, Command } from '../command';
 import { ProgressBar } from '../progressBar';
 import { parseAnalyzeFlags, type AnalyzeRequest } from './analyzeOptions';
 import { readHtmlAssets, wantsHtml } from './htmlReport';
+import { CONVENTIONS, GRANULARITIES, INT_BITS } from '../../shared/vocab/intSchemes';
 import { RANGE_METHOD_SYNTAX } from '../../shared/vocab/rangeMethods';
 
 const STRING_FLAGS = [
@@ -22,13 +23,13 @@ const FORMAT_FLAGS = REPORT_FORMAT_NAMES.filter((f) => f !== 'json');
 
 const HELP = `usage: quantlens analyze FILE... [options] [${[...REPORT_FORMAT_NAMES, 'html'].map((f) => `--${f}`).join('|')}] [--out FILE]
 
-  --bits 8,4             integer bit widths (2..8)
+  --bits 8,4             integer bit widths (${INT_BITS.min}..${INT_BITS.max})
   --mode symmetric,asymmetric
-  --granularity tensor   tensor, channel, group (comma-separated)
+  --granularity tensor   ${GRANULARITIES.join(', ')} (comma-separated)
   --group-size 128       group length for 'group'
   --axis 0               channel axis for 'channel'
   --range minmax         ${RANGE_METHOD_SYNTAX.join(', ')}
-  --convention lecture   lecture, torch, onnxruntime
+  --convention lecture   ${CONVENTIONS.join(', ')}
   --formats LIST         named formats as well (fp16, bf16, fp8_e4m3, nf4, q8_0, q4_k, ...)
   --tensors REGEX        only tensors whose name matches
   --threads N            worker threads (default: all cores)

@@ -1,26 +1,17 @@
 import { UsageError } from '../../core/errors';
 import { formatForFile, type ReportFormat } from '../../core/report/formats';
+import type { AnalysisOptions } from '../../shared/analysisTypes';
+import { expandSelection } from '../../shared/schemeSelection';
+import { CONVENTIONS, GRANULARITIES, INT_BITS, INT_MODES, MAX_GROUP_SIZE } from '../../shared/vocab/intSchemes';
 import { NAMED_FORMATS } from '../../shared/vocab/namedFormats';
 import { parseRangeMethod, rangeMethodName, rangeMethodProblem } from '../../shared/vocab/rangeMethods';
-import {
-  type AnalysisOptions, type Convention, type Granularity, type IntMode, type Scheme,
-} from '../../shared/analysisTypes';
 
-/** Integer widths the affine schemes support: below 2 there is no symmetric grid, above 8 it is not a weight format. */
-const MIN_BITS = 2;
-const MAX_BITS = 8;
-/** Groups longer than this are per-channel in all but name; the bound also keeps per-group buffers small. */
-const MAX_GROUP_SIZE = 1 << 20;
 /** Histogram bins: enough for a smooth chart, small enough to ship one per result. */
 const MIN_BINS = 2;
 const MAX_BINS = 4096;
 const DEFAULT_BINS = 128;
 /** More threads than this cannot help a memory-bound scan on any machine QuantLens targets. */
 const MAX_THREADS = 64;
-
-const MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
-const GRANULARITIES: readonly Granularity[] = ['tensor', 'channel', 'group'];
-const CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
 
 /** The raw flag values of `analyze` (strings as typed; absent flags undefined). */
 export interface AnalyzeFlags {
@@ -53,8 +44,8 @@ export interface AnalyzeRequest {
 
 /** Validates every flag (a bad value is a UsageError naming the flag) and builds the scheme list. */
 export function parseAnalyzeFlags(flags: AnalyzeFlags): AnalyzeRequest {
-  const bits = unique(list(flags.bits ?? '8,4', '--bits').map((b) => integer(b, '--bits', MIN_BITS, MAX_BITS)));
-  const modes = unique(list(flags.mode ?? 'symmetric,asymmetric', '--mode').map((m) => oneOf(m, MODES, '--mode')));
+  const bits = unique(list(flags.bits ?? '8,4', '--bits').map((b) => integer(b, '--bits', INT_BITS.min, INT_BITS.max)));
+  const modes = unique(list(flags.mode ?? 'symmetric,asymmetric', '--mode').map((m) => oneOf(m, INT_MODES, '--mode')));
   const granularities = unique(list(flags.granularity ?? 'tensor', '--granularity').map((g) => oneOf(g, GRANULARITIES, '--granularity')));
   const groupSize = integer(flags['group-size'] ?? '128', '--group-size', 1, MAX_GROUP_SIZE);
   const axis = integer(flags.axis ?? '0', '--axis', 0, Number.MAX_SAFE_INTEGER);
@@ -67,20 +58,10 @@ export function parseAnalyzeFlags(flags: AnalyzeFlags): AnalyzeRequest {
   const threads = flags.threads === undefined ? undefined : integer(flags.threads, '--threads', 1, MAX_THREADS);
   if (flags.tensors !== undefined) validRegex(flags.tensors);
 
-  const schemes: Scheme[] = [];
-  for (const granularity of granularities) {
-    for (const range of ranges) {
-      for (const b of bits) {
-        for (const mode of modes) {
-          schemes.push({
-            kind: 'int', bits: b, mode, granularity, groupSize: granularity === 'group' ? groupSize : null, axis, range, convention,
-          });
-        }
-      }
-    }
-  }
-  for (const format of formats) schemes.push({ kind: 'format', format });
-  return { options: { schemes, histogramBins, ...(tableOnly ? { tableOnly } : {}) }, tensors: flags.tensors, threads, format: reportFormat(flags), out: flags.out };
+  const expansion = expandSelection({ bits, modes, granularities, groupSize, ranges, convention, formats, axis });
+  if (!expansion.ok) throw new UsageError(expansion.problem);
+  const options: AnalysisOptions = { schemes: expansion.schemes, histogramBins, ...(tableOnly ? { tableOnly } : {}) };
+  return { options, tensors: flags.tensors, threads, format: reportFormat(flags), out: flags.out };
 }
 
 function reportFormat(flags: AnalyzeFlags): ReportFormat | undefined {

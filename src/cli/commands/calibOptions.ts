@@ -1,10 +1,8 @@
 /** Flag parsing shared by `calibrate` and `ptq`: data sources, numbers, enumerations. */
-import type { Convention, IntMode } from '../../shared/analysisTypes';
 import type { CalibDataSpec, SyntheticKind } from '../../shared/calibTypes';
 import { UsageError } from '../../core/errors';
+import { INT_BITS } from '../../shared/vocab/intSchemes';
 
-export const CONVENTIONS: readonly Convention[] = ['lecture', 'torch', 'onnxruntime'];
-export const MODES: readonly IntMode[] = ['symmetric', 'asymmetric'];
 const SYNTHETIC: readonly SyntheticKind[] = ['normal', 'uniform'];
 /** CLI.md: `--batch` default. */
 export const DEFAULT_BATCH = 32;
@@ -74,9 +72,9 @@ export function parseDataSpec(flags: DataFlagValues, dataPath: string | undefine
   };
 }
 
-/** Bits of an integer grid (CLI.md: 2..8). */
+/** Bits of an integer grid (CLI.md: 2..8, vocab/intSchemes.ts). */
 export function parseBits(value: string | undefined, fallback: number): number {
   const bits = positiveInt(value, '--bits', fallback);
-  if (bits < 2 || bits > 8) throw new UsageError(`--bits ${bits}: expected 2..8`);
+  if (bits < INT_BITS.min || bits > INT_BITS.max) throw new UsageError(`--bits ${bits}: expected ${INT_BITS.min}..${INT_BITS.max}`);
   return bits;
 }

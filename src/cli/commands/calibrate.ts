@@ -8,7 +8,8 @@ import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { toJsonValue } from '../../core/jsonValue';
 import { calibrationText } from './calibrateText';
-import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, MODES, oneOf, optionalPositiveInt, parseBits, parseDataSpec, positiveInt } from './calibOptions';
+import { DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseBits, parseDataSpec, positiveInt } from './calibOptions';
+import { CONVENTIONS, INT_MODES } from '../../shared/vocab/intSchemes';
 
 const USAGE = 'calibrate MODEL.onnx --data FILE [options] [--json]';
 const HELP = `usage: quantlens ${USAGE}
@@ -53,7 +54,7 @@ export const calibrateCommand: Command = {
       batch: positiveInt(flags.batch, '--batch', DEFAULT_BATCH),
       methods: flags.methods === undefined ? defaultMethods() : flags.methods.split(',').map((m) => m.trim()).filter((m) => m !== ''),
       bits: parseBits(flags.bits, 8),
-      mode: oneOf(flags.mode ?? 'asymmetric', MODES, '--mode'),
+      mode: oneOf(flags.mode ?? 'asymmetric', INT_MODES, '--mode'),
       convention: oneOf(flags.convention ?? 'lecture', CONVENTIONS, '--convention'),
       threads: optionalPositiveInt(flags.threads, '--threads'),
     });

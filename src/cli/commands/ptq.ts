@@ -4,8 +4,9 @@ import { runPtq } from '../../core/calib/ptq/runPtq';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { toJsonValue } from '../../core/jsonValue';
-import { CONVENTIONS, DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseDataSpec, positiveInt, type DataFlagValues } from './calibOptions';
+import { DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseDataSpec, positiveInt, type DataFlagValues } from './calibOptions';
 import { ptqText } from './ptqText';
+import { CONVENTIONS } from '../../shared/vocab/intSchemes';
 
 /** CLI.md: `--input-key x --labels-key y` defaults. */
 const DEFAULT_INPUT_KEY = 'x';

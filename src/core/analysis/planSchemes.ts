@@ -1,14 +1,11 @@
 import type { IntScheme, NotApplicable, Scheme } from '../../shared/analysisTypes';
 import { MAX_CALIBRATION_CHANNELS } from '../quant/ranges/channelCalibration';
+import { intSchemeProblem } from '../../shared/vocab/intSchemes';
 import { parseRangeMethod, RANGE_METHOD_TABLE } from '../../shared/vocab/rangeMethods';
 import { IntAffineRunner } from './runners/intAffineRunner';
 import { IntGroupRunner } from './runners/intGroupRunner';
 import type { RunnerPlan, SchemeRunner } from './runners/schemeRunner';
 import { planFormat } from './runners/formatRunners';
-
-/** Integer widths the analysis supports (CLI.md `--bits`). */
-export const MIN_INT_BITS = 2;
-export const MAX_INT_BITS = 8;
 
 /** The methods a group can use, for the reason given when another is asked. */
 const PER_GROUP_METHODS = Object.values(RANGE_METHOD_TABLE).filter((m) => m.perGroup).map((m) => m.syntax).join(', ');
@@ -41,11 +38,9 @@ function normaliseAxis(s: Scheme, rank: number): Scheme {
 }
 
 function planInt(s: IntScheme, shape: readonly number[], numel: number): RunnerPlan {
-  if (!Number.isInteger(s.bits) || s.bits < MIN_INT_BITS || s.bits > MAX_INT_BITS) {
-    return { reason: `int${s.bits}: bit widths are ${MIN_INT_BITS}..${MAX_INT_BITS}` };
-  }
-  const method = parseRangeMethod(s.range);
-  if (!method) return { reason: `unknown range method "${s.range}"` };
+  const problem = intSchemeProblem(s);
+  if (problem) return { reason: problem };
+  const method = parseRangeMethod(s.range)!;
   if (s.granularity !== 'tensor' && shape.length < 2) {
     return { reason: `per-${s.granularity} quantization applies to tensors of rank >= 2 (this one is rank ${shape.length})` };
   }
@@ -60,7 +55,6 @@ function planInt(s: IntScheme, shape: readonly number[], numel: number): RunnerP
     if (!RANGE_METHOD_TABLE[method.kind].perGroup) {
       return { reason: `range method ${s.range} fits a histogram of 128+ bins, too many for a group's few values; per group: ${PER_GROUP_METHODS}` };
     }
-    if (s.groupSize === null || !Number.isInteger(s.groupSize) || s.groupSize < 1) return { reason: `group size ${String(s.groupSize)} is not a positive integer` };
     return { runner: new IntGroupRunner(s, shape[shape.length - 1]!) };
   }
   return { runner: new IntAffineRunner(s, shape, numel) };

@@ -20,19 +20,23 @@ const SUMMARY: ModelSummary = {
 };
 
 describe('extension shared helpers', () => {
-  it('expands a selection into every integer scheme, then the formats, and back', () => {
-    const schemes = expandSelection(SELECTION);
+  it('expands a selection into every integer scheme (granularity, range, bits, mode: the CLI order), then the formats, and back', () => {
+    const expansion = expandSelection(SELECTION);
+    assert.ok(expansion.ok);
+    const schemes = expansion.schemes;
     // Both range methods per tensor and per group (the core runs mse per group on each group's values).
     assert.strictEqual(schemes.length, 2 * 2 * (2 + 2) + 1);
-    assert.deepStrictEqual(schemes[1], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'mse', convention: 'lecture' });
-    assert.deepStrictEqual(schemes[2], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'minmax', convention: 'lecture' });
-    assert.deepStrictEqual(schemes[3], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'mse', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[1], { kind: 'int', bits: 8, mode: 'asymmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'minmax', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[2], { kind: 'int', bits: 4, mode: 'symmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'minmax', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[4], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'tensor', groupSize: null, axis: 0, range: 'mse', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[8], { kind: 'int', bits: 8, mode: 'symmetric', granularity: 'group', groupSize: 64, axis: 0, range: 'minmax', convention: 'lecture' });
+    assert.deepStrictEqual(schemes[16], { kind: 'format', format: 'q4_k' });
     assert.deepStrictEqual(selectionFromSchemes(schemes, SELECTION), SELECTION);
   });
 
   it('refuses an empty selection and a bad group size', () => {
     assert.match(selectionProblem({ ...SELECTION, bits: [], formats: [] }) ?? '', /at least one/);
-    assert.match(selectionProblem({ ...SELECTION, groupSize: 0 }) ?? '', /Group size/);
+    assert.match(selectionProblem({ ...SELECTION, groupSize: 0 }) ?? '', /group size 0 is not an integer 1\.\.1048576/);
     assert.match(selectionProblem({ ...SELECTION, ranges: [], formats: [] }) ?? '', /range method/);
     assert.strictEqual(selectionProblem(SELECTION), null);
   });
@@ -55,9 +59,10 @@ describe('extension shared helpers', () => {
   });
 
   it('renders an HTML report whose CSP hashes match its inline script and style', () => {
+    const expansion = expandSelection(SELECTION);
     const report: AnalysisReport = {
       file: '/x/m.safetensors', format: 'safetensors', convention: 'lecture', quantlensVersion: '0.1.0',
-      options: { schemes: expandSelection(SELECTION), histogramBins: 16 }, tensors: [], skipped: [],
+      options: { schemes: expansion.ok ? expansion.schemes : [], histogramBins: 16 }, tensors: [], skipped: [],
     };
     const html = renderHtml(report, SUMMARY, { script: 'console.log("</script>")', css: 'body{}', themeCss: ':root{}' });
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';

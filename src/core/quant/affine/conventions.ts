@@ -15,7 +15,7 @@ export interface ConventionTraits {
   readonly source: string;
 }
 
-export const CONVENTIONS: Readonly<Record<Convention, ConventionTraits>> = {
+export const CONVENTION_TRAITS: Readonly<Record<Convention, ConventionTraits>> = {
   lecture: {
     convention: 'lecture',
     symmetricRange: '[-2^(b-1), 2^(b-1) - 1]',
