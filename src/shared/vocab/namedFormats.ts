@@ -52,6 +52,7 @@ export const NAMED_FORMAT_TABLE = {
   q5_k: ggml('Q5_K', 'ggml quantize_row_q5_K_ref'),
   q6_k: ggml('Q6_K', 'ggml quantize_row_q6_K_ref'),
   iq4_nl: ggml('IQ4_NL', 'ggml quantize_row_iq4_nl_ref'),
+  iq4_xs: ggml('IQ4_XS', 'ggml quantize_row_iq4_xs_ref'),
 } as const satisfies Record<string, NamedFormatEntry>;
 
 export type NamedFormat = keyof typeof NAMED_FORMAT_TABLE;
