@@ -4,6 +4,7 @@ import { CancelledError, FormatError, UsageError } from '../core/errors';
 import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
 import { calibrateCommand } from './commands/calibrate';
+import { compareCommand } from './commands/compare';
 import { inspectCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
 import { ptqCommand } from './commands/ptq';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   calibrateCommand,
   ptqCommand,
   planCommand,
+  compareCommand,
 ];
 
 const EXIT_OK = 0;

@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs';
+import { compareModels } from '../../core/compare/compareModels';
+import type { CompareResult, NameMapping } from '../../core/compare/types';
+import { UsageError } from '../../core/errors';
+import { openModel } from '../../core/formats/registry';
+import type { Model } from '../../core/tensor';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+
+const USAGE = 'compare REFERENCE CANDIDATE [--map auto|none|FILE] [--json]';
+const HELP = `usage: quantlens ${USAGE}
+
+Pairs the tensors of an original checkpoint (REFERENCE) with those of a quantized or converted
+one (CANDIDATE), dequantizes the candidate and measures the difference in float64.
+
+  --map auto   identical names, then Hugging Face <-> GGUF names (default)
+  --map none   identical names only
+  --map FILE   a JSON object {"reference name": "candidate name"} first, then as auto
+  --json       CLI.md's compare JSON
+`;
+
+async function mappingOf(flag: string | undefined): Promise<NameMapping> {
+  if (flag === undefined || flag === 'auto') return { kind: 'auto' };
+  if (flag === 'none') return { kind: 'none' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(flag, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`compare: --map ${flag}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+    throw new UsageError(`compare: --map ${flag}: not a JSON object of {"reference name": "candidate name"}`);
+  }
+  return { kind: 'file', map: parsed as Record<string, string> };
+}
+
+export async function runCompare(referencePath: string, candidatePath: string, mapping: NameMapping): Promise<CompareResult> {
+  const opened: Model[] = [];
+  try {
+    opened.push(await openModel([referencePath]));
+    opened.push(await openModel([candidatePath]));
+    return await compareModels(opened[0]!, opened[1]!, mapping);
+  } finally {
+    for (const m of opened) await m.close();
+  }
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'pair a quantized or converted checkpoint with its original and measure each tensor',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values: flags, positionals } = parseCommandArgs(argv, { map: { type: 'string' } });
+    if (flags.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length !== 2) throw new UsageError(`compare: give REFERENCE and CANDIDATE (got ${positionals.length} file(s))`);
+    const mapping = await mappingOf(flags.map);
+    const result = await runCompare(positionals[0]!, positionals[1]!, mapping);
+    io.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : compareText(result));
+    return 0;
+  },
+};
+
+const fixed = (x: number | null, digits: number): string => (x === null ? 'exact' : x.toFixed(digits));
+
+function compareText(result: CompareResult): string {
+  const head = ['reference', 'candidate', 'type', 'transform', 'SQNR dB', 'cosine', 'rel. Frob.'];
+  const rows = result.pairs.map((p) => [p.reference, p.candidate, p.candidateDtype, p.transform, fixed(p.sqnrDb, 2), p.cosine.toFixed(6), p.relFrobenius === null ? '-' : p.relFrobenius.toExponential(3)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [`${result.reference} -> ${result.candidate}: ${result.pairs.length} pairs`];
+  for (const f of result.findings) out.push(`! ${f.kind}${f.tensor ? ` ${f.tensor}` : ''}: ${f.message}`);
+  out.push('', line(head), ...rows.map(line));
+  const { reference, candidate } = result.unpaired;
+  if (reference.length > 0) out.push('', `unpaired in the reference: ${reference.join(', ')}`);
+  if (candidate.length > 0) out.push('', `unpaired in the candidate: ${candidate.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,74 @@
+import { FormatError } from '../errors';
+import type { Model, TensorEntry } from '../tensor';
+import { isFloatDType } from '../../shared/vocab/dtypes';
+import { fileTypeMix, pairFindings } from './findings';
+import { measurePair, type MeasureJob } from './measure';
+import { ggufArchitecture, pairByName, unmeasurable, type NamedPair } from './pairing';
+import { ropeGroups } from './ropePermute';
+import type { ComparedPair, CompareResult, Finding, NameMapping } from './types';
+
+interface Heads {
+  readonly q: number;
+  readonly kv: number;
+}
+
+/** Heads of Q and K from a GGUF side's `<arch>.attention.head_count(_kv)`; null when neither side says. */
+function headsOf(models: readonly Model[]): Heads | null {
+  for (const m of models) {
+    const arch = ggufArchitecture(m);
+    const q = arch === null ? undefined : m.metadata[`${arch}.attention.head_count`];
+    if (typeof q !== 'number') continue;
+    const kv = m.metadata[`${arch}.attention.head_count_kv`];
+    return { q, kv: typeof kv === 'number' ? kv : q };
+  }
+  return null;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function isTransposed(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === 2 && b.length === 2 && a[0] === b[1] && a[1] === b[0] && a[0] !== a[1];
+}
+
+/** How a pair is measured, or null when its shapes do not agree under any transform. */
+function layoutOf(pair: NamedPair, heads: Heads | null, candidateIsGguf: boolean, referenceIsGguf: boolean): MeasureJob['layout'] | null {
+  const { reference: r, candidate: c } = pair;
+  if (isTransposed(r.shape, c.shape)) return { kind: 'transpose' };
+  if (!sameShape(r.shape, c.shape)) return null;
+  // Only a Hugging Face <-> GGUF pair can differ by the converter's permutation.
+  const ggufName = candidateIsGguf === referenceIsGguf ? null : candidateIsGguf ? c.name : r.name;
+  const groups = ggufName === null ? null : ropeGroups(ggufName, heads);
+  const rows = r.shape[0] ?? 0;
+  const groupRows = groups === null || groups <= 0 ? 0 : rows / groups;
+  const rope = Number.isInteger(groupRows) && groupRows > 0 && groupRows % 2 === 0 ? { groupRows, candidateIsGguf } : null;
+  return { kind: 'same', rope };
+}
+
+const isFloat = (t: TensorEntry): boolean => isFloatDType(t.dtype);
+
+/** Pairs the two models' tensors, measures every pair, and lists what looks wrong (CLI.md `compare`). */
+export async function compareModels(reference: Model, candidate: Model, mapping: NameMapping): Promise<CompareResult> {
+  const pairing = pairByName(reference, candidate, mapping);
+  if (pairing.pairs.length === 0) {
+    throw new FormatError('compare', `no tensor of ${candidate.file} pairs with one of ${reference.file}: not the same model (or give --map FILE)`, undefined, candidate.file);
+  }
+  const heads = headsOf([candidate, reference]);
+  const findings: Finding[] = [];
+  const mix = fileTypeMix(candidate);
+  if (mix) findings.push(mix);
+  const pairs: ComparedPair[] = [];
+  for (const pair of pairing.pairs) {
+    const layout = layoutOf(pair, heads, candidate.format === 'gguf', reference.format === 'gguf');
+    const problem = unmeasurable(pair, isFloat, layout !== null);
+    if (problem || layout === null) {
+      if (problem) findings.push(problem);
+      continue;
+    }
+    const measured = await measurePair({ reference: pair.reference, candidate: pair.candidate, layout });
+    pairs.push(measured);
+    findings.push(...pairFindings(measured));
+  }
+  return { reference: reference.file, candidate: candidate.file, pairs, unpaired: pairing.unpaired, findings };
+}
