@@ -19,7 +19,7 @@ one (CANDIDATE), dequantizes the candidate and measures the difference in float6
   --json       CLI.md's compare JSON
 `;
 
-async function mappingOf(flag: string | undefined): Promise<NameMapping> {
+export async function mappingOf(flag: string | undefined): Promise<NameMapping> {
   if (flag === undefined || flag === 'auto') return { kind: 'auto' };
   if (flag === 'none') return { kind: 'none' };
   let parsed: unknown;

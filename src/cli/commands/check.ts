@@ -1,0 +1,105 @@
+import { promises as fs } from 'node:fs';
+import { checkAnalyze, checkCompare, type AnalyzeReport, type CheckCase, type Thresholds } from '../../core/check/thresholds';
+import { junitXml } from '../../core/check/junit';
+import { sarifLog } from '../../core/check/sarif';
+import type { CompareResult } from '../../core/compare/types';
+import { FormatError, UsageError } from '../../core/errors';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { mappingOf, runCompare } from './compare';
+
+const USAGE = 'check (compare REFERENCE CANDIDATE [--map M] | RESULT.json) --min-sqnr DB [--max-rel-err X] [--no-nonfinite] [--junit FILE] [--sarif FILE]';
+const HELP = `usage: quantlens ${USAGE}
+
+A quality gate for CI: exits 3 when a threshold is not met, printing each failure on one line.
+
+  compare REFERENCE CANDIDATE   runs compare (--map as for compare) and checks every pair
+  RESULT.json                   checks a saved \`analyze --json\` or \`compare --json\` result
+  --min-sqnr DB                 every SQNR at least DB
+  --max-rel-err X               every relative Frobenius error ‖x - y‖ / ‖x‖ at most X
+  --no-nonfinite                no NaN/Inf (analyze: in the tensor; compare: in the candidate)
+  --junit FILE                  also write the checks as JUnit XML
+  --sarif FILE                  also write the failures as SARIF 2.1.0
+`;
+
+/** CLI.md: a threshold that is not met. */
+const EXIT_FAILED = 3;
+
+function threshold(flag: string, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x)) throw new UsageError(`check: ${flag} must be a number, got '${text}'`);
+  return x;
+}
+
+function isCompareResult(j: unknown): j is CompareResult {
+  return typeof j === 'object' && j !== null && Array.isArray((j as { pairs?: unknown }).pairs);
+}
+
+function isAnalyzeReport(j: unknown): j is AnalyzeReport {
+  return typeof j === 'object' && j !== null && Array.isArray((j as { tensors?: unknown }).tensors) && typeof (j as { file?: unknown }).file === 'string';
+}
+
+async function casesOfResultFile(file: string, t: Thresholds): Promise<CheckCase[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`check: ${file}: no such file`);
+    throw new FormatError('json', code ?? (e as Error).message.split('\n')[0]!, undefined, file);
+  }
+  if (isCompareResult(parsed)) return checkCompare(parsed, t);
+  if (isAnalyzeReport(parsed)) return checkAnalyze(parsed, t);
+  throw new FormatError('json', 'neither an analyze --json nor a compare --json result', undefined, file);
+}
+
+async function writeOut(flag: string, file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'gate compare or analyze results on thresholds (exit 3), JUnit/SARIF for CI',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values: flags, positionals } = parseCommandArgs(argv, {
+      'min-sqnr': { type: 'string' },
+      'max-rel-err': { type: 'string' },
+      'no-nonfinite': { type: 'boolean' },
+      junit: { type: 'string' },
+      sarif: { type: 'string' },
+      map: { type: 'string' },
+    });
+    if (flags.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const t: Thresholds = {
+      minSqnrDb: threshold('--min-sqnr', flags['min-sqnr']),
+      maxRelErr: threshold('--max-rel-err', flags['max-rel-err']),
+      noNonFinite: flags['no-nonfinite'] === true,
+    };
+    if (t.minSqnrDb === null && t.maxRelErr === null && !t.noNonFinite) throw new UsageError('check: give at least one of --min-sqnr, --max-rel-err, --no-nonfinite');
+    let cases: CheckCase[];
+    if (positionals[0] === 'compare') {
+      if (positionals.length !== 3) throw new UsageError('check compare: give REFERENCE and CANDIDATE');
+      cases = checkCompare(await runCompare(positionals[1]!, positionals[2]!, await mappingOf(flags.map)), t);
+    } else {
+      if (positionals.length !== 1) throw new UsageError('check: give `compare REFERENCE CANDIDATE` or one RESULT.json');
+      if (flags.map !== undefined) throw new UsageError('check: --map goes with `check compare`');
+      cases = await casesOfResultFile(positionals[0]!, t);
+    }
+    if (flags.junit !== undefined) await writeOut('--junit', flags.junit, junitXml(cases));
+    if (flags.sarif !== undefined) await writeOut('--sarif', flags.sarif, `${JSON.stringify(sarifLog(cases), null, 1)}\n`);
+    const failed = cases.flatMap((c) => c.failures.map((f) => `FAIL ${c.name}: ${f.message}`));
+    for (const line of failed) io.stdout.write(`${line}\n`);
+    if (failed.length > 0) return EXIT_FAILED;
+    io.stdout.write(`ok: ${cases.length} checked\n`);
+    return 0;
+  },
+};
