@@ -31,8 +31,8 @@ export function toBf16Bits(x: Float32Array): Uint16Array {
   return out;
 }
 
-/** A .npy file (format 1.0, little-endian float32, C order): what numpy.load and torch read. */
-export async function writeNpy(file: string, x: Float32Array, shape: readonly number[]): Promise<void> {
+/** The header of a .npy file (format 1.0, little-endian float32, C order) of this shape. */
+export function npyHeader(shape: readonly number[]): Buffer {
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   // Magic (6) + version (2) + length (2) + dict + newline, padded with spaces to a multiple of 64.
   const total = Math.ceil((10 + dict.length + 1) / 64) * 64;
@@ -43,7 +43,12 @@ export async function writeNpy(file: string, x: Float32Array, shape: readonly nu
   header.writeUInt16LE(total - 10, 8);
   header.write(dict, 10, 'latin1');
   header[total - 1] = 0x0a;
-  await fs.writeFile(file, Buffer.concat([header, Buffer.from(x.buffer, x.byteOffset, x.byteLength)]));
+  return header;
+}
+
+/** A .npy file (format 1.0, little-endian float32, C order): what numpy.load and torch read. */
+export async function writeNpy(file: string, x: Float32Array, shape: readonly number[]): Promise<void> {
+  await fs.writeFile(file, Buffer.concat([npyHeader(shape), Buffer.from(x.buffer, x.byteOffset, x.byteLength)]));
 }
 
 export interface StTensor {

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { weights } from './data';
+import { npyHeader, weights } from './data';
 
 /** 1 GiB of float32: 16384 x 16384. */
 export const BIG_SHAPE = [16384, 16384] as const;
@@ -23,15 +23,7 @@ export interface ProcessRun {
 
 /** A .npy of BIG_SHAPE weight-like float32 values (format 1.0, little-endian, C order). */
 export async function writeBigNpy(file: string): Promise<number> {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${BIG_SHAPE.join(', ')}), }`;
-  const total = Math.ceil((10 + dict.length + 1) / 64) * 64;
-  const header = Buffer.alloc(total, 0x20);
-  header.write('\x93NUMPY', 0, 'latin1');
-  header[6] = 1;
-  header[7] = 0;
-  header.writeUInt16LE(total - 10, 8);
-  header.write(dict, 10, 'latin1');
-  header[total - 1] = 0x0a;
+  const header = npyHeader(BIG_SHAPE);
   const handle = await fs.open(file, 'w');
   try {
     await handle.write(header);
