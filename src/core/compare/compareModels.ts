@@ -37,8 +37,8 @@ function layoutOf(pair: NamedPair, heads: Heads | null, candidateIsGguf: boolean
   const { reference: r, candidate: c } = pair;
   if (isTransposed(r.shape, c.shape)) return { kind: 'transpose' };
   if (!sameShape(r.shape, c.shape)) return null;
-  // Only a Hugging Face <-> GGUF pair can differ by the converter's permutation.
-  const ggufName = candidateIsGguf === referenceIsGguf ? null : candidateIsGguf ? c.name : r.name;
+  // Only a Hugging Face <-> GGUF pair of separate tensors can differ by the converter's permutation.
+  const ggufName = candidateIsGguf === referenceIsGguf || pair.split !== undefined ? null : candidateIsGguf ? c.name : r.name;
   const groups = ggufName === null ? null : ropeGroups(ggufName, heads);
   const rows = r.shape[0] ?? 0;
   const groupRows = groups === null || groups <= 0 ? 0 : rows / groups;
@@ -66,7 +66,8 @@ export async function compareModels(reference: Model, candidate: Model, mapping:
       if (problem) findings.push(problem);
       continue;
     }
-    const measured = await measurePair({ reference: pair.reference, candidate: pair.candidate, layout });
+    const metrics = await measurePair({ reference: pair.reference, candidate: pair.candidate, layout });
+    const measured: ComparedPair = pair.split === undefined ? metrics : { ...metrics, transform: `split:${pair.split}` };
     pairs.push(measured);
     findings.push(...pairFindings(measured));
   }

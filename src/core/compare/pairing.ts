@@ -1,12 +1,15 @@
 import { UsageError } from '../errors';
 import { hfToGguf } from '../naming/hfGguf';
 import type { Model, TensorEntry } from '../tensor';
+import { findFused } from './fused';
 import type { Finding, NameMapping } from './types';
 
 /** Two tensors matched by name, not yet checked for shape or measured. */
 export interface NamedPair {
   readonly reference: TensorEntry;
   readonly candidate: TensorEntry;
+  /** Set when one side is the rows of a fused tensor holding this part (q, k, v, gate, up); that side is the slice. */
+  readonly split?: string;
 }
 
 export interface Pairing {
@@ -28,8 +31,9 @@ function ggufKey(name: string, arch: string | null): string {
 }
 
 /**
- * Pairs tensors by name: a user map first, then identical names, then (auto, file) names translated
- * Hugging Face <-> GGUF for the architecture a GGUF side declares. What stays unmatched is listed.
+ * Pairs tensors by name: a user map first, then (auto, file) fused tensors with their separate parts,
+ * identical names, and names translated Hugging Face <-> GGUF for the architecture a GGUF side
+ * declares. What stays unmatched is listed.
  */
 export function pairByName(reference: Model, candidate: Model, mapping: NameMapping): Pairing {
   const refByName = new Map(reference.tensors.map((t) => [t.name, t]));
@@ -47,9 +51,10 @@ export function pairByName(reference: Model, candidate: Model, mapping: NameMapp
       take(r, c);
     }
   }
+  const arch = ggufArchitecture(candidate) ?? ggufArchitecture(reference);
+  if (mapping.kind !== 'none') pairFused(refByName, candByName, (n) => ggufKey(n, arch), pairs);
   for (const name of [...refByName.keys()]) if (candByName.has(name)) take(name, name);
   if (mapping.kind !== 'none') {
-    const arch = ggufArchitecture(candidate) ?? ggufArchitecture(reference);
     const candByKey = new Map([...candByName.keys()].map((c) => [ggufKey(c, arch), c]));
     for (const r of [...refByName.keys()]) {
       const c = candByKey.get(ggufKey(r, arch));
@@ -57,6 +62,21 @@ export function pairByName(reference: Model, candidate: Model, mapping: NameMapp
     }
   }
   return { pairs, unpaired: { reference: [...refByName.keys()], candidate: [...candByName.keys()] } };
+}
+
+/** Pairs each fused tensor's row slices with the other side's separate parts (both directions), taking them out of the maps. */
+function pairFused(refByName: Map<string, TensorEntry>, candByName: Map<string, TensorEntry>, keyOf: (name: string) => string, pairs: NamedPair[]): void {
+  for (const fusedIsReference of [true, false]) {
+    const [fusedSide, otherSide] = fusedIsReference ? [refByName, candByName] : [candByName, refByName];
+    const otherByKey = new Map([...otherSide.values()].map((t) => [keyOf(t.name), t]));
+    for (const match of findFused(fusedSide, otherByKey, keyOf)) {
+      for (const { label, part, slice } of match.parts) {
+        pairs.push(fusedIsReference ? { reference: slice, candidate: part, split: label } : { reference: part, candidate: slice, split: label });
+        otherSide.delete(part.name);
+      }
+      fusedSide.delete(match.fused.name);
+    }
+  }
 }
 
 /** Findings for pairs that cannot be measured: a non-float side, or shapes that no known transform reconciles. */

@@ -1,7 +1,10 @@
 import type { DType } from '../../shared/vocab/dtypes';
 
-/** How the candidate's layout differs from the reference's (CLI.md `compare`). */
-export type Transform = 'none' | 'rope-permute' | 'transpose';
+/**
+ * How the candidate's layout differs from the reference's (CLI.md `compare`); `split:<part>` when one
+ * side is a fused tensor (qkv, gate_up) and the pair is its rows of that part.
+ */
+export type Transform = 'none' | 'rope-permute' | 'transpose' | `split:${string}`;
 
 /** One measured pair, as CLI.md's `compare` JSON lists it. */
 export interface ComparedPair {

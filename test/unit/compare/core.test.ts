@@ -4,25 +4,10 @@ import { permuteRows, unpermutedRow } from '../../../src/core/compare/ropePermut
 import { safetensorsReader } from '../../../src/core/formats/safetensors';
 import type { Model } from '../../../src/core/tensor';
 import { openFromBytes } from '../helpers/memoryOpen';
-
-/** A safetensors file of F32 tensors, laid out as the format's spec says (u64 header length, JSON header, data). */
-function safetensors(tensors: Record<string, { shape: number[]; values: number[] }>): Uint8Array {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.values.length * 4] };
-    offset += t.values.length * 4;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(new Uint8Array(Float32Array.from(Object.values(tensors).flatMap((t) => t.values)).buffer), 8 + json.length);
-  return out;
-}
+import { f32Safetensors } from './safetensorsBytes';
 
 const open = (tensors: Record<string, { shape: number[]; values: number[] }>): Promise<Model> =>
-  openFromBytes(safetensorsReader, { 'm.safetensors': safetensors(tensors) });
+  openFromBytes(safetensorsReader, { 'm.safetensors': f32Safetensors(tensors) });
 
 describe('compare core', () => {
   it('rope permutation: GGUF rows interleave the two rotary halves of each head, and the inverse undoes it', () => {
