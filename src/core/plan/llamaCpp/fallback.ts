@@ -8,11 +8,11 @@ import { blockSizeOf, rowFits } from '../costModel';
 import type { PlanType } from '../planTypes';
 import { ggmlTypeName } from './ggmlNames';
 
-/** 256-value types fall back to the 32-value type of the same family. (Q2_0 -> Q4_0 is left out: no Q2_0 here.) */
+/** 256-value types (and Q2_0's 64) fall back to the 32-value type of the same family. */
 const FALLBACK: ReadonlyMap<PlanType, GgmlDType> = new Map<PlanType, GgmlDType>([
   ['IQ1_S', 'IQ4_NL'], ['IQ1_M', 'IQ4_NL'], ['IQ2_XXS', 'IQ4_NL'], ['IQ2_XS', 'IQ4_NL'],
   ['IQ2_S', 'IQ4_NL'], ['IQ3_XXS', 'IQ4_NL'], ['IQ3_S', 'IQ4_NL'], ['IQ4_XS', 'IQ4_NL'],
-  ['Q2_K', 'Q4_0'], ['Q3_K', 'Q4_0'], ['TQ1_0', 'Q4_0'], ['TQ2_0', 'Q4_0'],
+  ['Q2_0', 'Q4_0'], ['Q2_K', 'Q4_0'], ['Q3_K', 'Q4_0'], ['TQ1_0', 'Q4_0'], ['TQ2_0', 'Q4_0'],
   ['Q4_K', 'Q5_0'],
   ['Q5_K', 'Q5_1'],
   ['Q6_K', 'Q8_0'],

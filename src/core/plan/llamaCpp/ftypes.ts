@@ -2,7 +2,6 @@
  * llama.cpp's file types (llama.h enum llama_ftype) as llama-quantize names them, with the tensor
  * type each defaults to. Ported from llama.cpp 81ff7abe50b95fb81cc70a6cdba1eb1a02a48f62 (MIT):
  * src/llama-quant.cpp llama_ftype_get_default_type, tools/quantize/quantize.cpp QUANT_OPTIONS.
- * Q1_0 and Q2_0 are left out: their ggml types are not in QuantLens's type table.
  */
 import type { PlanType } from '../planTypes';
 
@@ -40,6 +39,8 @@ export const LLAMA_FTYPES = {
   TQ1_0: { id: 36, defaultType: 'TQ1_0' },
   TQ2_0: { id: 37, defaultType: 'TQ2_0' },
   MXFP4_MOE: { id: 38, defaultType: 'MXFP4' },
+  Q1_0: { id: 40, defaultType: 'Q1_0' },
+  Q2_0: { id: 41, defaultType: 'Q2_0' },
 } as const satisfies Record<string, { id: number; defaultType: PlanType }>;
 
 export type LlamaFtype = keyof typeof LLAMA_FTYPES;

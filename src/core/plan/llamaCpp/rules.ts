@@ -119,7 +119,7 @@ export const BRANCHES: readonly Branch[] = [
       { reason: 'token_embd of IQ2_XXS/IQ2_XS/IQ1_S/IQ1_M -> Q2_K', when: is('IQ2_XXS', 'IQ2_XS', 'IQ1_S', 'IQ1_M'), then: 'Q2_K' },
       { reason: 'token_embd of IQ2_S/IQ2_M -> IQ3_S', when: iq2sOrM, then: 'IQ3_S' },
       { reason: 'token_embd of IQ3_XXS -> IQ3_S', when: is('IQ3_XXS'), then: 'IQ3_S' },
-      { reason: 'token_embd of ternary ftypes -> Q4_K', when: is('TQ1_0', 'TQ2_0'), then: 'Q4_K' },
+      { reason: 'token_embd of ternary ftypes and Q2_0 -> Q4_K', when: is('TQ1_0', 'TQ2_0', 'Q2_0'), then: 'Q4_K' },
     ],
   },
   {
