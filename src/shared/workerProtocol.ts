@@ -3,6 +3,7 @@
  * id and is answered by exactly one `result` or `error` with that id; `progress` may come before.
  */
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
+import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
 
 /** What each method takes and returns. */
@@ -16,6 +17,16 @@ export interface WorkerMethods {
   };
   /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */
   blockStats: { params: { readonly paths: readonly string[]; readonly request: BlockRequest }; result: BlockStats };
+  /** Two models paired and measured (CLI.md `compare`); progress counts the candidate's elements read. */
+  compare: {
+    params: { readonly reference: readonly string[]; readonly candidate: readonly string[]; readonly mapping: CompareMapping };
+    result: CompareOutcome;
+  };
+  /** The Compare panel's drill-down: histograms of one pair. */
+  compareHistograms: {
+    params: { readonly reference: readonly string[]; readonly candidate: readonly string[]; readonly pair: PairSpec; readonly bins: number };
+    result: PairHistograms;
+  };
 }
 
 export type WorkerMethod = keyof WorkerMethods;

@@ -13,7 +13,7 @@ interface Heads {
 }
 
 /** Heads of Q and K from a GGUF side's `<arch>.attention.head_count(_kv)`; null when neither side says. */
-function headsOf(models: readonly Model[]): Heads | null {
+export function headsOf(models: readonly Model[]): Heads | null {
   for (const m of models) {
     const arch = ggufArchitecture(m);
     const q = arch === null ? undefined : m.metadata[`${arch}.attention.head_count`];

@@ -4,6 +4,7 @@ import { CancelledError, UsageError } from '../../core/errors';
 import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult,
 } from '../../shared/analysisTypes';
+import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from '../../shared/compareTypes';
 import type { BlockRequest, BlockStats } from '../../shared/webviewProtocol';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import { WorkerCrashedError } from '../errors';
@@ -93,6 +94,22 @@ export class AnalysisPool {
    */
   blockStats(paths: readonly string[], request: BlockRequest, signal?: AbortSignal): Promise<BlockStats> {
     return this.light('blockStats', { paths, request }, signal);
+  }
+
+  /**
+   * Pairs and measures two models (CLI.md `compare`) on one thread of its own; `onElements` gets the
+   * candidate's elements read so far. `stop` cancels it (the thread is replaced if it does not stop soon).
+   */
+  compare(
+    reference: readonly string[], candidate: readonly string[], mapping: CompareMapping,
+    onElements: (done: number) => void, stop: AbortSignal,
+  ): Promise<CompareOutcome> {
+    return this.heavy('compare', { reference, candidate, mapping }, stop, onElements);
+  }
+
+  /** Histograms of one compared pair (reference, candidate, error), computed in a thread. */
+  compareHistograms(reference: readonly string[], candidate: readonly string[], pair: PairSpec, bins: number, stop: AbortSignal): Promise<PairHistograms> {
+    return this.heavy('compareHistograms', { reference, candidate, pair, bins }, stop, () => undefined);
   }
 
   /** Terminates every thread; pending and later requests fail. */

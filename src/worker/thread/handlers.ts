@@ -3,10 +3,13 @@ import { analyzeTensorFast } from '../../core/analysis/engine/engine';
 import { findTensor } from '../../core/analysis/findTensor';
 import { skipReason } from '../../core/analysis/runAnalysis';
 import { summarizeModel } from '../../core/analysis/summary';
+import { compareModels } from '../../core/compare/compareModels';
+import { pairHistograms } from '../../core/compare/pairHistograms';
 import { UsageError } from '../../core/errors';
 import { loadWasmKernels } from '../../core/analysis/engine/wasmKernels';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import type { ModelCache } from './modelCache';
+import { watchedReads } from './watchedReads';
 
 export interface HandlerContext {
   readonly models: ModelCache;
@@ -33,4 +36,14 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       const entry = findTensor(model.tensors, params.request.tensor, model.file);
       return tensorBlockStats(entry, params.request, { signal: ctx.signal });
     }),
+
+  // Only the candidate's reads are counted: the host knows its size (an inspect), and every pair reads it once.
+  compare: (params, ctx) =>
+    ctx.models.use(params.reference, (reference) =>
+      ctx.models.use(params.candidate, (candidate) =>
+        compareModels(watchedReads(reference, ctx.signal, () => undefined), watchedReads(candidate, ctx.signal, ctx.onElements), params.mapping))),
+
+  compareHistograms: (params, ctx) =>
+    ctx.models.use(params.reference, (reference) =>
+      ctx.models.use(params.candidate, (candidate) => pairHistograms(reference, candidate, params.pair, params.bins, ctx.signal))),
 };
