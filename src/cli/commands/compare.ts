@@ -2,8 +2,7 @@ import { promises as fs } from 'node:fs';
 import { compareModels } from '../../core/compare/compareModels';
 import type { CompareResult, NameMapping } from '../../core/compare/types';
 import { UsageError } from '../../core/errors';
-import { openModel } from '../../core/formats/registry';
-import type { Model } from '../../core/tensor';
+import { openForCompare, type ComparedModel } from '../../core/compare/openForCompare';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
@@ -35,13 +34,13 @@ export async function mappingOf(flag: string | undefined): Promise<NameMapping> 
 }
 
 export async function runCompare(referencePath: string, candidatePath: string, mapping: NameMapping): Promise<CompareResult> {
-  const opened: Model[] = [];
+  const opened: ComparedModel[] = [];
   try {
-    opened.push(await openModel([referencePath]));
-    opened.push(await openModel([candidatePath]));
-    return await compareModels(opened[0]!, opened[1]!, mapping);
+    opened.push(await openForCompare(referencePath));
+    opened.push(await openForCompare(candidatePath));
+    return await compareModels(opened[0]!.model, opened[1]!.model, mapping, opened[1]!);
   } finally {
-    for (const m of opened) await m.close();
+    for (const m of opened) await m.model.close();
   }
 }
 
@@ -67,7 +66,7 @@ const fixed = (x: number | null, digits: number): string => (x === null ? 'exact
 
 function compareText(result: CompareResult): string {
   const head = ['reference', 'candidate', 'type', 'transform', 'SQNR dB', 'cosine', 'rel. Frob.'];
-  const rows = result.pairs.map((p) => [p.reference, p.candidate, p.candidateDtype, p.transform, fixed(p.sqnrDb, 2), p.cosine.toFixed(6), p.relFrobenius === null ? '-' : p.relFrobenius.toExponential(3)]);
+  const rows = result.pairs.map((p) => [p.reference, p.candidate, p.candidateStorage ?? p.candidateDtype, p.transform, fixed(p.sqnrDb, 2), p.cosine.toFixed(6), p.relFrobenius === null ? '-' : p.relFrobenius.toExponential(3)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [`${result.reference} -> ${result.candidate}: ${result.pairs.length} pairs`];

@@ -6,6 +6,7 @@ import { measurePair, type MeasureJob } from './measure';
 import { ggufArchitecture, pairByName, unmeasurable, type NamedPair } from './pairing';
 import { ropeGroups } from './ropePermute';
 import type { ComparedPair, CompareResult, Finding, NameMapping } from './types';
+import type { StorageId, StorageProblem } from '../decode/storage';
 
 interface Heads {
   readonly q: number;
@@ -48,8 +49,19 @@ function layoutOf(pair: NamedPair, heads: Heads | null, candidateIsGguf: boolean
 
 const isFloat = (t: TensorEntry): boolean => isFloatDType(t.dtype);
 
-/** Pairs the two models' tensors, measures every pair, and lists what looks wrong (CLI.md `compare`). */
-export async function compareModels(reference: Model, candidate: Model, mapping: NameMapping): Promise<CompareResult> {
+/** Storage of the candidate's decoded tensors by name, and the groups it could not decode (decodeStorages). */
+export interface CandidateStorages {
+  readonly storages: ReadonlyMap<string, StorageId>;
+  readonly problems: readonly StorageProblem[];
+}
+
+const NO_STORAGES: CandidateStorages = { storages: new Map(), problems: [] };
+
+/**
+ * Pairs the two models' tensors, measures every pair, and lists what looks wrong (CLI.md `compare`).
+ * Models opened with openForCompare have their quantized storages decoded; pass the candidate's here.
+ */
+export async function compareModels(reference: Model, candidate: Model, mapping: NameMapping, candidateStorages: CandidateStorages = NO_STORAGES): Promise<CompareResult> {
   const pairing = pairByName(reference, candidate, mapping);
   if (pairing.pairs.length === 0) {
     throw new FormatError('compare', `no tensor of ${candidate.file} pairs with one of ${reference.file}: not the same model (or give --map FILE)`, undefined, candidate.file);
@@ -58,6 +70,7 @@ export async function compareModels(reference: Model, candidate: Model, mapping:
   const findings: Finding[] = [];
   const mix = fileTypeMix(candidate);
   if (mix) findings.push(mix);
+  for (const p of candidateStorages.problems) findings.push({ kind: 'undecodable-storage', tensor: p.logical, message: `${p.storage}: ${p.message}` });
   const pairs: ComparedPair[] = [];
   for (const pair of pairing.pairs) {
     const layout = layoutOf(pair, heads, candidate.format === 'gguf', reference.format === 'gguf');
@@ -67,7 +80,12 @@ export async function compareModels(reference: Model, candidate: Model, mapping:
       continue;
     }
     const metrics = await measurePair({ reference: pair.reference, candidate: pair.candidate, layout });
-    const measured: ComparedPair = pair.split === undefined ? metrics : { ...metrics, transform: `split:${pair.split}` };
+    const storage = candidateStorages.storages.get(pair.candidate.name);
+    const measured: ComparedPair = {
+      ...metrics,
+      ...(pair.split === undefined ? {} : { transform: `split:${pair.split}` as const }),
+      ...(storage === undefined ? {} : { candidateStorage: storage }),
+    };
     pairs.push(measured);
     findings.push(...pairFindings(measured));
   }

@@ -1,4 +1,5 @@
 import type { DType } from '../../shared/vocab/dtypes';
+import type { StorageId } from '../decode/storage';
 
 /**
  * How the candidate's layout differs from the reference's (CLI.md `compare`); `split:<part>` when one
@@ -12,6 +13,8 @@ export interface ComparedPair {
   readonly candidate: string;
   readonly referenceDtype: DType;
   readonly candidateDtype: DType;
+  /** Set when the candidate tensor was decoded from a quantized storage (GPTQ qweight + scales + ..., ONNX QDQ, ...); its dtype is then F32. */
+  readonly candidateStorage?: StorageId;
   readonly shape: readonly number[];
   readonly transform: Transform;
   readonly mse: number;
@@ -27,7 +30,7 @@ export interface ComparedPair {
   readonly requantizedSqnrDb: number | null;
 }
 
-export type FindingKind = 'file-type-mix' | 'non-finite' | 'shape-mismatch' | 'dtype-mismatch' | 'sqnr-below-requantized';
+export type FindingKind = 'file-type-mix' | 'non-finite' | 'shape-mismatch' | 'dtype-mismatch' | 'sqnr-below-requantized' | 'undecodable-storage';
 
 export interface Finding {
   readonly kind: FindingKind;
