@@ -16,6 +16,11 @@ export interface TensorData {
    * BOOL as 0/1 bytes, 64-bit ints as bigint arrays.
    */
   read(start: number, count: number): Promise<Values>;
+  /**
+   * read() as float32, written into out[0..count) straight from the file with no intermediate
+   * buffer; present only where the storage allows it (little-endian F32, F16, BF16 in a file).
+   */
+  readFloat32Into?(start: number, count: number, out: Float32Array): Promise<void>;
 }
 
 /** What `inspect` lists for one tensor (CLI.md). */

@@ -20,12 +20,26 @@ export function contiguousData(layout: ContiguousLayout): TensorData {
   const { dtype, format } = layout;
   if (isPlainDType(dtype)) {
     const width = PLAIN_DTYPES[dtype].bytes;
-    return {
+    const data: TensorData = {
       blockSize: 1,
       async read(start, count) {
         checkSpan(start, count, layout.numel, format);
         const bytes = await layout.source.read(layout.offset + start * width, count * width, format);
         return decodePlain(bytes, dtype, count, layout.littleEndian ?? true);
+      },
+    };
+    const readInto = layout.source.readInto?.bind(layout.source);
+    const widen = WIDEN_IN_PLACE[dtype];
+    if (!readInto || widen === undefined || !(layout.littleEndian ?? true) || !HOST_LITTLE_ENDIAN) return data;
+    return {
+      ...data,
+      async readFloat32Into(start, count, out) {
+        checkSpan(start, count, layout.numel, format);
+        // Narrow values land in the top of out's bytes and are widened upwards (see widenInPlace).
+        const bytes = count * width;
+        const end = out.byteOffset + count * 4;
+        await readInto(layout.offset + start * width, new Uint8Array(out.buffer, end - bytes, bytes), format);
+        widen(out, count);
       },
     };
   }
@@ -82,6 +96,23 @@ export function decodePlain(bytes: Uint8Array, dtype: PlainDType, count: number,
     case 'BOOL': return fill(new Uint8Array(count), (i) => (bytes[i] ? 1 : 0));
   }
 }
+
+/**
+ * Widens `count` values stored in the top count * width bytes of out[0..count) to float32 in
+ * place: ascending, value i is read before out[i] is written, and out[i] ends below value i + 1.
+ */
+const WIDEN_IN_PLACE: Partial<Record<PlainDType, (out: Float32Array, count: number) => void>> = {
+  F32: () => undefined,
+  BF16(out, count) {
+    const halves = new Uint16Array(out.buffer, out.byteOffset + count * 2, count);
+    const bits = new Uint32Array(out.buffer, out.byteOffset, count);
+    for (let i = 0; i < count; i++) bits[i] = halves[i]! << 16;
+  },
+  F16(out, count) {
+    const halves = new Uint16Array(out.buffer, out.byteOffset + count * 2, count);
+    for (let i = 0; i < count; i++) out[i] = f16ToF32(halves[i]!);
+  },
+};
 
 /** Typed arrays read in host byte order: the fast paths above apply when that is the file's (little-endian). */
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;

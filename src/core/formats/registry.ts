@@ -72,6 +72,9 @@ function blameFile(tensor: TensorEntry, file: string): TensorEntry {
     data: {
       blockSize: data.blockSize,
       read: (start, count) => data.read(start, count).catch((e: unknown) => { throw inFile(e, file); }),
+      ...(data.readFloat32Into
+        ? { readFloat32Into: (start: number, count: number, out: Float32Array) => data.readFloat32Into!(start, count, out).catch((e: unknown) => { throw inFile(e, file); }) }
+        : {}),
     },
   };
 }

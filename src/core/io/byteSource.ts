@@ -8,6 +8,8 @@ export interface ByteSource {
   readonly size: number;
   /** Reads exactly `length` bytes at `offset`; a read past the end is a FormatError for `format`. */
   read(offset: number, length: number, format: string): Promise<Uint8Array>;
+  /** Reads exactly `out.length` bytes at `offset` into `out` (no allocation, no copy: the analysis reads into kernel memory). */
+  readInto?(offset: number, out: Uint8Array, format: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,13 +50,19 @@ export class FileByteSource implements ByteSource {
   async read(offset: number, length: number, format: string): Promise<Uint8Array> {
     checkRange(this, offset, length, format);
     const out = new Uint8Array(length);
+    await this.readInto(offset, out, format);
+    return out;
+  }
+
+  async readInto(offset: number, out: Uint8Array, format: string): Promise<void> {
+    const length = out.length;
+    checkRange(this, offset, length, format);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.handle.read(out, done, length - done, offset + done);
       if (bytesRead === 0) throw new FormatError(format, `file shrank while reading at byte ${offset + done}`, offset + done);
       done += bytesRead;
     }
-    return out;
   }
 
   async close(): Promise<void> {
@@ -75,6 +83,10 @@ export class MemoryByteSource implements ByteSource {
   async read(offset: number, length: number, format: string): Promise<Uint8Array> {
     checkRange(this, offset, length, format);
     return this.bytes.subarray(offset, offset + length);
+  }
+
+  async readInto(offset: number, out: Uint8Array, format: string): Promise<void> {
+    out.set(await this.read(offset, out.length, format));
   }
 
   async close(): Promise<void> {}

@@ -19,7 +19,8 @@ import type { TensorEntry } from '../../tensor';
 import { channelLayout, forEachChannelRun, type ChannelLayout } from '../runners/intAffineRunner';
 import { histogram, intGroupResult, intResult } from './intResult';
 import { MIN_WASM_GROUP, WasmGroups } from './wasmGroups';
-import { engineChunkLength, pass, PassProgress, type PassHooks } from './passes';
+import { engineChunkLength, PassProgress, type PassHooks } from './passes';
+import { passInto, type ChunkBuffers } from './kernelStream';
 import { SuiteRun } from './suiteRun';
 
 const f32 = Math.fround;
@@ -80,7 +81,8 @@ export async function analyzeByWasmStream(
   const carryLengths = schemes.filter((s) => s.granularity === 'group').map((s) => WasmGroups.carryLength(s, rowLength));
   lease.reserve(layoutBytes(chunkLength, [...layouts.values()], schemes.length, bins, errorPercentiles, carryLengths) + SuiteRun.bytes(schemes.length));
 
-  const chunk = lease.f32(chunkLength);
+  const buffers: ChunkBuffers = [lease.f32(chunkLength), lease.f32(chunkLength)];
+  const whole = { from: 0, to: entry.numel };
   const statsAcc = lease.f64(STATS.LENGTH);
   statsAcc.view.set(newStatsAccumulator());
   const ranges = new Map([...layouts].map(([axis, layout]) => [axis, emptyRanges(lease.f64(2 * layout.channels))]));
@@ -102,12 +104,11 @@ export async function analyzeByWasmStream(
   const needsCalibration = schemes.some((s) => s.granularity === 'tensor' && s.range !== 'minmax');
   const progress = new PassProgress(entry.numel, needsCalibration ? 3 : 2, hooks);
 
-  await pass(entry, progress, (x, start) => {
-    chunk.view.set(x);
-    k.statsChunk(chunk.ptr, x.length, statsAcc.ptr);
+  await passInto(entry, whole, buffers, progress, (chunk, n, start) => {
+    k.statsChunk(chunk.ptr, n, statsAcc.ptr);
     for (const [axis, layout] of layouts) {
       const r = ranges.get(axis)!;
-      forEachChannelRun(layout, x.length, start, (from, to, channel) => k.minMaxRun(chunk.ptr, from, to, r.ptr, 2 * channel));
+      forEachChannelRun(layout, n, start, (from, to, channel) => k.minMaxRun(chunk.ptr, from, to, r.ptr, 2 * channel));
     }
   });
   const stats = finishTensorStats(Float64Array.from(statsAcc.view));
@@ -115,7 +116,7 @@ export async function analyzeByWasmStream(
   let calibration: CalibrationHistograms | null = null;
   if (needsCalibration) {
     const h = newCalibrationHistograms(stats.min, stats.max);
-    await pass(entry, progress, (x) => addToCalibration(h, x, 0, x.length));
+    await passInto(entry, whole, buffers, progress, (chunk, n) => addToCalibration(h, chunk.view, 0, n));
     calibration = h;
   }
   for (const slot of slots) {
@@ -132,9 +133,8 @@ export async function analyzeByWasmStream(
   const separate = slots.filter((s) => !fused.includes(s));
 
   const display: DisplayRange = { min: stats.min, max: stats.max, bins, errorPercentiles };
-  await pass(entry, progress, (x, start) => {
-    chunk.view.set(x);
-    const n = x.length;
+  await passInto(entry, whole, buffers, progress, (chunk, n, start) => {
+    const x = chunk.view.subarray(0, n);
     if (bins > 0) k.histogramChunk(chunk.ptr, 0, n, display.min, display.max, weights.ptr, bins, HISTOGRAM_FLAGS.CLAMP);
     suite.run(chunk.ptr, n);
     for (const slot of separate) runScheme(lease, slot, x, chunk, n, start, display);
@@ -212,13 +212,13 @@ function emptyRanges(region: F64Region): F64Region {
   return region;
 }
 
-/** Kernel memory for one tensor: the chunk, the stats, channel ranges, the weights' bins, each scheme's accumulators and group carries. */
+/** Kernel memory for one tensor: two chunk buffers, the stats, channel ranges, the weights' bins, each scheme's accumulators and group carries. */
 function layoutBytes(
   chunkLength: number, layouts: readonly ChannelLayout[], schemes: number, bins: number, errorPercentiles: boolean, carryLengths: readonly number[],
 ): number {
   const buckets = errorPercentiles ? regionBytes(WASM_ERROR_BUCKET_SLOTS, 4) : 0;
   const perScheme = regionBytes(ERR.LENGTH, 8) + buckets + regionBytes(WASM_CODE_SLOTS, 4) + regionBytes(bins + 1, 8);
-  return regionBytes(chunkLength, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(bins + 1, 8)
+  return 2 * regionBytes(chunkLength, 4) + regionBytes(STATS.LENGTH, 8) + regionBytes(bins + 1, 8)
     + layouts.reduce((n, l) => n + regionBytes(2 * l.channels, 8), 0)
     + schemes * perScheme
     + carryLengths.reduce((n, c) => n + regionBytes(c, 4) + regionBytes(2, 8), 0);

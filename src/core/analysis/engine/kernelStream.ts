@@ -1,0 +1,63 @@
+import { toFloat32 } from '../../dtypes/contiguous';
+import type { TensorEntry } from '../../tensor';
+import { throwIfAborted } from '../chunkStream';
+import type { PassProgress } from './passes';
+import type { F32Region } from './wasmKernels';
+
+/** Elements [from, to) of a tensor: the whole of it, or the part one thread analyses. */
+export interface ElementRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Two chunk buffers in kernel memory: the kernels run on one while the next chunk is read into the other. */
+export type ChunkBuffers = readonly [F32Region, F32Region];
+
+/**
+ * One pass over elements [range.from, range.to) straight into kernel memory, in chunks of the
+ * buffers' length (whole storage blocks): the read of the next chunk is in flight (on libuv's
+ * threads) while `consume` runs on this one, and storage that allows it is read with no
+ * intermediate copy (TensorData.readFloat32Into). `consume` gets the chunk's buffer, its length
+ * and the flat index of its first element. Yields to the event loop after every chunk, so cancel
+ * messages arrive; never returns while a read into the buffers is still in flight.
+ */
+export async function passInto(
+  entry: TensorEntry, range: ElementRange, buffers: ChunkBuffers, progress: PassProgress,
+  consume: (chunk: F32Region, n: number, start: number) => void,
+): Promise<void> {
+  const step = buffers[0].view.length;
+  const fill = fillerOf(entry);
+  const countAt = (start: number): number => Math.min(step, range.to - start);
+  let pending: Promise<void> | null = range.from < range.to ? fill(range.from, countAt(range.from), buffers[0].view) : null;
+  try {
+    for (let start = range.from, i = 0; start < range.to; start += step, i++) {
+      throwIfAborted(progress.signal);
+      await pending;
+      pending = null;
+      throwIfAborted(progress.signal);
+      const next = start + step;
+      if (next < range.to) pending = fill(next, countAt(next), buffers[(i + 1) % 2]!.view);
+      const count = countAt(start);
+      consume(buffers[i % 2]!, count, start);
+      progress.within(start + count - range.from);
+      await yieldToEventLoop();
+    }
+    throwIfAborted(progress.signal);
+  } finally {
+    // The buffers belong to the caller's lease once this returns: let a read still writing into them finish.
+    await pending?.catch(() => undefined);
+  }
+  progress.passDone();
+}
+
+type Filler = (start: number, count: number, out: Float32Array) => Promise<void>;
+
+function fillerOf(entry: TensorEntry): Filler {
+  const data = entry.data;
+  if (data.readFloat32Into) return (start, count, out) => data.readFloat32Into!(start, count, out);
+  return async (start, count, out) => out.set(toFloat32(await data.read(start, count)));
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
