@@ -1,3 +1,4 @@
+import { EMPTY_PLAN_RENDERED } from '../src/shared/planPanelProtocol';
 import { INSPECTOR_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
 import { applyChartTheme } from './charts';
 import { el } from './dom';
@@ -27,6 +28,7 @@ function emptyRendered(tab: InspectorTab, selectedTensor: string | null): Render
     tab, tensorsListed: 0, resultRows: 0, selectedTensor, chartsDrawn: 0,
     tensorView: { rangeMethods: [], blockChart: null },
     calib: { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null },
+    plan: EMPTY_PLAN_RENDERED,
   };
 }
 

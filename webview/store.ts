@@ -5,6 +5,7 @@ import {
   type CalibrationState, type CalibSettings, type CalibTableFormat, type PtqSettings, type PtqState,
 } from '../src/shared/calibPanelProtocol';
 import type { TensorRole } from '../src/shared/layerGroups';
+import { IDLE_PLAN, type PlanPanelState, type PlanSettings } from '../src/shared/planPanelProtocol';
 import type { SchemeSelection } from '../src/shared/schemeSelection';
 import { blockKey, type AnalysisOutcome, type BlockStats, type HostToWebview, type InspectorTab, type PanelError, type PanelInit } from '../src/shared/webviewProtocol';
 
@@ -35,6 +36,11 @@ export interface UiState {
   /** null: the calibration's first method. */
   calibExportMethod: RangeMethod | null;
   ptqSettings: PtqSettings;
+  /** The Plan tab's last choice (null: the host's defaults for the model). */
+  planSettings: PlanSettings | null;
+  planSort: SortState;
+  /** Only the tensors whose type differs from the reference preset's. */
+  planDiff: boolean;
 }
 
 export const DEFAULT_UI: UiState = {
@@ -55,6 +61,9 @@ export const DEFAULT_UI: UiState = {
   calibExportFormat: 'json',
   calibExportMethod: null,
   ptqSettings: DEFAULT_PTQ_SETTINGS,
+  planSettings: null,
+  planSort: { key: 'order', dir: 1 },
+  planDiff: false,
 };
 
 export type AnalysisStatus = 'idle' | 'running' | AnalysisOutcome;
@@ -85,6 +94,7 @@ export class Store {
   blockStats = new Map<string, BlockStats | string>();
   calibration: CalibrationState = IDLE_JOB;
   ptq: PtqState = IDLE_JOB;
+  plan: PlanPanelState = IDLE_PLAN;
   dataVersion = 0;
   private readonly listeners: (() => void)[] = [];
 
@@ -145,6 +155,10 @@ export class Store {
         break;
       case 'ptqState':
         this.ptq = m.state;
+        break;
+      case 'planState':
+        this.plan = m.state;
+        if (m.state.settings) this.ui = { ...this.ui, planSettings: m.state.settings };
         break;
       default:
         assertNever(m);

@@ -3,6 +3,7 @@ import { CalibrationView } from './calibrationView';
 import { CompareView } from './compareView';
 import { LayersView } from './layersView';
 import { OverviewView } from './overview';
+import { PlanView } from './planView';
 import { PtqView } from './ptqView';
 import { TensorView } from './tensorView';
 import type { View, ViewContext } from './view';
@@ -25,6 +26,7 @@ export const TABS: { readonly [T in InspectorTab]: TabSpec } = {
   layers: { title: 'Layers', updateWhileHidden: true, create: (c) => new LayersView(c) },
   tensor: { title: 'Tensor', create: (c) => new TensorView(c) },
   compare: { title: 'Compare', create: (c) => new CompareView(c) },
+  plan: { title: 'Plan', create: (c) => new PlanView(c) },
   calibration: { title: 'Calibration', runsModel: true, create: (c) => new CalibrationView(c) },
   ptq: { title: 'PTQ', runsModel: true, create: (c) => new PtqView(c) },
 };

@@ -1,4 +1,5 @@
 import type { CalibRendered } from '../src/shared/calibPanelProtocol';
+import type { PlanRendered } from '../src/shared/planPanelProtocol';
 import type { RenderedView } from '../src/shared/webviewProtocol';
 import type { AppHost } from './host';
 import type { Store } from './store';
@@ -9,6 +10,7 @@ export interface ViewReport {
   readonly resultRows?: number;
   readonly tensorView?: RenderedView['tensorView'];
   readonly calib?: Partial<CalibRendered>;
+  readonly plan?: PlanRendered;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { AnalysisReport, ModelSummary, TensorResult } from '../shared/analysisTypes';
 import type { CalibrationState, PtqState } from '../shared/calibPanelProtocol';
+import type { PlanPanelState } from '../shared/planPanelProtocol';
 import type { SchemeSelection } from '../shared/schemeSelection';
 import type { PanelError, RenderedView } from '../shared/webviewProtocol';
 import type { AnalysisStatus } from './documentAnalysis';
@@ -23,6 +24,8 @@ export interface InspectorSnapshot {
   /** ONNX models only (null otherwise): the last calibration and PTQ runs. */
   readonly calibration: CalibrationState | null;
   readonly ptq: PtqState | null;
+  /** The Plan tab's state as the host last sent it to the panel. */
+  readonly plan: PlanPanelState;
 }
 
 /** Returned by activate(): read-only views of the open inspectors, and an event when any changes. */
@@ -51,6 +54,7 @@ export function createApi(registry: PanelRegistry): QuantLensApi {
           rendered: p.rendered,
           calibration: p.document.calib?.calibration.state ?? null,
           ptq: p.document.calib?.ptq.state ?? null,
+          plan: p.document.plan.state,
         };
       }),
   };

@@ -6,6 +6,7 @@ import { exportPanelReport } from './exportReport';
 import { InspectorEditorProvider } from './inspectorEditorProvider';
 import type { PanelServices } from './inspectorPanel';
 import { PanelRegistry } from './panelRegistry';
+import { registerPlanCommands } from './planCommands';
 import { PoolClient } from './poolClient';
 
 export function activate(context: vscode.ExtensionContext): QuantLensApi {
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     ...InspectorEditorProvider.register(services),
     ...registerCommands(registry, (panel, request) => exportPanelReport(context.extensionUri, panel, request)),
     ...registerCalibCommands(registry, context.extensionUri),
+    ...registerPlanCommands(registry),
   );
   return createApi(registry);
 }

@@ -6,6 +6,7 @@ import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/cal
 import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
 import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { toPanelError } from './panelError';
+import { savePlanExport } from './planExport';
 import type { PoolClient } from './poolClient';
 import { selectionFromSettings } from './settings';
 import { inspectorHtml } from './webviewHtml';
@@ -66,6 +67,10 @@ export class InspectorPanel implements vscode.Disposable {
         if (m.type === 'tensorResults') services.registry.dataChanged();
       }),
       ...(document.calib ? [document.calib.onMessage((m) => this.post(m))] : []),
+      document.plan.onMessage((m) => {
+        this.post(m);
+        services.registry.notify();
+      }),
       webviewPanel.onDidChangeViewState(() => {
         if (webviewPanel.active) services.registry.focus(this);
       }),
@@ -138,6 +143,15 @@ export class InspectorPanel implements vscode.Disposable {
       case 'cancelPtq':
         this.document.calib?.ptq.cancel();
         return;
+      case 'plan':
+        void this.document.plan.plan(m.settings);
+        return;
+      case 'planExportPreview':
+        this.reportFailure(this.document.plan.previewExport(m.target));
+        return;
+      case 'planExportSave':
+        this.reportFailure(savePlanExport(this.document.plan));
+        return;
       default:
         assertNever(m);
     }
@@ -160,6 +174,7 @@ export class InspectorPanel implements vscode.Disposable {
     });
     for (const m of doc.analysis.replay()) this.post(m);
     for (const m of doc.calib?.replay() ?? []) this.post(m);
+    for (const m of doc.plan.replay()) this.post(m);
     if (this.pendingTab) this.post(this.pendingTab);
     this.pendingTab = null;
     if (doc.autoAnalyzePending) {

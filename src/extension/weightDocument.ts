@@ -6,6 +6,7 @@ import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { DocumentAnalysis } from './documentAnalysis';
 import { ModelCalibration } from './modelCalibration';
 import { toPanelError } from './panelError';
+import { DocumentPlan } from './planSession';
 import type { PoolClient } from './poolClient';
 
 /** A weight file opened in the inspector: its headers (or why they could not be read) and its analysis. */
@@ -15,6 +16,8 @@ export class WeightDocument implements vscode.CustomDocument {
   autoAnalyzePending: boolean;
   /** Calibration and PTQ: ONNX models only (null for every other file). */
   readonly calib: ModelCalibration | null;
+  /** The Plan tab: stock presets and plans of this file, made on request. */
+  readonly plan: DocumentPlan;
 
   private constructor(
     readonly uri: vscode.Uri,
@@ -31,6 +34,7 @@ export class WeightDocument implements vscode.CustomDocument {
     // A folder standing for an ONNX model opens too, but the runtime needs the .onnx file itself.
     const runnable = summary !== null && summary.format.startsWith('onnx') && /\.onnx$/i.test(uri.fsPath);
     this.calib = runnable ? new ModelCalibration(uri.fsPath, calibScript, onStatus) : null;
+    this.plan = new DocumentPlan([uri.fsPath], path.basename(uri.fsPath));
   }
 
   /** Reads headers only; a file that cannot be read still opens, showing its error. */
@@ -70,5 +74,6 @@ export class WeightDocument implements vscode.CustomDocument {
   dispose(): void {
     this.analysis.dispose();
     this.calib?.dispose();
+    this.plan.dispose();
   }
 }

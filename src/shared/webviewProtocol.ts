@@ -4,10 +4,11 @@
  */
 import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
 import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
+import type { PlanHostToWebview, PlanRendered, PlanWebviewToHost } from './planPanelProtocol';
 import type { SchemeSelection } from './schemeSelection';
 
 /** The panel's tabs in strip order; each has its view in the webview's tab table (webview/tabs.ts). */
-export const INSPECTOR_TABS = ['overview', 'layers', 'tensor', 'compare', 'calibration', 'ptq'] as const;
+export const INSPECTOR_TABS = ['overview', 'layers', 'tensor', 'compare', 'plan', 'calibration', 'ptq'] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number];
 
 export type ExportFormat = 'csv' | 'json' | 'markdown' | 'html';
@@ -77,7 +78,8 @@ export type HostToWebview =
   | { readonly type: 'blockStats'; readonly request: BlockRequest; readonly stats: BlockStats | null; readonly error: string | null }
   /** `tensor` also selects that tensor (for the Tensor tab). */
   | { readonly type: 'showTab'; readonly tab: InspectorTab; readonly tensor?: string }
-  | CalibHostToWebview;
+  | CalibHostToWebview
+  | PlanHostToWebview;
 
 /** What the webview reports it shows, so host tests can check the DOM was filled. */
 export interface RenderedView {
@@ -89,6 +91,7 @@ export interface RenderedView {
   /** The Tensor tab's extras: range methods drawn as threshold lines, and which per-block chart is shown. */
   readonly tensorView: { readonly rangeMethods: readonly string[]; readonly blockChart: 'channel' | 'group' | null };
   readonly calib: CalibRendered;
+  readonly plan: PlanRendered;
 }
 
 export type WebviewToHost =
@@ -99,4 +102,5 @@ export type WebviewToHost =
   | { readonly type: 'reopenWithDefault' }
   | { readonly type: 'requestBlockStats'; readonly request: BlockRequest }
   | { readonly type: 'rendered'; readonly view: RenderedView }
-  | CalibWebviewToHost;
+  | CalibWebviewToHost
+  | PlanWebviewToHost;

@@ -1,0 +1,136 @@
+/**
+ * Messages of the inspector's Plan tab: the webview sends what the user chose (settings and
+ * intents, never a path), the host answers with the whole plan state (small: one row per tensor,
+ * no tensor values). Plans are computed in the extension host from headers and cached errors.
+ */
+import type { PanelError } from './webviewProtocol';
+
+/** The plan shown: a stock preset of the target, or the solver's plan under a size budget. */
+export type PlanChoice =
+  | { readonly kind: 'preset'; readonly preset: string }
+  | { readonly kind: 'budget'; readonly unit: BudgetUnit; readonly value: number };
+
+export type BudgetUnit = 'bpw' | 'bytes';
+export const BUDGET_UNITS: readonly BudgetUnit[] = ['bpw', 'bytes'];
+
+/** What the Plan tab's inputs choose. */
+export interface PlanSettings {
+  /** The tool the plan is for (the target table's name). */
+  readonly target: string;
+  readonly plan: PlanChoice;
+  /** The stock preset the plan is compared against (diff mode, Pareto point highlighted). */
+  readonly reference: string;
+}
+
+/** One tensor of a plan, as the table shows it. */
+export interface PlanRow {
+  readonly name: string;
+  /** The target's category of the tensor (attn_v, ffn_down, token_embd, ...). */
+  readonly role: string;
+  /** The layer (block) number, null for tensors outside the blocks. */
+  readonly layer: number | null;
+  readonly type: string;
+  readonly bytes: number;
+  /** The type a rule asked for when a fallback replaced it. */
+  readonly requested: string | null;
+  /** Why: the rule, the fallback, the exclusion or the solver's gain. */
+  readonly reason: string;
+  /** ||W − Q(W)|| / ||W|| under the planned type (imatrix-weighted when one is used); null when not computed. */
+  readonly relErr: number | null;
+  /** This tensor's term of the predicted damage (alpha · relErr²); null when not computed. */
+  readonly damage: number | null;
+}
+
+/** A whole plan as the panel shows it. */
+export interface PlanShown {
+  /** `Q4_K_M`, or `4.80 bpw plan`. */
+  readonly label: string;
+  readonly rows: readonly PlanRow[];
+  readonly totalBytes: number;
+  readonly totalValues: number;
+  readonly bitsPerWeight: number;
+  /** Predicted model damage (sum of the rows' terms); null when errors are not computed. */
+  readonly damage: number | null;
+}
+
+/** A point of the size / damage chart. */
+export interface ParetoPoint {
+  readonly bytes: number;
+  readonly bitsPerWeight: number;
+  readonly damage: number;
+  /** A stock preset's name; absent on the solver's front. */
+  readonly label?: string;
+}
+
+/** The inputs stated on screen, and what the pickers offer. */
+export interface PlanInputs {
+  readonly target: string;
+  readonly targets: readonly string[];
+  /** The version of the target's rules, e.g. `llama.cpp 81ff7abe` (the commit they were ported from). */
+  readonly rules: string;
+  /** The target's stock presets that apply to this model. */
+  readonly presets: readonly string[];
+  /** Candidate storage types the solver chooses from (empty until errors can be computed). */
+  readonly candidates: readonly string[];
+  /** The importance matrix used, by file name; null for none. */
+  readonly imatrix: string | null;
+  /** The measured point the damage model was refitted to, in words; null when not refitted. */
+  readonly refit: string | null;
+}
+
+/** The tensor-type file (or another target's export) as it will be saved. */
+export interface PlanExportPreview {
+  readonly target: string;
+  readonly fileName: string;
+  readonly text: string;
+  /** How to apply it, e.g. the llama-quantize command line. */
+  readonly usage: string;
+}
+
+export type PlanStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+/** Everything the Plan tab shows; pushed whole by the host on every change. */
+export interface PlanPanelState {
+  readonly status: PlanStatus;
+  /** One line, shown in place of the plan. */
+  readonly error: PanelError | null;
+  readonly settings: PlanSettings | null;
+  readonly inputs: PlanInputs | null;
+  readonly plan: PlanShown | null;
+  /** The preset compared against. */
+  readonly reference: PlanShown | null;
+  /** The solver's front and the presets as points; null until per-candidate errors are computed. */
+  readonly pareto: { readonly front: readonly ParetoPoint[]; readonly presets: readonly ParetoPoint[] } | null;
+  /** Export targets offered for this plan (the target's own first). */
+  readonly exportTargets: readonly string[];
+  readonly exportPreview: PlanExportPreview | null;
+}
+
+export const IDLE_PLAN: PlanPanelState = {
+  status: 'idle', error: null, settings: null, inputs: null, plan: null, reference: null, pareto: null, exportTargets: [], exportPreview: null,
+};
+
+export type PlanHostToWebview = { readonly type: 'planState'; readonly state: PlanPanelState };
+
+export type PlanWebviewToHost =
+  /** (Re)plan with these settings (null: the model's defaults); the first one also loads the model's headers. */
+  | { readonly type: 'plan'; readonly settings: PlanSettings | null }
+  /** Render the current plan for `target` and show it (the host keeps the text it saves). */
+  | { readonly type: 'planExportPreview'; readonly target: string }
+  /** Save the previewed export through the save dialog. */
+  | { readonly type: 'planExportSave' };
+
+/** What the Plan tab reports it shows (for host tests). */
+export interface PlanRendered {
+  readonly rows: number;
+  readonly planLabel: string | null;
+  readonly referenceLabel: string | null;
+  readonly planBytes: number | null;
+  readonly diffMode: boolean;
+  readonly exportPreviewLines: number;
+  readonly error: string | null;
+}
+
+export const EMPTY_PLAN_RENDERED: PlanRendered = {
+  rows: 0, planLabel: null, referenceLabel: null, planBytes: null, diffMode: false, exportPreviewLines: 0, error: null,
+};

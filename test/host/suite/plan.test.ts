@@ -1,0 +1,59 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { openLlamaModel } from '../../../src/core/plan/llamaCpp/openLlamaModel';
+import { planLlamaCppPreset } from '../../../src/core/plan/llamaCpp/planPreset';
+import { tensorTypeFile } from '../../../src/core/plan/llamaCpp/tensorTypeFile';
+import type { PlanPanelState, PlanSettings } from '../../../src/shared/planPanelProtocol';
+import { tempDir } from './files';
+import { api, closeAllEditors, repoPath, waitForInspector } from './helpers';
+
+const FIXTURE = ['test', 'fixtures', 'plan', 'llama-gqa.gguf'];
+
+describe('Plan Mixed Precision', () => {
+  afterEach(closeAllEditors);
+
+  it('opens the Plan tab with the plan the core makes (Q4_K_M), tensor by tensor, and re-plans on request', async function () {
+    this.timeout(120_000);
+    const quantlens = await api();
+    const file = repoPath(...FIXTURE);
+    const state = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
+    assert.strictEqual(state.status, 'ready', state.error?.message);
+    const model = await openLlamaModel([file]);
+    const core = planLlamaCppPreset(model, { preset: 'Q4_K_M' });
+    assert.strictEqual(state.plan?.label, 'Q4_K_M');
+    assert.deepStrictEqual(state.plan.rows.map((r) => [r.name, r.type, r.bytes, r.reason]), core.tensors.map((t) => [t.name, t.type, t.bytes, t.reason]));
+    assert.strictEqual(state.plan.totalBytes, core.totalBytes);
+    assert.ok(state.inputs?.presets.includes('Q6_K'));
+    assert.match(state.inputs?.rules ?? '', /^llama\.cpp [0-9a-f]{8}$/);
+
+    // What the panel received and drew: the same plan, every tensor a row.
+    const shown = await waitForInspector(quantlens, file, (i) => i.rendered?.tab === 'plan' && i.rendered.plan.rows === core.tensors.length);
+    assert.strictEqual(shown.plan.plan?.label, 'Q4_K_M');
+    assert.strictEqual(shown.rendered?.plan.planBytes, core.totalBytes);
+
+    const settings: PlanSettings = { target: 'llama.cpp', plan: { kind: 'preset', preset: 'Q6_K' }, reference: 'Q4_K_M' };
+    const q6 = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+    assert.strictEqual(q6.plan?.totalBytes, planLlamaCppPreset(model, { preset: 'Q6_K' }).totalBytes);
+    assert.strictEqual(q6.reference?.label, 'Q4_K_M');
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planLabel === 'Q6_K' && i.rendered.plan.referenceLabel === 'Q4_K_M');
+
+    // The export is the core's tensor-type file of the plan shown.
+    const out = path.join(tempDir('quantlens-plan-'), 'plan.txt');
+    assert.strictEqual(await vscode.commands.executeCommand('quantlens.savePlanExport', { tool: 'llama.cpp', file: out }), out);
+    assert.strictEqual(fs.readFileSync(out, 'utf8'), tensorTypeFile(planLlamaCppPreset(model, { preset: 'Q6_K' }), model));
+    await waitForInspector(quantlens, file, (i) => (i.rendered?.plan.exportPreviewLines ?? 0) > 0);
+  });
+
+  it('a preset that does not apply gets a one-line error in place', async function () {
+    this.timeout(120_000);
+    const quantlens = await api();
+    const file = repoPath(...FIXTURE);
+    const settings: PlanSettings = { target: 'llama.cpp', plan: { kind: 'preset', preset: 'IQ2_XXS' }, reference: 'Q4_K_M' };
+    const state = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, settings });
+    assert.strictEqual(state.status, 'failed');
+    assert.match(state.error?.message ?? '', /IQ2_XXS/);
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.error === state.error?.message);
+  });
+});

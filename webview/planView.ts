@@ -1,0 +1,161 @@
+import type { PlanChoice, PlanPanelState, PlanSettings, PlanShown } from '../src/shared/planPanelProtocol';
+import { el } from './dom';
+import { formatBytes } from './format';
+import { selectField } from './jobStatus';
+import { planExportBox } from './planExportBox';
+import { compareRows, differs, signedPct, tableEntries, type PlanTableEntry } from './planRows';
+import { diffColumns, planColumns } from './planTable';
+import type { Store } from './store';
+import type { View, ViewContext, ViewReport } from './view';
+import { VirtualTable } from './virtualTable';
+
+function summaryText(p: PlanShown): string {
+  return `${formatBytes(p.totalBytes)}, ${p.bitsPerWeight.toFixed(2)} bits per weight${p.damage === null ? '' : `, predicted damage ${p.damage.toPrecision(3)}`}`;
+}
+
+/**
+ * Plan tab: which type each tensor gets under the target's rules (a stock preset now; the solver
+ * under a budget), against a chosen preset, with the export shown before it is saved.
+ */
+export class PlanView implements View {
+  readonly root = el('div', { class: 'plan' });
+  private readonly toolbar = el('div', { class: 'toolbar', attrs: { id: 'plan-inputs' } });
+  private readonly summary = el('div', { class: 'plan-summary', attrs: { id: 'plan-summary' } });
+  private readonly tableBox = el('div', { class: 'plan-table' });
+  private readonly exportBox = el('div', { class: 'plan-export', attrs: { id: 'plan-export' } });
+  private readonly store: Store;
+  private readonly host: ViewContext['host'];
+  private readonly openTensor: (name: string) => void;
+  private table: VirtualTable<PlanTableEntry> | null = null;
+  private tableKey = '';
+  private toolbarKey = '';
+  private rowsKey = '';
+  private exportKey = '';
+  private requested = false;
+  private rowsShown = 0;
+
+  constructor({ store, host, openTensor }: ViewContext) {
+    this.store = store;
+    this.host = host;
+    this.openTensor = openTensor;
+    this.root.append(this.toolbar, this.summary, this.tableBox, this.exportBox);
+  }
+
+  report(): ViewReport {
+    const { plan } = this.store;
+    return {
+      plan: {
+        rows: this.rowsShown,
+        planLabel: plan.plan?.label ?? null,
+        referenceLabel: plan.reference?.label ?? null,
+        planBytes: plan.plan?.totalBytes ?? null,
+        diffMode: this.store.ui.planDiff,
+        exportPreviewLines: plan.exportPreview ? plan.exportPreview.text.split('\n').filter((l) => l !== '').length : 0,
+        error: plan.error?.message ?? null,
+      },
+    };
+  }
+
+  update(): void {
+    const { plan, ui } = this.store;
+    // The first time the tab shows, ask for a plan (the host reads the headers then).
+    if (plan.status === 'idle' && !this.requested && this.host.interactive) {
+      this.requested = true;
+      this.post(ui.planSettings);
+    }
+    const toolbarKey = JSON.stringify([plan.inputs, plan.settings, plan.status, ui.planDiff]);
+    if (toolbarKey !== this.toolbarKey) {
+      this.toolbarKey = toolbarKey;
+      this.renderToolbar(plan);
+    }
+    const rowsKey = JSON.stringify([this.store.dataVersion, ui.planSort, ui.planDiff]);
+    if (rowsKey !== this.rowsKey) {
+      this.rowsKey = rowsKey;
+      this.renderRows(plan);
+    }
+    const exportKey = JSON.stringify([plan.exportTargets, plan.exportPreview, plan.status]);
+    if (exportKey !== this.exportKey) {
+      this.exportKey = exportKey;
+      this.exportBox.replaceChildren(...planExportBox(plan, this.host));
+    }
+  }
+
+  private post(settings: PlanSettings | null): void {
+    this.host.post({ type: 'plan', settings });
+  }
+
+  private choose(patch: Partial<PlanSettings>): void {
+    const current = this.store.plan.settings;
+    if (current) this.post({ ...current, ...patch });
+  }
+
+  private renderToolbar(state: PlanPanelState): void {
+    const { inputs, settings } = state;
+    const busy = state.status === 'loading';
+    if (!inputs || !settings) {
+      this.toolbar.replaceChildren(el('p', { class: 'empty-state', text: busy || state.status === 'idle' ? 'Reading the model\'s headers…' : '' }));
+      return;
+    }
+    const planValue = settings.plan.kind === 'preset' ? settings.plan.preset : 'budget';
+    const planOptions = inputs.presets;
+    const diff = el('input', {
+      attrs: { id: 'plan-diff', type: 'checkbox', checked: this.store.ui.planDiff },
+      on: { change: () => this.store.setUi({ planDiff: diff.checked }) },
+    });
+    this.toolbar.replaceChildren(
+      selectField('plan-target', 'target', inputs.targets, settings.target, (target) => this.choose({ target }), busy),
+      el('span', { class: 'fact', text: `rules of ${inputs.rules}`, attrs: { id: 'plan-rules', title: 'The version of the tool whose rules the plan reproduces' } }),
+      selectField('plan-choice', 'plan', planOptions, planValue, (preset) => this.choose({ plan: { kind: 'preset', preset } satisfies PlanChoice }), busy),
+      selectField('plan-reference', 'compare with', inputs.presets, settings.reference, (reference) => this.choose({ reference }), busy),
+      el('label', { class: 'field' }, [diff, el('span', { text: 'only differences' })]),
+      el('span', { class: 'fact', text: `candidates: ${inputs.candidates.length > 0 ? inputs.candidates.join(', ') : 'the presets\' types'}` }),
+      el('span', { class: 'fact', text: `imatrix: ${inputs.imatrix ?? 'none'}` }),
+      el('span', { class: 'fact', text: `refit: ${inputs.refit ?? 'none (role defaults)'}` }),
+    );
+  }
+
+  private renderRows(state: PlanPanelState): void {
+    const { ui } = this.store;
+    const { plan, reference } = state;
+    if (state.status === 'failed' && state.error) {
+      this.summary.replaceChildren(el('p', { class: 'error-line', text: state.error.message, attrs: { id: 'plan-error', role: 'alert' } }));
+    } else if (plan) {
+      const rows = compareRows(plan, reference);
+      const differing = rows.filter(differs).length;
+      const against = reference ? [el('span', { class: 'fact', text: `${reference.label}: ${summaryText(reference)} · ${differing} of ${rows.length} tensors differ` })] : [];
+      this.summary.replaceChildren(el('span', { text: `${plan.label}: ${summaryText(plan)}` }), ...against);
+    } else {
+      this.summary.replaceChildren();
+    }
+    if (!plan) {
+      this.tableBox.replaceChildren();
+      this.table = null;
+      this.tableKey = '';
+      this.rowsShown = 0;
+      return;
+    }
+    const diffMode = ui.planDiff && reference !== null;
+    const tableKey = JSON.stringify([diffMode, plan.label, reference?.label]);
+    if (!this.table || tableKey !== this.tableKey) {
+      this.tableKey = tableKey;
+      this.table = new VirtualTable<PlanTableEntry>({
+        id: 'plan-table', label: diffMode ? `Tensors whose type differs from ${reference.label}` : 'The type of every tensor in the plan',
+        columns: diffMode ? diffColumns(plan, reference) : planColumns(),
+        rowKey: (e) => (e.kind === 'tensor' ? e.row.name : `heading ${e.text}`),
+        heading: (e) => (e.kind === 'heading' ? e.text : null),
+        onSort: (planSort) => this.store.setUi({ planSort }),
+        // Names the file holds open in the Tensor tab (a Hugging Face model's GGUF names do not).
+        onOpen: (e) => {
+          if (e.kind === 'tensor' && this.store.init?.summary?.tensors.some((t) => t.name === e.row.name)) this.openTensor(e.row.name);
+        },
+      });
+      this.tableBox.replaceChildren(this.table.root);
+    }
+    const entries = tableEntries(compareRows(plan, reference), ui.planSort, diffMode);
+    this.rowsShown = entries.filter((e) => e.kind === 'tensor').length;
+    this.table.setRows(entries, ui.planSort);
+    if (!diffMode) this.table.setFooter([`${this.rowsShown} tensors`, '', '', formatBytes(plan.totalBytes)]);
+    else if (this.rowsShown === 0) this.table.setFooter([`${plan.label} and ${reference.label} give every tensor the same type`]);
+    else this.table.setFooter([`${this.rowsShown} tensors differ`, '', '', '', signedPct(plan.totalBytes - reference.totalBytes, reference.totalBytes)]);
+  }
+}
