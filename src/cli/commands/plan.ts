@@ -4,7 +4,7 @@ import { withKept } from '../../core/plan/keep';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
 import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
-import type { Plan } from '../../core/plan/planTypes';
+import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan } from '../../core/plan/planTypes';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
@@ -25,13 +25,11 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
   --out FILE          ... to FILE
 `;
 
-/** Targets CLI.md names; the others are planned by later work. */
-const TARGETS = ['llama.cpp', 'onnxruntime', 'modelopt', 'torchao', 'llm-compressor'] as const;
 const SUPPORTED_TARGET = 'llama.cpp';
 
 function targetFor(flag: string | undefined, files: readonly string[]): string {
   const target = flag ?? (files.every((f) => f.toLowerCase().endsWith('.gguf')) ? 'llama.cpp' : 'modelopt');
-  if (!(TARGETS as readonly string[]).includes(target)) throw new UsageError(`plan: unknown --target '${target}' (one of ${TARGETS.join(', ')})`);
+  if (!isPlanTargetName(target)) throw new UsageError(`plan: unknown --target '${target}' (one of ${PLAN_TARGET_NAMES.join(', ')})`);
   if (target !== SUPPORTED_TARGET) {
     throw new UsageError(`plan: --target ${target} is not implemented yet${flag ? '' : ' (the default for non-GGUF files)'}; use --target llama.cpp`);
   }

@@ -1,4 +1,7 @@
+import type { Candidate } from './costModel';
 import type { Plan, PlanTensor } from './planTypes';
+
+const KEEP: Candidate = { kind: 'keep' };
 
 /**
  * The plan with every tensor whose name (or Hugging Face source name) matches `pattern` kept as
@@ -9,7 +12,7 @@ export function withKept(plan: Plan, tensors: readonly PlanTensor[], pattern: Re
     const source = tensors[i]!;
     const matches = [source.name, ...(source.sourceNames ?? [])].some((n) => pattern.test(n));
     if (!matches || t.type === source.type) return t;
-    return { name: t.name, type: source.type, bytes: source.bytes, requested: null, reason: `kept as ${source.type}: --keep` };
+    return { name: t.name, type: source.type, candidate: KEEP, bytes: source.bytes, requested: null, reason: `kept as ${source.type}: --keep` };
   });
   const totalBytes = planned.reduce((n, t) => n + t.bytes, 0);
   return { ...plan, tensors: planned, totalBytes, bitsPerWeight: plan.totalValues > 0 ? (8 * totalBytes) / plan.totalValues : 0 };

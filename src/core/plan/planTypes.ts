@@ -1,4 +1,14 @@
 import type { DType, GgmlDType } from '../../shared/vocab/dtypes';
+import type { Candidate } from './costModel';
+
+/** The tools a plan can be made for (CLI.md `plan --target`), in the order help lists them; each has an entry in targets/. */
+export const PLAN_TARGET_NAMES = ['llama.cpp', 'onnxruntime', 'modelopt', 'torchao', 'llm-compressor'] as const;
+
+export type PlanTargetName = (typeof PLAN_TARGET_NAMES)[number];
+
+export function isPlanTargetName(name: string): name is PlanTargetName {
+  return (PLAN_TARGET_NAMES as readonly string[]).includes(name);
+}
 
 /** A storage type a plan can assign: a ggml block type or a plain float, named as `inspect` names them. */
 export type PlanType = GgmlDType | 'F32' | 'F16' | 'BF16';
@@ -8,7 +18,7 @@ export type PlanType = GgmlDType | 'F32' | 'F16' | 'BF16';
  * contiguous dimension), as llama-quantize's block-size checks read it.
  */
 export interface PlanTensor {
-  /** The name the target tool sees (GGUF names for llama.cpp). */
+  /** The name the target tool sees (GGUF names for llama.cpp; the file's own Hugging Face / ONNX names for the other targets). */
   readonly name: string;
   /** ggml order: ne[0] = values per row, then rows, then experts. */
   readonly ne: readonly number[];
@@ -18,13 +28,20 @@ export interface PlanTensor {
   readonly bytes: number;
   /** The tensor's name in the input file(s) when it differs from `name` (Hugging Face names, merged experts). */
   readonly sourceNames?: readonly string[];
+  /** ONNX only: the node that reads this initializer as its weight, and which input (ONNX Runtime quantizes per node). */
+  readonly consumer?: { readonly node: string; readonly op: string; readonly input: number };
 }
 
 /** What a tensor gets in a plan, and why. */
 export interface PlannedTensor {
   readonly name: string;
-  /** The planned storage type; a tensor kept as it is keeps its stored type. */
-  readonly type: DType;
+  /**
+   * The planned storage as plans show it: a ggml or float type as `inspect` names it (Q4_K, F16;
+   * a tensor kept as it is shows its stored type), else the candidate's name (int4_g128, nvfp4, fp8).
+   */
+  readonly type: string;
+  /** The planned storage exactly (`keep` for a tensor left as it is stored). */
+  readonly candidate: Candidate;
   readonly bytes: number;
   /** The type the rules asked for when a fallback replaced it, else null. */
   readonly requested: PlanType | null;
@@ -34,7 +51,7 @@ export interface PlannedTensor {
 
 /** A whole plan: every tensor of the model, in the model's order. */
 export interface Plan {
-  readonly target: 'llama.cpp';
+  readonly target: PlanTargetName;
   readonly preset: string | null;
   readonly tensors: readonly PlannedTensor[];
   readonly totalBytes: number;

@@ -5,7 +5,7 @@
  * rules, fallbacks, exclusions and imatrix requirements.
  */
 import { FormatError, UsageError } from '../../errors';
-import { isGgmlType, rowFits, typeBytes } from '../costModel';
+import { candidateOfType, isGgmlType, rowFits, typeBytes } from '../costModel';
 import type { Plan, PlannedTensor, PlanTensor, PlanType } from '../planTypes';
 import { categoryOf, compareWeightNames, isAttnVLike, OUTPUT_NAME } from './categories';
 import { fallbackFor } from './fallback';
@@ -91,7 +91,7 @@ export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOption
     const t = tensors[i]!;
     const kept = whyNotQuantized(t.name, t.ne);
     if (kept !== null) {
-      planned[i] = { name: t.name, type: t.type, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${kept}` };
+      planned[i] = { name: t.name, type: t.type, candidate: { kind: 'keep' }, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${kept}` };
       continue;
     }
     const choice = choose(t);
@@ -100,7 +100,7 @@ export function planLlamaCppPreset(model: LlamaModel, options: LlamaPresetOption
       throw new FormatError('llama.cpp', `${t.name} is stored as ${t.type}; llama-quantize converts from F32, F16 or BF16 (re-quantizing needs --allow-requantize)`);
     }
     const bytes = choice.type === t.type ? t.bytes : typeBytes(choice.type, t.ne);
-    planned[i] = { name: t.name, ...choice, bytes };
+    planned[i] = { name: t.name, ...choice, candidate: candidateOfType(choice.type), bytes };
   }
 
   const totalBytes = planned.reduce((n, t) => n + t.bytes, 0);

@@ -8,7 +8,7 @@
 import { UsageError } from '../../errors';
 import type { DType } from '../../../shared/vocab/dtypes';
 import { isPlainDType } from '../../../shared/vocab/dtypes';
-import type { Plan, PlanType } from '../planTypes';
+import type { Plan, PlannedTensor, PlanType } from '../planTypes';
 import { ftypeOf, LLAMA_FTYPES, type LlamaFtype } from './ftypes';
 import { ggmlTypeName } from './ggmlNames';
 import { whyNotQuantized } from './notQuantized';
@@ -37,9 +37,13 @@ function anchoredPattern(name: string): string {
   return `^${escaped.join('')}$`;
 }
 
-function asPlanType(type: DType): PlanType {
-  if (isPlainDType(type) && !PLAIN_TARGETS.has(type)) throw new UsageError(`a plan cannot store a quantized tensor as ${type}`);
-  return type as PlanType;
+/** The type llama-quantize is asked to write: the planned ggml or float type, or the stored one for a kept tensor. */
+function llamaTypeOf(t: PlannedTensor, stored: DType): PlanType {
+  const { candidate } = t;
+  if (candidate.kind === 'ggml' || candidate.kind === 'float') return candidate.type;
+  if (candidate.kind !== 'keep') throw new UsageError(`${t.name}: llama-quantize cannot write ${t.type} (a llama.cpp plan holds ggml and float types)`);
+  if (isPlainDType(stored) && !PLAIN_TARGETS.has(stored)) throw new UsageError(`a plan cannot store a quantized tensor as ${stored}`);
+  return stored as PlanType;
 }
 
 /** One line per tensor llama-quantize may quantize (the others it keeps whatever the file says). */
@@ -49,7 +53,7 @@ export function tensorTypeFile(plan: Plan, model: LlamaModel): string {
     const source = model.tensors[i]!;
     if (whyNotQuantized(source.name, source.ne) !== null) return;
     if (/[^\x20-\x7e]/.test(t.name)) throw new UsageError(`${t.name}: only printable ASCII names can be written as llama-quantize patterns`);
-    lines.push(`${anchoredPattern(t.name)}=${ggmlTypeName(asPlanType(t.type))}`);
+    lines.push(`${anchoredPattern(t.name)}=${ggmlTypeName(llamaTypeOf(t, source.type))}`);
   });
   return lines.join('\n') + '\n';
 }
