@@ -34,7 +34,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', compareWebview: 'webview/compareMain.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

@@ -3,7 +3,10 @@ import type { AnalysisReport, ModelSummary, TensorResult } from '../shared/analy
 import type { CalibrationState, PtqState } from '../shared/calibPanelProtocol';
 import type { PlanPanelState } from '../shared/planPanelProtocol';
 import type { SchemeSelection } from '../shared/schemeSelection';
+import type { CompareRendered, CompareSetup, CompareStatus } from '../shared/comparePanelProtocol';
+import type { CompareOutcome } from '../shared/compareTypes';
 import type { PanelError, RenderedView } from '../shared/webviewProtocol';
+import type { ComparePanels } from './comparePanels';
 import type { AnalysisStatus } from './documentAnalysis';
 import type { PanelRegistry } from './panelRegistry';
 
@@ -28,15 +31,41 @@ export interface InspectorSnapshot {
   readonly plan: PlanPanelState;
 }
 
-/** Returned by activate(): read-only views of the open inspectors, and an event when any changes. */
+/** One open Compare (two files) panel. */
+export interface ComparisonSnapshot {
+  readonly setup: CompareSetup;
+  readonly active: boolean;
+  readonly status: CompareStatus;
+  readonly result: CompareOutcome | null;
+  readonly error: PanelError | null;
+  /** What the webview last reported it renders; null until its app has drawn once. */
+  readonly rendered: CompareRendered | null;
+}
+
+/** Returned by activate(): read-only views of the open inspectors and comparisons, and an event when any changes. */
 export interface QuantLensApi {
   readonly onDidChange: vscode.Event<void>;
   inspectors(): InspectorSnapshot[];
+  comparisons(): ComparisonSnapshot[];
 }
 
-export function createApi(registry: PanelRegistry): QuantLensApi {
+export function createApi(registry: PanelRegistry, comparePanels: ComparePanels): QuantLensApi {
   return {
-    onDidChange: registry.onDidChange,
+    onDidChange: (listener, thisArgs, disposables) => {
+      const subs = [registry.onDidChange(listener, thisArgs), comparePanels.onDidChange(listener, thisArgs)];
+      const both = { dispose: () => subs.forEach((d) => d.dispose()) };
+      disposables?.push(both);
+      return both;
+    },
+    comparisons: () =>
+      comparePanels.all().map((p) => ({
+        setup: p.setup,
+        active: p === comparePanels.active(),
+        status: p.run.status,
+        result: p.run.result,
+        error: p.run.error,
+        rendered: p.rendered,
+      })),
     inspectors: () =>
       registry.all().map((p) => {
         const a = p.document.analysis;

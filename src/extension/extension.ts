@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
+import type { ExportFormat } from '../shared/webviewProtocol';
 import { createApi, type QuantLensApi } from './api';
+import type { ComparePanel } from './comparePanel';
 import { calibrate, exportCalibration, registerCalibCommands, simulatePtq } from './calibCommands';
 import { registerCommands } from './commands';
+import { registerCompareCommands } from './compareCommands';
+import { exportComparison } from './compareExport';
+import { ComparePanels } from './comparePanels';
 import { exportPanelReport } from './exportReport';
 import { InspectorEditorProvider } from './inspectorEditorProvider';
 import type { PanelServices } from './inspectorPanel';
@@ -24,15 +29,25 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     simulatePtq: (panel, settings) => simulatePtq(panel, settings),
     exportCalibration,
   };
+  const comparePanels = new ComparePanels();
+  const compareServices = {
+    extensionUri: context.extensionUri,
+    version,
+    pool,
+    tracker: comparePanels,
+    exportComparison: (panel: ComparePanel, format: ExportFormat | null) => exportComparison(context.extensionUri, panel, format ? { format } : {}),
+  };
   context.subscriptions.push(
     pool,
     registry,
+    comparePanels,
+    ...registerCompareCommands(compareServices, comparePanels, (panel, request) => exportComparison(context.extensionUri, panel, request)),
     ...InspectorEditorProvider.register(services),
     ...registerCommands(registry, (panel, request) => exportPanelReport(context.extensionUri, panel, request)),
     ...registerCalibCommands(registry, context.extensionUri),
     ...registerPlanCommands(registry),
   );
-  return createApi(registry);
+  return createApi(registry, comparePanels);
 }
 
 export function deactivate(): void {

@@ -3,14 +3,19 @@ import * as vscode from 'vscode';
 
 const NONCE_BYTES = 16;
 
+/** The inspector's HTML (dist/webview.js, media/inspector.css). */
+export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return panelHtml(webview, extensionUri, 'webview.js', ['inspector.css']);
+}
+
 /**
- * The panel's HTML, set once: strict CSP, one nonce'd script, styles from files only.
+ * A panel's HTML, set once: strict CSP, one nonce'd script from dist/, styles from media/ only.
  * The app builds its DOM from the host's `init` message.
  */
-export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, scriptFile: string, styleFiles: readonly string[]): string {
   const nonce = randomBytes(NONCE_BYTES).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', scriptFile));
+  const styles = styleFiles.map((f) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -24,7 +29,7 @@ export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${style.toString()}">
+${styles.map((s) => `<link rel="stylesheet" href="${s.toString()}">`).join('\n')}
 <title>QuantLens</title>
 </head>
 <body>

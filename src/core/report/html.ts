@@ -18,18 +18,18 @@ const FALLBACK_SELECTION: SchemeSelection = {
 };
 
 /** Element id the app looks for to run as a report (webview/host.ts REPORT_DATA_ID). */
-const REPORT_DATA_ID = 'quantlens-report-data';
+export const REPORT_DATA_ID = 'quantlens-report-data';
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** JSON that can sit inside a <script> element: no `</script>`, no HTML comment openers. */
-function scriptSafeJson(value: unknown): string {
+export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
