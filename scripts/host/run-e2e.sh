@@ -15,12 +15,19 @@ mkdir -p "$OUT_DIR"
 cs_install_vsix "$RUN" "$VSIX" > "$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
 WS="$RUN/workspace"; mkdir -p "$WS"
 cp "$ROOT/samples/mlp/model.safetensors" "$WS/model.safetensors"
+cp "$ROOT/test/fixtures/plan/hf-llama/model.safetensors" "$WS/reference.safetensors"
+cp "$ROOT/test/fixtures/compare/q4_k_m.gguf" "$WS/q4_k_m.gguf"
+# One browser test per panel (E2E_SPECS picks some, e.g. E2E_SPECS=compare).
+SPECS="${E2E_SPECS:-inspector compare}"
 rc=0
 for theme in dark light; do
   case $theme in dark) name="Default Dark Modern" ;; light) name="Default Light Modern" ;; esac
   cs_start "$RUN" "$WS" "$name"
-  CS_URL="$CS_URL" WORKSPACE="$WS" OUT_DIR="$OUT_DIR" SCREENSHOT_DIR="$SCREENSHOT_DIR" THEME="$theme" \
-    node "$ROOT/node_modules/tsx/dist/cli.mjs" "$ROOT/test/e2e/inspector.e2e.ts" || rc=$?
+  for spec in $SPECS; do
+    [ $rc = 0 ] || break
+    CS_URL="$CS_URL" WORKSPACE="$WS" OUT_DIR="$OUT_DIR" SCREENSHOT_DIR="$SCREENSHOT_DIR" THEME="$theme" \
+      node "$ROOT/node_modules/tsx/dist/cli.mjs" "$ROOT/test/e2e/$spec.e2e.ts" || rc=$?
+  done
   [ $rc = 0 ] || { cs_dump_logs "$RUN"; break; }
   cs_stop
 done
