@@ -13,11 +13,14 @@ const BNB4_ABSMAX_BYTES = 4;
 /** OCP MX v1.0: k = 32 elements share one E8M0 scale byte. */
 export const MX_BLOCK = 32;
 const MX_SCALE_BYTES = 1;
-/** FP4 elements of bitsandbytes and MX blocks. */
+/** NVIDIA NVFP4: k = 16 elements share one FP8 E4M3 scale byte (plus one float32 scale per tensor, not counted per block). */
+export const NVFP4_BLOCK = 16;
+const NVFP4_SCALE_BYTES = 1;
+/** FP4 elements of bitsandbytes, MX and NVFP4 blocks. */
 const FP4_BITS = 4;
 
 /** How a named format is computed, and where its blocks run. */
-export type FormatFamilyName = 'cast' | 'bnb4' | 'mx' | 'ggml';
+export type FormatFamilyName = 'cast' | 'bnb4' | 'mx' | 'nvfp4' | 'ggml';
 
 export type NamedFormatEntry =
   /** An element-wise cast to a narrower float. */
@@ -26,6 +29,8 @@ export type NamedFormatEntry =
   | { readonly family: 'bnb4'; readonly codebook: 'nf4' | 'fp4'; readonly source: string }
   /** OCP microscaling FP4 along the last axis. */
   | { readonly family: 'mx'; readonly source: string }
+  /** NVIDIA NVFP4 along the last axis: a per-tensor float32 scale and an FP8 E4M3 scale per 16. */
+  | { readonly family: 'nvfp4'; readonly source: string }
   /** A ggml block type through its reference quantizer, along the last axis. */
   | { readonly family: 'ggml'; readonly type: GgmlDType; readonly source: string };
 
@@ -41,6 +46,7 @@ export const NAMED_FORMAT_TABLE = {
   nf4: bnb4('nf4', 'bitsandbytes quantize_4bit nf4, blocksize 64, float32 absmax (no double quant)'),
   fp4: bnb4('fp4', 'bitsandbytes quantize_4bit fp4, blocksize 64, float32 absmax (no double quant)'),
   mxfp4: { family: 'mx', source: 'OCP MX v1.0 MXFP4: E8M0 scale per 32, E2M1 RNE saturating' },
+  nvfp4: { family: 'nvfp4', source: 'NVIDIA NVFP4 (ModelOpt NVFP4QTensor): float32 tensor scale amax / (6 * 448), FP8 E4M3 scale per 16, E2M1 RNE' },
   q8_0: ggml('Q8_0', 'ggml quantize_row_q8_0_ref'),
   q4_0: ggml('Q4_0', 'ggml quantize_row_q4_0_ref'),
   q4_1: ggml('Q4_1', 'ggml quantize_row_q4_1_ref'),
@@ -87,6 +93,8 @@ export function formatLayout(format: NamedFormat): FormatLayout {
       return layout(BNB4_BLOCK, (BNB4_BLOCK * FP4_BITS) / 8 + BNB4_ABSMAX_BYTES, 'flat');
     case 'mx':
       return layout(MX_BLOCK, (MX_BLOCK * FP4_BITS) / 8 + MX_SCALE_BYTES, 'row');
+    case 'nvfp4':
+      return layout(NVFP4_BLOCK, (NVFP4_BLOCK * FP4_BITS) / 8 + NVFP4_SCALE_BYTES, 'row');
     case 'ggml': {
       const { blockSize, typeSize } = GGML_LAYOUTS[entry.type];
       return layout(blockSize, typeSize, 'row');

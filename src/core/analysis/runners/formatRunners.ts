@@ -4,6 +4,7 @@ import { bnb4RoundTripBlock } from '../../quant/formats/bnb4';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minifloatRoundTripRun } from '../../quant/formats/minifloat';
 import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
+import { nvfp4RoundTripBlock, nvfp4TensorScale } from '../../quant/formats/nvfp4';
 import { GGML_TYPES } from '../../quant/ggml';
 import { FORMATS, type FormatTraits } from '../../quant/formats/formatTraits';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
@@ -20,6 +21,9 @@ export function planFormat(s: FormatScheme, shape: readonly number[], numel: num
     if (rowLength % t.blockSize !== 0) {
       return { reason: `${s.format} quantizes rows in blocks of ${t.blockSize}; rows of ${rowLength} are not a whole number of blocks (ggml refuses them)` };
     }
+  }
+  if (traits.family.kind === 'nvfp4' && rowLength % traits.blockSize !== 0) {
+    return { reason: `nvfp4 quantizes rows in blocks of ${traits.blockSize}; rows of ${rowLength} are not a whole number of blocks (ModelOpt refuses them)` };
   }
   return { runner: new FormatRunner(traits, traits.blockAxis === 'flat' ? numel : rowLength) };
 }
@@ -39,11 +43,14 @@ class FormatPass implements SchemePass {
   private readonly deq: Float32Array;
   /** Blocks of the format (null for element-wise casts). */
   private readonly assembler: GroupAssembler | null;
+  /** NVFP4's per-tensor scale, from pass 1's largest finite magnitude. */
+  private readonly tensorScale: number;
 
   constructor(private readonly traits: FormatTraits, rowLength: number, ctx: PrepareContext) {
     this.errors = new ErrorAccumulator(ctx.display);
     this.deq = new Float32Array(Math.max(ctx.chunkLength, traits.blockSize));
     this.assembler = traits.blockAxis === 'element' ? null : new GroupAssembler(Math.max(1, rowLength), traits.blockSize);
+    this.tensorScale = nvfp4TensorScale(ctx.stats.absMax);
   }
 
   consume(x: Float32Array, n: number, start: number): void {
@@ -68,6 +75,9 @@ class FormatPass implements SchemePass {
         return;
       case 'mxfp4':
         forEachGroup(assembler, from, to, firstIndex, (a, b) => mxfp4RoundTripBlock(values, this.deq, a, b));
+        return;
+      case 'nvfp4':
+        forEachGroup(assembler, from, to, firstIndex, (a, b) => nvfp4RoundTripBlock(values, this.deq, a, b, this.tensorScale));
         return;
       case 'ggml':
         ggmlRoundTrip(family.type, values, this.deq, from, to);

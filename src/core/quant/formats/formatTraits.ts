@@ -24,6 +24,7 @@ export type FormatFamily =
   | { readonly kind: 'cast'; readonly spec: MinifloatSpec }
   | { readonly kind: 'bnb4'; readonly table: Bnb4Kind }
   | { readonly kind: 'mxfp4' }
+  | { readonly kind: 'nvfp4' }
   | { readonly kind: 'ggml'; readonly type: GgmlDType };
 
 export interface FormatTraits extends FormatLayout {
@@ -38,6 +39,7 @@ function family(format: NamedFormat): FormatFamily {
     case 'cast': return { kind: 'cast', spec: CAST_SPECS[format as NamedFormatOf<'cast'>] };
     case 'bnb4': return { kind: 'bnb4', table: entry.codebook };
     case 'mx': return { kind: 'mxfp4' };
+    case 'nvfp4': return { kind: 'nvfp4' };
     case 'ggml': return { kind: 'ggml', type: entry.type };
   }
 }
