@@ -6,18 +6,23 @@ import type { CompareResult } from '../../core/compare/types';
 import { FormatError, UsageError } from '../../core/errors';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { mappingOf, runCompare } from './compare';
+import { mappingOf, readPlanFlag, runCompare } from './compare';
+import { checkPlan, type PlannedTypes } from '../../core/check/planDeviation';
+import { openModel } from '../../core/formats/registry';
 
-const USAGE = 'check (compare REFERENCE CANDIDATE [--map M] | RESULT.json) --min-sqnr DB [--max-rel-err X] [--no-nonfinite] [--junit FILE] [--sarif FILE]';
+const USAGE = 'check (compare REFERENCE CANDIDATE [--map M] | RESULT.json | MODEL --plan PLAN.json) [--min-sqnr DB] [--max-rel-err X] [--no-nonfinite] [--plan PLAN.json] [--junit FILE] [--sarif FILE]';
 const HELP = `usage: quantlens ${USAGE}
 
 A quality gate for CI: exits 3 when a threshold is not met, printing each failure on one line.
 
   compare REFERENCE CANDIDATE   runs compare (--map as for compare) and checks every pair
   RESULT.json                   checks a saved \`analyze --json\` or \`compare --json\` result
+                                (plan-deviation findings of \`compare --plan\` fail too)
+  MODEL --plan PLAN.json        checks each tensor's stored type against a \`plan --json\` result
   --min-sqnr DB                 every SQNR at least DB
   --max-rel-err X               every relative Frobenius error ‖x - y‖ / ‖x‖ at most X
   --no-nonfinite                no NaN/Inf (analyze: in the tensor; compare: in the candidate)
+  --plan PLAN.json              every tensor stored as the plan says (with compare: the candidate)
   --junit FILE                  also write the checks as JUnit XML
   --sarif FILE                  also write the failures as SARIF 2.1.0
 `;
@@ -54,6 +59,18 @@ async function casesOfResultFile(file: string, t: Thresholds): Promise<CheckCase
   throw new FormatError('json', 'neither an analyze --json nor a compare --json result', undefined, file);
 }
 
+/** Saved results are JSON files; anything else is a model. */
+const isResultFile = (file: string): boolean => file.toLowerCase().endsWith('.json');
+
+async function casesOfPlan(file: string, plan: PlannedTypes): Promise<CheckCase[]> {
+  const model = await openModel([file]);
+  try {
+    return checkPlan(plan, model);
+  } finally {
+    await model.close();
+  }
+}
+
 async function writeOut(flag: string, file: string, text: string): Promise<void> {
   try {
     await fs.writeFile(file, text);
@@ -64,7 +81,7 @@ async function writeOut(flag: string, file: string, text: string): Promise<void>
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'gate compare or analyze results on thresholds (exit 3), JUnit/SARIF for CI',
+  summary: 'gate compare or analyze results on thresholds, types on a plan (exit 3), JUnit/SARIF for CI',
   usage: USAGE,
   async run(argv, io) {
     const { values: flags, positionals } = parseCommandArgs(argv, {
@@ -74,6 +91,7 @@ export const checkCommand: Command = {
       junit: { type: 'string' },
       sarif: { type: 'string' },
       map: { type: 'string' },
+      plan: { type: 'string' },
     });
     if (flags.help) {
       io.stdout.write(HELP);
@@ -84,15 +102,25 @@ export const checkCommand: Command = {
       maxRelErr: threshold('--max-rel-err', flags['max-rel-err']),
       noNonFinite: flags['no-nonfinite'] === true,
     };
-    if (t.minSqnrDb === null && t.maxRelErr === null && !t.noNonFinite) throw new UsageError('check: give at least one of --min-sqnr, --max-rel-err, --no-nonfinite');
+    const plan = flags.plan === undefined ? null : await readPlanFlag(flags.plan);
+    const gates = t.minSqnrDb !== null || t.maxRelErr !== null || t.noNonFinite;
+    if (!gates && plan === null) throw new UsageError('check: give at least one of --min-sqnr, --max-rel-err, --no-nonfinite, --plan');
     let cases: CheckCase[];
     if (positionals[0] === 'compare') {
       if (positionals.length !== 3) throw new UsageError('check compare: give REFERENCE and CANDIDATE');
-      cases = checkCompare(await runCompare(positionals[1]!, positionals[2]!, await mappingOf(flags.map)), t);
+      cases = checkCompare(await runCompare(positionals[1]!, positionals[2]!, await mappingOf(flags.map), plan), t);
     } else {
-      if (positionals.length !== 1) throw new UsageError('check: give `compare REFERENCE CANDIDATE` or one RESULT.json');
+      if (positionals.length !== 1) throw new UsageError('check: give `compare REFERENCE CANDIDATE`, one RESULT.json or one MODEL');
       if (flags.map !== undefined) throw new UsageError('check: --map goes with `check compare`');
-      cases = await casesOfResultFile(positionals[0]!, t);
+      const file = positionals[0]!;
+      if (isResultFile(file)) {
+        if (plan !== null) throw new UsageError('check: --plan goes with a MODEL or `check compare` (a compare --json result made with --plan holds its deviations)');
+        cases = await casesOfResultFile(file, t);
+      } else {
+        if (plan === null) throw new UsageError(`check: ${file} is not a .json result: give --plan PLAN.json to check its types`);
+        if (gates) throw new UsageError('check MODEL: --min-sqnr, --max-rel-err and --no-nonfinite need `check compare` or a RESULT.json');
+        cases = await casesOfPlan(file, plan);
+      }
     }
     if (flags.junit !== undefined) await writeOut('--junit', flags.junit, junitXml(cases));
     if (flags.sarif !== undefined) await writeOut('--sarif', flags.sarif, `${JSON.stringify(sarifLog(cases), null, 1)}\n`);

@@ -3,19 +3,26 @@ import { compareModels } from '../../core/compare/compareModels';
 import type { CompareResult, NameMapping } from '../../core/compare/types';
 import { UsageError } from '../../core/errors';
 import { openForCompare, type ComparedModel } from '../../core/compare/openForCompare';
+import { replayableTypes, type ReplayableTypes } from '../../core/compare/exportTypes';
+import { parsePlanJson, planDeviations, type PlannedTypes } from '../../core/check/planDeviation';
+import { openModel } from '../../core/formats/registry';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'compare REFERENCE CANDIDATE [--map auto|none|FILE] [--json]';
+const USAGE = 'compare REFERENCE CANDIDATE [--map auto|none|FILE] [--plan PLAN.json] [--export-types FILE] [--json]';
 const HELP = `usage: quantlens ${USAGE}
 
 Pairs the tensors of an original checkpoint (REFERENCE) with those of a quantized or converted
 one (CANDIDATE), dequantizes the candidate and measures the difference in float64.
 
-  --map auto   identical names, then Hugging Face <-> GGUF names (default)
-  --map none   identical names only
-  --map FILE   a JSON object {"reference name": "candidate name"} first, then as auto
-  --json       CLI.md's compare JSON
+  --map auto           identical names, then Hugging Face <-> GGUF names (default)
+  --map none           identical names only
+  --map FILE           a JSON object {"reference name": "candidate name"} first, then as auto
+  --plan PLAN.json     a \`quantlens plan --json\` result: a plan-deviation finding per tensor of
+                       CANDIDATE whose type differs from the plan
+  --export-types FILE  write CANDIDATE's (GGUF) types as a llama-quantize --tensor-type-file
+                       that replays them; the base type to pass is printed
+  --json               CLI.md's compare JSON
 `;
 
 export async function mappingOf(flag: string | undefined): Promise<NameMapping> {
@@ -33,15 +40,47 @@ export async function mappingOf(flag: string | undefined): Promise<NameMapping> 
   return { kind: 'file', map: parsed as Record<string, string> };
 }
 
-export async function runCompare(referencePath: string, candidatePath: string, mapping: NameMapping): Promise<CompareResult> {
+/** Reads `--plan FILE` (a `quantlens plan --json` result). */
+export async function readPlanFlag(flag: string): Promise<PlannedTypes> {
+  let text: string;
+  try {
+    text = await fs.readFile(flag, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--plan ${flag}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parsePlanJson(text, flag);
+}
+
+/** Opens both files (storages decoded), compares them and, with a plan, adds a plan-deviation finding per differing tensor. */
+export async function runCompare(referencePath: string, candidatePath: string, mapping: NameMapping, plan: PlannedTypes | null = null): Promise<CompareResult> {
   const opened: ComparedModel[] = [];
   try {
     opened.push(await openForCompare(referencePath));
     opened.push(await openForCompare(candidatePath));
-    return await compareModels(opened[0]!.model, opened[1]!.model, mapping, opened[1]!);
+    const result = await compareModels(opened[0]!.model, opened[1]!.model, mapping, opened[1]!);
+    if (plan === null) return result;
+    const deviations = planDeviations(plan, opened[1]!.model);
+    return { ...result, findings: [...result.findings, ...deviations.map((d) => ({ kind: 'plan-deviation' as const, tensor: d.tensor, message: d.message }))] };
   } finally {
     for (const m of opened) await m.model.close();
   }
+}
+
+/** Writes the candidate's types as a replayable --tensor-type-file; returns the line telling how to replay it. */
+async function exportTypes(candidatePath: string, file: string): Promise<string> {
+  const model = await openModel([candidatePath]);
+  let replay: ReplayableTypes;
+  try {
+    replay = replayableTypes(model);
+  } finally {
+    await model.close();
+  }
+  try {
+    await fs.writeFile(file, replay.text);
+  } catch (e) {
+    throw new UsageError(`--export-types ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return `wrote ${file}: llama-quantize --tensor-type-file ${file} SOURCE.gguf OUT.gguf ${replay.baseType}`;
 }
 
 export const compareCommand: Command = {
@@ -49,15 +88,19 @@ export const compareCommand: Command = {
   summary: 'pair a quantized or converted checkpoint with its original and measure each tensor',
   usage: USAGE,
   async run(argv, io) {
-    const { values: flags, positionals } = parseCommandArgs(argv, { map: { type: 'string' } });
+    const { values: flags, positionals } = parseCommandArgs(argv, { map: { type: 'string' }, plan: { type: 'string' }, 'export-types': { type: 'string' } });
     if (flags.help) {
       io.stdout.write(HELP);
       return 0;
     }
     if (positionals.length !== 2) throw new UsageError(`compare: give REFERENCE and CANDIDATE (got ${positionals.length} file(s))`);
     const mapping = await mappingOf(flags.map);
-    const result = await runCompare(positionals[0]!, positionals[1]!, mapping);
+    const plan = flags.plan === undefined ? null : await readPlanFlag(flags.plan);
+    const result = await runCompare(positionals[0]!, positionals[1]!, mapping, plan);
+    const exported = flags['export-types'] === undefined ? null : await exportTypes(positionals[1]!, flags['export-types']);
     io.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : compareText(result));
+    // the replay line goes to stderr with --json so stdout stays one JSON document
+    if (exported !== null) (flags.json ? io.stderr : io.stdout).write(`${exported}\n`);
     return 0;
   },
 };

@@ -6,6 +6,7 @@ const RULES: Readonly<Record<CheckRule, string>> = {
   'min-sqnr': 'SQNR below the --min-sqnr threshold',
   'max-rel-err': 'relative Frobenius error above the --max-rel-err threshold',
   'no-nonfinite': 'NaN or Inf values (--no-nonfinite)',
+  plan: 'stored type differs from the plan (--plan)',
 };
 
 /** A SARIF 2.1.0 log: one result per failure, located at the file checked. */

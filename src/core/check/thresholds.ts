@@ -17,7 +17,7 @@ export interface CheckCase {
   readonly failures: readonly CheckFailure[];
 }
 
-export type CheckRule = 'min-sqnr' | 'max-rel-err' | 'no-nonfinite';
+export type CheckRule = 'min-sqnr' | 'max-rel-err' | 'no-nonfinite' | 'plan';
 
 export interface CheckFailure {
   readonly rule: CheckRule;
@@ -42,13 +42,27 @@ function failuresOf(m: Measured, t: Thresholds): CheckFailure[] {
   return out;
 }
 
-/** Each compared pair against the thresholds (non-finite: the candidate's). */
+/**
+ * Each compared pair against the thresholds (non-finite: the candidate's), and each plan-deviation
+ * finding (`compare --plan`) as a failure of its tensor.
+ */
 export function checkCompare(result: CompareResult, t: Thresholds): CheckCase[] {
-  return result.pairs.map((p) => ({
-    file: result.candidate,
-    name: p.candidate,
-    failures: failuresOf({ sqnrDb: p.sqnrDb, relErr: p.relFrobenius, nonFinite: p.nonFinite.candidate }, t),
-  }));
+  const cases = new Map<string, { file: string; name: string; failures: CheckFailure[] }>();
+  for (const p of result.pairs) {
+    const failures = failuresOf({ sqnrDb: p.sqnrDb, relErr: p.relFrobenius, nonFinite: p.nonFinite.candidate }, t);
+    const seen = cases.get(p.candidate);
+    // the parts of a fused tensor are pairs of one candidate tensor: one case
+    if (seen) seen.failures.push(...failures);
+    else cases.set(p.candidate, { file: result.candidate, name: p.candidate, failures });
+  }
+  for (const f of result.findings) {
+    if (f.kind !== 'plan-deviation' || f.tensor === null) continue;
+    const failure: CheckFailure = { rule: 'plan', message: f.message };
+    const seen = cases.get(f.tensor);
+    if (seen) seen.failures.push(failure);
+    else cases.set(f.tensor, { file: result.candidate, name: f.tensor, failures: [failure] });
+  }
+  return [...cases.values()];
 }
 
 /** The parts of CLI.md's analyze JSON the gates read. */

@@ -30,7 +30,7 @@ export interface ComparedPair {
   readonly requantizedSqnrDb: number | null;
 }
 
-export type FindingKind = 'file-type-mix' | 'non-finite' | 'shape-mismatch' | 'dtype-mismatch' | 'sqnr-below-requantized' | 'undecodable-storage';
+export type FindingKind = 'file-type-mix' | 'non-finite' | 'shape-mismatch' | 'dtype-mismatch' | 'sqnr-below-requantized' | 'undecodable-storage' | 'plan-deviation';
 
 export interface Finding {
   readonly kind: FindingKind;

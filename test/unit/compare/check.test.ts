@@ -2,11 +2,24 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { openModel } from '../../../src/core/formats/registry';
 import { run } from '../cli/run';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const REFERENCE = path.join(FIXTURES, 'plan', 'hf-llama');
 const Q2_K = path.join(FIXTURES, 'compare', 'q2_k.gguf');
+const Q4_K_M = path.join(FIXTURES, 'compare', 'q4_k_m.gguf');
+const Q4_K_S = path.join(FIXTURES, 'compare', 'q4_k_s.gguf');
+
+/** Tensors whose stored types differ between two GGUF files, read from the files themselves. */
+async function typeDifferences(a: string, b: string): Promise<string[]> {
+  const [ma, mb] = [await openModel([a]), await openModel([b])];
+  const types = new Map(mb.tensors.map((t) => [t.name, t.dtype]));
+  const out = ma.tensors.filter((t) => types.get(t.name) !== t.dtype).map((t) => t.name);
+  await ma.close();
+  await mb.close();
+  return out.sort();
+}
 /** q2_k.gguf's Q2_K tensors (gate, up, q, k in 2 layers) are near 10.6 dB; everything else is above 15 dB. */
 const Q2_K_TENSORS = ['attn_k', 'attn_q', 'ffn_gate', 'ffn_up'].flatMap((n) => [0, 1].map((b) => `blk.${b}.${n}.weight`)).sort();
 
@@ -128,6 +141,70 @@ describe('quantlens check', () => {
     assert.equal(r.code, 3);
     // 19 dB: ‖e‖/‖x‖ = 10^(-19/20) = 0.1122
     assert.equal(r.stdout, 'FAIL a q4_0: SQNR 19.00 dB < 20 dB\nFAIL a q4_0: relative error 0.1122 > 0.1\nFAIL b int8 symmetric tensor: 2 NaN/Inf values\n');
+  });
+
+  describe('--plan: stored types against a `quantlens plan --json` result', () => {
+    let plan = '';
+    before(async () => {
+      plan = path.join(tmp, 'plan.json');
+      const r = await run('plan', REFERENCE, '--target', 'llama.cpp', '--preset', 'Q4_K_M', '--json');
+      assert.equal(r.code, 0, r.stderr);
+      writeFileSync(plan, r.stdout);
+    });
+
+    it('the file llama-quantize made with the planned preset passes; another preset fails once per differing tensor, in JUnit and SARIF too', async () => {
+      const ok = await run('check', Q4_K_M, '--plan', plan);
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.match(ok.stdout, /^ok: 20 checked\n$/);
+      const differing = await typeDifferences(Q4_K_M, Q4_K_S);
+      assert.ok(differing.length >= 2, differing.join());
+      const junit = path.join(tmp, 'plan.xml');
+      const sarif = path.join(tmp, 'plan.sarif');
+      const r = await run('check', Q4_K_S, '--plan', plan, '--junit', junit, '--sarif', sarif);
+      assert.equal(r.code, 3);
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.deepEqual(lines.map((l) => /^FAIL (\S+): planned Q\w+, stored as Q\w+$/.exec(l)?.[1]).sort(), differing);
+      const xml = parseXml(readFileSync(junit, 'utf8'));
+      checkJunit(xml);
+      assert.equal(xml.attrs.failures, String(differing.length));
+      const log = JSON.parse(readFileSync(sarif, 'utf8')) as Record<string, unknown>;
+      checkSarif(log);
+      assert.ok((log.runs as { results: { ruleId: string }[] }[])[0]!.results.every((x) => x.ruleId === 'plan'));
+    });
+
+    it('compare --plan adds a plan-deviation finding per differing tensor; check compare --plan and its saved result fail on them', async () => {
+      const differing = await typeDifferences(Q4_K_M, Q4_K_S);
+      const j = JSON.parse((await run('compare', REFERENCE, Q4_K_S, '--plan', plan, '--json')).stdout) as { findings: { kind: string; tensor: string; message: string }[] };
+      const deviations = j.findings.filter((f) => f.kind === 'plan-deviation');
+      assert.deepEqual(deviations.map((f) => f.tensor).sort(), differing);
+      assert.ok(deviations.every((f) => /^planned Q\w+, stored as Q\w+$/.test(f.message)));
+      const same = JSON.parse((await run('compare', REFERENCE, Q4_K_M, '--plan', plan, '--json')).stdout) as { findings: unknown[] };
+      assert.deepEqual(same.findings, []);
+      const checked = await run('check', 'compare', REFERENCE, Q4_K_S, '--plan', plan);
+      assert.equal(checked.code, 3);
+      assert.equal(checked.stdout.trimEnd().split('\n').length, differing.length);
+      const saved = path.join(tmp, 'deviating.json');
+      writeFileSync(saved, JSON.stringify(j));
+      const fromSaved = await run('check', saved, '--min-sqnr', '0');
+      assert.equal(fromSaved.code, 3);
+      assert.equal(fromSaved.stdout, checked.stdout);
+    });
+
+    it('a tensor missing from the file or from the plan is a deviation; a malformed plan is one line, exit 2', async () => {
+      const edited = JSON.parse(readFileSync(plan, 'utf8')) as { tensors: { name: string; type: string }[] };
+      edited.tensors = [...edited.tensors.filter((t) => t.name !== 'blk.1.ffn_down.weight'), { ...edited.tensors[0]!, name: 'blk.9.attn_q.weight', type: 'Q4_K' }];
+      const file = path.join(tmp, 'edited.json');
+      writeFileSync(file, JSON.stringify(edited));
+      const r = await run('check', Q4_K_M, '--plan', file);
+      assert.equal(r.code, 3);
+      assert.deepEqual(r.stdout.trimEnd().split('\n').sort(), ['FAIL blk.1.ffn_down.weight: stored as Q6_K, not in the plan', 'FAIL blk.9.attn_q.weight: planned Q4_K, not in the file']);
+      const bad = path.join(tmp, 'not-a-plan.json');
+      writeFileSync(bad, '{"tensors": [{"name": 1}]}');
+      const malformed = await run('check', Q4_K_M, '--plan', bad);
+      assert.equal(malformed.code, 2);
+      assert.equal(malformed.stderr, `quantlens: ${bad}: json: not a \`quantlens plan --json\` result (no tensors with name and type)\n`);
+      assert.equal((await run('check', Q4_K_M, '--plan', path.join(tmp, 'missing.json'))).code, 1);
+    });
   });
 
   it('usage errors exit 1; an unreadable result exits 2 with one line', async () => {
