@@ -4,20 +4,28 @@ import { withKept } from '../../core/plan/keep';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
 import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
-import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan } from '../../core/plan/planTypes';
+import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName } from '../../core/plan/planTypes';
+import { PLAN_TARGETS } from '../../core/plan/targets';
+import { openTargetModel } from '../../core/plan/targets/openTargetModel';
+import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'plan FILE... --preset P [--target llama.cpp] [--keep REGEX] [--pure] [--json] [--export llama.cpp --out FILE]';
+const USAGE = 'plan FILE... --preset P [--target T] [--keep REGEX] [--pure] [--json] [--export T --out FILE]';
 const HELP = `usage: quantlens ${USAGE}
 
 Chooses a storage type for every tensor as the target tool would apply it (headers only).
 
   --target T          the tool the plan is for: llama.cpp (default for GGUF; Hugging Face
-                      safetensors are planned as convert_hf_to_gguf.py would convert them)
+                      safetensors are planned as convert_hf_to_gguf.py would convert them),
+                      modelopt (default otherwise), onnxruntime, torchao, llm-compressor
   --preset P          the tool's stock recipe, reproduced exactly (llama.cpp: Q4_K_M, Q5_K_M,
                       Q6_K, Q8_0, Q2_K, Q3_K_S/M/L, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS,
-                      MXFP4_MOE, F16, BF16, ...)
+                      MXFP4_MOE, F16, BF16, ...; modelopt: NVFP4_DEFAULT_CFG, FP8_DEFAULT_CFG,
+                      INT4_AWQ_CFG, W4A8_AWQ_BETA_CFG, INT8_SMOOTHQUANT_CFG; llm-compressor:
+                      W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, NVFP4; torchao:
+                      Int4WeightOnlyConfig, Int8WeightOnlyConfig, Float8WeightOnlyConfig;
+                      onnxruntime: MatMulNBits, MatMulNBits_symmetric, QDQ_QInt8_per_channel, QDQ_QInt8)
   --keep REGEX        tensors (GGUF or source names) that stay as they are stored
   --pure              llama-quantize --pure: the preset's type everywhere, no mixture rules
   --json              CLI.md's plan JSON
@@ -25,14 +33,9 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
   --out FILE          ... to FILE
 `;
 
-const SUPPORTED_TARGET = 'llama.cpp';
-
-function targetFor(flag: string | undefined, files: readonly string[]): string {
+function targetFor(flag: string | undefined, files: readonly string[]): PlanTargetName {
   const target = flag ?? (files.every((f) => f.toLowerCase().endsWith('.gguf')) ? 'llama.cpp' : 'modelopt');
   if (!isPlanTargetName(target)) throw new UsageError(`plan: unknown --target '${target}' (one of ${PLAN_TARGET_NAMES.join(', ')})`);
-  if (target !== SUPPORTED_TARGET) {
-    throw new UsageError(`plan: --target ${target} is not implemented yet${flag ? '' : ' (the default for non-GGUF files)'}; use --target llama.cpp`);
-  }
   return target;
 }
 
@@ -75,8 +78,18 @@ export const planCommand: Command = {
     if ((flags.export === undefined) !== (flags.out === undefined)) throw new UsageError('plan: --export and --out go together');
     if (flags.export !== undefined && flags.export !== target) throw new UsageError(`plan: --export ${flags.export} for a ${target} plan (export the target planned)`);
     const keep = keepPattern(flags.keep);
+    if (target !== 'llama.cpp') {
+      if (flags.pure) throw new UsageError('plan: --pure is llama-quantize\'s (--target llama.cpp)');
+      const planTarget = PLAN_TARGETS[target];
+      presetOf(planTarget, flags.preset);
+      if (flags.out !== undefined) throw new UsageError(`plan: --export ${target} is not implemented yet`);
+      const tensors = await openTargetModel(positionals);
+      const stock = planTargetPreset(planTarget, tensors, flags.preset);
+      const plan = keep ? withKept(stock, tensors, keep) : stock;
+      io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, null))}\n` : planText(plan, positionals, null));
+      return 0;
+    }
     resolvePreset(flags.preset);
-
     const model = await openLlamaModel(positionals);
     const stock = planLlamaCppPreset(model, { preset: flags.preset, pure: flags.pure === true });
     const [needsImatrix] = stock.needsImatrix;

@@ -76,13 +76,23 @@ describe('quantlens plan', () => {
     }
   });
 
+  it('--target modelopt --preset NVFP4_DEFAULT_CFG on a Hugging Face model: its nn.Linear weights NVFP4, the rest kept', async () => {
+    const r = await run('plan', path.join(PLAN, 'hf-llama', 'model.safetensors'), '--target', 'modelopt', '--preset', 'NVFP4_DEFAULT_CFG', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as PlanJson;
+    assert.deepEqual([j.target, j.preset], ['modelopt', 'NVFP4_DEFAULT_CFG']);
+    assert.equal(j.tensors.find((t) => t.name === 'model.layers.0.self_attn.q_proj.weight')!.type, 'nvfp4');
+    assert.equal(j.tensors.find((t) => t.name === 'model.norm.weight')!.type, 'BF16');
+    assert.equal(j.totalBytes, j.tensors.reduce((n, t) => n + t.bytes, 0));
+  });
+
   const bad: readonly (readonly [string, string[], number, RegExp])[] = [
     ['an unknown preset', [GQA, '--preset', 'Q9_K'], 1, /unknown llama.cpp preset 'Q9_K'/],
     ['no preset', [GQA], 1, /give --preset/],
     ['a budget (not implemented yet)', [GQA, '--budget-bpw', '4.8'], 1, /--budget-bpw is not implemented yet/],
     ['--export without --out', [GQA, '--preset', 'Q8_0', '--export', 'llama.cpp'], 1, /--export and --out go together/],
     ['another export target', [GQA, '--preset', 'Q8_0', '--export', 'modelopt', '--out', 'x'], 1, /--export modelopt for a llama.cpp plan/],
-    ['a Hugging Face folder without --target', [path.join(PLAN, 'hf-llama'), '--preset', 'Q8_0'], 1, /--target modelopt is not implemented yet/],
+    ['a Hugging Face folder without --target', [path.join(PLAN, 'hf-llama'), '--preset', 'Q8_0', '--export', 'modelopt', '--out', 'x'], 1, /unknown modelopt preset 'Q8_0' \(one of NVFP4_DEFAULT_CFG, /],
     ['a file without the head count', [NO_HEADS, '--preset', 'Q4_K_M'], 2, /planning needs llama.attention.head_count/],
     ['rows no type fits', [path.join(PLAN, 'odd-rows.gguf'), '--preset', 'Q8_0'], 2, /blk\.0\.ffn_down\.weight: row of 48 not a multiple of 32/],
     ['a bad --keep', [GQA, '--preset', 'Q8_0', '--keep', '('], 1, /--keep \(/],

@@ -38,5 +38,6 @@ export const ONNXRUNTIME_TARGET = planTarget({
   notPlanned,
   groupOf: () => null,
   // MatMulNBits replaces MatMul nodes only; QDQ int8 applies to MatMul and Gemm
-  refuses: (candidate, tensor) => candidate.kind === 'int' && candidate.bits === 4 && tensor.consumer?.op !== 'MatMul',
+  refusal: (candidate, tensor) =>
+    candidate.kind === 'int' && candidate.bits === 4 && tensor.consumer?.op !== 'MatMul' ? `MatMulNBits replaces MatMul nodes only (${tensor.consumer?.op ?? 'no node'} reads this weight)` : null,
 });

@@ -22,6 +22,8 @@ export interface PlanTarget {
   groupOf(tensor: PlanTensor): string | null;
   /** Stored bytes of the tensor under the candidate as this tool writes it, or null when the tool cannot apply it there. */
   bytesOf(candidate: Candidate, tensor: PlanTensor): number | null;
+  /** Why the tool cannot apply the candidate to the tensor (null exactly when bytesOf is a number). */
+  whyNot(candidate: Candidate, tensor: PlanTensor): string | null;
 }
 
 /** What a target table entry states; `parseCandidate` and the default `bytesOf` derive from it. */
@@ -31,8 +33,8 @@ export interface PlanTargetSpec {
   readonly defaultCandidates: readonly string[];
   notPlanned(tensor: PlanTensor): string | null;
   groupOf(tensor: PlanTensor): string | null;
-  /** A tool-specific refusal (e.g. an op the format does not apply to); the size is candidateBytes. */
-  refuses?(candidate: Candidate, tensor: PlanTensor): boolean;
+  /** A tool-specific refusal in words (e.g. an op the format does not apply to), else null; the size is candidateBytes. */
+  refusal?(candidate: Candidate, tensor: PlanTensor): string | null;
 }
 
 export function planTarget(spec: PlanTargetSpec): PlanTarget {
@@ -43,6 +45,12 @@ export function planTarget(spec: PlanTargetSpec): PlanTarget {
     if (found) return found;
     throw new UsageError(`--candidates: '${text}' is not a ${spec.name} candidate (one of ${spec.candidates.map(candidateName).join(', ')})`);
   };
+  const whyNot = (candidate: Candidate, tensor: PlanTensor): string | null => {
+    const refused = spec.refusal?.(candidate, tensor) ?? null;
+    if (refused !== null) return refused;
+    if (candidateBytes(candidate, tensor) !== null) return null;
+    return `a row of ${tensor.ne[0] ?? 1} values is not a whole number of ${candidateName(candidate)}'s groups`;
+  };
   return {
     name: spec.name,
     candidates: spec.candidates,
@@ -50,7 +58,8 @@ export function planTarget(spec: PlanTargetSpec): PlanTarget {
     parseCandidate,
     notPlanned: spec.notPlanned,
     groupOf: spec.groupOf,
-    bytesOf: (candidate, tensor) => (spec.refuses?.(candidate, tensor) ? null : candidateBytes(candidate, tensor)),
+    bytesOf: (candidate, tensor) => (whyNot(candidate, tensor) === null ? candidateBytes(candidate, tensor) : null),
+    whyNot,
   };
 }
 

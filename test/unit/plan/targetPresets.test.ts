@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from '../../../src/core/errors';
+import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
+import { candidateBytes } from '../../../src/core/plan/costModel';
+import { PLAN_TARGETS } from '../../../src/core/plan/targets';
+import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
+import { planTargetPreset, TARGET_PRESETS } from '../../../src/core/plan/targets/presets';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const HF_LLAMA = path.join(ROOT, 'test/fixtures/plan/hf-llama/model.safetensors');
+const HF_MIXTRAL = path.join(ROOT, 'test/fixtures/plan/hf-mixtral/model.safetensors');
+const MLP_ONNX = path.join(ROOT, 'samples/mlp/model.onnx');
+
+describe('stock presets of the other targets', () => {
+  let tmp = '';
+  before(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-target-presets-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('every preset names a candidate of its target', () => {
+    for (const [target, presets] of Object.entries(TARGET_PRESETS)) {
+      for (const [name, preset] of Object.entries(presets)) {
+        assert.doesNotThrow(() => PLAN_TARGETS[target as keyof typeof TARGET_PRESETS].parseCandidate(preset.candidate), `${target} ${name}`);
+      }
+    }
+  });
+
+  it('modelopt NVFP4_DEFAULT_CFG on a Hugging Face LLaMA: every nn.Linear NVFP4, embeddings and norms kept, sizes summed', async () => {
+    const tensors = await openTargetModel([HF_LLAMA]);
+    const plan = planTargetPreset(PLAN_TARGETS.modelopt, tensors, 'NVFP4_DEFAULT_CFG');
+    assert.equal(plan.target, 'modelopt');
+    for (const [i, t] of plan.tensors.entries()) {
+      const source = tensors[i]!;
+      if (/_proj\.weight$/.test(t.name)) {
+        assert.equal(t.type, 'nvfp4', t.name);
+        assert.equal(t.bytes, candidateBytes({ kind: 'nvfp4' }, source));
+        // [out, in] BF16: in / 2 bytes of codes + in / 16 FP8 scales per row, and one float32
+        const [inFeatures, out] = source.ne as [number, number];
+        assert.equal(t.bytes, out * (inFeatures / 2 + inFeatures / 16) + 4);
+      } else {
+        assert.deepEqual([t.type, t.bytes, t.candidate.kind], [source.type, source.bytes, 'keep'], t.name);
+      }
+    }
+    assert.match(plan.tensors.find((t) => t.name === 'model.embed_tokens.weight')!.reason, /embedding/);
+    assert.equal(plan.totalBytes, plan.tensors.reduce((n, t) => n + t.bytes, 0));
+    assert.equal(plan.bitsPerWeight, (8 * plan.totalBytes) / plan.totalValues);
+  });
+
+  it('modelopt keeps the MoE router and lm_head of a Mixtral; llm-compressor only lm_head', async () => {
+    const tensors = await openTargetModel([HF_MIXTRAL]);
+    const modelopt = planTargetPreset(PLAN_TARGETS.modelopt, tensors, 'FP8_DEFAULT_CFG');
+    const type = (plan: typeof modelopt, name: string) => plan.tensors.find((t) => t.name === name)!.type;
+    assert.equal(type(modelopt, 'model.layers.0.block_sparse_moe.gate.weight'), 'BF16');
+    assert.equal(type(modelopt, 'lm_head.weight'), 'BF16');
+    assert.equal(type(modelopt, 'model.layers.0.block_sparse_moe.experts.0.w1.weight'), 'fp8');
+    const lc = planTargetPreset(PLAN_TARGETS['llm-compressor'], tensors, 'W8A8');
+    assert.equal(type(lc, 'lm_head.weight'), 'BF16');
+    assert.equal(type(lc, 'model.layers.0.block_sparse_moe.gate.weight'), 'int8_ch');
+  });
+
+  it('an unknown preset: a UsageError listing the valid ones', async () => {
+    assert.throws(() => planTargetPreset(PLAN_TARGETS.modelopt, [], 'NVFP5'), (e: unknown) => e instanceof UsageError && /unknown modelopt preset 'NVFP5' \(one of NVFP4_DEFAULT_CFG, FP8_DEFAULT_CFG, INT4_AWQ_CFG, W4A8_AWQ_BETA_CFG/.test(e.message));
+  });
+
+  it('ONNX: Gemm weights are [N, K] read transposed; MatMulNBits applies to MatMul weights only, QDQ int8 to both', async () => {
+    const gemm = await openTargetModel([MLP_ONNX]);
+    const fc1 = gemm.find((t) => t.name === 'fc1.weight')!;
+    assert.deepEqual(fc1.ne, [784, 256]);
+    assert.equal(fc1.consumer?.op, 'Gemm');
+    const qdq = planTargetPreset(PLAN_TARGETS.onnxruntime, gemm, 'QDQ_QInt8_per_channel');
+    // per output channel: 784 int8 values, a float32 scale, an int8 zero point
+    assert.equal(qdq.tensors.find((t) => t.name === 'fc1.weight')!.bytes, 256 * (784 + 4 + 1));
+    assert.match(qdq.tensors.find((t) => t.name === 'fc1.bias')!.reason, /not the weight initializer/);
+    assert.match(planTargetPreset(PLAN_TARGETS.onnxruntime, gemm, 'MatMulNBits').tensors[0]!.reason, /MatMulNBits replaces MatMul nodes only \(Gemm/);
+
+    // the same graph with fc2 a MatMul: B [K, N] = [64, 256] as stored (K = 64)
+    const model = decodeModel(readFileSync(MLP_ONNX));
+    const node = model.graph!.node.find((n) => n.input.includes('fc2.weight'))!;
+    node.op_type = 'MatMul';
+    node.attribute = [];
+    node.input = node.input.slice(0, 2);
+    const file = path.join(tmp, 'matmul.onnx');
+    writeFileSync(file, encodeModel(model));
+    const matmul = await openTargetModel([file]);
+    const fc2 = matmul.find((t) => t.name === 'fc2.weight')!;
+    assert.deepEqual([fc2.ne, fc2.consumer], [[64, 256], { node: node.name, op: 'MatMul', input: 1 }]);
+    const ort = PLAN_TARGETS.onnxruntime;
+    // 256 columns of K = 64: 32 bytes of nibbles, 2 float32 scales, 2 zero points in 1 byte
+    assert.equal(ort.bytesOf(ort.parseCandidate('int4_g32_asym'), fc2), 256 * (32 + 8 + 1));
+    assert.match(ort.whyNot(ort.parseCandidate('int4_g128'), fc2)!, /a row of 64 values is not a whole number of int4_g128's groups/);
+  });
+});
