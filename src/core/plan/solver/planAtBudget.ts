@@ -1,0 +1,123 @@
+import { UsageError } from '../../errors';
+import { tensorDamage } from '../damage/alpha';
+import { relErrOf, sqnrDbOf, type ErrorTable } from '../errors/errorTable';
+import type { Plan, PlannedTensor, PlanTensor } from '../planTypes';
+import type { PlanProblem } from './planProblem';
+import { solveAt } from './solveAt';
+
+/** A size budget: bits per weight (over all values, as llama.cpp reports a file's bpw) or bytes. */
+export type Budget = { readonly bpw: number } | { readonly bytes: number };
+
+/** What the error model predicts for one tensor. */
+export interface TensorPrediction {
+  readonly relErr: number;
+  /** -20 log10 relErr; null for an exact copy (JSON has no Infinity). */
+  readonly sqnrDb: number | null;
+  /** alpha * relErr^2: its share of the predicted damage. */
+  readonly damage: number;
+}
+
+export interface PredictedTensor extends PlannedTensor {
+  readonly predicted: TensorPrediction;
+}
+
+/** A plan on the front: its size and damage. */
+export interface ParetoPoint {
+  readonly bytes: number;
+  readonly bitsPerWeight: number;
+  readonly predictedDamage: number;
+}
+
+/** A plan with the error model's predictions (a solver plan, or a preset once errors are known). */
+export interface PredictedPlan extends Plan {
+  readonly tensors: readonly PredictedTensor[];
+  readonly predictedDamage: number;
+}
+
+export interface BudgetPlan extends PredictedPlan {
+  readonly budget: Budget;
+  /** No plan within the budget has less predicted damage than this (the Lagrangian bound). */
+  readonly damageLowerBound: number;
+  /** predictedDamage - damageLowerBound. */
+  readonly optimalityGap: number;
+  /** The convex Pareto front over the candidates, smallest first. */
+  readonly pareto: readonly ParetoPoint[];
+}
+
+const bpwOf = (bytes: number, values: number): number => (values > 0 ? (8 * bytes) / values : 0);
+
+export function budgetBytes(budget: Budget, totalValues: number): number {
+  return 'bytes' in budget ? budget.bytes : Math.floor((budget.bpw * totalValues) / 8);
+}
+
+/** The smallest plan of the problem: the floor any budget must reach. */
+export function smallestPlan(problem: PlanProblem): { readonly bytes: number; readonly bitsPerWeight: number } {
+  const bytes = problem.fixedBytes + problem.front.startBytes;
+  return { bytes, bitsPerWeight: bpwOf(bytes, problem.totalValues) };
+}
+
+export function paretoOf(problem: PlanProblem): ParetoPoint[] {
+  return problem.front.points.map((p) => {
+    const bytes = p.bytes + problem.fixedBytes;
+    return { bytes, bitsPerWeight: bpwOf(bytes, problem.totalValues), predictedDamage: p.damage };
+  });
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+function prediction(relErr: number, damage: number): TensorPrediction {
+  const sqnr = sqnrDbOf(relErr);
+  return { relErr, sqnrDb: Number.isFinite(sqnr) ? sqnr : null, damage };
+}
+
+/** The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming that plan's size. */
+export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem)): BudgetPlan {
+  const limit = budgetBytes(budget, problem.totalValues);
+  const smallest = smallestPlan(problem);
+  if (!(limit >= smallest.bytes)) {
+    const asked = 'bpw' in budget ? `${budget.bpw} bits per weight` : `${count(budget.bytes)} bytes`;
+    throw new UsageError(`budget ${asked} is below the smallest plan over these candidates: ${smallest.bitsPerWeight.toFixed(4)} bits per weight (${count(smallest.bytes)} bytes)`);
+  }
+  const solution = solveAt(problem.front, limit - problem.fixedBytes);
+  const planned = new Array<PredictedTensor>(problem.tensors.length);
+  problem.tensors.forEach((t, i) => {
+    const reason = problem.fixedReasons[i];
+    if (reason !== null && reason !== undefined) {
+      planned[i] = { name: t.name, type: t.type, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${reason}`, predicted: prediction(0, 0) };
+    }
+  });
+  problem.units.forEach((unit, u) => {
+    const chosen = unit.options[solution.choice[u]!]!;
+    const cheapest = unit.options[problem.front.start[u]!]!;
+    const reason = chosen === cheapest
+      ? `solver: the cheapest candidate`
+      : `solver: +${count(chosen.bytes - cheapest.bytes)} bytes over ${cheapest.members.map((m) => m.type).filter((v, k, a) => a.indexOf(v) === k).join('/')} buys -${(cheapest.damage - chosen.damage).toExponential(2)} damage`;
+    const grouped = unit.group === null ? '' : ` (group ${unit.group})`;
+    unit.tensors.forEach((i, k) => {
+      const m = chosen.members[k]!;
+      const t = problem.tensors[i]!;
+      planned[i] = {
+        name: t.name, type: m.type, bytes: m.bytes, requested: null, reason: reason + grouped,
+        predicted: prediction(m.relErr, tensorDamage(problem.alphas[i]!, m.relErr)),
+      };
+    });
+  });
+  const totalBytes = planned.reduce((n, t) => n + t.bytes, 0);
+  return {
+    target: 'llama.cpp', preset: null, tensors: planned, totalBytes, totalValues: problem.totalValues,
+    bitsPerWeight: bpwOf(totalBytes, problem.totalValues),
+    budget, predictedDamage: solution.damage, damageLowerBound: solution.lowerBound, optimalityGap: solution.gap, pareto,
+  };
+}
+
+/** Any plan (a stock preset) with the error model's predictions for the types it chose. */
+export function predictPlan(plan: Plan, tensors: readonly PlanTensor[], errors: ErrorTable, alphas: Float64Array): PredictedPlan {
+  let predictedDamage = 0;
+  const predicted = plan.tensors.map((t, i) => {
+    const relErr = relErrOf(errors, tensors[i]!, t.type);
+    const damage = tensorDamage(alphas[i]!, relErr);
+    predictedDamage += damage;
+    return { ...t, predicted: prediction(relErr, damage) };
+  });
+  return { ...plan, tensors: predicted, predictedDamage };
+}

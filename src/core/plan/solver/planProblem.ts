@@ -1,0 +1,115 @@
+/**
+ * A model's budget-planning problem, built once from its per-tensor errors: the units that choose
+ * a candidate (a tensor, or a target group that must choose jointly), their options, and the
+ * convex front. Solving it at a budget (`planAtBudget`) then takes well under a millisecond.
+ */
+import { assertNever } from '../../../shared/assertNever';
+import type { DType } from '../../../shared/vocab/dtypes';
+import { candidateBytes, type Candidate } from '../costModel';
+import { alphaOf, tensorDamage } from '../damage/alpha';
+import { relErrOf, type ErrorTable } from '../errors/errorTable';
+import type { PlanTensor } from '../planTypes';
+import { buildFront, type Front, type UnitOption } from './front';
+
+/** The target's rules the solver honours (PlanTarget's notPlanned and groupOf). */
+export interface PlanRules {
+  /** Why the tool never quantizes this tensor, else null. */
+  notPlanned(tensor: PlanTensor): string | null;
+  /** Tensors with equal keys get one candidate; null: the tensor chooses alone. */
+  groupOf(tensor: PlanTensor): string | null;
+}
+
+/** The stored type a candidate gives a tensor. */
+export function candidateType(candidate: Candidate, tensor: PlanTensor): DType {
+  switch (candidate.kind) {
+    case 'keep':
+      return tensor.type;
+    case 'float':
+    case 'ggml':
+      return candidate.type;
+    default:
+      return assertNever(candidate, 'candidate');
+  }
+}
+
+/** One option of a unit: a candidate and what it gives each member tensor. */
+export interface PlanOption extends UnitOption {
+  readonly candidate: Candidate;
+  /** Per member (the unit's order): planned type, bytes, relative error. */
+  readonly members: readonly { readonly type: DType; readonly bytes: number; readonly relErr: number }[];
+}
+
+export interface PlanUnit {
+  /** Indices into the model's tensors. */
+  readonly tensors: readonly number[];
+  /** The group key, or null for a tensor that chooses alone. */
+  readonly group: string | null;
+  readonly options: readonly PlanOption[];
+}
+
+export interface PlanProblem {
+  readonly tensors: readonly PlanTensor[];
+  /** Per tensor: why it is not planned (kept as stored), else null. */
+  readonly fixedReasons: readonly (string | null)[];
+  /** Bytes of the tensors not planned. */
+  readonly fixedBytes: number;
+  readonly totalValues: number;
+  readonly units: readonly PlanUnit[];
+  /** The units' front; its bytes exclude fixedBytes. */
+  readonly front: Front;
+  /** The alpha of each tensor (role default times the refit scale). */
+  readonly alphas: Float64Array;
+}
+
+/**
+ * The problem for `tensors` over `candidates`. A unit none of whose candidates fits (rows not a
+ * whole number of blocks for every candidate) is kept as stored, like a tensor the target never plans.
+ */
+export function buildPlanProblem(
+  tensors: readonly PlanTensor[], candidates: readonly Candidate[], errors: ErrorTable, rules: PlanRules, alphaScale = 1,
+): PlanProblem {
+  const alphas = Float64Array.from(tensors, (t) => alphaOf(t.name, alphaScale));
+  const fixedReasons: (string | null)[] = tensors.map((t) => rules.notPlanned(t));
+  const members = new Map<string, number[]>();
+  tensors.forEach((t, i) => {
+    if (fixedReasons[i] !== null) return;
+    const group = rules.groupOf(t);
+    const key = group === null ? `\u0000${i}` : group;
+    const list = members.get(key) ?? [];
+    list.push(i);
+    members.set(key, list);
+  });
+  const units: PlanUnit[] = [];
+  for (const [key, indices] of members) {
+    const options: PlanOption[] = [];
+    const seen = new Set<string>();
+    for (const candidate of candidates) {
+      const perMember = indices.map((i) => {
+        const t = tensors[i]!;
+        const bytes = candidateBytes(candidate, t);
+        if (bytes === null) return null;
+        const type = candidateType(candidate, t);
+        return { type, bytes, relErr: relErrOf(errors, t, type) };
+      });
+      if (perMember.some((m) => m === null)) continue;
+      const fitted = perMember as { type: DType; bytes: number; relErr: number }[];
+      const signature = fitted.map((m) => m.type).join();
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      const bytes = fitted.reduce((n, m) => n + m.bytes, 0);
+      const damage = fitted.reduce((d, m, k) => d + tensorDamage(alphas[indices[k]!]!, m.relErr), 0);
+      options.push({ candidate, members: fitted, bytes, damage });
+    }
+    if (options.length === 0) {
+      for (const i of indices) fixedReasons[i] = `no candidate fits a row of ${tensors[i]!.ne[0]} values`;
+      continue;
+    }
+    units.push({ tensors: indices, group: key.startsWith('\u0000') ? null : key, options });
+  }
+  const fixedBytes = tensors.reduce((n, t, i) => n + (fixedReasons[i] !== null ? t.bytes : 0), 0);
+  return {
+    tensors, fixedReasons, fixedBytes,
+    totalValues: tensors.reduce((n, t) => n + t.numel, 0),
+    units, front: buildFront(units.map((u) => u.options)), alphas,
+  };
+}
