@@ -1,10 +1,11 @@
-import type { DType } from '../../../shared/vocab/dtypes';
+import { candidateName, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
 
 /**
- * The relative error `t = ||W - Q(W)|| / ||W||` of storing each tensor as each type (weighted by
- * the imatrix column weights when one was given), by tensor name, then by type name. Plain JSON:
- * it crosses the worker boundary and is what the cache stores.
+ * The relative error `t = ||W - Q(W)|| / ||W||` of storing each tensor under each candidate
+ * (weighted by the imatrix column weights when one was given), by tensor name, then by candidate
+ * name (candidateName: Q4_K, F16, int4_g128, ...). Plain JSON: it crosses the worker boundary
+ * and is what the cache stores.
  */
 export interface ErrorTable {
   /** True when the errors are imatrix-weighted. */
@@ -12,11 +13,17 @@ export interface ErrorTable {
   readonly relErr: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** A tensor's relative error as `type`: 0 when that is how it is stored already. */
-export function relErrOf(table: ErrorTable, tensor: PlanTensor, type: DType): number {
-  if (type === tensor.type) return 0;
-  const t = table.relErr[tensor.name]?.[type];
-  if (t === undefined) throw new Error(`no error computed for ${tensor.name} as ${type}`);
+/** True when the candidate stores the tensor exactly as it is stored (keep, or its own float type): no error. */
+export function isExactCopy(candidate: Candidate, tensor: PlanTensor): boolean {
+  return candidate.kind === 'keep' || ((candidate.kind === 'float' || candidate.kind === 'ggml') && candidate.type === tensor.type);
+}
+
+/** A tensor's relative error under a candidate: 0 for an exact copy. */
+export function relErrOf(table: ErrorTable, tensor: PlanTensor, candidate: Candidate): number {
+  if (isExactCopy(candidate, tensor)) return 0;
+  const name = candidateName(candidate);
+  const t = table.relErr[tensor.name]?.[name];
+  if (t === undefined) throw new Error(`no error computed for ${tensor.name} as ${name}`);
   return t;
 }
 

@@ -10,9 +10,10 @@ import { CHUNK_ELEMENTS, streamTensor, type StreamHooks } from '../../analysis/c
 import { UsageError } from '../../errors';
 import { findTensor } from '../../analysis/findTensor';
 import type { Model } from '../../tensor';
-import { rowFits } from '../costModel';
-import type { PlanType } from '../planTypes';
-import { candidateOfType, roundTripOf, type RoundTrip } from './roundTrip';
+import { candidateBytes, candidateName, type Candidate } from '../costModel';
+import type { PlanTensor } from '../planTypes';
+import { isExactCopy } from './errorTable';
+import { roundTripOf, type RoundTrip } from './roundTrip';
 
 /** One input tensor of a planned tensor (several for a Hugging Face model's experts, merged by the converter). */
 export interface ErrorSource {
@@ -23,15 +24,14 @@ export interface ErrorSource {
 
 export interface TensorErrorRequest {
   readonly sources: readonly ErrorSource[];
-  /** The planned tensor's ggml dims: ne[0] values per row, ne[1] rows per matrix. */
-  readonly ne: readonly number[];
-  /** The types to price (each candidate's stored type; see errorKey). */
-  readonly types: readonly PlanType[];
+  /** The planned tensor (ne[0] values per row, ne[1] rows per matrix). */
+  readonly tensor: PlanTensor;
+  readonly candidates: readonly Candidate[];
   /** Column weights, ne[0] per matrix, matrices one after another; null: unweighted. */
   readonly weights: Float32Array | null;
 }
 
-/** Relative error by error key (type name); candidates whose blocks do not fit a row are left out. */
+/** Relative error by candidate name; exact copies and candidates that cannot store the tensor are left out. */
 export type TensorRelErrors = Record<string, number>;
 
 interface Accumulator {
@@ -42,10 +42,12 @@ interface Accumulator {
 
 function accumulators(request: TensorErrorRequest, rowLength: number): Accumulator[] {
   const out: Accumulator[] = [];
-  for (const type of new Set(request.types)) {
-    const roundTrip = roundTripOf(candidateOfType(type));
-    if (roundTrip === null || !rowFits(type, rowLength)) continue;
-    out.push({ key: type, roundTrip, noise: 0 });
+  const seen = new Set<string>();
+  for (const c of request.candidates) {
+    const key = candidateName(c);
+    if (seen.has(key) || isExactCopy(c, request.tensor) || candidateBytes(c, request.tensor) === null) continue;
+    seen.add(key);
+    out.push({ key, roundTrip: roundTripOf(c, rowLength), noise: 0 });
   }
   return out;
 }
@@ -63,8 +65,8 @@ function weightedSquares(x: Float32Array, q: Float32Array | null, from: number, 
 }
 
 export async function tensorRelErrors(model: Model, request: TensorErrorRequest, hooks: StreamHooks): Promise<TensorRelErrors> {
-  const rowLength = request.ne[0] ?? 1;
-  const rowsPerMatrix = request.ne[1] ?? 1;
+  const rowLength = request.tensor.ne[0] ?? 1;
+  const rowsPerMatrix = request.tensor.ne[1] ?? 1;
   const acc = accumulators(request, rowLength);
   if (acc.length === 0) return {};
   const { weights } = request;

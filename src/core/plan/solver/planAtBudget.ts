@@ -83,7 +83,9 @@ export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = pare
   problem.tensors.forEach((t, i) => {
     const reason = problem.fixedReasons[i];
     if (reason !== null && reason !== undefined) {
-      planned[i] = { name: t.name, type: t.type, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${reason}`, predicted: prediction(0, 0) };
+      planned[i] = {
+        name: t.name, type: t.type, candidate: { kind: 'keep' }, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${reason}`, predicted: prediction(0, 0),
+      };
     }
   });
   problem.units.forEach((unit, u) => {
@@ -97,14 +99,14 @@ export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = pare
       const m = chosen.members[k]!;
       const t = problem.tensors[i]!;
       planned[i] = {
-        name: t.name, type: m.type, bytes: m.bytes, requested: null, reason: reason + grouped,
+        name: t.name, type: m.type, candidate: chosen.candidate, bytes: m.bytes, requested: null, reason: reason + grouped,
         predicted: prediction(m.relErr, tensorDamage(problem.alphas[i]!, m.relErr)),
       };
     });
   });
   const totalBytes = planned.reduce((n, t) => n + t.bytes, 0);
   return {
-    target: 'llama.cpp', preset: null, tensors: planned, totalBytes, totalValues: problem.totalValues,
+    target: problem.target, preset: null, tensors: planned, totalBytes, totalValues: problem.totalValues,
     bitsPerWeight: bpwOf(totalBytes, problem.totalValues),
     budget, predictedDamage: solution.damage, damageLowerBound: solution.lowerBound, optimalityGap: solution.gap, pareto,
   };
@@ -114,7 +116,7 @@ export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = pare
 export function predictPlan(plan: Plan, tensors: readonly PlanTensor[], errors: ErrorTable, alphas: Float64Array): PredictedPlan {
   let predictedDamage = 0;
   const predicted = plan.tensors.map((t, i) => {
-    const relErr = relErrOf(errors, tensors[i]!, t.type);
+    const relErr = relErrOf(errors, tensors[i]!, t.candidate);
     const damage = tensorDamage(alphas[i]!, relErr);
     predictedDamage += damage;
     return { ...t, predicted: prediction(relErr, damage) };

@@ -3,40 +3,33 @@
  * a candidate (a tensor, or a target group that must choose jointly), their options, and the
  * convex front. Solving it at a budget (`planAtBudget`) then takes well under a millisecond.
  */
-import { assertNever } from '../../../shared/assertNever';
-import type { DType } from '../../../shared/vocab/dtypes';
-import { candidateBytes, type Candidate } from '../costModel';
+import { candidateName, type Candidate } from '../costModel';
 import { alphaOf, tensorDamage } from '../damage/alpha';
 import { relErrOf, type ErrorTable } from '../errors/errorTable';
-import type { PlanTensor } from '../planTypes';
+import type { PlanTargetName, PlanTensor } from '../planTypes';
 import { buildFront, type Front, type UnitOption } from './front';
 
-/** The target's rules the solver honours (PlanTarget's notPlanned and groupOf). */
+/** The target's rules the solver honours (a PlanTarget is one). */
 export interface PlanRules {
+  readonly name: PlanTargetName;
   /** Why the tool never quantizes this tensor, else null. */
   notPlanned(tensor: PlanTensor): string | null;
   /** Tensors with equal keys get one candidate; null: the tensor chooses alone. */
   groupOf(tensor: PlanTensor): string | null;
+  /** Stored bytes under the candidate as the tool writes them, or null when it cannot apply it there. */
+  bytesOf(candidate: Candidate, tensor: PlanTensor): number | null;
 }
 
-/** The stored type a candidate gives a tensor. */
-export function candidateType(candidate: Candidate, tensor: PlanTensor): DType {
-  switch (candidate.kind) {
-    case 'keep':
-      return tensor.type;
-    case 'float':
-    case 'ggml':
-      return candidate.type;
-    default:
-      return assertNever(candidate, 'candidate');
-  }
+/** The type a plan shows for a tensor under a candidate: the stored type when kept, else the candidate's name. */
+export function plannedTypeName(candidate: Candidate, tensor: PlanTensor): string {
+  return candidate.kind === 'keep' ? tensor.type : candidateName(candidate);
 }
 
 /** One option of a unit: a candidate and what it gives each member tensor. */
 export interface PlanOption extends UnitOption {
   readonly candidate: Candidate;
   /** Per member (the unit's order): planned type, bytes, relative error. */
-  readonly members: readonly { readonly type: DType; readonly bytes: number; readonly relErr: number }[];
+  readonly members: readonly { readonly type: string; readonly bytes: number; readonly relErr: number }[];
 }
 
 export interface PlanUnit {
@@ -48,6 +41,7 @@ export interface PlanUnit {
 }
 
 export interface PlanProblem {
+  readonly target: PlanTargetName;
   readonly tensors: readonly PlanTensor[];
   /** Per tensor: why it is not planned (kept as stored), else null. */
   readonly fixedReasons: readonly (string | null)[];
@@ -86,13 +80,12 @@ export function buildPlanProblem(
     for (const candidate of candidates) {
       const perMember = indices.map((i) => {
         const t = tensors[i]!;
-        const bytes = candidateBytes(candidate, t);
+        const bytes = rules.bytesOf(candidate, t);
         if (bytes === null) return null;
-        const type = candidateType(candidate, t);
-        return { type, bytes, relErr: relErrOf(errors, t, type) };
+        return { type: plannedTypeName(candidate, t), bytes, relErr: relErrOf(errors, t, candidate) };
       });
       if (perMember.some((m) => m === null)) continue;
-      const fitted = perMember as { type: DType; bytes: number; relErr: number }[];
+      const fitted = perMember as { type: string; bytes: number; relErr: number }[];
       const signature = fitted.map((m) => m.type).join();
       if (seen.has(signature)) continue;
       seen.add(signature);
@@ -108,7 +101,7 @@ export function buildPlanProblem(
   }
   const fixedBytes = tensors.reduce((n, t, i) => n + (fixedReasons[i] !== null ? t.bytes : 0), 0);
   return {
-    tensors, fixedReasons, fixedBytes,
+    target: rules.name, tensors, fixedReasons, fixedBytes,
     totalValues: tensors.reduce((n, t) => n + t.numel, 0),
     units, front: buildFront(units.map((u) => u.options)), alphas,
   };

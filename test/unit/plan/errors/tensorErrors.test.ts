@@ -7,9 +7,11 @@ import { matchImatrix } from '../../../../src/core/plan/imatrix/matchImatrix';
 import { readImatrix } from '../../../../src/core/plan/imatrix/readImatrix';
 import { openLlamaModel } from '../../../../src/core/plan/llamaCpp/openLlamaModel';
 import { tensorRelErrors } from '../../../../src/core/plan/errors/tensorErrors';
+import type { PlanTensor } from '../../../../src/core/plan/planTypes';
 import type { GgmlDType } from '../../../../src/shared/vocab/dtypes';
 
 const PLAN = path.join(__dirname, '..', '..', '..', 'fixtures', 'plan');
+const FFN_DOWN: PlanTensor = { name: 'blk.0.ffn_down.weight', ne: [32, 256], numel: 32 * 256, type: 'F16', bytes: 2 * 32 * 256 };
 type Expected = Record<string, Record<string, Record<string, { relErr: number; weighted: number | null }>>>;
 
 describe('plan errors: relative error per tensor and candidate', () => {
@@ -29,8 +31,8 @@ describe('plan errors: relative error per tensor and candidate', () => {
             const t = plan.tensors.find((p) => p.name === name)!;
             const request = {
               sources: (t.sourceNames ?? [t.name]).map((n) => ({ name: n, matrixOffset: 0 })),
-              ne: t.ne,
-              types: [ftype as GgmlDType],
+              tensor: t,
+              candidates: [{ kind: 'ggml' as const, type: ftype as GgmlDType }],
             };
             const plain = await tensorRelErrors(model, { ...request, weights: null }, {});
             assert.ok(Math.abs(plain[ftype]! - want.relErr) <= 1e-6 * want.relErr, `${fixture} ${name} ${ftype}: ${plain[ftype]} vs ${want.relErr}`);
@@ -57,12 +59,12 @@ describe('plan errors: relative error per tensor and candidate', () => {
     try {
       // blk.0.ffn_down has rows of 32: Q4_K (256 per block) cannot store it
       const got = await tensorRelErrors(model, {
-        sources: [{ name: 'blk.0.ffn_down.weight', matrixOffset: 0 }], ne: [32, 256],
-        types: ['Q4_K', 'Q8_0', 'BF16', 'F16'],
+        sources: [{ name: 'blk.0.ffn_down.weight', matrixOffset: 0 }], tensor: FFN_DOWN,
+        candidates: [{ kind: 'ggml', type: 'Q4_K' }, { kind: 'ggml', type: 'Q8_0' }, { kind: 'float', type: 'BF16' }, { kind: 'float', type: 'F16' }, { kind: 'keep' }],
         weights: null,
       }, {});
-      assert.deepEqual(Object.keys(got).sort(), ['BF16', 'F16', 'Q8_0']);
-      assert.equal(got.F16, 0); // stored as F16 already: the cast is exact
+      // F16 is how it is stored and keep is keep: exact copies, no error to compute
+      assert.deepEqual(Object.keys(got).sort(), ['BF16', 'Q8_0']);
       assert.ok(got.BF16! > 1e-3 && got.BF16! < 4e-3, `BF16 ${got.BF16}`); // 8 mantissa bits: ~2^-9 relative
     } finally {
       await model.close();
@@ -75,7 +77,8 @@ describe('plan errors: relative error per tensor and candidate', () => {
       const controller = new AbortController();
       controller.abort();
       await assert.rejects(tensorRelErrors(model, {
-        sources: [{ name: 'blk.0.attn_q.weight', matrixOffset: 0 }], ne: [256, 64], types: ['Q8_0'], weights: null,
+        sources: [{ name: 'blk.0.attn_q.weight', matrixOffset: 0 }], tensor: { ...FFN_DOWN, name: 'blk.0.attn_q.weight', ne: [256, 64] },
+        candidates: [{ kind: 'ggml', type: 'Q8_0' }], weights: null,
       }, { signal: controller.signal }), /cancelled/);
     } finally {
       await model.close();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { typeBytes, type Candidate } from '../../../../src/core/plan/costModel';
+import { candidateBytes, typeBytes, type Candidate } from '../../../../src/core/plan/costModel';
 import { DEFAULT_ALPHA } from '../../../../src/core/plan/damage/alpha';
 import type { ErrorTable } from '../../../../src/core/plan/errors/errorTable';
 import type { PlanTensor } from '../../../../src/core/plan/planTypes';
@@ -30,6 +30,8 @@ const ERRORS: ErrorTable = {
 };
 
 const NOT_NORMS: PlanRules = {
+  name: 'llama.cpp',
+  bytesOf: candidateBytes,
   notPlanned: (t) => (t.ne.length < 2 ? 'fewer than 2 dimensions' : null),
   groupOf: () => null,
 };
