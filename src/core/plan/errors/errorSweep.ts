@@ -38,7 +38,8 @@ export function sourcesOf(tensor: PlanTensor, architecture: string): ErrorSource
 
 export async function sweepErrors(
   tensors: readonly { readonly tensor: PlanTensor; readonly sources: readonly ErrorSource[] }[],
-  candidates: readonly Candidate[],
+  /** The candidates to price for each tensor (the solver's set, plus what presets or a refit plan chose for it). */
+  candidatesOf: (tensor: PlanTensor) => readonly Candidate[],
   bytesOf: (candidate: Candidate, tensor: PlanTensor) => number | null,
   weights: ReadonlyMap<string, Float32Array> | null,
   run: ErrorRunner,
@@ -48,6 +49,7 @@ export async function sweepErrors(
   const work = tensors
     .map(({ tensor, sources }) => {
       const known = relErr[tensor.name] ?? {};
+      const candidates = candidatesOf(tensor);
       const missing = candidates.filter((c, k) => candidates.findIndex((o) => candidateName(o) === candidateName(c)) === k
         && !isExactCopy(c, tensor) && bytesOf(c, tensor) !== null && known[candidateName(c)] === undefined);
       return { tensor, sources, missing };

@@ -35,17 +35,17 @@ describe('plan errors: the sweep over a model, cached per file', () => {
     const cache = { cache: new ErrorCache(dir), key: await errorCacheKey([MODEL], null) };
     const progress: number[] = [];
     try {
-      const first = await sweepErrors(planned, CANDIDATES, candidateBytes, null, run, { concurrency: 2, cache, onProgress: (p) => progress.push(p.elementsDone / p.elementsTotal) });
+      const first = await sweepErrors(planned, () => CANDIDATES, candidateBytes, null, run, { concurrency: 2, cache, onProgress: (p) => progress.push(p.elementsDone / p.elementsTotal) });
       assert.equal(runs, planned.length);
       assert.equal(progress[progress.length - 1], 1);
       // rows of 32 (ffn_down) cannot take Q4_K: only Q8_0 is priced there
       assert.deepEqual(Object.keys(first.relErr['blk.0.ffn_down.weight']!), ['Q8_0']);
       assert.ok(first.relErr['blk.0.attn_q.weight']!.Q4_K! > first.relErr['blk.0.attn_q.weight']!.Q8_0!);
-      const second = await sweepErrors(planned, CANDIDATES, candidateBytes, null, run, { concurrency: 2, cache });
+      const second = await sweepErrors(planned, () => CANDIDATES, candidateBytes, null, run, { concurrency: 2, cache });
       assert.equal(runs, planned.length, 'the second sweep computed again');
       assert.deepEqual(second, first);
       // another candidate: only it is computed
-      await sweepErrors(planned, [...CANDIDATES, { kind: 'ggml', type: 'Q6_K' }], candidateBytes, null, run, { concurrency: 1, cache });
+      await sweepErrors(planned, () => [...CANDIDATES, { kind: 'ggml', type: 'Q6_K' }], candidateBytes, null, run, { concurrency: 1, cache });
       assert.equal(runs, planned.length + planned.filter((p) => (p.tensor.ne[0]! % 256) === 0).length);
       // a changed file (other mtime) is another key
       const other = { ...cache, key: { ...cache.key, files: cache.key.files.map((f) => ({ ...f, mtimeMs: f.mtimeMs + 1 })) } };
@@ -67,7 +67,7 @@ describe('plan errors: the sweep over a model, cached per file', () => {
     };
     const cache = { cache: new ErrorCache(dir), key: await errorCacheKey([MODEL], null) };
     try {
-      await assert.rejects(sweepErrors(planned, CANDIDATES, candidateBytes, null, run, { concurrency: 1, cache, signal: controller.signal }), /cancelled/);
+      await assert.rejects(sweepErrors(planned, () => CANDIDATES, candidateBytes, null, run, { concurrency: 1, cache, signal: controller.signal }), /cancelled/);
       const kept = await cache.cache.load(cache.key);
       assert.equal(Object.keys(kept).length, 2);
     } finally {
