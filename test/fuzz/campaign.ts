@@ -4,7 +4,7 @@ import { totalBytes, type FileSet } from './fileSet';
 import { findingFolder, saveFinding } from './findings';
 import { minimizeBytes } from './minimize';
 import type { MutationParams } from './mutators/mutator';
-import { describeOutcome, isFinding, noveltyKey, signature, type Finding, type Outcome } from './outcome';
+import { describeOutcome, isFinding, noveltyKey, signature, type Finding } from './outcome';
 import type { Sandbox } from './sandbox';
 import type { Target } from './targets';
 
@@ -14,8 +14,12 @@ const ROUND_RUNS = 1000;
 const MAX_MUTATIONS = 4;
 /** Corpus entries kept per target (seeds plus inputs that reached a new outcome). */
 const MAX_POOL = 512;
-/** Inputs bigger than this do not join the corpus: mutating them would slow every later input. */
-const MAX_POOL_INPUT_BYTES = 512 * 1024;
+/**
+ * Inputs bigger than this do not join the corpus: every later mutation of them would parse
+ * and rewrite them on the main thread, which all targets share. Amplifying mutations make
+ * big inputs from small entries anyway.
+ */
+const MAX_POOL_INPUT_BYTES = 64 * 1024;
 
 export interface CampaignOptions {
   readonly seed: number;
@@ -50,6 +54,9 @@ export interface TargetReport {
   slow: number;
   shrinkRuns: number;
   elapsedMs: number;
+  /** Time spent building inputs (main thread) and running them (sandbox), shrinking included. */
+  mutateMs: number;
+  runMs: number;
   corpus: number;
   readonly bugs: Bug[];
 }
@@ -65,13 +72,26 @@ function recipeArbitrary(entries: number, ops: number): fc.Arbitrary<Recipe> {
   return fc.record({ entry: indexes(entries), mutations: fc.array(mutation, { minLength: 1, maxLength: MAX_MUTATIONS }) });
 }
 
+/** Mutators that threw (a bug of the harness, not of QuantLens): reported once each, then skipped like inapplicable ones. */
+const brokenMutators = new Set<string>();
+
+export function brokenMutatorNames(): string[] {
+  return [...brokenMutators].sort();
+}
+
 function applyRecipe(target: Target, pool: readonly Seed[], recipe: Recipe): { files: FileSet; applied: string[] } {
   let files = pool[recipe.entry]!.files;
   const applied: string[] = [];
   const ctx = { donors: pool.map((s) => s.files) };
   for (const m of recipe.mutations) {
     const mutator = target.mutators[m.op]!;
-    const out = mutator.apply(files, m, ctx);
+    let out: FileSet | undefined;
+    try {
+      out = mutator.apply(files, m, ctx);
+    } catch (e) {
+      if (!brokenMutators.has(mutator.name)) process.stderr.write(`fuzz: mutator ${mutator.name} threw (harness bug): ${String(e)}\n`);
+      brokenMutators.add(mutator.name);
+    }
     if (out) {
       files = out;
       applied.push(mutator.name);
@@ -93,7 +113,7 @@ export async function fuzzTarget(target: Target, sandbox: Sandbox, options: Camp
   const seeds = loadSeeds(target.name, target.isMain);
   const pool: Seed[] = [...seeds];
   const seen = new Set<string>();
-  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, corpus: 0, bugs: [] };
+  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, mutateMs: 0, runMs: 0, corpus: 0, bugs: [] };
   const known = new Map<string, Bug>();
   const started = Date.now();
   const timeLeft = () => (options.budgetMs === undefined ? Infinity : options.budgetMs - (Date.now() - started));
@@ -106,8 +126,12 @@ export async function fuzzTarget(target: Target, sandbox: Sandbox, options: Camp
     const property = async (recipe: Recipe): Promise<boolean> => {
       if (shrinking && Date.now() > shrinking.deadline) return true;
       if (!shrinking && (timeLeft() <= 0 || inputsLeft() <= 0)) return true;
+      const mutating = performance.now();
       const { files } = applyRecipe(target, snapshot, recipe);
-      let outcome: Outcome = await sandbox.run(target.kind, files);
+      const running = performance.now();
+      const outcome = await sandbox.runConfirmed(target.kind, files, () => report.slow++);
+      report.mutateMs += running - mutating;
+      report.runMs += performance.now() - running;
       if (shrinking) {
         report.shrinkRuns++;
         if (!isFinding(outcome) || signature(outcome) !== shrinking.signature) return true;
@@ -115,14 +139,6 @@ export async function fuzzTarget(target: Target, sandbox: Sandbox, options: Camp
         return false;
       }
       report.inputs++;
-      // A watchdog miss on a loaded machine is confirmed by a second run before it counts as a hang.
-      if (outcome.kind === 'hang') {
-        const again = await sandbox.run(target.kind, files);
-        if (again.kind !== 'hang') {
-          report.slow++;
-          outcome = again;
-        }
-      }
       if (!isFinding(outcome)) {
         if (outcome.kind === 'opened') report.opened++;
         else report.refused++;
@@ -168,7 +184,7 @@ async function recordBug(
 ): Promise<Bug> {
   const stillFails = async (files: FileSet) => {
     report.shrinkRuns++;
-    const outcome = await sandbox.run(target.kind, files);
+    const outcome = await sandbox.runConfirmed(target.kind, files);
     return isFinding(outcome) && signature(outcome) === sig;
   };
   const files = await minimizeBytes(last.files, stillFails, options.minimizeMs);

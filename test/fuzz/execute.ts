@@ -12,6 +12,7 @@ import { unpickle } from '../../src/core/pickle/unpickler';
 import type { Model } from '../../src/core/tensor';
 import { largestFile, totalBytes, type FileSet } from './fileSet';
 import type { Outcome } from './outcome';
+import { projectFrames } from './workerStacks';
 
 /**
  * How a target runs one input: `reader` sniffs and opens it in memory as the registry would,
@@ -90,15 +91,14 @@ function classify(e: unknown, kind: RunKind, files: FileSet): Outcome {
   return { kind: 'refused', error: e.name, message: e.message, ...(offset === undefined ? {} : { offset }) };
 }
 
-/** Stack frames in the project's own code, innermost first, without line numbers (they move with every edit). */
+/** The project frames of an error's stack. */
 function sourceFrames(e: unknown): string[] {
   const stack = e instanceof Error ? (e.stack ?? '') : '';
-  return stack
-    .split('\n')
-    .map((l) => /at (?:async )?([^\s(]+)? ?\(?(.*\/(?:src|test\/fuzz)\/[^:]+)/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => `${m[1] ?? '<anonymous>'} ${m[2]!.replace(/^.*\/(src|test\/fuzz)\//, '$1/')}`)
-    .slice(0, 6);
+  const frames = stack.split('\n').flatMap((line) => {
+    const m = /^\s*at (?:async )?(?:(\S+) \()?(.*?):\d+:\d+\)?$/.exec(line);
+    return m ? [{ functionName: m[1] ?? '', file: m[2]! }] : [];
+  });
+  return projectFrames(frames);
 }
 
 async function runReader(files: FileSet, meter: Meter): Promise<Outcome> {

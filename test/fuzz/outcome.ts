@@ -5,7 +5,7 @@ export type Outcome =
   | { readonly kind: 'crash'; readonly error: string; readonly message: string; readonly frames: readonly string[] }
   | { readonly kind: 'bad-offset'; readonly message: string; readonly offset: number; readonly largestFile: number }
   | { readonly kind: 'memory'; readonly grewBytes: number; readonly limitBytes: number }
-  | { readonly kind: 'hang'; readonly afterMs: number }
+  | { readonly kind: 'hang'; readonly afterMs: number; readonly frames: readonly string[] }
   | { readonly kind: 'died'; readonly message: string };
 
 export type Finding = Exclude<Outcome, { kind: 'opened' } | { kind: 'refused' }>;
@@ -29,7 +29,7 @@ export function signature(o: Finding): string {
     case 'crash': return `crash ${o.error}: ${template(o.message)} @ ${o.frames.slice(0, 2).join(' < ')}`;
     case 'bad-offset': return `bad-offset: ${template(o.message)}`;
     case 'memory': return 'memory';
-    case 'hang': return 'hang';
+    case 'hang': return `hang @ ${o.frames.slice(0, 2).join(' < ')}`;
     case 'died': return `died: ${template(o.message)}`;
   }
 }
@@ -48,7 +48,7 @@ export function describeOutcome(o: Outcome): string {
     case 'crash': return `CRASH ${o.error}: ${o.message}\n    at ${o.frames.join('\n    at ')}`;
     case 'bad-offset': return `BAD OFFSET ${o.offset} (largest file ${o.largestFile} bytes): ${o.message}`;
     case 'memory': return `MEMORY grew ${(o.grewBytes / 2 ** 20).toFixed(1)} MiB, limit ${(o.limitBytes / 2 ** 20).toFixed(1)} MiB`;
-    case 'hang': return `HANG: no answer after ${o.afterMs} ms`;
+    case 'hang': return `HANG: no answer after ${o.afterMs} ms${o.frames.length > 0 ? `\n    at ${o.frames.join('\n    at ')}` : ''}`;
     case 'died': return `WORKER DIED: ${o.message}`;
   }
 }

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { fuzzTarget, type TargetReport } from './campaign';
-import { loadFinding } from './findings';
-import { describeOutcome } from './outcome';
+import { brokenMutatorNames, fuzzTarget, type TargetReport } from './campaign';
+import { totalBytes } from './fileSet';
+import { loadFinding, saveFinding } from './findings';
+import { minimizeBytes } from './minimize';
+import { describeOutcome, isFinding, signature, type Finding } from './outcome';
 import { DEFAULT_TIMEOUT_MS, Sandbox } from './sandbox';
 import { TARGETS, type Target } from './targets';
 
@@ -9,11 +11,13 @@ import { TARGETS, type Target } from './targets';
  * npm run fuzz [-- --minutes N] [--target a,b] [--seed S] [--jobs K]   the campaign, split evenly over the targets
  * npm run fuzz -- --smoke                                               the deterministic run of npm test
  * npm run fuzz -- --replay test/fuzz/findings/<folder>...               runs saved findings again
+ * npm run fuzz -- --minimize test/fuzz/findings/<folder> [--seconds N]  minimizes a saved finding further
  */
 const DEFAULT_MINUTES = 5;
 /** The deterministic run: fixed seed, fixed number of inputs per target (about a minute in all). */
 const SMOKE_SEED = 12;
 const SMOKE_INPUTS = 600;
+const DEFAULT_MINIMIZE_SECONDS = 300;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,11 +28,14 @@ async function main(): Promise<number> {
       jobs: { type: 'string' },
       smoke: { type: 'boolean' },
       replay: { type: 'boolean' },
+      minimize: { type: 'boolean' },
+      seconds: { type: 'string' },
       'no-save': { type: 'boolean' },
     },
     allowPositionals: true,
   });
   if (values.replay) return replay(positionals);
+  if (values.minimize) return minimizeSaved(positionals, Number(values.seconds ?? DEFAULT_MINIMIZE_SECONDS));
   const names = values.target?.split(',');
   const unknown = names?.filter((n) => !TARGETS.some((t) => t.name === n)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown target(s) ${unknown.join(', ')}; targets: ${TARGETS.map((t) => t.name).join(', ')}`);
@@ -71,7 +78,9 @@ async function main(): Promise<number> {
   const bugs = reports.flatMap((r) => r.bugs);
   for (const b of bugs) log(`\n${b.signature} (${b.hits} inputs)\n  ${describeOutcome(b.outcome).split('\n').join('\n  ')}\n  ${b.folder ?? ''}`);
   log(`\n${bugs.length} finding(s)`);
-  return bugs.length === 0 ? 0 : 1;
+  const broken = brokenMutatorNames();
+  if (broken.length > 0) log(`harness bug: these mutators threw: ${broken.join(', ')}`);
+  return bugs.length === 0 && broken.length === 0 ? 0 : 1;
 }
 
 function summaryLine(r: TargetReport): string {
@@ -83,8 +92,12 @@ function rate(r: TargetReport): string {
 }
 
 function table(reports: readonly TargetReport[]): string {
-  const head = ['target', 'inputs', 'inputs/s', 'opened', 'refused', 'slow', 'findings', 'corpus'];
-  const rows = reports.map((r) => [r.target, String(r.inputs), rate(r), String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus)]);
+  const head = ['target', 'inputs', 'inputs/s', 'opened', 'refused', 'slow', 'findings', 'corpus', 'ms/input (mutate+run)'];
+  const perInput = (ms: number, r: TargetReport) => (ms / Math.max(1, r.inputs + r.shrinkRuns)).toFixed(1);
+  const rows = reports.map((r) => [
+    r.target, String(r.inputs), rate(r), String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus),
+    `${perInput(r.mutateMs, r)}+${perInput(r.runMs, r)}`,
+  ]);
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
   return [head, ...rows].map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
@@ -97,7 +110,7 @@ async function replay(folders: readonly string[]): Promise<number> {
       const { finding, files } = loadFinding(folder);
       const target = TARGETS.find((t) => t.name === finding.target);
       if (!target) throw new Error(`${folder}: unknown target ${finding.target}`);
-      const outcome = await sandbox.run(target.kind, files);
+      const outcome = await sandbox.runConfirmed(target.kind, files);
       if (outcome.kind !== 'opened' && outcome.kind !== 'refused') failing++;
       process.stdout.write(`${folder}: ${describeOutcome(outcome)}\n`);
     }
@@ -105,6 +118,35 @@ async function replay(folders: readonly string[]): Promise<number> {
     await sandbox.close();
   }
   return failing === 0 ? 0 : 1;
+}
+
+async function minimizeSaved(folders: readonly string[], seconds: number): Promise<number> {
+  const sandbox = new Sandbox(DEFAULT_TIMEOUT_MS);
+  try {
+    for (const folder of folders) {
+      const { finding, files } = loadFinding(folder);
+      const target = TARGETS.find((t) => t.name === finding.target);
+      if (!target) throw new Error(`${folder}: unknown target ${finding.target}`);
+      const first = await sandbox.runConfirmed(target.kind, files);
+      if (!isFinding(first)) {
+        process.stdout.write(`${folder}: no longer fails (${describeOutcome(first)})\n`);
+        continue;
+      }
+      const sig = signature(first);
+      let outcome: Finding = first;
+      const smaller = await minimizeBytes(files, async (candidate) => {
+        const o = await sandbox.runConfirmed(target.kind, candidate);
+        if (!isFinding(o) || signature(o) !== sig) return false;
+        outcome = o;
+        return true;
+      }, seconds * 1000);
+      saveFinding(folder, { ...finding, signature: sig, outcome }, smaller);
+      process.stdout.write(`${folder}: ${totalBytes(files)} -> ${totalBytes(smaller)} bytes\n`);
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return 0;
 }
 
 main().then(

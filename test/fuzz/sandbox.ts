@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunKind } from './execute';
 import type { FileSet } from './fileSet';
 import type { Outcome } from './outcome';
+import { workerStacks } from './workerStacks';
 
 export interface Job {
   readonly id: number;
@@ -20,14 +21,28 @@ export interface WorkerData {
 /** What the worker posts: once `ready` when it has loaded (compiling the readers takes a while), then one result per job. */
 export type WorkerMessage = { readonly kind: 'ready' } | { readonly kind: 'result'; readonly id: number; readonly outcome: Outcome };
 
-/** An input that has not answered after this long hangs (the issue's bar: 2 s). */
+/** An input that has not answered after this long hangs (the issue's bar: 2 s of one core). */
 export const DEFAULT_TIMEOUT_MS = 2000;
+/** However loaded the machine, a watchdog never waits longer than this. */
+const MAX_SCALED_TIMEOUT_MS = 30_000;
+
+/**
+ * The watchdog's wait on this machine now: `ms` of a dedicated core, stretched by how many
+ * runnable threads share each core (the 1-minute load average), so a busy shared machine
+ * does not turn slow-but-linear inputs into hangs.
+ */
+export function scaledTimeout(ms: number): number {
+  const share = os.loadavg()[0]! / Math.max(1, os.availableParallelism());
+  return Math.min(MAX_SCALED_TIMEOUT_MS, Math.round(ms * Math.max(1, share)));
+}
 /**
  * The worker's stack matches the main thread's (~1 MB), where the CLI opens files: a recursion
  * that overflows there must overflow here. The heap cap turns a runaway allocation into a
  * finding instead of taking the fuzzer down.
  */
 const RESOURCE_LIMITS = { stackSizeMb: 1, maxOldGenerationSizeMb: 2048 };
+/** How long a hung worker gets to report its stack before it is terminated (generous: the machine may be loaded). */
+const STACK_TIMEOUT_MS = 3000;
 
 /**
  * Runs inputs in a worker thread it can kill: a synchronous hang cannot be interrupted by a
@@ -39,17 +54,24 @@ export class Sandbox {
   private pending: { readonly id: number; settle(outcome: Outcome): void } | undefined;
   private readonly scratch = mkdtempSync(path.join(os.tmpdir(), 'quantlens-fuzz-'));
 
+  /** Attaching the inspector before any worker starts lets it pause every one of them. */
+  private readonly stacks = workerStacks();
+
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
   async run(kind: RunKind, files: FileSet): Promise<Outcome> {
     if (this.pending) throw new Error('Sandbox runs one input at a time');
     const worker = await this.ready();
     const id = this.nextId++;
+    const timeoutMs = scaledTimeout(this.timeoutMs);
     return new Promise<Outcome>((resolve) => {
       const timer = setTimeout(() => {
-        this.kill();
-        settle({ kind: 'hang', afterMs: this.timeoutMs });
-      }, this.timeoutMs);
+        void this.stacks.stackOf(worker, STACK_TIMEOUT_MS).then((frames) => {
+          if (this.pending?.id !== id) return;
+          this.kill();
+          settle({ kind: 'hang', afterMs: timeoutMs, frames });
+        });
+      }, timeoutMs);
       const settle = (outcome: Outcome) => {
         clearTimeout(timer);
         if (this.pending?.id === id) this.pending = undefined;
@@ -59,6 +81,18 @@ export class Sandbox {
       const job: Job = { id, kind, files };
       worker.postMessage(job);
     });
+  }
+
+  /**
+   * Like run, but a hang counts only when a second run hangs too: on a loaded machine one
+   * watchdog miss proves little. `onSlow` hears of inputs that finished the second time.
+   */
+  async runConfirmed(kind: RunKind, files: FileSet, onSlow: () => void = () => undefined): Promise<Outcome> {
+    const first = await this.run(kind, files);
+    if (first.kind !== 'hang') return first;
+    const again = await this.run(kind, files);
+    if (again.kind !== 'hang') onSlow();
+    return again.kind === 'hang' && again.frames.length < first.frames.length ? first : again;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { concatBytes, withFile, type FileSet } from '../fileSet';
-import { INTERESTING_COUNTS, INTERESTING_INTS, INTERESTING_STRINGS } from './interesting';
+import { INTERESTING_INTS, INTERESTING_STRINGS, pickCount } from './interesting';
 import { pick, type MutationParams, type Mutator } from './mutator';
 
 /** GGUF layout (docs/gguf.md), parsed leniently so mutations keep the rest of the file consistent. */
@@ -178,7 +178,7 @@ function ggufMutator(name: string, edit: GgufEdit): Mutator {
 
 /** A crafted (type, value): strings of edge lengths, arrays of every item type and edge counts, nested arrays. */
 function craftedValue(p: MutationParams): { type: number; value: Uint8Array } {
-  const count = pick(INTERESTING_COUNTS, p.d);
+  const count = pickCount(p.d);
   const item = p.b % 13;
   switch (p.a % 5) {
     case 0: return { type: TYPE_STRING, value: str(text(pick(INTERESTING_STRINGS, p.b))) };
@@ -238,7 +238,7 @@ export const GGUF_MUTATORS: readonly Mutator[] = [
     return true;
   }),
   ggufMutator('gguf-duplicate', (g, p) => {
-    const times = Math.min(pick(INTERESTING_COUNTS, p.b), 5000);
+    const times = Math.min(pickCount(p.b), 5000);
     if (p.d % 2 === 0 && g.kvs.length > 0) {
       const kv = pick(g.kvs, p.a);
       g.kvs.push(...Array.from({ length: times }, (_, i) => ({ ...kv, key: p.c % 2 === 0 ? kv.key : text(`${new TextDecoder().decode(kv.key)}.${i}`) })));

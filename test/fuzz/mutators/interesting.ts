@@ -9,7 +9,14 @@ export const INTERESTING_INTS: readonly bigint[] = [
 ];
 
 /** Counts for repetition: copies of a field, entries, references. */
-export const INTERESTING_COUNTS = [2, 3, 8, 64, 255, 256, 1000, 4097, 30_000, 65_537, 130_000] as const;
+const SMALL_COUNTS = [2, 3, 8, 64, 255, 256, 1000, 4097] as const;
+/** Past what a call takes as arguments (~125k), or what a quadratic loop survives. */
+const BIG_COUNTS = [30_000, 65_537, 130_000] as const;
+
+/** A repetition count: big ones one time in four, as they make big inputs that run (and mutate) slowly. */
+export function pickCount(n: number): number {
+  return n % 4 === 0 ? BIG_COUNTS[(n >>> 2) % BIG_COUNTS.length]! : SMALL_COUNTS[n % SMALL_COUNTS.length]!;
+}
 
 /** Strings that names and paths in files should never trust. */
 export const INTERESTING_STRINGS: readonly string[] = [

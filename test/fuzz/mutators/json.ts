@@ -1,5 +1,5 @@
 import type { FileSet } from '../fileSet';
-import { INTERESTING_COUNTS, INTERESTING_STRINGS } from './interesting';
+import { INTERESTING_STRINGS, pickCount } from './interesting';
 import { MAX_MUTATED_FILE_BYTES, pick, type MutationParams, type Mutator } from './mutator';
 
 /** A JSON tree that keeps duplicate keys and can hold raw text (nesting too deep for a recursive writer). */
@@ -93,9 +93,9 @@ function interestingValue(b: number, d: number): JsonNode {
     () => ({ kind: 'value', value: pick(INTERESTING_STRINGS, d) }),
     () => ({ kind: 'array', items: [] }),
     () => ({ kind: 'object', entries: [] }),
-    () => ({ kind: 'raw', text: `[${Array<string>(pick(INTERESTING_COUNTS, d)).fill('0').join(',')}]` }),
+    () => ({ kind: 'raw', text: `[${Array<string>(pickCount(d)).fill('0').join(',')}]` }),
     () => ({ kind: 'raw', text: `[${Array<string>(1 + (d % 70)).fill('1').join(',')}]` }),
-    () => ({ kind: 'raw', text: `{${Array.from({ length: pick(INTERESTING_COUNTS, d) }, (_, i) => `"k${i}":0`).join(',')}}` }),
+    () => ({ kind: 'raw', text: `{${Array.from({ length: pickCount(d) }, (_, i) => `"k${i}":0`).join(',')}}` }),
   ];
   return pick(choices, b)();
 }
@@ -134,7 +134,7 @@ const EDITS: readonly { name: string; edit: TreeEdit }[] = [
     edit: (_r, nodes, p) => {
       const parent = pick(nodes, p.a).parent;
       if (!parent) return false;
-      const times = pick(INTERESTING_COUNTS, p.b);
+      const times = pickCount(p.b);
       if (parent.container.kind === 'array') {
         const item = parent.container.items[parent.index]!;
         parent.container.items.splice(parent.index, 0, ...Array<JsonNode>(Math.min(times, 1000)).fill(item));

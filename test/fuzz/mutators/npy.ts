@@ -1,5 +1,5 @@
 import { concatBytes } from '../fileSet';
-import { INTERESTING_COUNTS, INTERESTING_INTS } from './interesting';
+import { INTERESTING_INTS, pickCount } from './interesting';
 import { pick, type MutationParams } from './mutator';
 
 /** numpy/lib/format.py: magic, version, header length (u16 in 1.0, u32 in 2.0/3.0), dict literal, data. */
@@ -120,7 +120,7 @@ export const NPY_EDITS: readonly { name: string; edit(bytes: Uint8Array, p: Muta
     edit(bytes, p) {
       const npy = parseNpy(bytes);
       if (!npy) return undefined;
-      const size = p.d % 2 === 0 ? Math.max(0, npy.data.length - 1 - (p.b % 64)) : npy.data.length + pick(INTERESTING_COUNTS, p.b);
+      const size = p.d % 2 === 0 ? Math.max(0, npy.data.length - 1 - (p.b % 64)) : npy.data.length + pickCount(p.b);
       const data = new Uint8Array(size);
       data.set(npy.data.subarray(0, size));
       npy.data = data;

@@ -1,11 +1,4 @@
 import { OP } from '../../../src/core/pickle/opcodes';
-import { concatBytes } from '../fileSet';
-
-/** One opcode and its argument bytes as they follow it in the stream. */
-export interface PickleOp {
-  readonly code: number;
-  readonly arg: Uint8Array;
-}
 
 /** Width of the fixed argument of each opcode that has one. // Lib/pickletools.py */
 const FIXED: ReadonlyMap<number, number> = new Map([
@@ -28,6 +21,20 @@ const LINES: ReadonlyMap<number, number> = new Map([
 export const KNOWN_CODES: readonly number[] = Object.values(OP);
 const KNOWN = new Set<number>(KNOWN_CODES);
 
+/**
+ * One pickle as its bytes and where each opcode starts (offsets into `bytes`, ascending; the
+ * opcode i spans starts[i] up to starts[i + 1] or the end). Edits slice bytes, never build
+ * objects per opcode: amplified pickles hold hundreds of thousands of them.
+ */
+export interface Pickle {
+  readonly bytes: Uint8Array;
+  readonly starts: readonly number[];
+}
+
+export function opEnd(pk: Pickle, i: number): number {
+  return pk.starts[i + 1] ?? pk.bytes.length;
+}
+
 function prefixLength(bytes: Uint8Array, at: number, width: number): number {
   let n = 0;
   for (let i = width - 1; i >= 0; i--) n = n * 256 + bytes[at + i]!;
@@ -35,8 +42,8 @@ function prefixLength(bytes: Uint8Array, at: number, width: number): number {
 }
 
 /** The pickle starting at `start`, up to and including its STOP; undefined when it does not parse. */
-export function parsePickle(bytes: Uint8Array, start: number): { ops: PickleOp[]; end: number } | undefined {
-  const ops: PickleOp[] = [];
+export function scanPickle(bytes: Uint8Array, start: number): { pickle: Pickle; end: number } | undefined {
+  const starts: number[] = [];
   let at = start;
   while (at < bytes.length) {
     const code = bytes[at]!;
@@ -55,19 +62,12 @@ export function parsePickle(bytes: Uint8Array, start: number): { ops: PickleOp[]
       }
     }
     if (end > bytes.length) return undefined;
-    ops.push({ code, arg: bytes.subarray(at + 1, end) });
+    starts.push(at - start);
     at = end;
-    if (code === OP.STOP) return { ops, end: at };
+    if (code === OP.STOP) return { pickle: { bytes: bytes.subarray(start, at), starts }, end: at };
   }
   return undefined;
 }
-
-export function writeOps(ops: readonly PickleOp[]): Uint8Array {
-  return concatBytes(ops.flatMap((op) => [Uint8Array.of(op.code), op.arg]));
-}
-
-/** Builders for opcode sequences the mutators insert. */
-export const op = (code: number, ...arg: number[]): PickleOp => ({ code, arg: Uint8Array.from(arg) });
 
 export function le(value: number | bigint, width: number): number[] {
   let v = BigInt.asUintN(width * 8, BigInt(value));
@@ -79,14 +79,56 @@ export function le(value: number | bigint, width: number): number[] {
   return out;
 }
 
-export function unicode(text: string): PickleOp {
-  const bytes = new TextEncoder().encode(text);
-  return { code: OP.BINUNICODE, arg: concatBytes([Uint8Array.from(le(bytes.length, 4)), bytes]) };
+/** Builds opcode streams in one growing buffer. */
+export class Program {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
+  }
+
+  bytes(b: ArrayLike<number>): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+
+  op(code: number, ...arg: number[]): this {
+    return this.bytes([code, ...arg]);
+  }
+
+  /** `b` written `n` times, as long as the program stays under `maxBytes`. */
+  repeat(b: ArrayLike<number>, n: number, maxBytes: number): this {
+    const times = Math.min(n, Math.floor(Math.max(0, maxBytes - this.length) / Math.max(1, b.length)));
+    for (let i = 0; i < times; i++) this.bytes(b);
+    return this;
+  }
+
+  unicode(text: string): this {
+    const b = new TextEncoder().encode(text);
+    return this.op(OP.BINUNICODE, ...le(b.length, 4)).bytes(b);
+  }
+
+  global(module: string, name: string): this {
+    return this.op(OP.GLOBAL).bytes(new TextEncoder().encode(`${module}\n${name}\n`));
+  }
+
+  put(index: number): this {
+    return this.op(OP.LONG_BINPUT, ...le(index, 4));
+  }
+
+  get(index: number): this {
+    return this.op(OP.LONG_BINGET, ...le(index, 4));
+  }
+
+  done(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }
 
-export function global(module: string, name: string): PickleOp {
-  return { code: OP.GLOBAL, arg: new TextEncoder().encode(`${module}\n${name}\n`) };
-}
-
-export const put = (index: number): PickleOp => op(OP.LONG_BINPUT, ...le(index, 4));
-export const get = (index: number): PickleOp => op(OP.LONG_BINGET, ...le(index, 4));
+export const getBytes = (index: number): number[] => [OP.LONG_BINGET, ...le(index, 4)];

@@ -1,5 +1,5 @@
-import { concatBytes, withFile, type FileSet } from '../fileSet';
-import { INTERESTING_COUNTS, INTERESTING_INTS, INTERESTING_STRINGS } from './interesting';
+import { withFile, type FileSet } from '../fileSet';
+import { INTERESTING_INTS, INTERESTING_STRINGS, pickCount } from './interesting';
 import { MAX_MUTATED_FILE_BYTES, pick, type MutationParams, type Mutator } from './mutator';
 
 /** Protobuf wire types. // protobuf encoding guide */
@@ -9,6 +9,8 @@ const LEN = 2;
 const I32 = 5;
 /** Sub-messages parsed for mutation down to this depth; deeper ones stay opaque bytes. */
 const MAX_PARSE_DEPTH = 64;
+/** Message nesting the nest edits build at most: clone and writeMessage recurse once per level. */
+const MAX_WRITTEN_DEPTH = 2000;
 /** Fields an edit chooses from. */
 const MAX_FIELDS = 50_000;
 const NESTING = [2, 31, 33, 100, 1000] as const;
@@ -27,7 +29,20 @@ interface PbField {
   lengthOverride?: bigint;
 }
 
-function readVarint(bytes: Uint8Array, at: number): [bigint, number] | undefined {
+/** A varint at `at` and the offset after it; numbers while exact, bigint past 2^53 (10-byte negatives). */
+function readVarint(bytes: Uint8Array, at: number): [number | bigint, number] | undefined {
+  let v = 0;
+  for (let i = 0; i < 10; i++) {
+    const b = bytes[at + i];
+    if (b === undefined) return undefined;
+    if (i === 7) return readBigVarint(bytes, at);
+    v += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return [v, at + i + 1];
+  }
+  return undefined;
+}
+
+function readBigVarint(bytes: Uint8Array, at: number): [bigint, number] | undefined {
   let v = 0n;
   for (let i = 0; i < 10; i++) {
     const b = bytes[at + i];
@@ -38,31 +53,20 @@ function readVarint(bytes: Uint8Array, at: number): [bigint, number] | undefined
   return undefined;
 }
 
-function varint(value: bigint): Uint8Array {
-  let v = BigInt.asUintN(64, value);
-  const out: number[] = [];
-  do {
-    const low = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? low | 0x80 : low);
-  } while (v > 0n);
-  return Uint8Array.from(out);
-}
-
 export function parseMessage(bytes: Uint8Array, depth = 0): PbField[] | undefined {
   const fields: PbField[] = [];
   let at = 0;
   while (at < bytes.length) {
     const tag = readVarint(bytes, at);
-    if (!tag) return undefined;
-    const num = Number(tag[0] >> 3n);
-    const wire = Number(tag[0] & 7n);
+    if (!tag || typeof tag[0] !== 'number') return undefined;
+    const num = Math.floor(tag[0] / 8);
+    const wire = tag[0] % 8;
     at = tag[1];
     if (num === 0) return undefined;
     if (wire === VARINT) {
       const v = readVarint(bytes, at);
       if (!v) return undefined;
-      fields.push({ num, wire, varint: v[0] });
+      fields.push({ num, wire, varint: BigInt(v[0]) });
       at = v[1];
     } else if (wire === I64 || wire === I32) {
       const width = wire === I64 ? 8 : 4;
@@ -71,11 +75,11 @@ export function parseMessage(bytes: Uint8Array, depth = 0): PbField[] | undefine
       at += width;
     } else if (wire === LEN) {
       const n = readVarint(bytes, at);
-      if (!n || n[1] + Number(n[0]) > bytes.length) return undefined;
-      const payload = bytes.subarray(n[1], n[1] + Number(n[0]));
+      if (!n || typeof n[0] !== 'number' || n[1] + n[0] > bytes.length) return undefined;
+      const payload = bytes.subarray(n[1], n[1] + n[0]);
       const children = depth < MAX_PARSE_DEPTH && payload.length > 0 ? parseMessage(payload, depth + 1) : undefined;
       fields.push(children ? { num, wire, children } : { num, wire, bytes: payload });
-      at = n[1] + Number(n[0]);
+      at = n[1] + n[0];
     } else {
       return undefined;
     }
@@ -83,18 +87,83 @@ export function parseMessage(bytes: Uint8Array, depth = 0): PbField[] | undefine
   return fields;
 }
 
-export function writeMessage(fields: readonly PbField[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  for (const f of fields) {
-    parts.push(varint(BigInt(f.num) * 8n + BigInt(f.wire)));
-    if (f.varint !== undefined) parts.push(varint(f.varint));
-    else if (f.fixed) parts.push(f.fixed);
-    else {
-      const payload = f.children ? writeMessage(f.children) : (f.bytes ?? new Uint8Array(0));
-      parts.push(varint(f.lengthOverride ?? BigInt(payload.length)), payload);
-    }
+/** Exact non-negative numbers take the fast path; anything else (negatives, beyond 2^53) goes through bigint. */
+const isSmall = (value: number | bigint): value is number => typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
+
+function varintSize(value: number | bigint): number {
+  if (isSmall(value)) {
+    let n = 1;
+    for (let v = value; v >= 0x80; v = Math.floor(v / 128)) n++;
+    return n;
   }
-  return concatBytes(parts);
+  let v = BigInt.asUintN(64, BigInt(value));
+  let n = 1;
+  while (v >= 0x80n) {
+    v >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Serializes in two passes, sizes then bytes, into one buffer: a mutated message holds up to a
+ * million fields, and one small array per tag and value made the garbage collector the
+ * fuzzer's busiest part. Sizes are cached per field list (duplicated fields share theirs).
+ */
+export function writeMessage(fields: readonly PbField[]): Uint8Array {
+  const sizes = new Map<readonly PbField[], number>();
+  const sizeOf = (list: readonly PbField[]): number => {
+    let total = sizes.get(list);
+    if (total !== undefined) return total;
+    total = 0;
+    for (const f of list) {
+      total += varintSize(f.num * 8 + f.wire);
+      if (f.varint !== undefined) total += varintSize(f.varint);
+      else if (f.fixed) total += f.fixed.length;
+      else {
+        const payload = f.children ? sizeOf(f.children) : (f.bytes?.length ?? 0);
+        total += varintSize(f.lengthOverride ?? payload) + payload;
+      }
+    }
+    sizes.set(list, total);
+    return total;
+  };
+  const out = new Uint8Array(sizeOf(fields));
+  let at = 0;
+  const putVarint = (value: number | bigint) => {
+    if (isSmall(value)) {
+      let n = value;
+      for (; n >= 0x80; n = Math.floor(n / 128)) out[at++] = (n % 128) | 0x80;
+      out[at++] = n;
+      return;
+    }
+    let v = BigInt.asUintN(64, BigInt(value));
+    while (v >= 0x80n) {
+      out[at++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    out[at++] = Number(v);
+  };
+  const write = (list: readonly PbField[]) => {
+    for (const f of list) {
+      putVarint(f.num * 8 + f.wire);
+      if (f.varint !== undefined) putVarint(f.varint);
+      else if (f.fixed) {
+        out.set(f.fixed, at);
+        at += f.fixed.length;
+      } else if (f.children) {
+        putVarint(f.lengthOverride ?? sizes.get(f.children)!);
+        write(f.children);
+      } else {
+        const b = f.bytes ?? new Uint8Array(0);
+        putVarint(f.lengthOverride ?? b.length);
+        out.set(b, at);
+        at += b.length;
+      }
+    }
+  };
+  write(fields);
+  return out;
 }
 
 function size(fields: readonly PbField[]): number {
@@ -126,7 +195,11 @@ const fieldAt = (s: Slot): PbField => s.list[s.index]!;
 /** `wrap(inner)` nested `depth` times around the message `inner`: graph -> node -> attribute -> graph ... */
 function nestWithin(outer: PbField[], path: readonly number[], depth: number): PbField[] {
   let nested = clone(outer);
-  for (let level = 1; level < depth && size(nested) * 2 < MAX_MUTATED_FILE_BYTES; level++) {
+  // Each level adds about one `outer` and path.length message levels: stop before the file outgrows
+  // the mutation cap, or the nesting the recursive writer here can follow.
+  const levelBytes = Math.max(1, size(outer));
+  const levels = Math.min(depth, Math.floor(MAX_WRITTEN_DEPTH / path.length));
+  for (let level = 1; level < levels && (level + 1) * levelBytes < MAX_MUTATED_FILE_BYTES; level++) {
     const copy = clone(outer);
     let list = copy;
     for (const step of path.slice(0, -1)) list = list[step]!.children!;
@@ -182,8 +255,11 @@ const EDITS: readonly { name: string; edit: PbEdit }[] = [
     edit(_r, slots, p) {
       const s = pick(slots, p.a);
       const f = fieldAt(s);
-      const times = Math.min(pick(INTERESTING_COUNTS, p.b), Math.floor(MAX_MUTATED_FILE_BYTES / (12 + size([f]))));
-      s.list.splice(s.index + 1, 0, ...Array.from({ length: times }, () => f));
+      const times = Math.min(pickCount(p.b), Math.floor(MAX_MUTATED_FILE_BYTES / (12 + size([f]))));
+      // A loop, not splice(..., ...copies): 130,000 arguments overflow the stack here too.
+      const tail = s.list.splice(s.index + 1);
+      for (let i = 0; i < times; i++) s.list.push(f);
+      for (const rest of tail) s.list.push(rest);
       return times > 0;
     },
   },

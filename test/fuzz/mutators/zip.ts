@@ -15,6 +15,20 @@ const SATURATED = 0xffffffff;
 /** A member inflating to more than this while parsing for mutation is kept compressed as it is. */
 const MAX_PARSE_INFLATE = 8 * 1024 * 1024;
 const BOMB_SIZES = [1 << 20, 16 << 20, 64 << 20] as const;
+/** A bomb keeping the member's own head stays small: its deflate cannot be cached. */
+const HEADED_BOMB_BYTES = 1 << 20;
+
+/** Deflated runs of zeros by size: deflating 64 MiB on every mutation would dominate the campaign. */
+const zeroBombs = new Map<number, Uint8Array>();
+
+function zeroBomb(size: number): Uint8Array {
+  let raw = zeroBombs.get(size);
+  if (!raw) {
+    raw = new Uint8Array(deflateRawSync(new Uint8Array(size), { level: 9 }));
+    zeroBombs.set(size, raw);
+  }
+  return raw;
+}
 
 /** One member and the lies to write about it. */
 interface Member {
@@ -269,17 +283,23 @@ const EDITS: readonly { name: string; edit: ZipEdit }[] = [
     },
   },
   {
-    // Deflate bombs: a member inflating to many MB of zeros after its original start.
+    // Deflate bombs: a member inflating to many MB of zeros (after its original start, or alone).
     name: 'bomb',
     edit(zip, p) {
       const m = memberOf(zip, p);
       if (!m?.data) return false;
-      const data = new Uint8Array(pick(BOMB_SIZES, p.b));
-      if (p.d % 2 === 0) data.set(m.data.subarray(0, data.length));
+      const headed = p.d % 2 === 0;
+      const size = headed ? HEADED_BOMB_BYTES : pick(BOMB_SIZES, p.b);
+      if (headed) {
+        const data = new Uint8Array(size);
+        data.set(m.data.subarray(0, size));
+        m.raw = new Uint8Array(deflateRawSync(data));
+      } else {
+        m.raw = zeroBomb(size);
+      }
       m.data = undefined;
       m.method = DEFLATED;
-      m.raw = new Uint8Array(deflateRawSync(data, { level: 9 }));
-      m.uncompressedSize = BigInt(data.length);
+      m.uncompressedSize = BigInt(size);
       return true;
     },
   },
