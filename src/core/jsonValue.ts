@@ -15,15 +15,34 @@ export function jsonBigint(x: bigint): number | string {
   return x <= MAX_EXACT_INTEGER && x >= -MAX_EXACT_INTEGER ? Number(x) : x.toString();
 }
 
-/** Any value from a file's metadata, made JSON-safe (CLI.md: JSON never holds NaN or Infinity). */
-export function toJsonValue(value: unknown): JsonValue {
+/**
+ * Deepest nesting of a metadata value. Real metadata nests a few levels, while JSON.stringify,
+ * structured cloning and toJsonValue all recurse: readers refuse deeper JSON (metadataJson),
+ * and toJsonValue replaces deeper values by a note, so no value can overflow whoever prints it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `value` holds objects or arrays more than `limit` levels deep; a loop, as the value may nest 20,000 levels. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { readonly value: unknown; readonly depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+/** Any value from a file's metadata, made JSON-safe (CLI.md: JSON never holds NaN or Infinity) and at most MAX_JSON_DEPTH deep. */
+export function toJsonValue(value: unknown, depth = 0): JsonValue {
   if (typeof value === 'number') return jsonNumber(value);
   if (typeof value === 'bigint') return jsonBigint(value);
   if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
-  if (Array.isArray(value) || ArrayBuffer.isView(value)) return Array.from(value as ArrayLike<unknown>, toJsonValue);
+  if (typeof value === 'object' && depth >= MAX_JSON_DEPTH) return `(nested deeper than ${MAX_JSON_DEPTH} levels)`;
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) return Array.from(value as ArrayLike<unknown>, (v) => toJsonValue(v, depth + 1));
   if (typeof value === 'object') {
     const out: { [key: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v, depth + 1);
     return out;
   }
   return String(value);

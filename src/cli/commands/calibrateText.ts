@@ -1,4 +1,5 @@
 /** The plain-text calibration summary: one activation a line, scale and zero point per method. */
+import { alignColumns } from '../../core/report/textTable';
 import type { CalibrationReport } from '../../shared/calibTypes';
 
 const SIGNIFICANT = 4;
@@ -18,10 +19,9 @@ export function calibrationText(report: CalibrationReport): string {
       return q ? `${num(q.scale)} / ${q.zeroPoint}` : '-';
     }),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const table = alignColumns([head, ...rows], head.map((_, i) => (i < 2 ? 'left' : 'right')));
   const sources = report.inputs.map((i) => `${i.name} <- ${i.source}`).join(', ');
   const title = `${report.model}: ${report.activations.length} activations over ${report.samples} samples in ${report.batches} batches (${sources}); ` +
     `${report.bits}-bit ${report.mode}, convention ${report.convention}, ${(report.elapsedMs / 1000).toFixed(1)} s`;
-  return [title, '', line(head), ...rows.map(line), ...report.notes.map((n) => `note: ${n}`), ''].join('\n');
+  return [title, '', ...table, ...report.notes.map((n) => `note: ${n}`), ''].join('\n');
 }

@@ -4,6 +4,7 @@ import type { Model, TensorEntry } from '../../core/tensor';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { toJsonValue } from '../../core/jsonValue';
+import { alignColumns } from '../../core/report/textTable';
 
 /** Metadata values (model cards, configs) can be long; the table shows their start. */
 const MAX_METADATA_TEXT = 120;
@@ -70,10 +71,8 @@ export function inspectText(model: Model): string {
   const rows = model.tensors.map((t) => [
     t.name, dtypeText(t), `[${t.shape.join(', ')}]`, count(t.numel), count(t.byteLength), ...(multiSource ? [t.source] : []),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const rightAligned = new Set([3, 4]);
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  // Params and bytes right-aligned; alignColumns loops, as Math.max(...rows) overflows the stack past ~125k tensors.
+  const table = alignColumns([head, ...rows], ['left', 'left', 'left', 'right', 'right', 'left']);
   const meta = Object.entries(model.metadata).map(([k, v]) => {
     const text = typeof v === 'string' ? v : JSON.stringify(toJsonValue(v));
     return `  ${k}: ${text.length > MAX_METADATA_TEXT ? `${text.slice(0, MAX_METADATA_TEXT)}...` : text}`;
@@ -83,8 +82,7 @@ export function inspectText(model: Model): string {
     `${model.file} (${model.format})`,
     ...(meta.length > 0 ? ['metadata:', ...meta] : []),
     '',
-    line(head),
-    ...rows.map(line),
+    ...table,
     '',
     `${count(model.tensors.length)} tensors, ${count(params)} parameters, ${count(bytes)} bytes of tensor data, ${count(model.sizeOnDisk)} bytes on disk`,
     '',

@@ -1,13 +1,12 @@
 /** The plain-text PTQ summary: float accuracy, then one run a line, then per-layer SQNR of activation runs. */
+import { alignColumns } from '../../core/report/textTable';
 import type { PtqReport } from '../../shared/calibTypes';
 
 const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} %`);
 const db = (v: number | null) => (v === null ? 'exact' : `${v.toFixed(1)} dB`);
 
 function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)];
+  return alignColumns([head, ...rows], head.map((_, i) => (i < 2 ? 'left' : 'right')));
 }
 
 export function ptqText(report: PtqReport): string {

@@ -2,7 +2,7 @@ import { FormatError } from '../errors';
 import type { ByteSource } from '../io/byteSource';
 import { SHARD_INDEX_FILES } from './claimTable';
 import { isClaimedBy } from './fileClaim';
-import { isRecord, parseJsonText } from './jsonText';
+import { isRecord, metadataJson, parseJsonText } from './jsonText';
 import { siblingPath } from './siblingPath';
 
 const FORMAT = 'index';
@@ -49,5 +49,6 @@ export async function readShardIndex(source: ByteSource, indexPath: string): Pro
   }
   if (weightMap.size === 0) throw new FormatError(FORMAT, 'shard index weight_map is empty', 0);
   const shards = [...new Set(resolved.values())].sort();
-  return { metadata, weightMap, shards };
+  // Any JSON may sit under metadata: bounded in depth like every metadata value.
+  return { metadata: metadataJson(metadata, FORMAT, 'shard index metadata', 0) as Record<string, unknown>, weightMap, shards };
 }

@@ -1,5 +1,9 @@
 import * as path from 'node:path';
 import { FormatError } from '../errors';
+import { jsonSnippet } from './jsonText';
+
+/** PATH_MAX: a longer name is no file name (and splitting it must not make a call with a million arguments). */
+export const MAX_SIBLING_NAME = 4096;
 
 /**
  * Resolves a file name found inside a file (shard, weight path) against that file's folder,
@@ -8,7 +12,8 @@ import { FormatError } from '../errors';
  * cache links shards to blobs elsewhere), so this guards names, not the file system.
  */
 export function siblingPath(referrer: string, name: unknown, format: string, what: string): string {
-  if (typeof name !== 'string' || name.length === 0) throw new FormatError(format, `${what}: file name ${JSON.stringify(name)} is not a non-empty string`);
+  if (typeof name !== 'string' || name.length === 0) throw new FormatError(format, `${what}: file name ${jsonSnippet(name)} is not a non-empty string`);
+  if (name.length > MAX_SIBLING_NAME) throw new FormatError(format, `${what}: file name of ${name.length} characters exceeds the limit of ${MAX_SIBLING_NAME}`);
   if (name.includes('\0')) throw new FormatError(format, `${what}: file name contains a NUL byte`);
   const parts = name.split(/[\\/]/);
   if (path.isAbsolute(name) || path.win32.isAbsolute(name) || parts.includes('..')) {

@@ -59,24 +59,27 @@ export class InflatedByteSource implements ByteSource {
     if (length > MAX_READ_BYTES) {
       throw new FormatError(format, `single read of ${length} bytes exceeds the ${MAX_READ_BYTES}-byte chunk limit`, this.compressedStart);
     }
+    if (length === 0) return new Uint8Array(0);
     const end = offset + length;
-    const out = new Uint8Array(length);
+    // Pieces of the answer as zlib hands them over: memory follows what the member really
+    // inflates to, never what it declares (a lie of 256 MiB in a 1 KB file costs 1 KB).
+    const pieces: Uint8Array[] = [];
     let pass = this.pass;
     if (!pass || offset < pass.produced - pass.window.length) pass = this.startPass(format);
-    copyOverlap(pass, offset, end, out);
+    collectOverlap(pass, offset, end, pieces);
     try {
       while (pass.produced < end) {
         const next = await pass.chunks.next();
         if (next.done) throw new FormatError(format, `${this.name} inflates to ${pass.produced} bytes, less than the declared ${this.size} (truncated?)`, this.compressedStart);
         pass.window = next.value;
         pass.produced += next.value.length;
-        copyOverlap(pass, offset, end, out);
+        collectOverlap(pass, offset, end, pieces);
       }
     } catch (e) {
       this.dropPass();
       throw asFormatError(e, format, this.name, this.compressedStart);
     }
-    return out;
+    return joinPieces(pieces, length);
   }
 
   private startPass(format: string): InflatePass {
@@ -85,6 +88,10 @@ export class InflatedByteSource implements ByteSource {
     const compressed = Readable.from(this.compressedChunks(format), { objectMode: false });
     // pipeline forwards a failed file read to the inflater, where the iterator sees it.
     pipeline(compressed, inflater, () => undefined);
+    // pipeline stops listening once all input is written, but zlib may fail later, when it
+    // flushes a truncated stream: without a listener that error would end the process. It
+    // still reaches the iterator, so the next read of this pass reports it.
+    inflater.on('error', () => undefined);
     const pass: InflatePass = { inflater, chunks: inflater[Symbol.asyncIterator](), produced: 0, window: new Uint8Array(0) };
     this.pass = pass;
     return pass;
@@ -103,12 +110,25 @@ export class InflatedByteSource implements ByteSource {
   }
 }
 
-/** Copies the part of the pass's window that falls in [offset, end) to `out`. */
-function copyOverlap(pass: InflatePass, offset: number, end: number, out: Uint8Array): void {
+/** Keeps the part of the pass's window that falls in [offset, end); zlib never reuses a chunk it handed over. */
+function collectOverlap(pass: InflatePass, offset: number, end: number, pieces: Uint8Array[]): void {
   const windowStart = pass.produced - pass.window.length;
   const from = Math.max(offset, windowStart);
   const to = Math.min(end, pass.produced);
-  if (from < to) out.set(pass.window.subarray(from - windowStart, to - windowStart), from - offset);
+  if (from < to) pieces.push(pass.window.subarray(from - windowStart, to - windowStart));
+}
+
+/** The pieces as one plain Uint8Array (a view when there is one piece: zlib's chunks are Buffers). */
+function joinPieces(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  const only = pieces.length === 1 ? pieces[0]! : undefined;
+  if (only) return new Uint8Array(only.buffer, only.byteOffset, only.length);
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
 
 function asFormatError(e: unknown, format: string, name: string, offset: number): FormatError {

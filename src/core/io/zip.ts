@@ -93,7 +93,8 @@ export class ZipArchive {
     const extraLength = c.u16('extra length');
     const start = at + LOCAL_HEADER_BYTES + nameLength + extraLength;
     if (start + entry.compressedSize > this.source.size) {
-      throw new FormatError(this.format, `member '${entry.name}' needs bytes ${start}..${start + entry.compressedSize} but the file has ${this.source.size} (truncated?)`, start);
+      // Blamed on the local header: the data start computed from its lengths may lie past the end of the file.
+      throw new FormatError(this.format, `member '${entry.name}' needs bytes ${start}..${start + entry.compressedSize} but the file has ${this.source.size} (truncated?)`, at);
     }
     return start;
   }

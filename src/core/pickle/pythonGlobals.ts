@@ -40,7 +40,8 @@ function setOf(frozen: boolean) {
   return (args: readonly PickleValue[]): PickleValue => {
     const set = new PySet(frozen);
     const [items] = args;
-    if (items instanceof PyList || items instanceof PyTuple) set.items.push(...items.items);
+    // A loop, not push(...items): spreading more than ~100k arguments overflows the stack.
+    if (items instanceof PyList || items instanceof PyTuple) for (const item of items.items) set.items.push(item);
     return set;
   };
 }

@@ -1,6 +1,6 @@
 import { FormatError } from '../errors';
 import { UTF8_STRICT } from '../io/cursor';
-import { keyOf } from './keys';
+import { DictKeys } from './keys';
 import { HIGHEST_PROTOCOL, OP } from './opcodes';
 import { PickleInput } from './pickleInput';
 import { decodeQuotedBytes, decodeRawUnicodeEscape, parseDecimal, parseFloat64 } from './text';
@@ -50,6 +50,8 @@ class Unpickler {
   private framedItems = 0;
   /** Indexed by memo slot; pickles number their slots densely from 0. */
   private readonly memo: (PickleValue | undefined)[] = [];
+  /** Hashes each key object once, however often the memo reuses it. */
+  private readonly keys = new DictKeys();
   private memoEntries = 0;
   private opcodeAt = 0;
 
@@ -171,7 +173,7 @@ class Unpickler {
       case OP.SETITEMS: { const items = this.popMark(); this.setItemsOn(this.top(), items); return; }
       case OP.EMPTY_SET: this.push(new PySet(false)); return;
       case OP.ADDITEMS: { const items = this.popMark(); this.addToSet(this.top(), items); return; }
-      case OP.FROZENSET: { const set = new PySet(true); this.addToSet(set, this.popMark()); this.push(set); return; }
+      case OP.FROZENSET: { const set = new PySet(true); this.extend(set.items, this.popMark()); this.push(set); return; }
       case OP.GET: this.push(this.get(this.index(this.textDecimal('GET')))); return;
       case OP.BINGET: this.push(this.get(input.u8('BINGET'))); return;
       case OP.LONG_BINGET: this.push(this.get(input.u32('LONG_BINGET'))); return;
@@ -265,7 +267,8 @@ class Unpickler {
   }
 
   private addToSet(target: PickleValue, items: readonly PickleValue[]): void {
-    if (!(target instanceof PySet)) this.fail(`pickle adds set items to a ${describe(target)}`);
+    // pickle.py load_additems calls .add, which a frozenset lacks; dict keys rely on frozensets never changing.
+    if (!(target instanceof PySet) || target.frozen) this.fail(`pickle adds set items to a ${describe(target)}`);
     this.extend(target.items, items);
   }
 
@@ -279,7 +282,7 @@ class Unpickler {
     if (flat.length % 2 !== 0) this.fail('pickle dict items come in an odd number');
     for (let i = 0; i < flat.length; i += 2) {
       const key = flat[i]!;
-      const hashed = keyOf(key);
+      const hashed = this.keys.keyOf(key);
       if (typeof hashed !== 'string') this.fail(`pickle uses an unhashable dict key (${hashed.unhashable})`);
       if (!dict.entries.has(hashed) && dict.entries.size >= MAX_CONTAINER_LENGTH) this.fail(`pickle container exceeds ${MAX_CONTAINER_LENGTH} items`);
       const existing = dict.entries.get(hashed);

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { inspectText } from '../../../src/cli/commands/inspect';
+import type { Model, TensorEntry } from '../../../src/core/tensor';
 import { run } from './run';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
@@ -85,5 +87,20 @@ describe('quantlens inspect', () => {
     assert.match(error.message, /unrecognised format/);
     assert.equal(error.offset, 0);
     assert.match(r.stderr, /^quantlens: .*group1-shard1of3\.bin: file: unrecognised format/);
+  });
+
+  it('prints models of more than ~125k tensors (Math.max(...rows) overflowed the stack; found by fuzzing)', () => {
+    const count = 130_000;
+    const tensor = (i: number): TensorEntry => ({
+      name: `layers.${i}.weight`, dtype: 'F32', shape: [2], numel: 2, byteLength: 8, source: 'big.safetensors',
+      data: { blockSize: 1, read: async () => new Float32Array(2) },
+    });
+    const model: Model = {
+      file: 'big.safetensors', format: 'safetensors', metadata: {}, tensors: Array.from({ length: count }, (_, i) => tensor(i)),
+      sizeOnDisk: 0, close: async () => undefined,
+    };
+    const lines = inspectText(model).split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('layers.')).length, count);
+    assert.match(lines.find((l) => l.startsWith('layers.129999.'))!, /^layers\.129999\.weight +F32 +\[2\] +2 +8$/);
   });
 });

@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../../../src/core/errors';
 import { pytorchReader } from '../../../src/core/formats/pytorch';
-import { MAX_METADATA_SCALARS, MAX_TENSORS, MAX_WALK_DEPTH, MAX_WALK_VISITS } from '../../../src/core/formats/pytorch/tensors';
+import { MAX_ALIASES, MAX_METADATA_SCALARS, MAX_TENSORS, MAX_WALK_DEPTH, MAX_WALK_VISITS } from '../../../src/core/formats/pytorch/tensors';
 import { MAX_PICKLE_BYTES } from '../../../src/core/pickle/unpickler';
 import type { Model, Values } from '../../../src/core/tensor';
 import { expectFormatErrorForEveryPrefix, openAndReadAll, openFromBytes } from '../helpers/memoryOpen';
 import { buildZip, type MemberSpec } from '../zip/buildZip';
 import { assertTensors, jsonValues, rawBytes, readJson, sha256Hex, type ExpectedTensor, type JsonScalar } from './expectations';
-import { contiguous, dict, global, int, list, ordered, pickleBytes, str, tensor, tuple } from './torchPickle';
+import { contiguous, dict, global, int, ints, list, ordered, pickleBytes, storage, str, tensor, tuple } from './torchPickle';
 
 const file = (path: string) => new Uint8Array(readFileSync(path));
 const openFile = (path: string) => openFromBytes(pytorchReader, { [path.split('/').pop()!]: file(path) });
@@ -189,9 +189,20 @@ describe('pytorch reader', () => {
       await rejectsWith(openZip(torchZip(doubling(20))), /more than 2000000 values/);
     });
 
-    it(`refuses more than MAX_TENSORS (${MAX_TENSORS}) tensors`, async () => {
+    it(`refuses more than MAX_TENSORS (${MAX_TENSORS}) tensors`, async function () {
+      // Half a million tensors take seconds to build: more on a shared, loaded machine.
+      this.timeout(120_000);
+      // Distinct tensors (one REDUCE each, callee and arguments memoized), so the alias limit does not come first.
+      const rebuild = `${global('torch._utils', '_rebuild_tensor_v2')}p2\n`;
+      const args = `${tuple(storage({ key: '0', numel: 1 }), int(0), ints([1]), ints([1]), 'I00\n', ordered([]))}p3\n`;
+      await rejectsWith(openZip(torchZip(`(${rebuild}${args}R${'g2\ng3\nR'.repeat(MAX_TENSORS)}l`, { 0: f32(1) })), /more than 500000 tensors/);
+    });
+
+    it(`refuses more than MAX_ALIASES (${MAX_ALIASES}) extra names of one tensor (a shared dict held 30,000 times)`, async () => {
       const t = `${tensor({ key: '0', numel: 1 }, 0, [1], [1])}p1\n`;
-      await rejectsWith(openZip(torchZip(`(${t}${'g1\n'.repeat(MAX_TENSORS)}l`, { 0: f32(1) })), /more than 500000 tensors/);
+      await rejectsWith(openZip(torchZip(`(${t}${'g1\n'.repeat(MAX_ALIASES + 1)}l`, { 0: f32(1) })), /^4098 names for 1 tensors: shared references/);
+      const within = await openZip(torchZip(`(${t}${'g1\n'.repeat(MAX_ALIASES)}l`, { 0: f32(1) }));
+      assert.equal(within.tensors.length, MAX_ALIASES + 1);
     });
 
     it(`keeps at most MAX_METADATA_SCALARS (${MAX_METADATA_SCALARS}) plain values as metadata`, async () => {
@@ -217,6 +228,27 @@ describe('pytorch reader', () => {
       const model = await openAndReadAll(pytorchReader, { 'legacy.pt': bytes });
       assert.deepEqual(numbers(await model.tensors[0]!.data.read(0, 2)), [1.5, -2]);
       assert.deepEqual(model.metadata, { container: 'legacy', byteorder: 'little' });
+    });
+
+    it('reads a zip data.pkl larger than the first read window by growing it, deflated too', async () => {
+      const ops = dict([['note', str('x'.repeat(3 * 1024 * 1024))], ['w', tensor({ key: '0', numel: 2 }, 0, [2], [1])]]);
+      for (const deflate of [false, true]) {
+        const bytes = buildZip([{ name: 'archive/data.pkl', data: pickleBytes(ops), deflate }, { name: 'archive/data/0', data: f32(1.5, -2) }]);
+        const model = await openZip(bytes);
+        assert.deepEqual(numbers(await model.tensors[0]!.data.read(0, 2)), [1.5, -2]);
+      }
+    });
+
+    it('blames the local header of a deflated data.pkl for its errors, and says where in the inflated member', async () => {
+      // Offsets inside an inflated member are no file offsets (found by fuzzing: they were printed as if they were).
+      const bytes = buildZip([{ name: 'archive/byteorder', data: Buffer.from('little') }, { name: 'archive/data.pkl', data: pickleBytes('(d\xff'), deflate: true }]);
+      const localHeader = 30 + 'archive/byteorder'.length + 'little'.length;
+      await assert.rejects(openZip(bytes), (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.equal(e.message, 'unknown pickle opcode 0xff (at byte 2 of the inflated archive/data.pkl)');
+        assert.equal(e.offset, localHeader);
+        return true;
+      });
     });
 
     it('reads contiguous views of a shared storage at their offsets (tied weights)', async () => {

@@ -69,4 +69,22 @@ describe('inflated member source', () => {
     spans.forEach(([o, l], i) => assert.deepEqual(results[i], plain.subarray(o, o + l)));
     await member.close();
   });
+
+  it('a read that needs no inflating leaves no stream to fail on its own (found by fuzzing: an uncaught error)', async () => {
+    // A deflated record declaring 0 bytes: reading it started a pass nobody consumed; its
+    // corrupt stream then failed with no listener (pipeline had stopped listening): uncaught.
+    const corrupt = Uint8Array.of(0x00, 0x00);
+    const member = new InflatedByteSource('m', new MemoryByteSource('z', corrupt), 0, corrupt.length, 0);
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      assert.deepEqual(await member.read(0, 0, 'zip'), new Uint8Array(0));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await member.close();
+    }
+  });
 });

@@ -45,7 +45,8 @@ export class GraphScanner {
     await walker.walk(span, async (f) => {
       switch (f.number) {
         case GRAPH.NODE:
-          fromNodes.push(...await this.scanNode(walker.span(f, 'GraphProto.node'), path, source, nodeIndex++, depth));
+          // Loops, not push(...): a graph may hold a million tensors, far more than a call's arguments.
+          for (const plan of await this.scanNode(walker.span(f, 'GraphProto.node'), path, source, nodeIndex++, depth)) fromNodes.push(plan);
           break;
         case GRAPH.INITIALIZER: {
           const t = await readTensorProto(walker, walker.span(f, 'GraphProto.initializer'));
@@ -104,8 +105,8 @@ export class GraphScanner {
     }
     const label = `${path ? `${path}/` : ''}${name || `${opType}_${index}`}`;
     for (const a of attributes) {
-      if (a.g) out.push(...await this.scan(a.g, `${label}/${a.name}`, depth + 1));
-      for (const [k, g] of a.graphs.entries()) out.push(...await this.scan(g, `${label}/${a.name}[${k}]`, depth + 1));
+      if (a.g) for (const plan of await this.scan(a.g, `${label}/${a.name}`, depth + 1)) out.push(plan);
+      for (const [k, g] of a.graphs.entries()) for (const plan of await this.scan(g, `${label}/${a.name}[${k}]`, depth + 1)) out.push(plan);
     }
     return out;
   }

@@ -70,7 +70,7 @@ export const onnxReader: FormatReader = {
         case MODEL.MODEL_VERSION: metadata.model_version = int64Value(walker, f, 'ModelProto.model_version'); break;
         case MODEL.GRAPH:
           graphs++;
-          plans.push(...await scanner.scan(walker.span(f, 'ModelProto.graph'), '', 0, summary));
+          for (const plan of await scanner.scan(walker.span(f, 'ModelProto.graph'), '', 0, summary)) plans.push(plan);
           break;
         case MODEL.OPSET_IMPORT:
           if (opsets.length === MAX_MODEL_ENTRIES) walker.fail(`more than ${MAX_MODEL_ENTRIES} opset_import entries`, f.tagOffset);

@@ -2,11 +2,13 @@ import { FormatError } from '../../errors';
 import type { ByteSource } from '../../io/byteSource';
 import { firstMemberName, isZip, METHOD_STORED, ZipArchive, type ZipEntry } from '../../io/zip';
 import { MAX_PICKLE_BYTES, unpickle } from '../../pickle/unpickler';
+import type { PickleValue } from '../../pickle/values';
 import type { Model } from '../../tensor';
 import { torchContents, type StorageBytes, type TorchContents } from './entries';
 import { isLegacyTorch, openLegacyTorch } from './legacy';
 import { FORMAT, parseStoragePid, TorchStorage, torchResolver } from './pickle';
 import { isClaimedBy } from '../fileClaim';
+import { parseGrowing } from './pickleWindow';
 import type { FormatReader, OpenContext } from '../reader';
 import { PYTORCH_FILES, TORCH_SNIFF_ONLY_NAMES } from './files';
 
@@ -56,17 +58,7 @@ async function openZipTorch(source: ByteSource, members: ByteSource[]): Promise<
   const pickleEntry = archive.get(`${prefix}data.pkl`)!;
   const littleEndian = await readByteOrder(archive, `${prefix}byteorder`, members);
   const version = await readSmallRecord(archive, `${prefix}version`, VERSION_BYTES_MAX, members);
-  const pickleBytes = await readWhole(archive, pickleEntry, MAX_PICKLE_BYTES, members);
-  const { value } = unpickle(pickleBytes, {
-    format: FORMAT,
-    // Error offsets point into the file when data.pkl is stored (torch never compresses it).
-    baseOffset: pickleEntry.method === METHOD_STORED ? await archive.dataOffset(pickleEntry) : undefined,
-    resolveGlobal: torchResolver(),
-    persistentLoad: (pid) => {
-      const { type, key, numel } = parseStoragePid(pid);
-      return new TorchStorage(key, type, numel);
-    },
-  });
+  const value = await readDataPickle(archive, pickleEntry, members);
   const located = new Map<string, Promise<StorageBytes>>();
   const locate = (storage: TorchStorage) => {
     let found = located.get(storage.key);
@@ -102,19 +94,46 @@ async function locateRecord(archive: ZipArchive, name: string, littleEndian: boo
   return { source, offset: 0, byteLength: source.size, littleEndian };
 }
 
-async function readWhole(archive: ZipArchive, entry: ZipEntry, limit: number, members: ByteSource[]): Promise<Uint8Array> {
+/** A member whose declared size is within `limit`, kept in `members` to be closed with the model. */
+async function openWithin(archive: ZipArchive, entry: ZipEntry, limit: number, members: ByteSource[]): Promise<ByteSource> {
   if (entry.uncompressedSize > limit) {
     throw new FormatError(FORMAT, `${entry.name} is ${entry.uncompressedSize} bytes, more than the limit of ${limit}`, entry.localHeaderOffset);
   }
   const member = await archive.openMember(entry);
   members.push(member);
-  return member.read(0, member.size, FORMAT);
+  return member;
 }
 
+/** data.pkl, read in growing windows: a member declaring 256 MiB costs what its pickle really holds. */
+async function readDataPickle(archive: ZipArchive, entry: ZipEntry, members: ByteSource[]): Promise<PickleValue> {
+  const member = await openWithin(archive, entry, MAX_PICKLE_BYTES, members);
+  // Error offsets point into the file when data.pkl is stored (torch never compresses it).
+  const stored = entry.method === METHOD_STORED;
+  const baseOffset = stored ? await archive.dataOffset(entry) : 0;
+  const options = {
+    format: FORMAT,
+    baseOffset,
+    resolveGlobal: torchResolver(),
+    persistentLoad: (pid: PickleValue) => {
+      const { type, key, numel } = parseStoragePid(pid);
+      return new TorchStorage(key, type, numel);
+    },
+  };
+  // Offsets inside a deflated member are not file offsets: blame its local header, and say where in the member.
+  const blame = (e: unknown) => {
+    if (stored || !(e instanceof FormatError)) return e;
+    const where = e.offset === undefined ? '' : ` (at byte ${e.offset} of the inflated ${entry.name})`;
+    return new FormatError(e.format, `${e.message}${where}`, entry.localHeaderOffset);
+  };
+  return parseGrowing(member, (bytes) => unpickle(bytes, options).value, blame);
+}
+
+/** A short text record (byteorder, version), read whole: its declared size is checked against `limit` first. */
 async function readSmallRecord(archive: ZipArchive, name: string, limit: number, members: ByteSource[]): Promise<string | undefined> {
   const entry = archive.get(name);
   if (!entry) return undefined;
-  return new TextDecoder('utf-8').decode(await readWhole(archive, entry, limit, members));
+  const member = await openWithin(archive, entry, limit, members);
+  return new TextDecoder('utf-8').decode(await member.read(0, member.size, FORMAT));
 }
 
 /** True for little-endian storages. */

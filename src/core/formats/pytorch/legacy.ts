@@ -1,12 +1,12 @@
 import { FormatError } from '../../errors';
 import type { ByteSource } from '../../io/byteSource';
 import { Cursor } from '../../io/cursor';
-import { TruncatedPickleError } from '../../pickle/pickleInput';
-import { MAX_PICKLE_BYTES, unpickle } from '../../pickle/unpickler';
+import { unpickle } from '../../pickle/unpickler';
 import { keyOf } from '../../pickle/keys';
 import { describe, PyDict, PyList, PyTuple, type PickleValue } from '../../pickle/values';
 import { torchContents, type StorageBytes, type TorchContents } from './entries';
 import { asCount, FORMAT, parseStoragePid, TorchStorage, TorchStorageType, torchResolver } from './pickle';
+import { parseGrowing } from './pickleWindow';
 
 /** torch/serialization.py MAGIC_NUMBER and PROTOCOL_VERSION, the first two pickles of a legacy file. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -15,8 +15,6 @@ const LEGACY_PROTOCOL_VERSION = 1001n;
 const MAGIC_PICKLED = Uint8Array.of(0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19);
 /** The LONG1 follows PROTO (2 bytes) and, from protocol 4, a FRAME (9 bytes). */
 const MAGIC_SEARCH_BYTES = 16;
-/** Bytes read before parsing the pickles; doubled while they do not fit, up to MAX_PICKLE_BYTES. */
-const INITIAL_WINDOW_BYTES = 1024 * 1024;
 /** torch writes each storage's element count as 8 bytes before its data (`_write_file`). */
 const STORAGE_COUNT_BYTES = 8;
 
@@ -56,20 +54,8 @@ export async function openLegacyTorch(source: ByteSource): Promise<TorchContents
 }
 
 /** Parses the five pickles from a window at the file start, growing it until they fit. */
-async function readPickles(source: ByteSource): Promise<LegacyPickles> {
-  const maxWindow = Math.min(source.size, MAX_PICKLE_BYTES);
-  for (let window = Math.min(source.size, INITIAL_WINDOW_BYTES); ; window = Math.min(maxWindow, window * 2)) {
-    const bytes = await source.read(0, window, FORMAT);
-    try {
-      return parsePickles(bytes);
-    } catch (e) {
-      if (!(e instanceof TruncatedPickleError)) throw e;
-      if (window >= maxWindow && window < source.size) {
-        throw new FormatError(FORMAT, `legacy pickles are larger than the limit of ${MAX_PICKLE_BYTES} bytes`, window);
-      }
-      if (window >= maxWindow) throw e;
-    }
-  }
+function readPickles(source: ByteSource): Promise<LegacyPickles> {
+  return parseGrowing(source, parsePickles);
 }
 
 function parsePickles(bytes: Uint8Array): LegacyPickles {

@@ -9,6 +9,12 @@ export const MAX_WALK_VISITS = 2_000_000;
 export const MAX_WALK_DEPTH = 256;
 /** Tensors in one file: a table beyond this is not a weight file. */
 export const MAX_TENSORS = 500_000;
+/**
+ * Names beyond one per tensor object (aliases) allowed, however few the tensors: tied weights
+ * and modules shared across a model give some, while one dict held 30,000 times would list
+ * 30,000 copies of every tensor from a 60 KB file. More aliases than tensors are allowed too.
+ */
+export const MAX_ALIASES = 4096;
 /** Plain values kept as metadata (epoch, step, lr): enough for a checkpoint's bookkeeping. */
 export const MAX_METADATA_SCALARS = 256;
 /** Longer strings are data, not bookkeeping, and stay out of the metadata. */
@@ -45,6 +51,9 @@ class Walker {
   private visits = 0;
   private readonly onPath = new Set<object>();
   private readonly used = new Set<string>();
+  private readonly distinct = new Set<TorchTensor>();
+  /** Next suffix to try per base name, so 30,000 tensors named alike cost 30,000 steps, not 30,000^2 / 2. */
+  private readonly nextSuffix = new Map<string, number>();
 
   constructor(private readonly rootName: string) {}
 
@@ -93,10 +102,19 @@ class Walker {
 
   private addTensor(path: string, tensor: TorchTensor): void {
     if (this.tensors.length >= MAX_TENSORS) throw new FormatError(FORMAT, `more than ${MAX_TENSORS} tensors`);
+    this.distinct.add(tensor);
+    const aliases = this.tensors.length + 1 - this.distinct.size;
+    if (aliases > Math.max(MAX_ALIASES, this.distinct.size)) {
+      throw new FormatError(FORMAT, `${this.tensors.length + 1} names for ${this.distinct.size} tensors: shared references name each tensor too many times`);
+    }
     const base = path === '' ? this.rootName : path;
     let name = base;
     // Keys "a.b" and {"a": {"b": ...}} both give "a.b"; later ones get a suffix so every name stays unique.
-    for (let n = 2; this.used.has(name); n++) name = `${base}#${n}`;
+    if (this.used.has(name)) {
+      let n = this.nextSuffix.get(base) ?? 2;
+      for (name = `${base}#${n}`; this.used.has(name); ) name = `${base}#${++n}`;
+      this.nextSuffix.set(base, n + 1);
+    }
     this.used.add(name);
     this.tensors.push({ name, tensor });
   }

@@ -1,6 +1,6 @@
 import { FormatError } from '../../errors';
 import { isPlainDType, PLAIN_DTYPES, type PlainDType } from '../../../shared/vocab/dtypes';
-import { checkShape, isRecord, parseJsonText } from '../jsonText';
+import { checkShape, isRecord, jsonSnippet, parseJsonText } from '../jsonText';
 
 const FORMAT = 'safetensors';
 
@@ -72,12 +72,12 @@ function parseEntry(name: string, value: unknown, dataSize: number): HeaderEntry
   if (!isRecord(value)) throw new FormatError(FORMAT, `${what} is not an object`, at);
   const dtype = value['dtype'];
   if (typeof dtype !== 'string' || !isPlainDType(dtype) || !SAFETENSORS_DTYPES.includes(dtype)) {
-    throw new FormatError(FORMAT, `${what}: unsupported dtype ${JSON.stringify(dtype)}`, at);
+    throw new FormatError(FORMAT, `${what}: unsupported dtype ${jsonSnippet(dtype)}`, at);
   }
   const { shape, numel } = checkShape(value['shape'], MAX_NDIMS, FORMAT, what, at);
   const offsets = value['data_offsets'];
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
-    throw new FormatError(FORMAT, `${what}: data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`, at);
+    throw new FormatError(FORMAT, `${what}: data_offsets must be two non-negative integers, got ${jsonSnippet(offsets)}`, at);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new FormatError(FORMAT, `${what}: data_offsets [${begin}, ${end}] end before they begin`, at);

@@ -85,7 +85,7 @@ async function layOutGroup(group: TfjsGroup, shards: readonly Shard[], tensors: 
   for (const spec of group.weights) {
     const byteLength = spec.dtype === 'string' ? await stringBytes(stream, offset, spec) : storedBytes(spec);
     if (offset + byteLength > stream.size) {
-      throw new FormatError(FORMAT, `weight '${spec.name}' needs group bytes ${offset}..${offset + byteLength} but its shards hold ${stream.size} (missing or truncated shard?)`, offset);
+      throw new FormatError(FORMAT, `weight '${spec.name}' needs group bytes ${offset}..${offset + byteLength} but its shards hold ${stream.size} (missing or truncated shard?)`);
     }
     if (spec.dtype === 'string' || spec.dtype === 'complex64') {
       skipped.push({ name: spec.name, dtype: spec.dtype, reason: `${spec.dtype} weights hold no real numbers to quantize` });
@@ -103,7 +103,7 @@ function storedBytes(spec: TfjsWeightSpec): number {
 
 /** Length-prefixed UTF-8 strings: their total size is known only by walking them. // tfjs-core io_utils getWeightBytelength */
 async function stringBytes(stream: ByteSource, offset: number, spec: TfjsWeightSpec): Promise<number> {
-  if (spec.numel > MAX_STRING_ELEMENTS) throw new FormatError(FORMAT, `string weight '${spec.name}' has ${spec.numel} elements, over the limit of ${MAX_STRING_ELEMENTS}`, offset);
+  if (spec.numel > MAX_STRING_ELEMENTS) throw new FormatError(FORMAT, `string weight '${spec.name}' has ${spec.numel} elements, over the limit of ${MAX_STRING_ELEMENTS}`);
   let length = 0;
   for (let i = 0; i < spec.numel; i++) {
     const prefix = await stream.read(offset + length, STRING_LENGTH_BYTES, FORMAT);

@@ -1,5 +1,5 @@
 import { FormatError } from '../../errors';
-import { checkShape, isRecord } from '../jsonText';
+import { checkShape, isRecord, jsonSnippet, metadataJson } from '../jsonText';
 
 const FORMAT = 'tfjs';
 /** Same rank limit as the other readers: more is a broken or hostile manifest. */
@@ -52,7 +52,7 @@ export function parseManifest(root: unknown): TfjsManifest {
   } else if (isRecord(root)) {
     groups = root['weightsManifest'];
     if (!Array.isArray(groups)) throw new FormatError(FORMAT, 'model.json has no weightsManifest array', 0);
-    for (const k of MODEL_JSON_INFO_KEYS) if (root[k] !== undefined) metadata[k] = root[k];
+    for (const k of MODEL_JSON_INFO_KEYS) if (root[k] !== undefined) metadata[k] = metadataJson(root[k], FORMAT, `model.json ${k}`, 0);
   } else {
     throw new FormatError(FORMAT, 'manifest is neither a model.json object nor a weights manifest array', 0);
   }
@@ -85,7 +85,7 @@ function parseWeight(value: unknown, where: string): TfjsWeightSpec {
   const what = `weight '${name}'`;
   const dtype = value['dtype'];
   if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(TFJS_DTYPE_BYTES, dtype)) {
-    throw new FormatError(FORMAT, `${what}: unknown dtype ${JSON.stringify(dtype)}`, 0);
+    throw new FormatError(FORMAT, `${what}: unknown dtype ${jsonSnippet(dtype)}`, 0);
   }
   const { shape, numel } = checkShape(value['shape'], MAX_NDIMS, FORMAT, what, 0);
   const spec = { name, shape, numel, dtype: dtype as TfjsDType };
@@ -98,7 +98,7 @@ function parseQuantization(value: unknown, dtype: TfjsDType, what: string): Tfjs
   if (!isRecord(value)) throw new FormatError(FORMAT, `${what}: quantization is not an object`, 0);
   const qdtype = value['dtype'];
   if (typeof qdtype !== 'string' || !Object.prototype.hasOwnProperty.call(TFJS_QUANT_BYTES, qdtype)) {
-    throw new FormatError(FORMAT, `${what}: unknown quantization dtype ${JSON.stringify(qdtype)} (tfjs knows uint8, uint16, float16)`, 0);
+    throw new FormatError(FORMAT, `${what}: unknown quantization dtype ${jsonSnippet(qdtype)} (tfjs knows uint8, uint16, float16)`, 0);
   }
   if (qdtype === 'float16') {
     if (dtype !== 'float32') throw new FormatError(FORMAT, `${what}: float16 quantization of a ${dtype} weight (tfjs allows float32 only)`, 0);
