@@ -4,6 +4,7 @@
  */
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
+import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
 
 /** What each method takes and returns. */
@@ -14,6 +15,18 @@ export interface WorkerMethods {
   analyzeTensor: {
     params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions };
     result: TensorResult;
+  };
+  /** Pass 1 over a part of one large tensor split across threads (core/analysis/engine/tensorParts.ts). */
+  analyzePartStats: {
+    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange };
+    result: StatsSums;
+  };
+  /** Pass 2 over a part of that tensor, given the merged pass-1 sums of all its parts. */
+  analyzePartErrors: {
+    params: {
+      readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange; readonly sums: StatsSums;
+    };
+    result: ErrorSums;
   };
   /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */
   blockStats: { params: { readonly paths: readonly string[]; readonly request: BlockRequest }; result: BlockStats };

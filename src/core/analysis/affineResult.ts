@@ -1,5 +1,6 @@
 import type { ErrorMetrics, IntResult, IntScheme, ResultHistograms, TensorStats } from '../../shared/analysisTypes';
 import { intRange, type QParams } from '../quant/affine/qparams';
+import type { GroupTally } from '../../shared/tensorPartTypes';
 
 const f32 = Math.fround;
 
@@ -38,14 +39,6 @@ export function affineIntResult(scheme: IntScheme, params: readonly QParams[], s
     ...errors.metrics,
     ...(errors.histograms ? { histograms: errors.histograms } : {}),
   };
-}
-
-/** What a per-group pass tracks besides its errors: the scale spread and how many groups were degenerate. */
-export interface GroupTally {
-  readonly groups: number;
-  readonly degenerateGroups: number;
-  readonly scaleMin: number;
-  readonly scaleMax: number;
 }
 
 /** The IntResult of a per-group scheme: the one place its fields are assembled. */

@@ -49,6 +49,18 @@ export function statsChunk(x: Float32Array, n: number, acc: Float64Array): void 
     const d = v - mean;
     m2 += d * d;
   }
+  addMoments(acc, count, mean, m2, min, max);
+}
+
+/** Adds the accumulator `other` (layout STATS, e.g. another part of the tensor) to `acc`. */
+export function mergeStats(acc: Float64Array, other: Float64Array): void {
+  acc[STATS.NON_FINITE]! += other[STATS.NON_FINITE]!;
+  const count = other[STATS.COUNT]!;
+  if (count > 0) addMoments(acc, count, other[STATS.MEAN]!, other[STATS.M2]!, other[STATS.MIN]!, other[STATS.MAX]!);
+}
+
+/** Folds count finite values with this mean, M2, min and max into `acc` (Chan et al.'s merge). */
+function addMoments(acc: Float64Array, count: number, mean: number, m2: number, min: number, max: number): void {
   const before = acc[STATS.COUNT]!;
   const total = before + count;
   if (before === 0) {

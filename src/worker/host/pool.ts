@@ -2,13 +2,15 @@ import * as os from 'node:os';
 import { buildReport, planAnalysis, runPlan } from '../../core/analysis/runAnalysis';
 import { CancelledError, UsageError } from '../../core/errors';
 import type {
-  AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult,
+  AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult, TensorSummary,
 } from '../../shared/analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from '../../shared/compareTypes';
 import type { BlockRequest, BlockStats } from '../../shared/webviewProtocol';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import { WorkerCrashedError } from '../errors';
 import { WorkerSlot } from './workerSlot';
+import { mergeErrorSums, mergeStatsSums, PART_ELEMENTS, splitPlan, splitResult, type SplitPlan } from '../../core/analysis/engine/tensorParts';
+import { KERNELS_ENV } from '../../core/analysis/engine/wasmKernels';
 
 /**
  * How long a cancelled tensor may take to acknowledge before its thread is terminated and replaced.
@@ -24,6 +26,8 @@ export interface AnalysisPoolOptions {
   readonly workerScript: string;
   /** Worker threads; default os.availableParallelism(). */
   readonly threads?: number;
+  /** Elements per part of a tensor split across threads (PART_ELEMENTS; tests split small tensors). */
+  readonly partElements?: number;
 }
 
 export interface AnalyzeHooks {
@@ -39,6 +43,8 @@ export interface AnalyzeHooks {
 export class AnalysisPool {
   readonly threads: number;
   private readonly workerScript: string;
+  /** 0: no tensor is split (the TypeScript reference kernels have no part passes). */
+  private readonly partElements: number;
   private readonly slots: WorkerSlot[] = [];
   /** Heavy requests waiting for a thread without one. */
   private readonly waiting: Array<{ grant(slot: WorkerSlot): void; fail(error: Error): void }> = [];
@@ -51,6 +57,7 @@ export class AnalysisPool {
     }
     this.threads = threads;
     this.workerScript = opts.workerScript;
+    this.partElements = process.env[KERNELS_ENV] === 'ts' ? 0 : opts.partElements ?? PART_ELEMENTS;
   }
 
   /** Requests in flight on all threads (0 once every analysis has settled and no small request is pending). */
@@ -80,12 +87,38 @@ export class AnalysisPool {
     const plan = planAnalysis(model.tensors, filter);
     const results = await runPlan(
       plan,
-      (tensor, stop, onElements) => this.heavy('analyzeTensor', { paths, tensor: tensor.name, options: analysisOptions }, stop, onElements),
+      (tensor, stop, onElements) => {
+        const split = this.partElements > 0 ? splitPlan(tensor, analysisOptions, this.partElements) : null;
+        return split
+          ? this.analyzeInParts(paths, tensor, analysisOptions, split, stop, onElements)
+          : this.heavy('analyzeTensor', { paths, tensor: tensor.name, options: analysisOptions }, stop, onElements);
+      },
       this.threads,
       hooks,
       signal,
     );
     return buildReport(model, analysisOptions, results, plan.skipped);
+  }
+
+  /**
+   * One large tensor over all threads: pass 1 of every part, the sums merged, then pass 2 of every
+   * part (tensorParts.ts). Progress counts each pass of a part as half its elements.
+   */
+  private async analyzeInParts(
+    paths: readonly string[], tensor: TensorSummary, options: AnalysisOptions, split: SplitPlan, stop: AbortSignal, onElements: (done: number) => void,
+  ): Promise<TensorResult> {
+    const done = split.parts.map(() => 0);
+    const progress = (i: number, pass: number) => (n: number): void => {
+      const { from, to } = split.parts[i]!;
+      done[i] = Math.floor((pass * (to - from) + n) / 2);
+      onElements(done.reduce((a, b) => a + b, 0));
+    };
+    const common = { paths, tensor: tensor.name, options };
+    const stats = mergeStatsSums(await allOrStop(stop, (signal) => split.parts.map((range, i) =>
+      this.heavy('analyzePartStats', { ...common, range }, signal, progress(i, 0)))));
+    const errors = mergeErrorSums(await allOrStop(stop, (signal) => split.parts.map((range, i) =>
+      this.heavy('analyzePartErrors', { ...common, range, sums: stats }, signal, progress(i, 1)))));
+    return splitResult(tensor, options, split, stats, errors);
   }
 
   /**
@@ -231,5 +264,28 @@ export class AnalysisPool {
     });
     this.slots.push(slot);
     return slot;
+  }
+}
+
+/**
+ * Every promise of `start(signal)`, settled: the first failure aborts `signal` for the others and is
+ * what rejects, once all have stopped (no part of a run is left on a thread). `outer` aborts it too.
+ */
+async function allOrStop<T>(outer: AbortSignal, start: (signal: AbortSignal) => Promise<T>[]): Promise<T[]> {
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort();
+  outer.addEventListener('abort', onOuterAbort, { once: true });
+  if (outer.aborted) stop.abort();
+  let failure: { readonly reason: unknown } | null = null;
+  try {
+    const settled = await Promise.allSettled(start(stop.signal).map((p) => p.catch((e: unknown) => {
+      failure ??= { reason: e };
+      stop.abort();
+      throw e;
+    })));
+    if (failure) throw (failure as { readonly reason: unknown }).reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+  } finally {
+    outer.removeEventListener('abort', onOuterAbort);
   }
 }

@@ -1,5 +1,6 @@
 import { tensorBlockStats } from '../../core/analysis/blockStats';
 import { analyzeTensorFast } from '../../core/analysis/engine/engine';
+import { analyzePartErrors, analyzePartStats } from '../../core/analysis/engine/tensorParts';
 import { findTensor } from '../../core/analysis/findTensor';
 import { skipReason } from '../../core/analysis/runAnalysis';
 import { summarizeModel } from '../../core/analysis/summary';
@@ -29,6 +30,18 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       const reason = skipReason(entry);
       if (reason) throw new UsageError(`${params.tensor}: cannot analyse: ${reason}`);
       return analyzeTensorFast(entry, params.options, { signal: ctx.signal, onElements: ctx.onElements }, loadWasmKernels());
+    }),
+
+  analyzePartStats: (params, ctx) =>
+    ctx.models.use(params.paths, async (model) => {
+      const entry = findTensor(model.tensors, params.tensor, model.file);
+      return analyzePartStats(entry, params.options, params.range, loadWasmKernels(), { signal: ctx.signal, onElements: ctx.onElements });
+    }),
+
+  analyzePartErrors: (params, ctx) =>
+    ctx.models.use(params.paths, async (model) => {
+      const entry = findTensor(model.tensors, params.tensor, model.file);
+      return analyzePartErrors(entry, params.options, params.range, params.sums, loadWasmKernels(), { signal: ctx.signal, onElements: ctx.onElements });
     }),
 
   blockStats: (params, ctx) =>

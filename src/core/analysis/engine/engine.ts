@@ -46,7 +46,7 @@ export async function analyzeTensorFast(
   if (byWasm.length > 0) {
     const lease = kernels!.lease();
     try {
-      part = await analyzeByWasmStream(entry, byWasm, bins, errorPercentiles, lease, fastHooks);
+      part = await analyzeByWasmStream(entry, { schemes: byWasm, bins, errorPercentiles }, lease, fastHooks);
     } finally {
       lease.release();
     }

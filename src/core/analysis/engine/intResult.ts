@@ -1,5 +1,6 @@
 import type { Histogram, IntResult, IntScheme, TensorStats } from '../../../shared/analysisTypes';
-import { affineIntResult, groupIntResult, type FinishedErrors, type GroupTally } from '../affineResult';
+import { affineIntResult, groupIntResult, type FinishedErrors } from '../affineResult';
+import type { GroupTally } from '../../../shared/tensorPartTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
 import { errorDisplayHistogram } from '../../metrics/errorBuckets';
 import { finishErrorMetrics } from '../../metrics/errorMetrics';

@@ -3,12 +3,8 @@ import type { TensorEntry } from '../../tensor';
 import { throwIfAborted } from '../chunkStream';
 import type { PassProgress } from './passes';
 import type { F32Region } from './wasmKernels';
+import type { ElementRange } from '../../../shared/tensorPartTypes';
 
-/** Elements [from, to) of a tensor: the whole of it, or the part one thread analyses. */
-export interface ElementRange {
-  readonly from: number;
-  readonly to: number;
-}
 
 /** Two chunk buffers in kernel memory: the kernels run on one while the next chunk is read into the other. */
 export type ChunkBuffers = readonly [F32Region, F32Region];

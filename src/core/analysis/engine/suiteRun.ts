@@ -36,19 +36,10 @@ export class SuiteRun {
     if (this.params.length > 0) this.lease.k.affineSuiteFinite(ptr, n, this.records, this.params.length, this.accs.ptr, this.scratch.ptr);
   }
 
-  /**
-   * Scheme i's ERR sums into `acc`, given the sum of x^2 of the data: deq = x - e, so
-   * sum x deq = sum x^2 - sum x e and sum deq^2 = sum x^2 - 2 sum x e + sum e^2. Returns its clipped count.
-   */
-  collect(i: number, acc: Float64Array, sumSqX: number): number {
+  /** Scheme i's sums: ERR layout (its sums of x^2, deq^2 and x deq left 0), the sum of x (x - deq), the clipped count. */
+  sums(i: number): { acc: Float64Array; xErr: number; clipped: number } {
     const at = i * SUITE_ACC_SLOTS;
     const sums = this.accs.view;
-    acc.set(sums.subarray(at, at + ERR.LENGTH));
-    const xErr = sums[at + SUITE_ACC_SUM_X_ERR]!;
-    acc[ERR.SUM_SQ_X] = sumSqX;
-    acc[ERR.SUM_X_DEQ] = sumSqX - xErr;
-    // Rounding could take an all-but-zero sum of squares a hair below 0.
-    acc[ERR.SUM_SQ_DEQ] = Math.max(0, sumSqX - 2 * xErr + acc[ERR.SUM_SQ_ERR]!);
-    return sums[at + SUITE_ACC_CLIPPED]!;
+    return { acc: sums.slice(at, at + ERR.LENGTH), xErr: sums[at + SUITE_ACC_SUM_X_ERR]!, clipped: sums[at + SUITE_ACC_CLIPPED]! };
   }
 }

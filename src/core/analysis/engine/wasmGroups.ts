@@ -7,7 +7,7 @@ import type { IntScheme } from '../../../shared/analysisTypes';
 import type { F32Region, F64Region, KernelLease } from './wasmKernels';
 import { computeQParams } from '../../quant/affine/qparams';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
-import type { GroupTally } from '../affineResult';
+import type { GroupTally } from '../../../shared/tensorPartTypes';
 
 /** Groups shorter than this cost more in calls than they save: the reference keeps them. */
 export const MIN_WASM_GROUP = 16;
