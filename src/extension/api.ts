@@ -8,6 +8,7 @@ import type { CompareOutcome } from '../shared/compareTypes';
 import type { PanelError, RenderedView } from '../shared/webviewProtocol';
 import type { ComparePanels } from './comparePanels';
 import type { AnalysisStatus } from './documentAnalysis';
+import type { RefusedMessages } from './messages/refusedMessages';
 import type { PanelRegistry } from './panelRegistry';
 
 /** One open inspector as the tests (and other extensions) see it. */
@@ -42,15 +43,28 @@ export interface ComparisonSnapshot {
   readonly rendered: CompareRendered | null;
 }
 
+/** For host tests: what a webview could send, without a webview. */
+export interface QuantLensTestHooks {
+  /** Hands `message` to the open inspector of `uri` as if its webview posted it; false when it was refused (or no such inspector). */
+  postFromWebview(uri: string, message: unknown): boolean;
+  /** The latest lines written for refused webview messages, oldest first. */
+  refusedMessages(): readonly string[];
+}
+
 /** Returned by activate(): read-only views of the open inspectors and comparisons, and an event when any changes. */
 export interface QuantLensApi {
   readonly onDidChange: vscode.Event<void>;
   inspectors(): InspectorSnapshot[];
   comparisons(): ComparisonSnapshot[];
+  readonly testHooks: QuantLensTestHooks;
 }
 
-export function createApi(registry: PanelRegistry, comparePanels: ComparePanels): QuantLensApi {
+export function createApi(registry: PanelRegistry, comparePanels: ComparePanels, refused: RefusedMessages): QuantLensApi {
   return {
+    testHooks: {
+      postFromWebview: (uri, message) => registry.all().find((p) => p.document.uri.toString() === uri)?.receive(message) ?? false,
+      refusedMessages: () => refused.recent(),
+    },
     onDidChange: (listener, thisArgs, disposables) => {
       const subs = [registry.onDidChange(listener, thisArgs), comparePanels.onDidChange(listener, thisArgs)];
       const both = { dispose: () => subs.forEach((d) => d.dispose()) };

@@ -10,6 +10,7 @@ import { ComparePanels } from './comparePanels';
 import { exportPanelReport } from './exportReport';
 import { InspectorEditorProvider } from './inspectorEditorProvider';
 import type { PanelServices } from './inspectorPanel';
+import { RefusedMessages } from './messages/refusedMessages';
 import { PanelRegistry } from './panelRegistry';
 import { registerPlanCommands } from './planCommands';
 import { PoolClient } from './poolClient';
@@ -18,11 +19,13 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '');
   const pool = new PoolClient(context.extensionUri);
   const registry = new PanelRegistry();
+  const refused = new RefusedMessages();
   const services: PanelServices = {
     extensionUri: context.extensionUri,
     version,
     pool,
     registry,
+    refused,
     calibWorker: { path: vscode.Uri.joinPath(context.extensionUri, 'dist', 'calibWorker.js').fsPath },
     exportReport: (panel, format) => exportPanelReport(context.extensionUri, panel, format ? { format } : {}),
     calibrate: (panel, settings) => calibrate(panel, settings),
@@ -40,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
   context.subscriptions.push(
     pool,
     registry,
+    refused,
     comparePanels,
     ...registerCompareCommands(compareServices, comparePanels, (panel, request) => exportComparison(context.extensionUri, panel, request)),
     ...InspectorEditorProvider.register(services),
@@ -47,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     ...registerCalibCommands(registry, context.extensionUri),
     ...registerPlanCommands(registry),
   );
-  return createApi(registry, comparePanels);
+  return createApi(registry, comparePanels, refused);
 }
 
 export function deactivate(): void {

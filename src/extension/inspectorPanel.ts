@@ -6,6 +6,9 @@ import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/cal
 import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
 import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { toPanelError } from './panelError';
+import { INSPECTOR_VALIDATORS, type InspectorContext } from './messages/inspectorMessages';
+import type { RefusedMessages } from './messages/refusedMessages';
+import { validateMessage } from './messages/validateMessage';
 import { savePlanExport } from './planExport';
 import type { PoolClient } from './poolClient';
 import { selectionFromSettings } from './settings';
@@ -32,6 +35,8 @@ export interface PanelServices {
   readonly version: string;
   readonly pool: PoolClient;
   readonly registry: PanelTracker;
+  /** Where messages that fail validation are reported (and dropped). */
+  readonly refused: RefusedMessages;
   /** dist/calibWorker.js: one worker thread per calibration or PTQ run. */
   readonly calibWorker: CalibWorkerScript;
   exportReport(panel: InspectorPanel, format: ExportFormat | null): Promise<unknown>;
@@ -51,17 +56,20 @@ export class InspectorPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Stops the per-block passes still running in the worker when the panel closes. */
   private readonly blockStatsAbort = new AbortController();
+  /** What messages are checked against; the document's headers never change while it is open. */
+  private readonly messageContext: InspectorContext;
 
   constructor(
     readonly document: WeightDocument,
     readonly webviewPanel: vscode.WebviewPanel,
     private readonly services: PanelServices,
   ) {
+    this.messageContext = { tensorNames: new Set(document.summary?.tensors.map((t) => t.name) ?? []) };
     const webview = webviewPanel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(services.extensionUri, 'dist'), vscode.Uri.joinPath(services.extensionUri, 'media')] };
     webview.html = inspectorHtml(webview, services.extensionUri);
     this.disposables.push(
-      webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)),
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       document.analysis.onMessage((m) => {
         this.post(m);
         if (m.type === 'tensorResults') services.registry.dataChanged();
@@ -101,6 +109,20 @@ export class InspectorPanel implements vscode.Disposable {
   /** The picker's current choice: the running or last analysis, else the settings. */
   currentSelection(): SchemeSelection {
     return this.document.analysis.selection ?? selectionFromSettings();
+  }
+
+  /**
+   * Everything the webview posts comes here: it is acted on only once validated (the webview runs
+   * content drawn from the file; nothing it says is trusted). Returns whether it was accepted.
+   */
+  receive(raw: unknown): boolean {
+    const checked = validateMessage(raw, INSPECTOR_VALIDATORS, this.messageContext);
+    if (!checked.ok) {
+      this.services.refused.report(`the inspector of ${this.document.fileName}`, checked.problem);
+      return false;
+    }
+    this.onMessage(checked.message);
+    return true;
   }
 
   private onMessage(m: WebviewToHost): void {
