@@ -4,6 +4,9 @@ import { assertNever } from '../shared/assertNever';
 import type { CompareRendered, CompareSetup, CompareViewToHost, HostToCompareView } from '../shared/comparePanelProtocol';
 import type { ExportFormat } from '../shared/webviewProtocol';
 import { CompareRun, type CompareFiles } from './compareRun';
+import { COMPARE_VALIDATORS } from './messages/compareMessages';
+import type { RefusedMessages } from './messages/refusedMessages';
+import { validateMessage } from './messages/validateMessage';
 import { toPanelError } from './panelError';
 import type { PoolClient } from './poolClient';
 import { panelHtml } from './webviewHtml';
@@ -23,6 +26,8 @@ export interface ComparePanelServices {
   readonly version: string;
   readonly pool: PoolClient;
   readonly tracker: ComparePanelTracker;
+  /** Where messages that fail validation are reported (and dropped). */
+  readonly refused: RefusedMessages;
   exportComparison(panel: ComparePanel, format: ExportFormat | null): Promise<unknown>;
 }
 
@@ -46,7 +51,7 @@ export class ComparePanel implements vscode.Disposable {
     webview.html = panelHtml(webview, services.extensionUri, 'compareWebview.js', ['inspector.css', 'compare.css']);
     this.run = this.start(files);
     this.disposables.push(
-      webview.onDidReceiveMessage((m: CompareViewToHost) => this.onMessage(m)),
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       webviewPanel.onDidChangeViewState(() => {
         if (webviewPanel.active) services.tracker.focus(this);
       }),
@@ -95,6 +100,17 @@ export class ComparePanel implements vscode.Disposable {
   private sendState(): void {
     this.post({ type: 'init', setup: this.setup });
     for (const m of this.run.replay()) this.post(m);
+  }
+
+  /** Everything the webview posts comes here, and is acted on only once validated; returns whether it was accepted. */
+  receive(raw: unknown): boolean {
+    const checked = validateMessage(raw, COMPARE_VALIDATORS, { pairs: this.run.result?.pairs ?? [] });
+    if (!checked.ok) {
+      this.services.refused.report(`the comparison ${this.webviewPanel.title}`, checked.problem);
+      return false;
+    }
+    this.onMessage(checked.message);
+    return true;
   }
 
   private onMessage(m: CompareViewToHost): void {

@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     version,
     pool,
     tracker: comparePanels,
+    refused,
     exportComparison: (panel: ComparePanel, format: ExportFormat | null) => exportComparison(context.extensionUri, panel, format ? { format } : {}),
   };
   context.subscriptions.push(

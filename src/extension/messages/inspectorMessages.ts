@@ -6,7 +6,7 @@ import { NAMED_FORMATS } from '../../shared/vocab/namedFormats';
 import { parseRangeMethod, rangeMethodProblem } from '../../shared/vocab/rangeMethods';
 import { integer, list, literal, nullable, object, oneOf, optional, refine, text, type Decoder } from './decoders';
 import { PLAN_VALIDATORS, planRendered } from './planMessages';
-import type { MessageValidators } from './validateMessage';
+import { bare, type MessageValidators } from './validateMessage';
 
 /** What the inspector panel checks messages against: the opened document's tensors. */
 export interface InspectorContext {
@@ -81,11 +81,6 @@ function renderedView(ctx: InspectorContext): Decoder<RenderedView> {
     }),
     plan: planRendered,
   });
-}
-
-/** A message without fields but its tag. */
-function bare<const T extends string>(type: T): (raw: unknown) => { type: T } {
-  return (raw) => object({ type: literal(type) })(raw, 'message');
 }
 
 /** Every message the inspector webview (editor panel) may post, checked before the panel acts on it. */

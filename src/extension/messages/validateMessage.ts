@@ -1,4 +1,4 @@
-import { describe, InvalidMessage, isPlainObject } from './decoders';
+import { describe, InvalidMessage, isPlainObject, literal, object } from './decoders';
 
 /** A message union: every member tagged by `type`. */
 export interface Tagged {
@@ -30,4 +30,9 @@ export function validateMessage<M extends Tagged, Ctx>(raw: unknown, validators:
     const why = e instanceof InvalidMessage ? e.message : `validator failed: ${e instanceof Error ? e.message : String(e)}`;
     return { ok: false, problem: `${type}: ${why}` };
   }
+}
+
+/** The validator of a message that has no field but its tag. */
+export function bare<const T extends string>(type: T): (raw: unknown) => { type: T } {
+  return (raw) => object({ type: literal(type) })(raw, 'message');
 }
