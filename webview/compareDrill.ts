@@ -30,7 +30,7 @@ export class PairDrill {
     this.charts.destroyAll();
     const log = el('input', { attrs: { type: 'checkbox', id: 'drill-log', checked: logScale }, on: { change: () => onLog(log.checked) } });
     const facts = [
-      `${pair.referenceDtype} → ${pair.candidateDtype}`, formatShape(pair.shape), `transform ${pair.transform}`,
+      `${pair.referenceDtype} → ${pair.candidateStorage ? `${pair.candidateStorage} (decoded to ${pair.candidateDtype})` : pair.candidateDtype}`, formatShape(pair.shape), `transform ${pair.transform}`,
       `SQNR ${formatDb(pair.sqnrDb)}`, `max error ${formatNumber(pair.maxAbsErr)}`,
       ...(pair.requantizedSqnrDb !== null ? [`requantized reference ${formatDb(pair.requantizedSqnrDb)}`] : []),
       ...(pair.nonFinite.candidate + pair.nonFinite.reference > 0 ? [`NaN/Inf ${pair.nonFinite.reference} / ${pair.nonFinite.candidate}`] : []),

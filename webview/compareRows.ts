@@ -14,13 +14,18 @@ export const DEFAULT_SORT: PairSort = { column: 'sqnr', descending: false };
 export const COLUMN_TITLES: { readonly [C in PairColumn]: readonly [label: string, tooltip: string] } = {
   reference: ['reference', 'Tensor name in the reference (original) file'],
   candidate: ['candidate', 'Tensor name in the candidate file'],
-  type: ['type', 'Storage type of the candidate tensor'],
+  type: ['type', 'Storage type of the candidate tensor (or the quantized storage it was decoded from)'],
   transform: ['transform', 'How the candidate\'s layout was lined up with the reference (rope-permute: the converter\'s Q/K row order)'],
   sqnr: ['SQNR', 'Signal-to-quantization-noise ratio, 10·log10(Σx² / Σ(x−y)²), in dB; "exact" when equal'],
   cosine: ['cosine', 'Cosine similarity of the reference and candidate values'],
   maxErr: ['max error', 'Largest |x − y| over the tensor'],
   relFrob: ['rel. Frob.', 'Relative Frobenius error ‖x − y‖ / ‖x‖'],
 };
+
+/** The candidate's type as stored: the quantized storage it was decoded from (gptq, awq, ...), else its dtype. */
+export function candidateType(p: ComparedPairView): string {
+  return p.candidateStorage ?? p.candidateDtype;
+}
 
 /** A pair's identity in the table: its two tensor names (a fused tensor pairs with several parts). */
 export function pairKey(p: { readonly reference: string; readonly candidate: string }): string {
@@ -32,7 +37,7 @@ function sortValue(p: ComparedPairView, column: PairColumn): string | number {
   switch (column) {
     case 'reference': return p.reference;
     case 'candidate': return p.candidate;
-    case 'type': return p.candidateDtype;
+    case 'type': return candidateType(p);
     case 'transform': return p.transform;
     case 'sqnr': return p.sqnrDb ?? Infinity;
     case 'cosine': return p.cosine;
@@ -60,7 +65,7 @@ export function filterPairs(pairs: readonly ComparedPairView[], filter: string):
   const words = filter.toLowerCase().split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) return [...pairs];
   return pairs.filter((p) => {
-    const text = `${p.reference} ${p.candidate} ${p.candidateDtype} ${p.transform}`.toLowerCase();
+    const text = `${p.reference} ${p.candidate} ${candidateType(p)} ${p.transform}`.toLowerCase();
     return words.every((w) => text.includes(w));
   });
 }
@@ -75,7 +80,7 @@ export function pairCells(p: ComparedPairView): { readonly [C in PairColumn]: st
   return {
     reference: p.reference,
     candidate: p.candidate,
-    type: p.candidateDtype,
+    type: candidateType(p),
     transform: p.transform,
     sqnr: p.sqnrDb === null ? 'exact' : `${p.sqnrDb.toFixed(2)} dB`,
     cosine: p.cosine.toFixed(6),

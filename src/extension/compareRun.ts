@@ -105,7 +105,7 @@ export class CompareRun implements vscode.Disposable {
     this.histogramStop = stop;
     let message: HostToCompareView & { type: 'histograms' };
     try {
-      const histograms: PairHistograms = await this.pool.get().compareHistograms([this.files.reference], [this.files.candidate], pair, histogramBins(), stop.signal);
+      const histograms: PairHistograms = await this.pool.get().compareHistograms([this.files.reference], [this.files.candidate], this.files.mapping, pair, histogramBins(), stop.signal);
       message = { type: 'histograms', pair, histograms, error: null };
       this.histograms.set(key, message);
       for (const k of [...this.histograms.keys()].slice(0, Math.max(0, this.histograms.size - HISTOGRAMS_KEPT))) this.histograms.delete(k);

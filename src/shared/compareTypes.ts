@@ -10,6 +10,8 @@ export interface ComparedPairView {
   readonly candidate: string;
   readonly referenceDtype: string;
   readonly candidateDtype: string;
+  /** The quantized storage the candidate was decoded from (gptq, awq, bnb-4bit, ...), when it was one. */
+  readonly candidateStorage?: string;
   readonly shape: readonly number[];
   /** How the candidate's layout differs: none, rope-permute, transpose, ... */
   readonly transform: string;

@@ -37,7 +37,7 @@ export interface WorkerMethods {
   };
   /** The Compare panel's drill-down: histograms of one pair. */
   compareHistograms: {
-    params: { readonly reference: readonly string[]; readonly candidate: readonly string[]; readonly pair: PairSpec; readonly bins: number };
+    params: { readonly reference: readonly string[]; readonly candidate: readonly string[]; readonly mapping: CompareMapping; readonly pair: PairSpec; readonly bins: number };
     result: PairHistograms;
   };
 }

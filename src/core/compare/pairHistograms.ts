@@ -5,8 +5,9 @@ import { UsageError } from '../errors';
 import { histogramChunk } from '../metrics/histogramKernel';
 import type { Model, TensorEntry } from '../tensor';
 import type { Histogram } from '../../shared/analysisTypes';
-import type { PairHistograms, PairSpec } from '../../shared/compareTypes';
+import type { CompareMapping, PairHistograms, PairSpec } from '../../shared/compareTypes';
 import { headsOf } from './compareModels';
+import { pairByName } from './pairing';
 import { permuteRows, ropeGroups } from './ropePermute';
 
 /** Values per read and side: bounded memory whatever the tensor's size. */
@@ -40,7 +41,8 @@ async function visitPair(reference: Model, candidate: Model, r: TensorEntry, c: 
     visit(xt, toFloat32(await c.data.read(0, c.numel)));
     return;
   }
-  if (transform !== 'none' && transform !== 'rope-permute') throw new UsageError(`${c.name}: no histograms for the transform '${transform}'`);
+  // A split pair's fused side is already the slice of its rows (pairByName): read as it is.
+  if (transform !== 'none' && transform !== 'rope-permute' && !transform.startsWith('split:')) throw new UsageError(`${c.name}: no histograms for the transform '${transform}'`);
   if (r.numel !== c.numel) throw new UsageError(`${r.name} and ${c.name} differ in size`);
   const cols = r.shape.length >= 2 ? r.numel / r.shape[0]! : 1;
   const totalRows = r.numel / cols;
@@ -85,12 +87,17 @@ function differences(x: Float32Array, y: Float32Array, out: Float32Array): Float
 /**
  * Histograms of one pair for the drill-down, in two streamed passes (ranges, then counts): the
  * reference's and the candidate's values over one shared range, so the two charts line up, and
- * the error x − y (reference minus candidate) over its own. Non-finite values are left out.
+ * the error x − y (reference minus candidate) over its own. Non-finite values are left out. `reference` and
+ * `candidate` are the models the compare measured (storages decoded), `mapping` the one it paired with.
  */
-export async function pairHistograms(reference: Model, candidate: Model, pair: PairSpec, bins: number, signal?: AbortSignal): Promise<PairHistograms> {
+export async function pairHistograms(reference: Model, candidate: Model, mapping: CompareMapping, pair: PairSpec, bins: number, signal?: AbortSignal): Promise<PairHistograms> {
   if (!Number.isInteger(bins) || bins < 1) throw new UsageError(`histogram bins must be a positive integer, got ${bins}`);
-  const r = findTensor(reference.tensors, pair.reference, reference.file);
-  const c = findTensor(candidate.tensors, pair.candidate, candidate.file);
+  findTensor(reference.tensors, pair.reference, reference.file);
+  findTensor(candidate.tensors, pair.candidate, candidate.file);
+  // The entries as the compare paired them (a fused tensor's part is a slice of its rows).
+  const named = pairByName(reference, candidate, mapping).pairs.find((p) => p.reference.name === pair.reference && p.candidate.name === pair.candidate);
+  if (!named) throw new UsageError(`${pair.reference} and ${pair.candidate} are not paired in these files`);
+  const { reference: r, candidate: c } = named;
   const values = new Range();
   const errors = new Range();
   let scratch: Float32Array = new Float32Array(0);

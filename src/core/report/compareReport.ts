@@ -10,6 +10,7 @@ const CSV_COLUMNS: readonly (readonly [string, (p: ComparedPairView, s: CompareS
   ['candidate', (p) => p.candidate],
   ['reference_dtype', (p) => p.referenceDtype],
   ['candidate_dtype', (p) => p.candidateDtype],
+  ['candidate_storage', (p) => p.candidateStorage ?? null],
   ['shape', (p) => p.shape.join('x')],
   ['transform', (p) => p.transform],
   ['mse', (p) => p.mse],
@@ -55,7 +56,7 @@ const code = (name: string): string => `\`${name}\``;
 export function compareMarkdown(setup: CompareSetup, result: CompareOutcome): string {
   const header = ['reference', 'candidate', 'type', 'transform', 'SQNR', 'cosine', 'max error', 'rel. Frobenius'];
   const rows = result.pairs.map((p) => [
-    code(p.reference), code(p.candidate), p.candidateDtype, p.transform, fmt.db(p.sqnrDb), p.cosine.toFixed(6), fmt.sci(p.maxAbsErr), p.relFrobenius === null ? '—' : fmt.sci(p.relFrobenius),
+    code(p.reference), code(p.candidate), p.candidateStorage ?? p.candidateDtype, p.transform, fmt.db(p.sqnrDb), p.cosine.toFixed(6), fmt.sci(p.maxAbsErr), p.relFrobenius === null ? '—' : fmt.sci(p.relFrobenius),
   ]);
   const table = [header, ['---', '---', '---', '---', '---:', '---:', '---:', '---:'], ...rows].map((r) => `| ${r.map(mdCell).join(' | ')} |`);
   const unpaired = (side: string, names: readonly string[]): string[] => (names.length > 0 ? [`- in the ${side}: ${names.map(code).join(', ')}`] : []);

@@ -141,8 +141,8 @@ export class AnalysisPool {
   }
 
   /** Histograms of one compared pair (reference, candidate, error), computed in a thread. */
-  compareHistograms(reference: readonly string[], candidate: readonly string[], pair: PairSpec, bins: number, stop: AbortSignal): Promise<PairHistograms> {
-    return this.heavy('compareHistograms', { reference, candidate, pair, bins }, stop, () => undefined);
+  compareHistograms(reference: readonly string[], candidate: readonly string[], mapping: CompareMapping, pair: PairSpec, bins: number, stop: AbortSignal): Promise<PairHistograms> {
+    return this.heavy('compareHistograms', { reference, candidate, mapping, pair, bins }, stop, () => undefined);
   }
 
   /** Terminates every thread; pending and later requests fail. */

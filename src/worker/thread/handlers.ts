@@ -6,6 +6,7 @@ import { skipReason } from '../../core/analysis/runAnalysis';
 import { summarizeModel } from '../../core/analysis/summary';
 import { compareModels } from '../../core/compare/compareModels';
 import { pairHistograms } from '../../core/compare/pairHistograms';
+import { decodeStorages } from '../../core/decode/decodedModel';
 import { UsageError } from '../../core/errors';
 import { loadWasmKernels } from '../../core/analysis/engine/wasmKernels';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
@@ -50,13 +51,18 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       return tensorBlockStats(entry, params.request, { signal: ctx.signal });
     }),
 
-  // Only the candidate's reads are counted: the host knows its size (an inspect), and every pair reads it once.
+  // As the CLI: quantized storages decoded; only the candidate's reads are counted (the host knows its size, and every pair reads it once).
   compare: (params, ctx) =>
     ctx.models.use(params.reference, (reference) =>
-      ctx.models.use(params.candidate, (candidate) =>
-        compareModels(watchedReads(reference, ctx.signal, () => undefined), watchedReads(candidate, ctx.signal, ctx.onElements), params.mapping))),
+      ctx.models.use(params.candidate, async (candidate) => {
+        const [r, c] = [await decodeStorages(reference), await decodeStorages(candidate)];
+        return compareModels(watchedReads(r.model, ctx.signal, () => undefined), watchedReads(c.model, ctx.signal, ctx.onElements), params.mapping, c);
+      })),
 
   compareHistograms: (params, ctx) =>
     ctx.models.use(params.reference, (reference) =>
-      ctx.models.use(params.candidate, (candidate) => pairHistograms(reference, candidate, params.pair, params.bins, ctx.signal))),
+      ctx.models.use(params.candidate, async (candidate) => {
+        const [r, c] = [await decodeStorages(reference), await decodeStorages(candidate)];
+        return pairHistograms(r.model, c.model, params.mapping, params.pair, params.bins, ctx.signal);
+      })),
 };

@@ -45,6 +45,8 @@ describe('Compare panel rows', () => {
     assert.equal(cells.maxErr, '0.03000');
     assert.equal(pairCells(PAIRS[2]!).sqnr, 'exact');
     assert.equal(pairCells(PAIRS[2]!).relFrob, '–');
+    assert.equal(pairCells({ ...PAIRS[0]!, candidateDtype: 'F32', candidateStorage: 'gptq' }).type, 'gptq');
+    assert.deepEqual(names(filterPairs([{ ...PAIRS[0]!, candidateStorage: 'awq' }, PAIRS[1]!], 'AWQ')), ['blk.10.ffn_up.weight']);
   });
 
   it('links a finding to its measured pair, and keys pairs by both names', () => {

@@ -12,6 +12,11 @@ const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const REFERENCE = path.join(FIXTURES, 'plan', 'hf-llama', 'model.safetensors');
 const Q4_K_M = path.join(FIXTURES, 'compare', 'q4_k_m.gguf');
 const BINS = 32;
+const AUTO = { kind: 'auto' } as const;
+/** A Phi-3 with fused qkv / gate_up and the same with them split (comparecli's fixtures): pairs of row slices. */
+const PHI3 = path.join(FIXTURES, 'compare', 'fused', 'phi3', 'model.safetensors');
+const PHI3_SPLIT = path.join(FIXTURES, 'compare', 'fused', 'split.safetensors');
+const GPTQ = path.join(FIXTURES, 'storages', 'gptq.safetensors');
 
 /** Counts of `values` in `bins` equal bins over [lo, hi], by the textbook formula (the last bin closed). */
 function naiveHistogram(values: Float32Array, lo: number, hi: number, bins: number): number[] {
@@ -61,7 +66,7 @@ describe('worker pool: compare', function () {
     const permuted = result.pairs.find((p) => p.transform === 'rope-permute')!;
     const plain = result.pairs.find((p) => p.transform === 'none' && p.sqnrDb !== null)!;
     for (const pair of [permuted, plain]) {
-      const h = await pool.compareHistograms([REFERENCE], [Q4_K_M], pair, BINS, new AbortController().signal);
+      const h = await pool.compareHistograms([REFERENCE], [Q4_K_M], AUTO, pair, BINS, new AbortController().signal);
       const numel = pair.shape.reduce((a, b) => a * b, 1);
       assert.equal(h.reference.counts.reduce((a, b) => a + b, 0), numel);
       assert.equal(h.candidate.counts.reduce((a, b) => a + b, 0), numel);
@@ -76,7 +81,7 @@ describe('worker pool: compare', function () {
     try {
       const x = toFloat32(await ref.tensors.find((t) => t.name === plain.reference)!.data.read(0, ref.tensors.find((t) => t.name === plain.reference)!.numel));
       const y = toFloat32(await cand.tensors.find((t) => t.name === plain.candidate)!.data.read(0, cand.tensors.find((t) => t.name === plain.candidate)!.numel));
-      const h = await pool.compareHistograms([REFERENCE], [Q4_K_M], plain, BINS, new AbortController().signal);
+      const h = await pool.compareHistograms([REFERENCE], [Q4_K_M], AUTO, plain, BINS, new AbortController().signal);
       const lo = Math.min(...x, ...y);
       const hi = Math.max(...x, ...y);
       assert.deepEqual([h.reference.min, h.reference.max], [lo, hi]);
@@ -90,7 +95,24 @@ describe('worker pool: compare', function () {
     }
   });
 
+  it('decodes quantized storages as the CLI does (GPTQ groups stand as their float tensors)', async () => {
+    const result = await pool.compare([GPTQ], [GPTQ], AUTO, () => undefined, new AbortController().signal);
+    assert.deepEqual(result, await runCompare(GPTQ, GPTQ, AUTO));
+    assert.ok(result.pairs.some((p) => p.candidateStorage === 'gptq'), 'a decoded pair');
+  });
+
+  it('histograms a split pair (one part of a fused tensor) over its rows only', async () => {
+    const result = await runCompare(PHI3, PHI3_SPLIT, AUTO);
+    const split = result.pairs.filter((p) => p.transform.startsWith('split:'));
+    assert.ok(split.length >= 2, 'the fixture has split pairs');
+    for (const pair of split.slice(0, 2)) {
+      const h = await pool.compareHistograms([PHI3], [PHI3_SPLIT], AUTO, pair, BINS, new AbortController().signal);
+      assert.equal(h.error.counts.reduce((a, b) => a + b, 0), pair.shape.reduce((a, b) => a * b, 1));
+      assert.ok(Math.abs(Math.max(-h.error.min, h.error.max) - pair.maxAbsErr) <= 1e-6 * Math.max(1, pair.maxAbsErr), `${pair.reference} ${pair.transform}`);
+    }
+  });
+
   it('refuses histograms of a tensor that is not there, naming the closest', async () => {
-    await assert.rejects(pool.compareHistograms([REFERENCE], [Q4_K_M], { reference: 'model.norm.weigth', candidate: 'output_norm.weight', transform: 'none' }, BINS, new AbortController().signal), /closest: model\.norm\.weight/);
+    await assert.rejects(pool.compareHistograms([REFERENCE], [Q4_K_M], AUTO, { reference: 'model.norm.weigth', candidate: 'output_norm.weight', transform: 'none' }, BINS, new AbortController().signal), /closest: model\.norm\.weight/);
   });
 });
