@@ -16,7 +16,7 @@ cs_install_vsix "$RUN" "$VSIX" > "$RUN/install.log" 2>&1 || { cat "$RUN/install.
 WS="$RUN/workspace"; mkdir -p "$WS"
 cp "$ROOT/samples/mlp/model.safetensors" "$WS/model.safetensors"
 cp "$ROOT/test/fixtures/plan/hf-llama/model.safetensors" "$WS/reference.safetensors"
-cp "$ROOT/test/fixtures/compare/q4_k_m.gguf" "$WS/q4_k_m.gguf"
+cp "$ROOT/test/fixtures/compare/q2_k.gguf" "$WS/q2_k.gguf"
 # One browser test per panel (E2E_SPECS picks some, e.g. E2E_SPECS=compare).
 SPECS="${E2E_SPECS:-inspector compare}"
 rc=0

@@ -8,9 +8,10 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchLocalBrowser, requireEnv } from '../../scripts/host/browser';
 import { runCompare } from '../../src/cli/commands/compare';
 
-/** Copied into the workspace by run-e2e.sh from test/fixtures (plan/hf-llama, compare/q4_k_m.gguf). */
+/** Copied into the workspace by run-e2e.sh from test/fixtures (plan/hf-llama, compare/q2_k.gguf). */
 const REFERENCE = 'reference.safetensors';
-const CANDIDATE = 'q4_k_m.gguf';
+/** Labelled Q2_K but half its quantized bytes are other types: a finding on top. */
+const CANDIDATE = 'q2_k.gguf';
 const STEP_TIMEOUT_MS = 60_000;
 const WEBVIEW_IFRAME = 'iframe.webview.ready:visible';
 /** Where the mouse rests for screenshots: the status bar, where no hover shows over the webview. */
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
     assert.strictEqual(await rows.count(), expected.pairs.length, 'one row per pair');
     assert.deepStrictEqual([...await columnTexts(frame, 2)].sort(), expected.pairs.map((p) => p.candidate).sort(), 'the CLI core\'s pairs');
     assert.strictEqual(await frame.locator('#findings li').count(), expected.findings.length, 'the CLI core\'s findings');
+    assert.ok(expected.findings.some((f) => f.kind === 'file-type-mix'), 'the fixture is mislabelled');
+    await frame.locator('#findings li[data-kind="file-type-mix"]', { hasText: 'labelled Q2_K' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     step(`${expected.pairs.length} pairs, ${expected.findings.length} findings`);
 
     // Worst SQNR first by default; a click on SQNR flips it, a click on candidate sorts names.
@@ -101,6 +104,8 @@ async function main(): Promise<void> {
     await frame.locator('th[aria-sort="descending"] button[data-column="sqnr"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     const descending = (await columnTexts(frame, 5)).map(sqnrValue);
     assert.deepStrictEqual(descending, [...descending].sort((a, b) => b - a), 'sorted by SQNR, best first');
+    await frame.locator('button[data-column="sqnr"]').click();
+    await frame.locator('th[aria-sort="ascending"] button[data-column="sqnr"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     step('sorted by SQNR both ways');
 
     // Filter: every word must appear; the count says how many are shown.
@@ -113,7 +118,7 @@ async function main(): Promise<void> {
     await frame.locator('#pair-count', { hasText: `${expected.pairs.length} of ${expected.pairs.length} pairs` }).waitFor({ timeout: STEP_TIMEOUT_MS });
     step(`filter "attn_q": ${filtered.length} rows`);
 
-    // Keyboard: Tab reaches the first row; ArrowDown, Enter opens the second pair's histograms.
+    // Keyboard (worst SQNR first again): ArrowDown from the first row, Enter opens the second pair's histograms.
     await rows.first().focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -133,6 +138,14 @@ async function main(): Promise<void> {
 
     await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
     await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `compare-files-${theme}.png`) });
+
+    // Swap sides: the same pairs the other way round, the GGUF's label no longer a finding.
+    await frame.locator('#cmp-swap').click();
+    await frame.locator('#cmp-title', { hasText: `${REFERENCE} against ${CANDIDATE}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await frame.locator('#app[data-status="done"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await frame.locator('#pair-count', { hasText: `${expected.pairs.length} of ${expected.pairs.length} pairs` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.strictEqual(await frame.locator('#findings li[data-kind="file-type-mix"]').count(), 0, 'no label finding for a safetensors candidate');
+    step('swapped sides');
     assert.deepStrictEqual(cspViolations, [], 'no CSP violations');
     assert.deepStrictEqual(pageErrors.filter((e) => /quantlens|webview/i.test(e)), [], 'no errors from the webview');
     console.log('E2E COMPARE OK');
