@@ -6,8 +6,12 @@ import type { F32Region } from './wasmKernels';
 import type { ElementRange } from '../../../shared/tensorPartTypes';
 
 
-/** Two chunk buffers in kernel memory: the kernels run on one while the next chunk is read into the other. */
-export type ChunkBuffers = readonly [F32Region, F32Region];
+/** Two chunk buffers (in kernel memory, or plain arrays): the kernels run on one while the next chunk is read into the other. */
+export type ChunkBuffers<B extends ChunkBuffer = F32Region> = readonly [B, B];
+
+export interface ChunkBuffer {
+  readonly view: Float32Array;
+}
 
 /**
  * One pass over elements [range.from, range.to) straight into kernel memory, in chunks of the
@@ -17,9 +21,9 @@ export type ChunkBuffers = readonly [F32Region, F32Region];
  * and the flat index of its first element. Yields to the event loop after every chunk, so cancel
  * messages arrive; never returns while a read into the buffers is still in flight.
  */
-export async function passInto(
-  entry: TensorEntry, range: ElementRange, buffers: ChunkBuffers, progress: PassProgress,
-  consume: (chunk: F32Region, n: number, start: number) => void,
+export async function passInto<B extends ChunkBuffer>(
+  entry: TensorEntry, range: ElementRange, buffers: ChunkBuffers<B>, progress: PassProgress,
+  consume: (chunk: B, n: number, start: number) => void,
 ): Promise<void> {
   const step = buffers[0].view.length;
   const fill = fillerOf(entry);

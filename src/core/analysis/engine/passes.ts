@@ -1,6 +1,3 @@
-import type { TensorEntry } from '../../tensor';
-import { streamTensor } from '../chunkStream';
-
 /**
  * Elements per read on the fast paths: 1 MB of float32, few enough reads and event-loop turns
  * that their cost vanishes next to the kernels, small enough to keep memory flat.
@@ -46,11 +43,4 @@ export class PassProgress {
 /** Chunk length: ENGINE_CHUNK_ELEMENTS rounded up to whole storage blocks (reads start on a block). */
 export function engineChunkLength(blockSize: number): number {
   return Math.ceil(ENGINE_CHUNK_ELEMENTS / blockSize) * blockSize;
-}
-
-/** One pass over the tensor in order (streamTensor with the fast paths' larger chunks), counted in `progress`. */
-export async function pass(entry: TensorEntry, progress: PassProgress, consume: (x: Float32Array, start: number) => void): Promise<void> {
-  const hooks = { signal: progress.signal, onProgress: (done: number) => progress.within(done) };
-  await streamTensor(entry, hooks, consume, engineChunkLength(entry.data.blockSize));
-  progress.passDone();
 }

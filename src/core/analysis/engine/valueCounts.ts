@@ -18,7 +18,8 @@ import { roundHalfEven } from '../../numeric/rounding';
 import { chooseRange } from '../../quant/ranges/chooseRange';
 import type { TensorEntry } from '../../tensor';
 import { histogram, intResult } from './intResult';
-import { pass, PassProgress, type PassHooks } from './passes';
+import { passInto, type ChunkBuffer, type ChunkBuffers } from './kernelStream';
+import { engineChunkLength, PassProgress, type PassHooks } from './passes';
 
 /** Storage types whose float32 decodings leave the low 13 mantissa bits zero (10 or fewer mantissa bits). */
 export const VALUE_COUNT_DTYPES: ReadonlySet<string> = new Set(['BF16', 'F16', 'F8_E4M3', 'F8_E5M2']);
@@ -61,8 +62,10 @@ export async function analyzeByValueCounts(
 async function countValues(entry: TensorEntry, progress: PassProgress): Promise<Distinct> {
   const table = new Uint32Array(KEYS);
   let lowBits = 0;
-  await pass(entry, progress, (x) => {
-    lowBits |= countKeys(new Uint32Array(x.buffer, x.byteOffset, x.length), table);
+  const chunkLength = engineChunkLength(entry.data.blockSize);
+  const buffers: ChunkBuffers<ChunkBuffer> = [{ view: new Float32Array(chunkLength) }, { view: new Float32Array(chunkLength) }];
+  await passInto(entry, { from: 0, to: entry.numel }, buffers, progress, (chunk, n) => {
+    lowBits |= countKeys(new Uint32Array(chunk.view.buffer, 0, n), table);
     if ((lowBits & LOW_BITS) !== 0) throw new NotCountableError(`${entry.name}: values with more than 10 mantissa bits`);
   });
   let distinctCount = 0;
