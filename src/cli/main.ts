@@ -4,7 +4,7 @@ import { CancelledError, FormatError, UsageError } from '../core/errors';
 import { createAnalyzeCommand } from './commands/analyze';
 import type { CliIO, Command } from './command';
 import { calibrateCommand } from './commands/calibrate';
-import { checkCommand } from './commands/check';
+import { createCheckCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
 import { inspectCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
@@ -21,7 +21,7 @@ const COMMANDS: readonly Command[] = [
   ptqCommand,
   planCommand,
   compareCommand,
-  checkCommand,
+  createCheckCommand({ workerScript: path.join(__dirname, 'worker.js') }),
 ];
 
 const EXIT_OK = 0;

@@ -89,5 +89,10 @@ export async function compareModels(reference: Model, candidate: Model, mapping:
     pairs.push(measured);
     findings.push(...pairFindings(measured));
   }
+  if (pairs.length === 0) {
+    // Names match but no shape or dtype does: another model of the same family, not a version of this one.
+    const first = findings.find((f) => f.kind === 'shape-mismatch' || f.kind === 'dtype-mismatch');
+    throw new FormatError('compare', `no tensor of ${candidate.file} can be measured against ${reference.file}: not the same model (${pairing.pairs.length} names match${first ? `, e.g. ${first.message}` : ''})`, undefined, candidate.file);
+  }
   return { reference: reference.file, candidate: candidate.file, pairs, unpaired: pairing.unpaired, findings };
 }

@@ -85,6 +85,9 @@ describe('quantlens compare', () => {
     const r = await run('compare', REFERENCE, path.join(COMPARE, 'q8_0.gguf'), '--map', 'none');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^quantlens: .*q8_0\.gguf: compare: no tensor of .* pairs with one of .*: not the same model \(or give --map FILE\)\n$/);
+    const sameNamesOtherShapes = await run('compare', REFERENCE, path.join(FIXTURES, 'storages', 'gptq.safetensors'));
+    assert.equal(sameNamesOtherShapes.code, 2);
+    assert.match(sameNamesOtherShapes.stderr, /^quantlens: .*gptq\.safetensors: compare: no tensor of .* can be measured against .*: not the same model \(\d+ names match, e\.g\. .* is \[256, 256\], .* is \[64, 128\]\)\n$/);
     const bad = path.join(tmp, 'bad.gguf');
     writeFileSync(bad, 'GGUF not really');
     const unreadable = await run('compare', REFERENCE, bad);
