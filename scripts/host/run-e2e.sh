@@ -17,6 +17,7 @@ WS="$RUN/workspace"; mkdir -p "$WS"
 cp "$ROOT/samples/mlp/model.safetensors" "$WS/model.safetensors"
 cp "$ROOT/test/fixtures/plan/hf-llama/model.safetensors" "$WS/reference.safetensors"
 cp "$ROOT/test/fixtures/compare/q2_k.gguf" "$WS/q2_k.gguf"
+cp "$ROOT/test/fixtures/plan/llama-gqa.gguf" "$WS/llama-gqa.gguf"   # the Plan tab's model
 # One browser test per panel (E2E_SPECS picks some, e.g. E2E_SPECS=compare).
 SPECS="${E2E_SPECS:-inspector compare}"
 rc=0

@@ -8,6 +8,8 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchLocalBrowser, requireEnv } from '../../scripts/host/browser';
 
 const SAMPLE = 'model.safetensors';
+/** A tiny LLaMA-shaped GGUF (test/fixtures/plan) for the Plan tab: run-e2e.sh copies it into the workspace. */
+const PLAN_MODEL = 'llama-gqa.gguf';
 /** Workbench steps (startup, the first webview) can take a while on a busy 2-core machine. */
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -67,15 +69,64 @@ async function assertPainted(frame: FrameLocator, ids: readonly string[]): Promi
   }
 }
 
-async function openSample(page: Page): Promise<void> {
+async function openSample(page: Page, file = SAMPLE): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: STEP_TIMEOUT_MS });
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
   await page.keyboard.press('Control+P');
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.type(SAMPLE);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: SAMPLE }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.type(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   await page.keyboard.press('Enter');
+}
+
+/** Elements of the webview wider than the page, or whose content is wider than they are and not scrollable. */
+async function overflowing(frame: FrameLocator, selector: string): Promise<string[]> {
+  return frame.locator(selector).evaluateAll((nodes) => nodes.flatMap((n) => {
+    const style = getComputedStyle(n);
+    const scrolls = /(auto|scroll|hidden)/.test(style.overflowX) || style.textOverflow === 'ellipsis';
+    const page = document.documentElement.clientWidth;
+    const box = n.getBoundingClientRect();
+    const out = box.right > page + 1 ? [`${n.id || n.className}: right edge ${Math.round(box.right)} > page ${page}`] : [];
+    return !scrolls && n.scrollWidth > n.clientWidth + 1 ? [...out, `${n.id || n.className}: content ${n.scrollWidth} > ${n.clientWidth} px`] : out;
+  }));
+}
+
+/** The Plan tab on a tiny LLaMA GGUF: opened by the command, the plan table, diff mode against another preset, the export shown before saving. */
+async function planTab(page: Page, shotDir: string, theme: string): Promise<void> {
+  await openSample(page, PLAN_MODEL);
+  const frame = webview(page);
+  await frame.locator('#file-name', { hasText: PLAN_MODEL }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await runCommand(page, 'QuantLens: Plan Mixed Precision', []);
+  await frame.locator('#tab-plan[aria-selected="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+  const rows = frame.locator('#plan-table .vt-spacer .vt-row[data-key]');
+  await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const headings = frame.locator('#plan-table .vt-spacer .vt-group');
+  assert.ok((await headings.count()) >= 2, 'tensors grouped by layer');
+  await frame.locator('#plan-summary', { hasText: 'Q4_K_M' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  assert.deepStrictEqual(await cutCells(frame, 'plan-table'), [], 'no Plan header or footer text is cut');
+  // Sort by bytes, largest first.
+  await frame.locator('#plan-table button[data-sort-key="bytes"]').click();
+  await frame.locator('#plan-table button[data-sort-key="bytes"]').click();
+  await frame.locator('#plan-table [role="columnheader"][aria-sort="descending"] button[data-sort-key="bytes"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+  // Plan Q6_K, compared with Q4_K_M, differences only.
+  await frame.locator('#plan-choice').selectOption('Q6_K');
+  await frame.locator('#plan-summary', { hasText: 'Q6_K' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator('#plan-diff').check();
+  await frame.locator('#plan-table .vt-header', { hasText: 'What it buys' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const sentence = await frame.locator('#plan-table .vt-spacer .vt-row[data-key] .col-reason').first().textContent();
+  assert.match(sentence ?? '', /^Q4_K_M puts \S+ at \w+; this plan \(Q6_K\) (keeps it at|lowers it to|stores it as) \w+ for [+−±][\d.]+ % size/);
+  assert.deepStrictEqual(await cutCells(frame, 'plan-table'), [], 'no diff header or footer text is cut');
+  // The export, shown before it is saved.
+  await frame.locator('#plan-export button[data-target="llama.cpp"]').click();
+  const text = frame.locator('#plan-export-text');
+  await text.waitFor({ timeout: STEP_TIMEOUT_MS });
+  assert.match((await text.textContent()) ?? '', /^\^token_embd\\\.weight\$=q6_K$/m);
+  assert.match((await frame.locator('#plan-export-usage').textContent()) ?? '', /^llama-quantize --tensor-type-file \S+ llama-gqa\.gguf OUT\.gguf Q6_K$/);
+  assert.deepStrictEqual(await overflowing(frame, '#panel-plan, #panel-plan .toolbar, #plan-summary, #plan-export-text'), [], 'nothing in the Plan tab overflows');
+  await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
+  await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `plan-${theme}.png`) });
+  step('Plan tab: Q6_K against Q4_K_M, differences, the tensor-type file previewed');
 }
 
 async function sqnrColumn(frame: FrameLocator): Promise<number[]> {
@@ -188,6 +239,8 @@ async function main(): Promise<void> {
     await frame.locator(`body.vscode-${theme}`).waitFor({ timeout: STEP_TIMEOUT_MS });
     await screenshots(page, frame, shotDir, theme);
     step(`screenshots in ${shotDir}`);
+
+    await planTab(page, shotDir, theme);
 
     // Calibration: the workspace has no ONNX model, so the bundled sample is offered first; then its calib.npy.
     await runCommand(page, 'QuantLens: Calibrate Activations', ['Sample MLP', 'calib.npy']);
