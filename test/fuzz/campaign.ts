@@ -21,6 +21,10 @@ const MAX_POOL = 512;
  */
 const MAX_POOL_INPUT_BYTES = 64 * 1024;
 
+/** The deterministic run (npm test, npm run fuzz -- --smoke): fixed seed, fixed number of inputs per target, about a minute in all. */
+export const SMOKE_SEED = 12;
+export const SMOKE_INPUTS = 600;
+
 export interface CampaignOptions {
   readonly seed: number;
   /** The long run stops after this long... */

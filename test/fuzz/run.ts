@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { brokenMutatorNames, fuzzTarget, type TargetReport } from './campaign';
+import { brokenMutatorNames, fuzzTarget, SMOKE_INPUTS, SMOKE_SEED, type TargetReport } from './campaign';
 import { totalBytes } from './fileSet';
 import { loadFinding, saveFinding } from './findings';
 import { minimizeBytes } from './minimize';
@@ -14,9 +14,6 @@ import { TARGETS, type Target } from './targets';
  * npm run fuzz -- --minimize test/fuzz/findings/<folder> [--seconds N]  minimizes a saved finding further
  */
 const DEFAULT_MINUTES = 5;
-/** The deterministic run: fixed seed, fixed number of inputs per target (about a minute in all). */
-const SMOKE_SEED = 12;
-const SMOKE_INPUTS = 600;
 const DEFAULT_MINIMIZE_SECONDS = 300;
 
 async function main(): Promise<number> {
