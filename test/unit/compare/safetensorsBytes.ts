@@ -13,3 +13,23 @@ export function f32Safetensors(tensors: Record<string, { shape: number[]; values
   out.set(new Uint8Array(Float32Array.from(Object.values(tensors).flatMap((t) => t.values)).buffer), 8 + json.length);
   return out;
 }
+
+/** A safetensors file of tensors given as raw little-endian bytes, any dtype. */
+export function rawSafetensors(tensors: readonly { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[]): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+    offset += t.bytes.length;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const t of tensors) {
+    out.set(t.bytes, at);
+    at += t.bytes.length;
+  }
+  return out;
+}

@@ -2,11 +2,14 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compareModels } from '../../../src/core/compare/compareModels';
 import { decodeStorages } from '../../../src/core/decode/decodedModel';
+import { safetensorsReader } from '../../../src/core/formats/safetensors';
+import { openFromBytes } from '../helpers/memoryOpen';
 import { openModel } from '../../../src/core/formats/registry';
 import { run } from '../cli/run';
 import { expectedValues, fixturePath } from '../decode/fixtures';
-import { f32Safetensors } from './safetensorsBytes';
+import { f32Safetensors, rawSafetensors } from './safetensorsBytes';
 
 interface PairJson { reference: string; candidate: string; candidateDtype: string; candidateStorage?: string; transform: string; sqnrDb: number | null; maxAbsErr: number; mse: number }
 interface CompareJson { pairs: PairJson[]; unpaired: { reference: string[]; candidate: string[] }; findings: { kind: string; tensor: string | null }[] }
@@ -102,6 +105,24 @@ describe('compare: quantized storages decoded end to end (test/fixtures/storages
       }
     });
   }
+
+  it('a group that cannot be decoded is an undecodable-storage finding; its members stay listed as they are, unpaired', async () => {
+    const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const candidate = await openFromBytes(safetensorsReader, {
+      'c.safetensors': rawSafetensors([
+        { name: 'l.weight_packed', dtype: 'I32', shape: [4, 2], bytes: bytes(new Int32Array(8)) },
+        { name: 'l.weight_scale', dtype: 'BF16', shape: [4, 1], bytes: bytes(new Uint16Array(4)) },
+        { name: 'l.weight_shape', dtype: 'I64', shape: [2], bytes: bytes(BigInt64Array.from([4n, 1000n])) },
+        { name: 'x', dtype: 'F32', shape: [2], bytes: bytes(Float32Array.from([1, 2])) },
+      ]),
+    });
+    const reference = await openFromBytes(safetensorsReader, { 'r.safetensors': f32Safetensors({ 'l.weight': { shape: [4, 1000], values: new Array(4000).fill(0) }, x: { shape: [2], values: [1, 2] } }) });
+    const decoded = await decodeStorages(candidate);
+    const r = await compareModels(reference, decoded.model, { kind: 'auto' }, decoded);
+    assert.deepEqual(r.findings, [{ kind: 'undecodable-storage', tensor: 'l.weight', message: 'compressed-pack: weight_packed [4, 2] does not pack [4, 1000] at 2, 4 or 8 bits' }]);
+    assert.deepEqual(r.pairs.map((p) => p.reference), ['x']);
+    assert.deepEqual(r.unpaired, { reference: ['l.weight'], candidate: ['l.weight_packed', 'l.weight_scale', 'l.weight_shape'] });
+  });
 
   it('the table names the storage in the type column', async () => {
     const expected = await expectedValues();
