@@ -3,8 +3,9 @@ import { UsageError } from '../../core/errors';
 import { withKept } from '../../core/plan/keep';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
-import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
+import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
 import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName } from '../../core/plan/planTypes';
+import { exportFor } from '../../core/plan/exports';
 import { PLAN_TARGETS } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
 import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
@@ -76,17 +77,21 @@ export const planCommand: Command = {
     if (flags.preset === undefined) throw new UsageError('plan: give --preset (budgets are not implemented yet)');
     const target = targetFor(flags.target, positionals);
     if ((flags.export === undefined) !== (flags.out === undefined)) throw new UsageError('plan: --export and --out go together');
-    if (flags.export !== undefined && flags.export !== target) throw new UsageError(`plan: --export ${flags.export} for a ${target} plan (export the target planned)`);
+    const planExport = flags.export === undefined ? null : exportFor(flags.export, target);
     const keep = keepPattern(flags.keep);
     if (target !== 'llama.cpp') {
       if (flags.pure) throw new UsageError('plan: --pure is llama-quantize\'s (--target llama.cpp)');
       const planTarget = PLAN_TARGETS[target];
       presetOf(planTarget, flags.preset);
-      if (flags.out !== undefined) throw new UsageError(`plan: --export ${target} is not implemented yet`);
       const tensors = await openTargetModel(positionals);
       const stock = planTargetPreset(planTarget, tensors, flags.preset);
       const plan = keep ? withKept(stock, tensors, keep) : stock;
-      io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, null))}\n` : planText(plan, positionals, null));
+      let applied: { target: string; file: string; apply: string } | null = null;
+      if (planExport && flags.out !== undefined) {
+        await writeExport(flags.out, planExport.write(plan, tensors));
+        applied = { target: planExport.name, file: flags.out, apply: planExport.apply(flags.out, plan) };
+      }
+      io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, applied))}\n` : planText(plan, positionals, applied && { file: applied.file, how: applied.apply }));
       return 0;
     }
     resolvePreset(flags.preset);
@@ -100,21 +105,25 @@ export const planCommand: Command = {
     const plan = keep ? withKept(stock, model.tensors, keep) : stock;
     let exported: { target: string; file: string; baseType: string } | null = null;
     if (flags.out !== undefined) {
-      const text = tensorTypeFile(plan, model);
-      try {
-        await fs.writeFile(flags.out, text);
-      } catch (e) {
-        throw new UsageError(`--out ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      await writeExport(flags.out, (planExport ?? exportFor(target, target)).write(plan, model.tensors));
       exported = { target, file: flags.out, baseType: exportBase(plan) };
     }
-    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported))}\n` : planText(plan, positionals, exported));
+    const how = exported && `llama-quantize --tensor-type-file ${exported.file} ${positionals.length === 1 && positionals[0]!.toLowerCase().endsWith('.gguf') ? positionals[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`;
+    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported))}\n` : planText(plan, positionals, exported && how !== null ? { file: exported.file, how } : null));
     return 0;
   },
 };
 
+async function writeExport(file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (e) {
+    throw new UsageError(`--out ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** CLI.md's plan JSON. Predictions need the error model (not computed for stock presets yet): null. */
-export function planJson(plan: Plan, exported: { target: string; file: string; baseType: string } | null): unknown {
+export function planJson(plan: Plan, exported: { target: string; file: string; baseType: string } | { target: string; file: string; apply: string } | null): unknown {
   return {
     target: plan.target,
     preset: plan.preset,
@@ -130,7 +139,7 @@ export function planJson(plan: Plan, exported: { target: string; file: string; b
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function planText(plan: Plan, files: readonly string[], exported: { file: string; baseType: string } | null): string {
+function planText(plan: Plan, files: readonly string[], exported: { file: string; how: string } | null): string {
   const head = ['name', 'type', 'bytes', 'requested', 'reason'];
   const rows = plan.tensors.map((t) => [t.name, t.type, count(t.bytes), t.requested ?? '', t.reason]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -143,7 +152,7 @@ function planText(plan: Plan, files: readonly string[], exported: { file: string
     ...rows.map(line),
     '',
     `${count(plan.tensors.length)} tensors, ${count(plan.totalBytes)} bytes, ${plan.bitsPerWeight.toFixed(2)} bits per weight${fallbacks > 0 ? `, ${fallbacks} fallbacks` : ''}`,
-    ...(exported ? [`wrote ${exported.file}: llama-quantize --tensor-type-file ${exported.file} ${files.length === 1 && files[0]!.toLowerCase().endsWith('.gguf') ? files[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`] : []),
+    ...(exported ? [`wrote ${exported.file}:`, exported.how] : []),
     '',
   ].join('\n');
 }

@@ -29,7 +29,13 @@ export interface PlanTensor {
   /** The tensor's name in the input file(s) when it differs from `name` (Hugging Face names, merged experts). */
   readonly sourceNames?: readonly string[];
   /** ONNX only: the node that reads this initializer as its weight, and which input (ONNX Runtime quantizes per node). */
-  readonly consumer?: { readonly node: string; readonly op: string; readonly input: number };
+  readonly consumer?: {
+    readonly node: string;
+    readonly op: string;
+    readonly input: number;
+    /** The stored axis of the output channels N (per-channel scales run along it): 1 for MatMul B [K, N], 0 for Gemm B read with transB. */
+    readonly channelAxis: number;
+  };
 }
 
 /** What a tensor gets in a plan, and why. */

@@ -86,6 +86,26 @@ describe('quantlens plan', () => {
     assert.equal(j.totalBytes, j.tensors.reduce((n, t) => n + t.bytes, 0));
   });
 
+  it('--export for the other targets writes the tool\'s file and says how to apply it', async () => {
+    const hf = path.join(PLAN, 'hf-llama', 'model.safetensors');
+    const cases: readonly (readonly [string, string, string, string, RegExp])[] = [
+      ['modelopt', 'NVFP4_DEFAULT_CFG', 'modelopt', hf, /mtq\.quantize/],
+      ['modelopt', 'FP8_DEFAULT_CFG', 'modelopt-hf', hf, /hf_quant_config\.json/],
+      ['llm-compressor', 'W4A16', 'llm-compressor', hf, /oneshot\(model=model, recipe=/],
+      ['torchao', 'Int4WeightOnlyConfig', 'torchao', hf, /apply_plan\(model\)/],
+      ['onnxruntime', 'QDQ_QInt8_per_channel', 'onnxruntime', path.join(__dirname, '..', '..', '..', 'samples', 'mlp', 'model.onnx'), /quantize_static\(/],
+    ];
+    for (const [target, preset, exported, file, apply] of cases) {
+      const out = path.join(tmp, `${exported}.out`);
+      const r = await run('plan', file, '--target', target, '--preset', preset, '--export', exported, '--out', out, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout) as PlanJson & { export: { target: string; file: string; apply: string } };
+      assert.deepEqual([j.export.target, j.export.file], [exported, out]);
+      assert.match(j.export.apply, apply);
+      assert.ok(readFileSync(out, 'utf8').length > 0, exported);
+    }
+  });
+
   const bad: readonly (readonly [string, string[], number, RegExp])[] = [
     ['an unknown preset', [GQA, '--preset', 'Q9_K'], 1, /unknown llama.cpp preset 'Q9_K'/],
     ['no preset', [GQA], 1, /give --preset/],

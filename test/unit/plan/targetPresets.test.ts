@@ -87,7 +87,7 @@ describe('stock presets of the other targets', () => {
     writeFileSync(file, encodeModel(model));
     const matmul = await openTargetModel([file]);
     const fc2 = matmul.find((t) => t.name === 'fc2.weight')!;
-    assert.deepEqual([fc2.ne, fc2.consumer], [[64, 256], { node: node.name, op: 'MatMul', input: 1 }]);
+    assert.deepEqual([fc2.ne, fc2.consumer], [[64, 256], { node: node.name, op: 'MatMul', input: 1, channelAxis: 1 }]);
     const ort = PLAN_TARGETS.onnxruntime;
     // 256 columns of K = 64: 32 bytes of nibbles, 2 float32 scales, 2 zero points in 1 byte
     assert.equal(ort.bytesOf(ort.parseCandidate('int4_g32_asym'), fc2), 256 * (32 + 8 + 1));

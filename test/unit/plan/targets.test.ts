@@ -65,7 +65,7 @@ describe('plan targets', () => {
 
   it('onnxruntime: only MatMul / Gemm weights; MatMulNBits blocks along K only on MatMul', () => {
     const t = PLAN_TARGETS.onnxruntime;
-    const b = (op: string, input = 1): PlanTensor => ({ name: 'w', ne: [256, 32], numel: 8192, type: 'F32', bytes: 32768, consumer: { node: 'n', op, input } });
+    const b = (op: string, input = 1): PlanTensor => ({ name: 'w', ne: [256, 32], numel: 8192, type: 'F32', bytes: 32768, consumer: { node: 'n', op, input, channelAxis: 1 } });
     assert.match(t.notPlanned({ ...b('MatMul'), consumer: undefined } as PlanTensor)!, /MatMul or Gemm/);
     assert.match(t.notPlanned(b('Conv'))!, /MatMul or Gemm/);
     assert.match(t.notPlanned(b('MatMul', 0))!, /MatMul or Gemm/);

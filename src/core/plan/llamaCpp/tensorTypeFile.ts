@@ -47,7 +47,7 @@ function llamaTypeOf(t: PlannedTensor, stored: DType): PlanType {
 }
 
 /** One line per tensor llama-quantize may quantize (the others it keeps whatever the file says). */
-export function tensorTypeFile(plan: Plan, model: LlamaModel): string {
+export function tensorTypeFile(plan: Plan, model: Pick<LlamaModel, 'tensors'>): string {
   const lines: string[] = [];
   plan.tensors.forEach((t, i) => {
     const source = model.tensors[i]!;

@@ -20,7 +20,7 @@ function consumers(graph: GraphProto | undefined): Map<string, { consumer: Consu
     node.input.forEach((input, index) => {
       if (input === '' || found.has(input)) return;
       const transposed = op === 'Gemm' && index === 1 && int64ToNumber(transB?.i) === 1;
-      found.set(input, { consumer: { node: node.name ?? '', op, input: index }, transposed });
+      found.set(input, { consumer: { node: node.name ?? '', op, input: index, channelAxis: transposed ? 0 : 1 }, transposed });
     });
   }
   return found;
