@@ -3,7 +3,7 @@ import type { AnalysisReport, ModelSummary, TensorResult } from '../shared/analy
 import type { CalibrationState, PtqState } from '../shared/calibPanelProtocol';
 import type { PlanPanelState } from '../shared/planPanelProtocol';
 import type { SchemeSelection } from '../shared/schemeSelection';
-import type { CompareRendered, CompareSetup, CompareStatus } from '../shared/comparePanelProtocol';
+import type { CompareProgress, CompareRendered, CompareSetup, CompareStatus } from '../shared/comparePanelProtocol';
 import type { CompareOutcome } from '../shared/compareTypes';
 import type { PanelError, RenderedView } from '../shared/webviewProtocol';
 import type { ComparePanels } from './comparePanels';
@@ -37,6 +37,7 @@ export interface ComparisonSnapshot {
   readonly setup: CompareSetup;
   readonly active: boolean;
   readonly status: CompareStatus;
+  readonly progress: CompareProgress | null;
   readonly result: CompareOutcome | null;
   readonly error: PanelError | null;
   /** What the webview last reported it renders; null until its app has drawn once. */
@@ -76,6 +77,7 @@ export function createApi(registry: PanelRegistry, comparePanels: ComparePanels,
         setup: p.setup,
         active: p === comparePanels.active(),
         status: p.run.status,
+        progress: p.run.progress,
         result: p.run.result,
         error: p.run.error,
         rendered: p.rendered,

@@ -66,7 +66,8 @@ export class CompareRun implements vscode.Disposable {
   }
 
   private setProgress(progress: CompareProgress, force: boolean): void {
-    this.progress = progress;
+    // Decoded storages (GPTQ, ...) read fewer stored values than the candidate's header counts, never more: clamp all the same.
+    this.progress = { ...progress, elementsDone: Math.min(progress.elementsDone, progress.elementsTotal) };
     const now = Date.now();
     if (!force && now - this.lastProgress < PROGRESS_INTERVAL_MS) return;
     this.lastProgress = now;

@@ -6,13 +6,17 @@ import { runCompare } from '../../../src/cli/commands/compare';
 import type { ComparisonSnapshot, QuantLensApi } from '../../../src/extension/api';
 import type { HostToCompareView } from '../../../src/shared/comparePanelProtocol';
 import type { CompareOutcome } from '../../../src/shared/compareTypes';
-import { tempDir } from './files';
+import { tempDir, writeManyTensors } from './files';
 import { api, closeAllEditors, repoPath, waitFor } from './helpers';
 
 /** The Compare panel of `candidate` once `ready` holds. */
 function comparisonOf(quantlens: QuantLensApi, candidate: string, ready: (c: ComparisonSnapshot) => boolean): Promise<ComparisonSnapshot> {
   return waitFor(quantlens, () => quantlens.comparisons().find((c) => c.setup.candidate === candidate && ready(c)));
 }
+
+/** A compare long enough (a second or more) to close its panel in the middle: 32 tensors of 1024 x 1024 float32 per side (128 MiB). */
+const BIG_TENSORS = 32;
+const BIG_SHAPE = [1024, 1024];
 
 describe('Compare With (two files)', () => {
   const reference = () => repoPath('test', 'fixtures', 'plan', 'hf-llama', 'model.safetensors');
@@ -64,6 +68,20 @@ describe('Compare With (two files)', () => {
     const messages = JSON.parse(data ?? '[]') as HostToCompareView[];
     const result = messages.find((m) => m.type === 'result');
     assert.ok(result?.type === 'result' && result.result.pairs.length === expected.pairs.length, 'the HTML embeds the pairs');
+  });
+
+  it('closing the panel mid-run cancels the comparison in the worker, and the next one runs', async () => {
+    const dir = tempDir('quantlens-compare-cancel-');
+    const [big, twin] = [path.join(dir, 'big.safetensors'), path.join(dir, 'twin.safetensors')];
+    writeManyTensors(big, BIG_TENSORS, BIG_SHAPE);
+    writeManyTensors(twin, BIG_TENSORS, BIG_SHAPE);
+    const running = vscode.commands.executeCommand<string>('quantlens.compareWith', { reference: big, candidate: twin });
+    const started = await comparisonOf(quantlens, twin, (c) => (c.progress?.elementsDone ?? 0) > 0);
+    assert.strictEqual(started.status, 'running');
+    assert.ok(started.progress!.elementsDone < started.progress!.elementsTotal, 'stopped before the end');
+    await closeAllEditors();
+    assert.strictEqual(await running, 'cancelled');
+    assert.strictEqual(await vscode.commands.executeCommand<string>('quantlens.compareWith', { reference: reference(), candidate: candidate() }), 'done');
   });
 
   it('two files with nothing in common: a one-line error in the panel', async () => {
