@@ -7,25 +7,33 @@ import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from '.
 import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
 
+/**
+ * The files as a job found them when it started (core/io/fileIdentity.ts versionOf): a request
+ * that finds them otherwise fails with "the file changed on disk", so one job never mixes two versions.
+ */
+interface Pinned {
+  readonly version?: string;
+}
+
 /** What each method takes and returns. */
 export interface WorkerMethods {
   /** Headers only: the tensor list of a model. */
-  inspect: { params: { readonly paths: readonly string[] }; result: ModelSummary };
+  inspect: { params: { readonly paths: readonly string[] } & Pinned; result: ModelSummary };
   /** One whole tensor, every scheme of `options`. */
   analyzeTensor: {
-    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions };
+    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions } & Pinned;
     result: TensorResult;
   };
   /** Pass 1 over a part of one large tensor split across threads (core/analysis/engine/tensorParts.ts). */
   analyzePartStats: {
-    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange };
+    params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange } & Pinned;
     result: StatsSums;
   };
   /** Pass 2 over a part of that tensor, given the merged pass-1 sums of all its parts. */
   analyzePartErrors: {
     params: {
       readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange; readonly sums: StatsSums;
-    };
+    } & Pinned;
     result: ErrorSums;
   };
   /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { FormatError } from '../errors';
+import { currentIdentity, fileChangedError, identityOf, sameIdentity, type FileIdentity } from './fileIdentity';
 
 /** Positional, bounded reads from a file (or memory); nothing is read until asked for. */
 export interface ByteSource {
@@ -28,19 +29,28 @@ function checkRange(source: ByteSource, offset: number, length: number, format: 
   }
 }
 
+/**
+ * A file read in place. Every read is checked against the file as it was opened (inode, size,
+ * mtime): a file rewritten, truncated or replaced under a job ends it with "the file changed on
+ * disk" instead of handing out bytes of two versions.
+ */
 export class FileByteSource implements ByteSource {
   private constructor(
     readonly name: string,
-    readonly size: number,
+    private readonly identity: FileIdentity,
     private readonly handle: fs.FileHandle,
   ) {}
+
+  get size(): number {
+    return this.identity.size;
+  }
 
   static async open(path: string): Promise<FileByteSource> {
     const handle = await fs.open(path, 'r');
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
-      return new FileByteSource(path, stat.size, handle);
+      return new FileByteSource(path, identityOf(stat), handle);
     } catch (e) {
       await handle.close();
       throw e;
@@ -60,9 +70,13 @@ export class FileByteSource implements ByteSource {
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.handle.read(out, done, length - done, offset + done);
-      if (bytesRead === 0) throw new FormatError(format, `file shrank while reading at byte ${offset + done}`, offset + done);
+      // A short read: the file is shorter than when it was opened.
+      if (bytesRead === 0) throw fileChangedError(this.name, offset + done);
       done += bytesRead;
     }
+    // After the read, so the bytes just read are covered too (a write during the read changes mtime).
+    const now = await currentIdentity(this.name);
+    if (!now || !sameIdentity(now, this.identity)) throw fileChangedError(this.name, offset);
   }
 
   async close(): Promise<void> {

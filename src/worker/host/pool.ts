@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { buildReport, planAnalysis, runPlan } from '../../core/analysis/runAnalysis';
 import { CancelledError, UsageError } from '../../core/errors';
+import { versionOf } from '../../core/io/fileIdentity';
 import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult, TensorSummary,
 } from '../../shared/analysisTypes';
@@ -83,15 +84,17 @@ export class AnalysisPool {
   ): Promise<AnalysisReport> {
     const { tensors: filter, ...analysisOptions } = options;
     if (signal?.aborted) throw new CancelledError();
-    const model = await this.inspect(paths);
+    // Every request of this run reads the files as they are now, or fails (none mixes two versions).
+    const version = await versionOf(paths);
+    const model = await this.light('inspect', { paths, version });
     const plan = planAnalysis(model.tensors, filter);
     const results = await runPlan(
       plan,
       (tensor, stop, onElements) => {
         const split = this.partElements > 0 ? splitPlan(tensor, analysisOptions, this.partElements) : null;
         return split
-          ? this.analyzeInParts(paths, tensor, analysisOptions, split, stop, onElements)
-          : this.heavy('analyzeTensor', { paths, tensor: tensor.name, options: analysisOptions }, stop, onElements);
+          ? this.analyzeInParts(paths, version, tensor, analysisOptions, split, stop, onElements)
+          : this.heavy('analyzeTensor', { paths, version, tensor: tensor.name, options: analysisOptions }, stop, onElements);
       },
       this.threads,
       hooks,
@@ -105,7 +108,7 @@ export class AnalysisPool {
    * part (tensorParts.ts). Progress counts each pass of a part as half its elements.
    */
   private async analyzeInParts(
-    paths: readonly string[], tensor: TensorSummary, options: AnalysisOptions, split: SplitPlan, stop: AbortSignal, onElements: (done: number) => void,
+    paths: readonly string[], version: string, tensor: TensorSummary, options: AnalysisOptions, split: SplitPlan, stop: AbortSignal, onElements: (done: number) => void,
   ): Promise<TensorResult> {
     const done = split.parts.map(() => 0);
     const progress = (i: number, pass: number) => (n: number): void => {
@@ -113,7 +116,7 @@ export class AnalysisPool {
       done[i] = Math.floor((pass * (to - from) + n) / 2);
       onElements(done.reduce((a, b) => a + b, 0));
     };
-    const common = { paths, tensor: tensor.name, options };
+    const common = { paths, version, tensor: tensor.name, options };
     const stats = mergeStatsSums(await allOrStop(stop, (signal) => split.parts.map((range, i) =>
       this.heavy('analyzePartStats', { ...common, range }, signal, progress(i, 0)))));
     const errors = mergeErrorSums(await allOrStop(stop, (signal) => split.parts.map((range, i) =>

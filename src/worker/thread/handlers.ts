@@ -23,7 +23,7 @@ type Handler<M extends WorkerMethod> = (params: MethodParams<M>, ctx: HandlerCon
 
 /** One handler per method: the worker's whole repertoire. */
 export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
-  inspect: (params, ctx) => ctx.models.use(params.paths, async (model) => summarizeModel(model)),
+  inspect: (params, ctx) => ctx.models.use(params.paths, async (model) => summarizeModel(model), params.version),
 
   analyzeTensor: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {
@@ -31,19 +31,19 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       const reason = skipReason(entry);
       if (reason) throw new UsageError(`${params.tensor}: cannot analyse: ${reason}`);
       return analyzeTensorFast(entry, params.options, { signal: ctx.signal, onElements: ctx.onElements }, loadWasmKernels());
-    }),
+    }, params.version),
 
   analyzePartStats: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {
       const entry = findTensor(model.tensors, params.tensor, model.file);
       return analyzePartStats(entry, params.options, params.range, loadWasmKernels(), { signal: ctx.signal, onElements: ctx.onElements });
-    }),
+    }, params.version),
 
   analyzePartErrors: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {
       const entry = findTensor(model.tensors, params.tensor, model.file);
       return analyzePartErrors(entry, params.options, params.range, params.sums, loadWasmKernels(), { signal: ctx.signal, onElements: ctx.onElements });
-    }),
+    }, params.version),
 
   blockStats: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {

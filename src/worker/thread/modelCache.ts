@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
 import { openModel } from '../../core/formats';
+import { CancelledError } from '../../core/errors';
+import { fileChangedError, isFileChanged, versionOf } from '../../core/io/fileIdentity';
 import type { Model } from '../../core/tensor';
 
 /** Models kept open per worker: each holds file handles and parsed headers (a GGUF header can be MBs). */
@@ -8,7 +9,7 @@ const MAX_OPEN_MODELS = 4;
 interface CachedModel {
   readonly key: string;
   readonly model: Promise<Model>;
-  /** mtime and size of each path when opened: a change on disk makes the cached headers stale. */
+  /** The paths' version (inode, size, mtime) when opened: a change on disk makes the cached headers stale. */
   readonly fingerprint: string;
   users: number;
   /** Out of the cache (stale, failed or evicted): closed when its last user is done. */
@@ -22,10 +23,21 @@ interface CachedModel {
 export class ModelCache {
   private readonly entries: CachedModel[] = [];
 
-  async use<T>(paths: readonly string[], work: (model: Model) => Promise<T>): Promise<T> {
+  /**
+   * `version` (versionOf, taken when the job began) pins the files: found otherwise before or
+   * after the open, the request fails with "the file changed on disk"; the reads check the rest.
+   */
+  async use<T>(paths: readonly string[], work: (model: Model) => Promise<T>, version?: string): Promise<T> {
     const entry = await this.acquire(paths);
+    const changed = async (): Promise<boolean> => version !== undefined && (entry.fingerprint !== version || (await versionOf(paths)) !== version);
     try {
-      return await work(await entry.model);
+      const model = await entry.model;
+      if (await changed()) throw fileChangedError(paths[0] ?? '');
+      return await work(model);
+    } catch (e) {
+      // A file cut short mid-parse or mid-read fails in many ways; if it changed, that is the one to tell.
+      if (!isFileChanged(e) && !(e instanceof CancelledError) && (await changed())) throw fileChangedError(paths[0] ?? '');
+      throw e;
     } finally {
       entry.users--;
       if (entry.retired && entry.users === 0) void closeQuietly(entry.model);
@@ -40,7 +52,7 @@ export class ModelCache {
 
   private async acquire(paths: readonly string[]): Promise<CachedModel> {
     const key = JSON.stringify(paths);
-    const fingerprint = await fingerprintOf(paths);
+    const fingerprint = await versionOf(paths);
     const index = this.entries.findIndex((e) => e.key === key);
     const found = index >= 0 ? this.entries[index] : undefined;
     if (found) {
@@ -75,11 +87,6 @@ export class ModelCache {
       this.retire(e);
     }
   }
-}
-
-async function fingerprintOf(paths: readonly string[]): Promise<string> {
-  const parts = await Promise.all(paths.map((p) => fs.stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => 'missing')));
-  return parts.join('|');
 }
 
 async function closeQuietly(model: Promise<Model>): Promise<void> {
