@@ -25,7 +25,7 @@ function errorBox(error: PanelError, host: AppHost, title: string): HTMLElement 
 /** The report when no view has drawn: the host is told these unless a view says otherwise. */
 function emptyRendered(tab: InspectorTab, selectedTensor: string | null): RenderedView {
   return {
-    tab, tensorsListed: 0, resultRows: 0, selectedTensor, chartsDrawn: 0,
+    tab, tensorsListed: 0, resultRows: 0, selectedTensor, chartsDrawn: 0, analysisError: null,
     tensorView: { rangeMethods: [], blockChart: null },
     calib: { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null },
     plan: EMPTY_PLAN_RENDERED,
@@ -133,7 +133,8 @@ export class App {
     queueMicrotask(() => {
       const shown = this.views.get(tab);
       const reports = this.tabs.map((t) => this.views.get(t)?.report?.(t === tab) ?? {});
-      this.postRendered(withReports({ ...emptyRendered(tab, ui.selectedTensor), chartsDrawn: shown?.chartsDrawn?.() ?? 0 }, reports));
+      const analysisError = analysis.status === 'failed' ? analysis.error?.message ?? null : null;
+      this.postRendered(withReports({ ...emptyRendered(tab, ui.selectedTensor), chartsDrawn: shown?.chartsDrawn?.() ?? 0, analysisError }, reports));
     });
   }
 

@@ -143,6 +143,11 @@ export class Store {
         this.analysis.status = m.outcome;
         this.analysis.skipped = m.skipped;
         this.analysis.error = m.error;
+        // A failed run has no report and may have read a file that changed under it: no partial rows.
+        if (m.outcome === 'failed') {
+          this.analysis.results = [];
+          this.analysis.byName = new Map();
+        }
         break;
       case 'blockStats':
         this.blockStats.set(blockKey(m.request), m.stats ?? m.error ?? 'unavailable');

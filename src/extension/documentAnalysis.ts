@@ -106,6 +106,8 @@ export class DocumentAnalysis implements vscode.Disposable {
       this.results = [...end.report.tensors];
       this.skipped = end.report.skipped;
     }
+    // A failed run has no report and may have read a file that changed under it: no partial results.
+    if (end.status === 'failed') this.results = [];
     this.status = end.status;
     this.error = end.status === 'failed' ? toPanelError(end.error) : null;
     this.onStatus();

@@ -88,6 +88,8 @@ export interface RenderedView {
   readonly resultRows: number;
   readonly selectedTensor: string | null;
   readonly chartsDrawn: number;
+  /** The failed analysis's error line shown above the tabs, null when none is. */
+  readonly analysisError: string | null;
   /** The Tensor tab's extras: range methods drawn as threshold lines, and which per-block chart is shown. */
   readonly tensorView: { readonly rangeMethods: readonly string[]; readonly blockChart: 'channel' | 'group' | null };
   readonly calib: CalibRendered;

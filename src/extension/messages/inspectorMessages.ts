@@ -71,6 +71,7 @@ function renderedView(ctx: InspectorContext): Decoder<RenderedView> {
     resultRows: count,
     selectedTensor: nullable(tensorName(ctx)),
     chartsDrawn: count,
+    analysisError: nullable(text(MAX_ERROR_CHARS)),
     tensorView: object({ rangeMethods: list(rangeMethod, MAX_RANGE_METHODS), blockChart: nullable(oneOf(['channel', 'group'])) }),
     calib: object({
       activationRows: count,

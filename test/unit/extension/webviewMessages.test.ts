@@ -14,7 +14,7 @@ const SELECTION: SchemeSelection = {
 };
 
 const RENDERED: RenderedView = {
-  tab: 'tensor', tensorsListed: 2, resultRows: 4, selectedTensor: 'lm_head.weight', chartsDrawn: 3,
+  tab: 'tensor', tensorsListed: 2, resultRows: 4, selectedTensor: 'lm_head.weight', chartsDrawn: 3, analysisError: null,
   tensorView: { rangeMethods: ['minmax'], blockChart: 'group' },
   calib: { activationRows: 0, selectedActivation: null, ptqRuns: 0, calibrationError: null, ptqError: null },
   plan: { ...EMPTY_PLAN_RENDERED, rows: 3, planBytes: 5_000_000_000, planLabel: 'Q4_K_M' },
