@@ -1,4 +1,5 @@
 import type { PlanShown } from '../src/shared/planPanelProtocol';
+import { el } from './dom';
 import { formatBytes, formatNumber, formatPct } from './format';
 import { differenceSentence, signedPct, type PlanTableEntry, type PlanTableRow } from './planRows';
 import type { Column } from './virtualTable';
@@ -11,7 +12,7 @@ const cellOf = (f: (r: PlanTableRow) => string) => (e: PlanTableEntry): string =
 };
 
 const NAME: Column<PlanTableEntry> = { key: 'name', title: 'Tensor', tooltip: 'Name as the target tool sees it', width: { min: 180, share: 2 }, cell: cellOf((r) => r.row.name) };
-const ROLE: Column<PlanTableEntry> = { key: 'role', title: 'Role', tooltip: "The target's category of the tensor (its rules and damage weight depend on it)", width: 84, cell: cellOf((r) => r.row.role) };
+const ROLE: Column<PlanTableEntry> = { key: 'role', title: 'Role', tooltip: 'What the tensor does (its damage weight alpha depends on it)', width: 108, cell: cellOf((r) => r.row.role) };
 const TYPE: Column<PlanTableEntry> = { key: 'type', title: 'Type', tooltip: 'The storage type the plan chooses', width: 64, cell: cellOf((r) => r.row.type) };
 const BYTES: Column<PlanTableEntry> = { key: 'bytes', title: 'Bytes', tooltip: 'Stored size under the chosen type, scales included', numeric: true, width: 80, cell: cellOf((r) => formatBytes(r.row.bytes)) };
 const REL_ERR: Column<PlanTableEntry> = {
@@ -27,7 +28,10 @@ const SHARE: Column<PlanTableEntry> = {
 export function planColumns(): Column<PlanTableEntry>[] {
   return [
     NAME, ROLE, TYPE, BYTES,
-    { key: 'reason', title: 'Why', tooltip: 'The rule, fallback or exclusion that chose the type, or what the solver gained', width: { min: 200, share: 3 }, cell: cellOf((r) => r.row.reason) },
+    {
+      key: 'reason', title: 'Why', tooltip: 'The rule, fallback or exclusion that chose the type, or what the solver gained', width: { min: 200, share: 3 },
+      cell: (e) => (e.kind === 'tensor' ? el('span', { text: e.row.reason, attrs: { title: e.row.reason } }) : ''),
+    },
     REL_ERR, SHARE,
   ];
 }
@@ -43,6 +47,13 @@ export function diffColumns(plan: PlanShown, reference: PlanShown): Column<PlanT
       key: 'ddamage', title: 'Δ damage', tooltip: "Change of this tensor's predicted damage against the preset's", numeric: true, width: 80,
       cell: cellOf((r) => (r.damageDelta === null || !r.reference?.damage ? '–' : signedPct(r.damageDelta, r.reference.damage))),
     },
-    { key: 'reason', title: 'What it buys', tooltip: 'The difference in words', sortable: false, width: { min: 260, share: 3 }, cell: cellOf((r) => differenceSentence(r, plan.label, reference)) },
+    {
+      key: 'reason', title: 'What it buys', tooltip: 'The difference in words', sortable: false, width: { min: 260, share: 3 },
+      // The sentence is long: the cell shows what fits, the tooltip all of it.
+      cell: (e) => {
+        const text = e.kind === 'tensor' ? differenceSentence(e, plan.label, reference) : '';
+        return el('span', { text, attrs: { title: text } });
+      },
+    },
   ];
 }

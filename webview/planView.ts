@@ -1,13 +1,20 @@
-import type { PlanChoice, PlanPanelState, PlanSettings, PlanShown } from '../src/shared/planPanelProtocol';
+import type { BudgetUnit, PlanChoice, PlanPanelState, PlanSettings, PlanShown } from '../src/shared/planPanelProtocol';
+import { ChartSet } from './charts';
 import { el } from './dom';
 import { formatBytes } from './format';
 import { selectField } from './jobStatus';
+import { BudgetControl, errorsControl } from './planBudget';
+import { paretoChart } from './planChart';
+import { refitControl } from './planRefit';
 import { planExportBox } from './planExportBox';
 import { compareRows, differs, signedPct, tableEntries, type PlanTableEntry } from './planRows';
 import { diffColumns, planColumns } from './planTable';
 import type { Store } from './store';
 import type { View, ViewContext, ViewReport } from './view';
 import { VirtualTable } from './virtualTable';
+
+/** The plan select's entry for the solver's plan. */
+const BUDGET_OPTION = 'by budget';
 
 function summaryText(p: PlanShown): string {
   return `${formatBytes(p.totalBytes)}, ${p.bitsPerWeight.toFixed(2)} bits per weight${p.damage === null ? '' : `, predicted damage ${p.damage.toPrecision(3)}`}`;
@@ -20,7 +27,14 @@ function summaryText(p: PlanShown): string {
 export class PlanView implements View {
   readonly root = el('div', { class: 'plan' });
   private readonly toolbar = el('div', { class: 'toolbar', attrs: { id: 'plan-inputs' } });
+  private readonly errorsBox = el('div', { class: 'plan-errors' });
+  private readonly refitBox = el('div', { class: 'plan-refit' });
+  private refitKey = '';
+  private readonly budget: BudgetControl;
   private readonly summary = el('div', { class: 'plan-summary', attrs: { id: 'plan-summary' } });
+  private readonly chartBox = el('div', { class: 'plan-chart' });
+  private readonly charts = new ChartSet();
+  private chartKey = '';
   private readonly tableBox = el('div', { class: 'plan-table' });
   private readonly exportBox = el('div', { class: 'plan-export', attrs: { id: 'plan-export' } });
   private readonly store: Store;
@@ -38,7 +52,18 @@ export class PlanView implements View {
     this.store = store;
     this.host = host;
     this.openTensor = openTensor;
-    this.root.append(this.toolbar, this.summary, this.tableBox, this.exportBox);
+    this.budget = new BudgetControl((unit, value) => this.choose({ plan: { kind: 'budget', unit, value } }));
+    this.root.append(this.toolbar, this.errorsBox, this.refitBox, this.budget.root, this.summary, this.chartBox, this.tableBox, this.exportBox);
+  }
+
+  chartsDrawn(): number {
+    return this.charts.count();
+  }
+
+  /** Frees the chart while the tab is hidden; the next update redraws it. */
+  release(): void {
+    this.charts.destroyAll();
+    this.chartKey = '';
   }
 
   report(): ViewReport {
@@ -56,17 +81,33 @@ export class PlanView implements View {
     };
   }
 
-  update(): void {
+  update(force: boolean): void {
     const { plan, ui } = this.store;
     // The first time the tab shows, ask for a plan (the host reads the headers then).
     if (plan.status === 'idle' && !this.requested && this.host.interactive) {
       this.requested = true;
       this.post(ui.planSettings);
     }
-    const toolbarKey = JSON.stringify([plan.inputs, plan.settings, plan.status, ui.planDiff]);
+    const toolbarKey = JSON.stringify([plan.inputs, plan.settings?.target, plan.settings?.plan.kind === 'preset' ? plan.settings.plan.preset : BUDGET_OPTION, plan.settings?.reference, plan.status, plan.budgetRange !== null, ui.planDiff]);
     if (toolbarKey !== this.toolbarKey) {
       this.toolbarKey = toolbarKey;
       this.renderToolbar(plan);
+    }
+    this.errorsBox.replaceChildren(...(plan.inputs && plan.inputs.candidates.length > 0 ? [errorsControl(plan, this.host)] : []));
+    const refitKey = JSON.stringify([plan.pareto?.presets.map((p) => p.label), plan.inputs?.refit, plan.settings?.reference]);
+    if (refitKey !== this.refitKey) {
+      this.refitKey = refitKey;
+      const refit = refitControl(plan, this.host);
+      this.refitBox.replaceChildren(...(refit && this.host.interactive ? [refit] : []));
+    }
+    const choice = plan.settings?.plan;
+    this.budget.root.hidden = !(choice?.kind === 'budget' && plan.budgetRange);
+    if (choice?.kind === 'budget' && plan.budgetRange) this.budget.update(choice.unit, choice.value, plan.budgetRange);
+    const chartKey = JSON.stringify([plan.pareto, plan.plan?.label, plan.plan?.damage, plan.reference?.label]);
+    if (force || chartKey !== this.chartKey) {
+      this.chartKey = chartKey;
+      this.charts.destroyAll();
+      this.chartBox.replaceChildren(...(plan.pareto && plan.plan ? [paretoChart(this.charts, plan.pareto.front, plan.pareto.presets, plan.plan, plan.reference)] : []));
     }
     const rowsKey = JSON.stringify([this.store.dataVersion, ui.planSort, ui.planDiff]);
     if (rowsKey !== this.rowsKey) {
@@ -96,8 +137,12 @@ export class PlanView implements View {
       this.toolbar.replaceChildren(el('p', { class: 'empty-state', text: busy || state.status === 'idle' ? 'Reading the model\'s headers…' : '' }));
       return;
     }
-    const planValue = settings.plan.kind === 'preset' ? settings.plan.preset : 'budget';
-    const planOptions = inputs.presets;
+    const planValue = settings.plan.kind === 'preset' ? settings.plan.preset : BUDGET_OPTION;
+    const range = state.budgetRange;
+    const planOptions = range ? [BUDGET_OPTION, ...inputs.presets] : inputs.presets;
+    // Choosing the budget starts at the size of the preset compared against.
+    const atReference = (unit: BudgetUnit): PlanChoice => ({ kind: 'budget', unit, value: state.reference?.bitsPerWeight ?? 0 });
+    const onPlan = (v: string): void => this.choose({ plan: v === BUDGET_OPTION ? atReference('bpw') : { kind: 'preset', preset: v } });
     const diff = el('input', {
       attrs: { id: 'plan-diff', type: 'checkbox', checked: this.store.ui.planDiff },
       on: { change: () => this.store.setUi({ planDiff: diff.checked }) },
@@ -105,7 +150,7 @@ export class PlanView implements View {
     this.toolbar.replaceChildren(
       selectField('plan-target', 'target', inputs.targets, settings.target, (target) => this.choose({ target }), busy),
       el('span', { class: 'fact', text: `rules of ${inputs.rules}`, attrs: { id: 'plan-rules', title: 'The version of the tool whose rules the plan reproduces' } }),
-      selectField('plan-choice', 'plan', planOptions, planValue, (preset) => this.choose({ plan: { kind: 'preset', preset } satisfies PlanChoice }), busy),
+      selectField('plan-choice', 'plan', planOptions, planValue, onPlan, busy),
       selectField('plan-reference', 'compare with', inputs.presets, settings.reference, (reference) => this.choose({ reference }), busy),
       el('label', { class: 'field' }, [diff, el('span', { text: 'only differences' })]),
       el('span', { class: 'fact', text: `candidates: ${inputs.candidates.length > 0 ? inputs.candidates.join(', ') : 'the presets\' types'}` }),

@@ -174,6 +174,15 @@ export class InspectorPanel implements vscode.Disposable {
       case 'planExportSave':
         this.reportFailure(savePlanExport(this.document.plan));
         return;
+      case 'planComputeErrors':
+        this.reportFailure(this.document.plan.startErrors());
+        return;
+      case 'planCancelErrors':
+        this.document.plan.cancelErrors();
+        return;
+      case 'planRefit':
+        this.reportFailure(this.document.plan.setRefit(m.refit));
+        return;
       default:
         assertNever(m);
     }

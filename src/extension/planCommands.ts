@@ -8,6 +8,8 @@ import { savePlanExport } from './planExport';
 export interface PlanRequest {
   /** A weight file to open first; default the active inspector (or an open dialog). */
   readonly file?: string;
+  /** Compute the per-candidate errors first, as the panel's button does (then the solver plans at the reference's size). */
+  readonly computeErrors?: boolean;
   /** The plan to make; default the panel's current one (Q4_K_M against itself on a first plan). */
   readonly settings?: PlanSettings;
 }
@@ -39,6 +41,10 @@ export function registerPlanCommands(registry: PanelRegistry): vscode.Disposable
       if (!panel) return undefined;
       panel.showTab('plan');
       const plan = panel.document.plan;
+      if (request.computeErrors) {
+        const solved = await plan.startErrors();
+        if (!request.settings) return solved;
+      }
       return plan.plan(request.settings ?? plan.state.settings);
     }),
     vscode.commands.registerCommand('quantlens.savePlanExport', async (request?: PlanSaveRequest) => {

@@ -2,10 +2,12 @@
  * Plans of the core as the Plan tab shows them: one row per tensor with its role and layer, and
  * the stock presets that apply to a model. Plain TypeScript (no vscode), so it is unit-tested.
  */
-import { categoryOf, layerOfName } from '../core/plan/llamaCpp/categories';
+import { roleOf } from '../core/plan/damage/roles';
+import { layerOfName } from '../core/plan/llamaCpp/categories';
 import { planLlamaCppPreset, type LlamaModel, type LlamaPlan } from '../core/plan/llamaCpp/planPreset';
 import { presetNames } from '../core/plan/llamaCpp/ftypes';
 import type { Plan } from '../core/plan/planTypes';
+import type { PredictedPlan } from '../core/plan/solver/planAtBudget';
 import type { PlanShown } from '../shared/planPanelProtocol';
 
 /** The commit of llama.cpp whose src/llama-quant.cpp the rules in core/plan/llamaCpp port. */
@@ -14,18 +16,22 @@ export const LLAMA_CPP_RULES = 'llama.cpp 81ff7abe';
 /** Presets not offered: F32 plans nothing a user would pick (every tensor widened to 32 bits). */
 const NOT_OFFERED: ReadonlySet<string> = new Set(['F32']);
 
-/** A core plan as rows; the error columns stay empty until per-candidate errors are computed. */
-export function shownPlan(label: string, plan: Plan): PlanShown {
+/** A core plan as rows; the error columns stay empty until the error model has priced the plan. */
+export function shownPlan(label: string, plan: Plan | PredictedPlan): PlanShown {
+  const predicted = 'predictedDamage' in plan ? plan : null;
   return {
     label,
-    rows: plan.tensors.map((t) => ({
-      name: t.name, role: categoryOf(t.name), layer: layerOfName(t.name), type: t.type, bytes: t.bytes,
-      requested: t.requested, reason: t.reason, relErr: null, damage: null,
-    })),
+    rows: plan.tensors.map((t, i) => {
+      const p = predicted?.tensors[i]?.predicted;
+      return {
+        name: t.name, role: roleOf(t.name), layer: layerOfName(t.name), type: t.type, bytes: t.bytes,
+        requested: t.requested, reason: t.reason, relErr: p?.relErr ?? null, damage: p?.damage ?? null,
+      };
+    }),
     totalBytes: plan.totalBytes,
     totalValues: plan.totalValues,
     bitsPerWeight: plan.bitsPerWeight,
-    damage: null,
+    damage: predicted?.predictedDamage ?? null,
   };
 }
 

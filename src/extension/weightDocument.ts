@@ -6,6 +6,7 @@ import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { DocumentAnalysis } from './documentAnalysis';
 import { ModelCalibration } from './modelCalibration';
 import { toPanelError } from './panelError';
+import { analysisErrors } from './planAnalysisErrors';
 import { DocumentPlan } from './planSession';
 import type { PoolClient } from './poolClient';
 
@@ -34,7 +35,7 @@ export class WeightDocument implements vscode.CustomDocument {
     // A folder standing for an ONNX model opens too, but the runtime needs the .onnx file itself.
     const runnable = summary !== null && summary.format.startsWith('onnx') && /\.onnx$/i.test(uri.fsPath);
     this.calib = runnable ? new ModelCalibration(uri.fsPath, calibScript, onStatus) : null;
-    this.plan = new DocumentPlan([uri.fsPath], path.basename(uri.fsPath));
+    this.plan = new DocumentPlan([uri.fsPath], path.basename(uri.fsPath), analysisErrors(pool, [uri.fsPath]));
   }
 
   /** Reads headers only; a file that cannot be read still opens, showing its error. */
@@ -57,14 +58,16 @@ export class WeightDocument implements vscode.CustomDocument {
 
   /** Something of this file is running: its analysis, a calibration or a PTQ simulation. */
   get busy(): boolean {
-    return this.analysis.running || (this.calib?.running ?? false);
+    return this.analysis.running || (this.calib?.running ?? false) || this.plan.running;
   }
 
   /** Cancels whatever of this file runs; returns how many runs that stopped. */
   cancelAll(): number {
     const analysis = this.analysis.running ? 1 : 0;
+    const plan = this.plan.running ? 1 : 0;
     this.analysis.cancel();
-    return analysis + (this.calib?.cancelAll() ?? 0);
+    this.plan.cancelErrors();
+    return analysis + plan + (this.calib?.cancelAll() ?? 0);
   }
 
   get fileName(): string {

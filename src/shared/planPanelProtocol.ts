@@ -3,6 +3,7 @@
  * intents, never a path), the host answers with the whole plan state (small: one row per tensor,
  * no tensor values). Plans are computed in the extension host from headers and cached errors.
  */
+import type { JobStatus } from './calibPanelProtocol';
 import type { PanelError } from './webviewProtocol';
 
 /** The plan shown: a stock preset of the target, or the solver's plan under a size budget. */
@@ -89,6 +90,24 @@ export interface PlanExportPreview {
 
 export type PlanStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
+/** The per-candidate error sweep (worker pool, cached per file and candidate): the solver's input. */
+export interface PlanErrorsState {
+  readonly status: JobStatus;
+  /** Tensors done and in all. */
+  readonly done: number;
+  readonly total: number;
+  readonly error: PanelError | null;
+}
+
+export const IDLE_PLAN_ERRORS: PlanErrorsState = { status: 'idle', done: 0, total: 0, error: null };
+
+/** The budgets the solver can meet: from its smallest plan to its largest. */
+export interface BudgetRange {
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly totalValues: number;
+}
+
 /** Everything the Plan tab shows; pushed whole by the host on every change. */
 export interface PlanPanelState {
   readonly status: PlanStatus;
@@ -101,13 +120,17 @@ export interface PlanPanelState {
   readonly reference: PlanShown | null;
   /** The solver's front and the presets as points; null until per-candidate errors are computed. */
   readonly pareto: { readonly front: readonly ParetoPoint[]; readonly presets: readonly ParetoPoint[] } | null;
+  readonly errors: PlanErrorsState;
+  /** null until the errors are computed. */
+  readonly budgetRange: BudgetRange | null;
   /** Export targets offered for this plan (the target's own first). */
   readonly exportTargets: readonly string[];
   readonly exportPreview: PlanExportPreview | null;
 }
 
 export const IDLE_PLAN: PlanPanelState = {
-  status: 'idle', error: null, settings: null, inputs: null, plan: null, reference: null, pareto: null, exportTargets: [], exportPreview: null,
+  status: 'idle', error: null, settings: null, inputs: null, plan: null, reference: null, pareto: null,
+  errors: IDLE_PLAN_ERRORS, budgetRange: null, exportTargets: [], exportPreview: null,
 };
 
 export type PlanHostToWebview = { readonly type: 'planState'; readonly state: PlanPanelState };
@@ -118,7 +141,18 @@ export type PlanWebviewToHost =
   /** Render the current plan for `target` and show it (the host keeps the text it saves). */
   | { readonly type: 'planExportPreview'; readonly target: string }
   /** Save the previewed export through the save dialog. */
-  | { readonly type: 'planExportSave' };
+  | { readonly type: 'planExportSave' }
+  /** Compute the per-candidate errors (progress in the state), then plan under a budget. */
+  | { readonly type: 'planComputeErrors' }
+  | { readonly type: 'planCancelErrors' }
+  /** Rescale the damage model so a preset's prediction equals what was measured for it; null drops the refit. */
+  | { readonly type: 'planRefit'; readonly refit: PlanRefit | null };
+
+/** One measured point: the KL divergence (or perplexity ratio − 1) llama-perplexity reported for a preset's file. */
+export interface PlanRefit {
+  readonly preset: string;
+  readonly measured: number;
+}
 
 /** What the Plan tab reports it shows (for host tests). */
 export interface PlanRendered {

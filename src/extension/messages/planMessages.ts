@@ -8,6 +8,8 @@ const TABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 const MAX_TABLE_NAME_CHARS = 64;
 /** Bits per weight a budget may ask: the widest stored type is 64-bit. */
 const MAX_BUDGET_BPW = 64;
+/** A measured KL divergence or perplexity ratio − 1: far above any real one, still a number. */
+const MAX_MEASURED = 1e6;
 /** Labels and error lines the Plan tab reports it shows. */
 const MAX_LABEL_CHARS = 16384;
 const MAX_COUNT = 2 ** 31 - 1;
@@ -42,4 +44,10 @@ export const PLAN_VALIDATORS: MessageValidators<PlanWebviewToHost, unknown> = {
   planExportPreview: (raw) => object({ type: literal('planExportPreview'), target: tableName })(raw, 'message'),
   // No path: the host saves its own rendering through the save dialog.
   planExportSave: (raw) => object({ type: literal('planExportSave') })(raw, 'message'),
+  planComputeErrors: (raw) => object({ type: literal('planComputeErrors') })(raw, 'message'),
+  planCancelErrors: (raw) => object({ type: literal('planCancelErrors') })(raw, 'message'),
+  planRefit: (raw) => object({
+    type: literal('planRefit'),
+    refit: nullable(object({ preset: tableName, measured: refine(finite(0, MAX_MEASURED), (v) => (v > 0 ? null : 'a measured damage must be above 0')) })),
+  })(raw, 'message'),
 };

@@ -57,3 +57,45 @@ describe('Plan Mixed Precision', () => {
     await waitForInspector(quantlens, file, (i) => i.rendered?.plan.error === state.error?.message);
   });
 });
+
+describe('Plan Mixed Precision: the solver', () => {
+  afterEach(closeAllEditors);
+
+  it('computes the per-candidate errors once, then every budget re-solves at once: within the budget, presets priced on the same chart', async function () {
+    this.timeout(180_000);
+    const quantlens = await api();
+    const file = repoPath(...FIXTURE);
+    const solved = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, computeErrors: true });
+    assert.strictEqual(solved.errors.status, 'done', solved.errors.error?.message);
+    assert.strictEqual(solved.status, 'ready', solved.error?.message);
+    const range = solved.budgetRange;
+    assert.ok(range && range.minBytes < range.maxBytes, JSON.stringify(range));
+    assert.strictEqual(solved.settings?.plan.kind, 'budget');
+    assert.ok(solved.pareto && solved.pareto.front.length >= 2 && solved.pareto.presets.some((p) => p.label === 'Q4_K_M'));
+    assert.ok(solved.plan?.damage !== null && solved.plan?.rows.every((r) => r.relErr !== null && r.damage !== null));
+    await waitForInspector(quantlens, file, (i) => i.rendered?.tab === 'plan' && i.rendered.chartsDrawn >= 1 && (i.rendered.plan.planLabel ?? '').endsWith('bpw plan'));
+
+    // Two budgets: each plan fits its own, the larger one is predicted to do less damage.
+    const at = async (bytes: number): Promise<PlanPanelState> => {
+      const settings: PlanSettings = { target: 'llama.cpp', plan: { kind: 'budget', unit: 'bytes', value: bytes }, reference: 'Q4_K_M' };
+      const started = Date.now();
+      const state = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+      assert.ok(Date.now() - started < 2_000, `re-solving took ${Date.now() - started} ms`);
+      assert.strictEqual(state.status, 'ready', state.error?.message);
+      assert.ok((state.plan?.totalBytes ?? Infinity) <= bytes, `${state.plan?.totalBytes} > ${bytes}`);
+      return state;
+    };
+    const low = await at(Math.round(range.minBytes + 0.25 * (range.maxBytes - range.minBytes)));
+    const high = await at(Math.round(range.minBytes + 0.75 * (range.maxBytes - range.minBytes)));
+    assert.ok((high.plan?.damage ?? Infinity) < (low.plan?.damage ?? 0), `${high.plan?.damage} < ${low.plan?.damage}`);
+    assert.ok((high.plan?.totalBytes ?? 0) > (low.plan?.totalBytes ?? 0));
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planBytes === high.plan?.totalBytes);
+
+    // A budget below the smallest plan: one line naming the floor.
+    const tooSmall = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
+      settings: { target: 'llama.cpp', plan: { kind: 'budget', unit: 'bytes', value: range.minBytes - 1 }, reference: 'Q4_K_M' },
+    });
+    assert.strictEqual(tooSmall.status, 'failed');
+    assert.match(tooSmall.error?.message ?? '', /below the smallest plan/);
+  });
+});

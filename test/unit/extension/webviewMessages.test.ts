@@ -44,6 +44,10 @@ const VALID: readonly WebviewToHost[] = [
   { type: 'plan', settings: { target: 'llama.cpp', plan: { kind: 'budget', unit: 'bytes', value: 4_000_000_000 }, reference: 'Q4_K_M' } },
   { type: 'planExportPreview', target: 'llama.cpp' },
   { type: 'planExportSave' },
+  { type: 'planComputeErrors' },
+  { type: 'planCancelErrors' },
+  { type: 'planRefit', refit: { preset: 'Q4_K_M', measured: 0.042 } },
+  { type: 'planRefit', refit: null },
 ];
 
 function problemOf(raw: unknown): string {
@@ -149,6 +153,10 @@ describe('extension: webview messages are validated before use', () => {
     assert.match(problemOf(plan({ kind: 'budget', unit: 'bytes', value: 1.5 })), /expected an integer/);
     assert.match(problemOf(plan({ kind: 'budget', unit: 'bytes', value: 100, preset: 'Q4_0' })), /unexpected key "preset"/);
     assert.match(problemOf({ type: 'planExportSave', path: '/tmp/x.txt' }), /unexpected key "path"/);
+    assert.match(problemOf({ type: 'planRefit', refit: { preset: 'Q4_K_M', measured: -1 } }), /measured: /);
+    assert.match(problemOf({ type: 'planRefit', refit: { preset: 'Q4_K_M', measured: Infinity } }), /measured: expected a finite number/);
+    assert.match(problemOf({ type: 'planRefit', refit: { preset: '../x', measured: 1 } }), /preset: not a target or preset name/);
+    assert.match(problemOf({ type: 'planComputeErrors', imatrix: '/etc/passwd' }), /unexpected key "imatrix"/);
     assert.match(problemOf({ type: 'rendered', view: { ...RENDERED, plan: { ...RENDERED.plan, diffMode: 'yes' } } }), /diffMode: expected true or false/);
   });
 
