@@ -123,10 +123,24 @@ async function planTab(page: Page, shotDir: string, theme: string): Promise<void
   await text.waitFor({ timeout: STEP_TIMEOUT_MS });
   assert.match((await text.textContent()) ?? '', /^\^token_embd\\\.weight\$=q6_K$/m);
   assert.match((await frame.locator('#plan-export-usage').textContent()) ?? '', /^llama-quantize --tensor-type-file \S+ llama-gqa\.gguf OUT\.gguf Q6_K$/);
+  step('Plan tab: Q6_K against Q4_K_M, differences, the tensor-type file previewed');
+  // The solver: errors once (worker pool), then the budget re-solves as the slider moves.
+  await frame.locator('#plan-errors-start').click();
+  const slider = frame.locator('#plan-budget-slider');
+  await slider.waitFor({ state: 'visible', timeout: PTQ_TIMEOUT_MS });
+  await frame.locator('#plan-summary', { hasText: 'bpw plan' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await assertPainted(frame, ['pareto-chart']);
+  const presetLabels = JSON.parse((await frame.locator('canvas#pareto-chart').getAttribute('data-labels')) ?? '[]') as string[];
+  assert.ok(presetLabels.length >= 2, `preset points labelled: ${presetLabels.join(', ')}`);
+  const before = await frame.locator('#plan-summary').textContent();
+  await slider.focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await frame.locator('#plan-summary').filter({ hasNotText: before ?? '' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  assert.ok((await frame.locator('#plan-table .vt-spacer .vt-row[data-key]').count()) > 0, 'differences from Q4_K_M listed');
   assert.deepStrictEqual(await overflowing(frame, '#panel-plan, #panel-plan .toolbar, #plan-summary, #plan-export-text'), [], 'nothing in the Plan tab overflows');
   await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
   await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `plan-${theme}.png`) });
-  step('Plan tab: Q6_K against Q4_K_M, differences, the tensor-type file previewed');
+  step(`Plan tab: errors computed, budget moved (${(await frame.locator('#plan-summary').textContent()) ?? ''}), preset points ${presetLabels.join(', ')}`);
 }
 
 async function sqnrColumn(frame: FrameLocator): Promise<number[]> {
