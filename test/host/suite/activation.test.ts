@@ -6,6 +6,7 @@ const COMMANDS = [
   'quantlens.openFile', 'quantlens.analyze', 'quantlens.compareBitWidths',
   'quantlens.showDataTypes', 'quantlens.showTensor', 'quantlens.exportReport', 'quantlens.cancelAnalysis',
   'quantlens.calibrate', 'quantlens.simulatePtq', 'quantlens.exportCalibrationTable',
+  'quantlens.planMixedPrecision', 'quantlens.compareWith', 'quantlens.exportComparison',
 ];
 
 describe('activation', () => {
