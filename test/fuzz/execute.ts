@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { inspectJson, inspectText } from '../../src/cli/commands/inspect';
+import { decodeStorages } from '../../src/core/decode/decodedModel';
 import { FormatError, UsageError } from '../../src/core/errors';
 import { openModel, READERS } from '../../src/core/formats/index';
 import { parseStoragePid, TorchStorage, torchResolver } from '../../src/core/formats/pytorch/pickle';
@@ -17,9 +18,10 @@ import { projectFrames } from './workerStacks';
 /**
  * How a target runs one input: `reader` sniffs and opens it in memory as the registry would,
  * `registry` writes it to a temporary folder and opens it with openModel (shard indexes),
+ * `decoded` opens it so and decodes its quantized storages as compare does (GPTQ, QDQ, ...),
  * `pickle` unpickles it with torch's allow-list and names its tensors.
  */
-export type RunKind = 'reader' | 'registry' | 'pickle';
+export type RunKind = 'reader' | 'registry' | 'decoded' | 'pickle';
 
 /** Memory an input may grow the heap by: a fixed allowance plus a multiple of its size (a reader holds a header, never a payload). */
 export const MEMORY_BASE_BYTES = 64 * 1024 * 1024;
@@ -67,7 +69,10 @@ export async function execute(kind: RunKind, files: FileSet, scratch: string): P
   const meter = new Meter();
   let outcome: Outcome;
   try {
-    outcome = kind === 'pickle' ? await runPickle(files, meter) : kind === 'registry' ? await runRegistry(files, scratch) : await runReader(files, meter);
+    outcome = kind === 'pickle' ? await runPickle(files, meter)
+      : kind === 'registry' ? await runRegistry(files, scratch)
+      : kind === 'decoded' ? await runDecoded(files, scratch)
+      : await runReader(files, meter);
   } catch (e) {
     outcome = classify(e, kind, files);
   }
@@ -77,7 +82,7 @@ export async function execute(kind: RunKind, files: FileSet, scratch: string): P
 }
 
 function classify(e: unknown, kind: RunKind, files: FileSet): Outcome {
-  const refusal = e instanceof FormatError || (kind === 'registry' && e instanceof UsageError);
+  const refusal = e instanceof FormatError || (kind !== 'reader' && kind !== 'pickle' && e instanceof UsageError);
   if (!refusal) {
     const error = e instanceof Error ? e.constructor.name : typeof e;
     const message = e instanceof Error ? e.message : String(e);
@@ -117,10 +122,28 @@ async function runReader(files: FileSet, meter: Meter): Promise<Outcome> {
   return exercise(await reader.open(ctx));
 }
 
-async function runRegistry(files: FileSet, folder: string): Promise<Outcome> {
+/** The files written to `folder` (emptied first) and opened as the CLI opens a path. */
+async function openWritten(files: FileSet, folder: string): Promise<Model> {
   for (const name of await fs.readdir(folder)) await fs.rm(path.join(folder, name), { recursive: true, force: true });
   for (const f of files) await fs.writeFile(path.join(folder, path.basename(f.name)), f.bytes);
-  return exercise(await openModel([path.join(folder, path.basename(files[0]!.name))]));
+  return openModel([path.join(folder, path.basename(files[0]!.name))]);
+}
+
+async function runRegistry(files: FileSet, folder: string): Promise<Outcome> {
+  return exercise(await openWritten(files, folder));
+}
+
+/** The decoders read the ONNX graph from disk, hence the written files. */
+async function runDecoded(files: FileSet, folder: string): Promise<Outcome> {
+  const model = await openWritten(files, folder);
+  let decoded: Model;
+  try {
+    decoded = (await decodeStorages(model)).model;
+  } catch (e) {
+    await model.close();
+    throw e;
+  }
+  return exercise(decoded);
 }
 
 async function runPickle(files: FileSet, meter: Meter): Promise<Outcome> {

@@ -70,5 +70,8 @@ export const TARGETS: readonly Target[] = [
     mutators: [...zipMutators('zip', (name) => (name.endsWith('.npy') ? [...NPY_EDITS.map((e) => e.edit), ...BYTE_EDITS] : BYTE_EDITS)), ...BYTE_MUTATORS],
   },
   { name: 'tfjs', kind: 'reader', isMain: isJson, mutators: [...jsonMutators('manifest', jsonFileSlot(isJson)), dropOrAddFile, ...BYTE_MUTATORS] },
+  // The storage decoders of compare: the safetensors and ONNX files they read, mutated as those readers' inputs.
+  { name: 'storages-safetensors', kind: 'decoded', isMain: (n) => n.endsWith('.safetensors'), mutators: [...SAFETENSORS_MUTATORS, ...BYTE_MUTATORS] },
+  { name: 'storages-onnx', kind: 'decoded', isMain: (n) => n.endsWith('.onnx'), mutators: [...protobufMutators('onnx', true), ...BYTE_MUTATORS] },
   { name: 'pickle', kind: 'pickle', isMain: (n) => n.endsWith('.pkl'), mutators: [...mainFileMutators(PICKLE_EDITS), ...BYTE_MUTATORS] },
 ];
