@@ -44,7 +44,10 @@ export type Candidate =
   | { readonly kind: 'keep' }
   /** k-bit integers along the row (ne[0], the reduction axis) in groups, each group with a scale (+ zero point). */
   | { readonly kind: 'int'; readonly bits: 2 | 3 | 4 | 8; readonly group: IntGroup; readonly scale: ScaleStorage; readonly zero: ZeroPointStorage }
-  /** bitsandbytes NF4 / FP4 over the flattened tensor, 64 values per float32 absmax (or 8-bit absmax with double quantization). */
+  /**
+   * bitsandbytes NF4 / FP4 over the flattened tensor, 64 values per float32 absmax (or 8-bit absmax
+   * with double quantization), as transformers saves it: the tensors, not the small quant_state JSON blob.
+   */
   | { readonly kind: 'bnb4'; readonly codebook: 'nf4' | 'fp4'; readonly doubleQuant: boolean }
   /** OCP MXFP4: E2M1 values, an E8M0 scale per 32 along the row. */
   | { readonly kind: 'mxfp4' }
@@ -114,9 +117,9 @@ function bnb4Bytes(c: Extract<Candidate, { kind: 'bnb4' }>, tensor: PlanTensor):
   const blocks = Math.ceil(tensor.numel / BNB4_BLOCK);
   const codes = Math.ceil(tensor.numel / 2) + BNB4_CODE_ENTRIES * F32_BYTES;
   if (!c.doubleQuant) return codes + blocks * F32_BYTES;
-  // uint8 absmax per block; per nested block a float32 absmax; the 8-bit code table and the float32 offset
+  // uint8 absmax per block; per nested block a float32 absmax; the 8-bit code table (the offset is in the quant_state JSON)
   const nested = Math.ceil(blocks / BNB4_NESTED_BLOCK);
-  return codes + blocks + nested * F32_BYTES + BNB8_CODE_ENTRIES * F32_BYTES + F32_BYTES;
+  return codes + blocks + nested * F32_BYTES + BNB8_CODE_ENTRIES * F32_BYTES;
 }
 
 /** Bytes of `tensor` in blocks of `block` values along the row, `bytesPerBlock` each; null when a row is not whole blocks. */

@@ -68,8 +68,8 @@ describe('plan cost model', () => {
     // bitsandbytes NF4 over 130 values: 65 bytes of codes, 3 float32 absmax, the 16-entry float32 code table
     const flat = tensor([130, 1], 260);
     assert.equal(candidateBytes({ kind: 'bnb4', codebook: 'nf4', doubleQuant: false }, flat), 65 + 3 * 4 + 64);
-    // double quant: uint8 absmax per block, one float32 absmax per 256 blocks, the 256-entry code and the offset
-    assert.equal(candidateBytes({ kind: 'bnb4', codebook: 'nf4', doubleQuant: true }, flat), 65 + 64 + 3 + 4 + 1024 + 4);
+    // double quant: uint8 absmax per block, one float32 absmax per 256 blocks, the 256-entry code
+    assert.equal(candidateBytes({ kind: 'bnb4', codebook: 'nf4', doubleQuant: true }, flat), 65 + 64 + 3 + 4 + 1024);
     assert.equal(candidateBytes({ kind: 'fp8', scale: 'tensor', scaleType: 'F32' }, t), 192 + 4);
     assert.equal(candidateBytes({ kind: 'fp8', scale: 'channel', scaleType: 'source' }, tensor([8, 3], 48, 'BF16')), 24 + 3 * 2);
   });

@@ -2,6 +2,9 @@ import type { PlanTensor } from '../planTypes';
 import { fusedGroupOf, whyNotLinearWeight } from './hfLinear';
 import { planTarget } from './planTarget';
 
+/** pack-quantized int4 checkpoints store `weight_shape` (int64[2]) beside each weight. // compressed_tensors/compressors/quantized_compressors/pack_quantized.py */
+const PACKED_SHAPE_BYTES = 16;
+
 /** Every llm-compressor preset recipe and example: ignore: ["lm_head"]. */
 const IGNORED = /(^|\.)lm_head\.weight$/;
 
@@ -31,4 +34,5 @@ export const LLM_COMPRESSOR_TARGET = planTarget({
   defaultCandidates: ['int4_g128', 'int8_ch', 'keep'],
   notPlanned,
   groupOf: fusedGroupOf,
+  extraBytes: (candidate) => (candidate.kind === 'int' && candidate.bits === 4 ? PACKED_SHAPE_BYTES : 0),
 });

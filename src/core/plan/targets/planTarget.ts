@@ -33,6 +33,8 @@ export interface PlanTargetSpec {
   readonly defaultCandidates: readonly string[];
   notPlanned(tensor: PlanTensor): string | null;
   groupOf(tensor: PlanTensor): string | null;
+  /** Bytes the tool writes beside the weight's values and scales (e.g. a shape member), 0 when none. */
+  extraBytes?(candidate: Candidate): number;
   /** A tool-specific refusal in words (e.g. an op the format does not apply to), else null; the size is candidateBytes. */
   refusal?(candidate: Candidate, tensor: PlanTensor): string | null;
 }
@@ -58,7 +60,10 @@ export function planTarget(spec: PlanTargetSpec): PlanTarget {
     parseCandidate,
     notPlanned: spec.notPlanned,
     groupOf: spec.groupOf,
-    bytesOf: (candidate, tensor) => (whyNot(candidate, tensor) === null ? candidateBytes(candidate, tensor) : null),
+    bytesOf: (candidate, tensor) => {
+      const bytes = whyNot(candidate, tensor) === null ? candidateBytes(candidate, tensor) : null;
+      return bytes === null ? null : bytes + (spec.extraBytes?.(candidate) ?? 0);
+    },
     whyNot,
   };
 }
