@@ -30,8 +30,11 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
   --keep REGEX        tensors (GGUF or source names) that stay as they are stored
   --pure              llama-quantize --pure: the preset's type everywhere, no mixture rules
   --json              CLI.md's plan JSON
-  --export llama.cpp  also write the plan as a llama-quantize --tensor-type-file ...
-  --out FILE          ... to FILE
+  --export E          also write the plan in the tool's own syntax: llama.cpp (a llama-quantize
+                      --tensor-type-file), onnxruntime (MatMulNBits runs + quantize_static nodes and
+                      TensorQuantOverrides), modelopt (quant_cfg), modelopt-hf (hf_quant_config.json),
+                      torchao (FqnToConfig snippet), llm-compressor (recipe YAML) ...
+  --out FILE          ... to FILE; the output says how to apply it
 `;
 
 function targetFor(flag: string | undefined, files: readonly string[]): PlanTargetName {
