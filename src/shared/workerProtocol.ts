@@ -5,6 +5,7 @@
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
 import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
+import type { PlanErrorParams, PlanErrorResult } from './planErrorProtocol';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
 
 /**
@@ -38,6 +39,8 @@ export interface WorkerMethods {
   };
   /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */
   blockStats: { params: { readonly paths: readonly string[]; readonly request: BlockRequest }; result: BlockStats };
+  /** One planned tensor's relative error under each candidate (a plan's error sweep), in one streamed pass. */
+  planErrors: { params: PlanErrorParams; result: PlanErrorResult };
   /** Two models paired and measured (CLI.md `compare`); progress counts the candidate's elements read. */
   compare: {
     params: { readonly reference: readonly string[]; readonly candidate: readonly string[]; readonly mapping: CompareMapping };

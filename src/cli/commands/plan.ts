@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { UsageError } from '../../core/errors';
+import { matchImatrix } from '../../core/plan/imatrix/matchImatrix';
+import { readImatrix } from '../../core/plan/imatrix/readImatrix';
 import { withKept } from '../../core/plan/keep';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
@@ -10,9 +12,11 @@ import { PLAN_TARGETS } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
 import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
 import { parseCommandArgs } from '../args';
+import { parseBudget } from './planBudget';
+import { runBudgetPlan } from './planBudgetCommand';
 import type { Command } from '../command';
 
-const USAGE = 'plan FILE... --preset P [--target T] [--keep REGEX] [--pure] [--json] [--export T --out FILE]';
+const USAGE = 'plan FILE... --preset P | --budget-bpw B | --budget-bytes N [--target T] [--candidates LIST] [--imatrix F] [--keep REGEX] [--json] [--export T --out FILE]';
 const HELP = `usage: quantlens ${USAGE}
 
 Chooses a storage type for every tensor as the target tool would apply it (headers only).
@@ -27,6 +31,25 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
                       W4A16, W4A16_ASYM, W8A16, W8A8, FP8, FP8_DYNAMIC, NVFP4; torchao:
                       Int4WeightOnlyConfig, Int8WeightOnlyConfig, Float8WeightOnlyConfig;
                       onnxruntime: MatMulNBits, MatMulNBits_symmetric, QDQ_QInt8_per_channel, QDQ_QInt8)
+  --budget-bpw B      a size budget in bits per weight (over all values, as llama.cpp reports
+                      a file's bpw) ...
+  --budget-bytes N    ... or in bytes: the plan with the least predicted damage within it
+                      (llama.cpp target). Predicted damage is sum alpha * t^2 over tensors, t the
+                      relative error ||W - Q(W)|| / ||W|| under the chosen type, alpha by tensor
+                      role. The JSON has the whole Pareto front and the solver's bound.
+  --candidates LIST   types the solver chooses from (default q4_k,q5_k,q6_k,q8_0)
+  --imatrix F         llama-imatrix's importance matrix (.gguf or legacy .dat): errors weighted
+                      per column as llama-quantize weights them; presets that need one can run
+  --refit PLAN.json=VALUE
+                      one measured point: PLAN.json is a plan --json output you quantized and
+                      measured (e.g. llama-perplexity --kl-divergence: its mean KLD); every alpha
+                      is scaled so that plan's predicted damage equals VALUE, so predicted
+                      damage is then in that unit
+  --presets LIST      stock presets (e.g. Q4_K_M,Q5_K_M) predicted with the same errors, beside
+                      the front
+  --cache DIR         where per-candidate errors are cached per file (path, size, mtime) and
+                      imatrix; default $XDG_CACHE_HOME/quantlens, else <tmpdir>/quantlens-cache
+  --no-cache          compute the errors again and do not store them
   --keep REGEX        tensors (GGUF or source names) that stay as they are stored
   --pure              llama-quantize --pure: the preset's type everywhere, no mixture rules
   --json              CLI.md's plan JSON
@@ -65,6 +88,10 @@ export const planCommand: Command = {
       candidates: { type: 'string' },
       imatrix: { type: 'string' },
       keep: { type: 'string' },
+      refit: { type: 'string' },
+      presets: { type: 'string' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean' },
       pure: { type: 'boolean' },
       export: { type: 'string' },
       out: { type: 'string' },
@@ -74,20 +101,30 @@ export const planCommand: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new UsageError('plan: no file given');
-    for (const unsupported of ['budget-bpw', 'budget-bytes', 'candidates', 'imatrix'] as const) {
-      if (flags[unsupported] !== undefined) throw new UsageError(`plan: --${unsupported} is not implemented yet (only --preset plans)`);
-    }
-    if (flags.preset === undefined) throw new UsageError('plan: give --preset (budgets are not implemented yet)');
+    const budget = parseBudget(flags['budget-bpw'], flags['budget-bytes']);
+    if ((flags.preset === undefined) === (budget === null)) throw new UsageError('plan: give exactly one of --preset, --budget-bpw, --budget-bytes');
     const target = targetFor(flags.target, positionals);
     if ((flags.export === undefined) !== (flags.out === undefined)) throw new UsageError('plan: --export and --out go together');
     const planExport = flags.export === undefined ? null : exportFor(flags.export, target);
     const keep = keepPattern(flags.keep);
+    if (budget !== null) {
+      if (flags.pure) throw new UsageError('plan: --pure is for --preset');
+      return runBudgetPlan(positionals, {
+        target, budget, keep, candidates: flags.candidates, imatrix: flags.imatrix, refit: flags.refit, presets: flags.presets,
+        cache: flags.cache, noCache: flags['no-cache'] === true, json: flags.json === true, out: flags.out,
+      }, io);
+    }
+    for (const budgetOnly of ['candidates', 'refit', 'presets'] as const) {
+      if (flags[budgetOnly] !== undefined) throw new UsageError(`plan: --${budgetOnly} is for --budget-bpw / --budget-bytes plans`);
+    }
+    const preset = flags.preset!; // exactly one of --preset and a budget, and not a budget
     if (target !== 'llama.cpp') {
       if (flags.pure) throw new UsageError('plan: --pure is llama-quantize\'s (--target llama.cpp)');
+      if (flags.imatrix !== undefined) throw new UsageError('plan: --imatrix is llama.cpp\'s (--target llama.cpp)');
       const planTarget = PLAN_TARGETS[target];
-      presetOf(planTarget, flags.preset);
+      presetOf(planTarget, preset);
       const tensors = await openTargetModel(positionals);
-      const stock = planTargetPreset(planTarget, tensors, flags.preset);
+      const stock = planTargetPreset(planTarget, tensors, preset);
       const plan = keep ? withKept(stock, tensors, keep) : stock;
       let applied: { target: string; file: string; apply: string } | null = null;
       if (planExport && flags.out !== undefined) {
@@ -97,13 +134,14 @@ export const planCommand: Command = {
       io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, applied))}\n` : planText(plan, positionals, applied && { file: applied.file, how: applied.apply }));
       return 0;
     }
-    resolvePreset(flags.preset);
+    resolvePreset(preset);
     const model = await openLlamaModel(positionals);
-    const stock = planLlamaCppPreset(model, { preset: flags.preset, pure: flags.pure === true });
+    if (flags.imatrix !== undefined) matchImatrix(await readImatrix(flags.imatrix), model.tensors);
+    const stock = planLlamaCppPreset(model, { preset: preset, pure: flags.pure === true, hasImatrix: flags.imatrix !== undefined });
     const [needsImatrix] = stock.needsImatrix;
     if (needsImatrix !== undefined) {
       const type = stock.tensors.find((t) => t.name === needsImatrix)?.type;
-      throw new UsageError(`plan: ${stock.preset} needs an importance matrix (${needsImatrix} would be ${type}), which llama-quantize requires and QuantLens does not read yet`);
+      throw new UsageError(`plan: ${stock.preset} needs an importance matrix (${needsImatrix} would be ${type}), which llama-quantize requires: give --imatrix`);
     }
     const plan = keep ? withKept(stock, model.tensors, keep) : stock;
     let exported: { target: string; file: string; baseType: string } | null = null;

@@ -6,6 +6,7 @@ import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult, TensorSummary,
 } from '../../shared/analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from '../../shared/compareTypes';
+import type { PlanErrorParams, PlanErrorResult } from '../../shared/planErrorProtocol';
 import type { BlockRequest, BlockStats } from '../../shared/webviewProtocol';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import { WorkerCrashedError } from '../errors';
@@ -141,6 +142,11 @@ export class AnalysisPool {
     onElements: (done: number) => void, stop: AbortSignal,
   ): Promise<CompareOutcome> {
     return this.heavy('compare', { reference, candidate, mapping }, stop, onElements);
+  }
+
+  /** One planned tensor's relative error under each candidate (a plan's error sweep), on a thread of its own. */
+  planErrors(params: PlanErrorParams, onElements: (done: number) => void, stop: AbortSignal): Promise<PlanErrorResult> {
+    return this.heavy('planErrors', params, stop, onElements);
   }
 
   /** Histograms of one compared pair (reference, candidate, error), computed in a thread. */

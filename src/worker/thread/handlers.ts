@@ -8,6 +8,7 @@ import { compareModels } from '../../core/compare/compareModels';
 import { pairHistograms } from '../../core/compare/pairHistograms';
 import { decodeStorages } from '../../core/decode/decodedModel';
 import { UsageError } from '../../core/errors';
+import { runPlanErrorParams } from '../../core/plan/errors/planErrorRequest';
 import { loadWasmKernels } from '../../core/analysis/engine/wasmKernels';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
 import type { ModelCache } from './modelCache';
@@ -65,4 +66,7 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
         const [r, c] = [await decodeStorages(reference), await decodeStorages(candidate)];
         return pairHistograms(r.model, c.model, params.mapping, params.pair, params.bins, ctx.signal);
       })),
+
+  planErrors: (params, ctx) =>
+    ctx.models.use(params.paths, (model) => runPlanErrorParams(model, params, { signal: ctx.signal, onProgress: ctx.onElements })),
 };

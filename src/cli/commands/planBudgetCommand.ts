@@ -1,0 +1,100 @@
+/**
+ * The budget side of `quantlens plan` (and predictions for a preset): errors in the worker pool
+ * when the CLI runs from its bundle (dist/worker.js beside it), in-process when run from sources.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from '../../core/errors';
+import { openModel } from '../../core/formats/registry';
+import { candidateName } from '../../core/plan/costModel';
+import { defaultCacheDir } from '../../core/plan/errors/errorCache';
+import type { ErrorRunner } from '../../core/plan/errors/errorSweep';
+import { planErrorParams } from '../../core/plan/errors/planErrorRequest';
+import { tensorRelErrors } from '../../core/plan/errors/tensorErrors';
+import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
+import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
+import type { PlanTargetName } from '../../core/plan/planTypes';
+import type { Budget } from '../../core/plan/solver/planAtBudget';
+import { parseCandidateList, PLAN_TARGETS } from '../../core/plan/targets';
+import '../../core/quant/ggml';
+import { AnalysisPool } from '../../worker/host/pool';
+import type { CliIO } from '../command';
+import { parseRefit, planBudget, type BudgetResult } from './planBudget';
+import { budgetPlanJson, budgetPlanText, type Exported } from './planBudgetOutput';
+
+/** The worker bundle next to the CLI bundle (esbuild.mjs); absent when the CLI runs from sources. */
+const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+
+export interface BudgetFlags {
+  readonly target: PlanTargetName;
+  readonly budget: Budget;
+  readonly candidates: string | undefined;
+  readonly imatrix: string | undefined;
+  readonly keep: RegExp | null;
+  readonly refit: string | undefined;
+  readonly presets: string | undefined;
+  readonly cache: string | undefined;
+  readonly noCache: boolean;
+  readonly json: boolean;
+  readonly out: string | undefined;
+}
+
+async function withRunner<T>(paths: readonly string[], target: string, use: (run: ErrorRunner, concurrency: number) => Promise<T>): Promise<T> {
+  if (existsSync(WORKER_SCRIPT)) {
+    const pool = new AnalysisPool({ workerScript: WORKER_SCRIPT });
+    try {
+      return await use((request, signal, onElements) => pool.planErrors(planErrorParams(paths, target, request), onElements, signal), pool.threads);
+    } finally {
+      await pool.dispose();
+    }
+  }
+  const model = await openModel(paths);
+  try {
+    return await use((request, signal, onElements) => tensorRelErrors(model, request, { signal, onProgress: onElements }), 1);
+  } finally {
+    await model.close();
+  }
+}
+
+function progressLine(io: CliIO): ((p: { elementsDone: number; elementsTotal: number; tensorsDone: number; tensorsTotal: number }) => void) | undefined {
+  if (!io.stderr.isTTY) return undefined;
+  return (p) => io.stderr.write(`\rpricing candidates: ${p.tensorsDone}/${p.tensorsTotal} tensors, ${p.elementsTotal > 0 ? ((100 * p.elementsDone) / p.elementsTotal).toFixed(0) : 100} %   `);
+}
+
+export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags, io: CliIO): Promise<number> {
+  if (flags.target !== 'llama.cpp') throw new UsageError(`plan: budgets for --target ${flags.target} are not implemented yet (llama.cpp only)`);
+  const target = PLAN_TARGETS[flags.target];
+  const candidates = flags.candidates === undefined ? target.defaultCandidates : parseCandidateList(target, flags.candidates);
+  const refit = flags.refit === undefined ? null : parseRefit(flags.refit);
+  const presets = flags.presets === undefined ? [] : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const model = await openLlamaModel(paths);
+  const cacheDir = flags.noCache ? null : (flags.cache ?? defaultCacheDir());
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  let result: BudgetResult;
+  try {
+    const onProgress = progressLine(io);
+    result = await withRunner(paths, target.name, (run, concurrency) => planBudget({
+      paths, model, target, budget: flags.budget, candidates, imatrixFile: flags.imatrix ?? null, keep: flags.keep, refit, presets,
+      cacheDir, run, signal: interrupt.signal, concurrency: Math.max(1, Math.min(concurrency, os.availableParallelism())), ...(onProgress ? { onProgress } : {}),
+    }));
+    if (onProgress) io.stderr.write('\r\x1b[K');
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  let exported: Exported | null = null;
+  if (flags.out !== undefined) {
+    const text = tensorTypeFile(result.plan, model);
+    try {
+      await fs.writeFile(flags.out, text);
+    } catch (e) {
+      throw new UsageError(`--out ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    exported = { target: target.name, file: flags.out, baseType: exportBase(result.plan) };
+  }
+  const names = candidates.map(candidateName);
+  io.stdout.write(flags.json ? `${JSON.stringify(budgetPlanJson(result, names, exported))}\n` : budgetPlanText(result, paths, names, exported));
+  return 0;
+}

@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from '../cli/run';
+import { PLAN_FIXTURES } from './expectedPlans';
+
+interface BudgetJson {
+  budget: { bpw?: number; bytes?: number };
+  candidates: string[];
+  weighted: boolean;
+  tensors: { name: string; type: string; bytes: number; reason: string; predicted: { relErr: number; sqnrDb: number | null; damage: number } }[];
+  totalBytes: number;
+  bitsPerWeight: number;
+  predictedDamage: number;
+  damageLowerBound: number;
+  optimalityGap: number;
+  pareto: { bytes: number; bitsPerWeight: number; predictedDamage: number }[];
+  presets: { preset: string; totalBytes: number; bitsPerWeight: number; predictedDamage: number }[];
+  refit: { scale: number; measured: number; predictedBefore: number } | null;
+  imatrix: { format: string; tensors: { name: string; energy: number }[]; layers: { layer: number | null }[] } | null;
+}
+
+/** Every type Q4_K_M writes on these fixtures (its rules and fallbacks), so its plan is one the solver can choose. */
+const Q4_K_M_TYPES = 'q4_k,q5_k,q6_k,q8_0,q5_0,q4_0';
+
+describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', function () {
+  this.timeout(120_000);
+  let cache = '';
+  before(() => {
+    cache = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-cache-'));
+  });
+  after(() => rmSync(cache, { recursive: true, force: true }));
+
+  const plan = async (...args: string[]): Promise<BudgetJson> => {
+    const r = await run('plan', ...args, '--cache', cache, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as BudgetJson;
+  };
+
+  for (const fixture of ['llama-gqa.gguf', 'hf-llama']) {
+    it(`${fixture}: at Q4_K_M's size, less predicted damage than Q4_K_M`, async () => {
+      const file = path.join(PLAN_FIXTURES, fixture);
+      const common = ['--target', 'llama.cpp', '--candidates', Q4_K_M_TYPES, '--presets', 'Q4_K_M'];
+      const first = await plan(file, '--budget-bpw', '16', ...common);
+      const stock = first.presets[0]!;
+      assert.equal(stock.preset, 'Q4_K_M');
+      const solved = await plan(file, '--budget-bytes', String(stock.totalBytes), ...common);
+      assert.ok(solved.totalBytes <= stock.totalBytes, `${solved.totalBytes} > ${stock.totalBytes}`);
+      assert.ok(solved.predictedDamage < stock.predictedDamage, `plan ${solved.predictedDamage} vs Q4_K_M ${stock.predictedDamage}`);
+      // the same errors price both: the preset's prediction does not move with the budget
+      assert.equal(solved.presets[0]!.predictedDamage, stock.predictedDamage);
+      const sum = solved.tensors.reduce((d, t) => d + t.predicted.damage, 0);
+      assert.ok(Math.abs(sum - solved.predictedDamage) <= 1e-9 * solved.predictedDamage);
+      assert.ok(solved.damageLowerBound <= solved.predictedDamage && solved.optimalityGap >= 0);
+    });
+  }
+
+  it('reports the whole front, bpw as llama.cpp counts it, and a budget within it', async () => {
+    const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
+    const json = await plan(file, '--budget-bpw', '7');
+    assert.deepEqual(json.candidates, ['Q4_K', 'Q5_K', 'Q6_K', 'Q8_0']);
+    assert.deepEqual(json.budget, { bpw: 7 });
+    assert.ok(json.bitsPerWeight <= 7);
+    assert.equal(json.weighted, false);
+    assert.ok(json.pareto.length > 20);
+    for (let k = 1; k < json.pareto.length; k++) {
+      assert.ok(json.pareto[k]!.bytes > json.pareto[k - 1]!.bytes && json.pareto[k]!.predictedDamage < json.pareto[k - 1]!.predictedDamage);
+    }
+    const total = json.tensors.reduce((n, t) => n + t.bytes, 0);
+    assert.equal(total, json.totalBytes);
+    const values = json.totalBytes * 8 / json.bitsPerWeight;
+    assert.ok(Math.abs(json.pareto[0]!.bitsPerWeight - (8 * json.pareto[0]!.bytes) / values) < 1e-9);
+    assert.ok(json.tensors.every((t) => t.reason.startsWith('solver: ') || t.reason.startsWith('kept as ')));
+  });
+
+  it('weights errors by an imatrix and shows its statistics; refits to a measured plan', async () => {
+    const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
+    const imatrix = path.join(PLAN_FIXTURES, 'imatrix', 'llama-gqa.imatrix.dat');
+    const weighted = await plan(file, '--budget-bpw', '7', '--imatrix', imatrix);
+    assert.equal(weighted.weighted, true);
+    assert.equal(weighted.imatrix!.format, 'dat');
+    assert.equal(weighted.imatrix!.layers.length, 8);
+    const unweighted = await plan(file, '--budget-bpw', '7');
+    assert.notEqual(weighted.predictedDamage, unweighted.predictedDamage);
+    const measuredFile = path.join(cache, 'measured.json');
+    writeFileSync(measuredFile, JSON.stringify(unweighted));
+    const refit = await plan(file, '--budget-bpw', '7', '--refit', `${measuredFile}=0.05`);
+    assert.ok(Math.abs(refit.refit!.predictedBefore - unweighted.predictedDamage) <= 1e-9 * unweighted.predictedDamage);
+    // the same plan, its damage now in the measured unit
+    assert.ok(Math.abs(refit.predictedDamage - 0.05) < 1e-9, `${refit.predictedDamage}`);
+    assert.deepEqual(refit.tensors.map((t) => t.type), unweighted.tensors.map((t) => t.type));
+  });
+
+  it('refuses bad input in one line, writing nothing', async () => {
+    const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
+    const out = path.join(cache, 'never.txt');
+    const cases: [string[], RegExp][] = [
+      [['--budget-bpw', '2', '--export', 'llama.cpp', '--out', out], /below the smallest plan over these candidates: 6\.1625 bits per weight \(419,840 bytes\)/],
+      [['--budget-bpw', '7', '--imatrix', path.join(PLAN_FIXTURES, 'imatrix', 'moe.imatrix.gguf')], /blk\.0\.ffn_down_exps\.weight is not a tensor of the model/],
+      [['--budget-bpw', '7', '--candidates', 'q4_k,q9_z'], /'q9_z' is not a llama\.cpp candidate/],
+      [['--budget-bpw', 'x'], /--budget-bpw x is not a positive number/],
+      [['--budget-bpw', '7', '--preset', 'Q4_K_M'], /exactly one of --preset, --budget-bpw, --budget-bytes/],
+      [['--budget-bpw', '7', '--refit', 'plan.json'], /expected PLAN\.json=VALUE/],
+      [['--preset', 'Q4_K_M', '--candidates', 'q4_k'], /--candidates is for --budget-bpw/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run('plan', file, ...args, '--cache', cache);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    assert.throws(() => rmSync(out), /ENOENT/);
+  });
+});
