@@ -14,6 +14,7 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   worker: 'src/worker/thread/worker.ts',
   bench: 'scripts/bench/bench.ts',
+  planBench: 'scripts/bench/planBench.ts',
   calibWorker: 'src/worker/thread/calibWorker.ts',
 };
 

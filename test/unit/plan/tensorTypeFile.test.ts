@@ -86,6 +86,18 @@ describe('llama.cpp --tensor-type-file export', () => {
       await quantizeAndCompare(input, file, 'Q4_K_M', plan);
     });
 
+    it('a solver plan (--budget-bpw, through the CLI): a mix of types no preset writes', async () => {
+      const input = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
+      const file = path.join(tmp, 'solver.txt');
+      const r = await run('plan', input, '--budget-bpw', '5.6', '--candidates', 'q4_k,q5_k,q6_k,q8_0,q5_0,q4_0',
+        '--export', 'llama.cpp', '--out', file, '--json', '--cache', tmp);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as PlanJson;
+      assert.equal(plan.export.baseType, 'Q8_0');
+      assert.ok(new Set(plan.tensors.filter((t) => t.reason.startsWith('solver')).map((t) => t.type)).size >= 3, 'a real mix');
+      await quantizeAndCompare(input, file, plan.export.baseType, plan);
+    });
+
     it('an unquantized preset with kept tensors goes through a Q8_0 base', async () => {
       const input = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
       const file = path.join(tmp, 'bf16.txt');

@@ -63,7 +63,8 @@ export function paretoOf(problem: PlanProblem): ParetoPoint[] {
   });
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+/** 1234567 -> 1,234,567 (toLocaleString is slow enough to dominate a re-solve). */
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function prediction(relErr: number, damage: number): TensorPrediction {
   const sqnr = sqnrDbOf(relErr);

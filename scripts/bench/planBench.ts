@@ -1,0 +1,105 @@
+/**
+ * `npm run bench:plan` (built to dist/planBench.js, next to worker.js): planning a LLaMA-7B-shaped
+ * BF16 model (the speed bench's 13.5 GB sparse safetensors, some tensors filled with random
+ * weights, plus a config.json read off its shapes) for llama.cpp over q4_k,q5_k,q6_k,q8_0:
+ *  - the candidate-error sweep (every planned tensor x candidate, the worker pool, no cache);
+ *  - re-solving at other budgets from those errors (what the Plan view's slider does), per solve.
+ * Prints the figures; the README's numbers are the lead's to paste.
+ *
+ *   node dist/planBench.js [--threads N] [--keep]
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openModel } from '../../src/core/formats/registry';
+import { modelErrors } from '../../src/core/plan/errors/modelErrors';
+import { planErrorParams } from '../../src/core/plan/errors/planErrorRequest';
+import type { ErrorTable } from '../../src/core/plan/errors/errorTable';
+import { openLlamaModel } from '../../src/core/plan/llamaCpp/openLlamaModel';
+import type { LlamaModel } from '../../src/core/plan/llamaCpp/planPreset';
+import { buildPlanProblem } from '../../src/core/plan/solver/planProblem';
+import { paretoOf, planAtBudget, smallestPlan } from '../../src/core/plan/solver/planAtBudget';
+import { PLAN_TARGETS } from '../../src/core/plan/targets';
+import { AnalysisPool } from '../../src/worker/host/pool';
+import { writeLlama } from './llama';
+
+const TARGET = PLAN_TARGETS['llama.cpp'];
+/** Budgets re-solved to time the slider: evenly over the front. */
+const RESOLVES = 200;
+/** LLaMA-7B's attention heads (config.json num_attention_heads; the file's shapes do not tell). */
+const LLAMA_HEADS = 32;
+/** The issue's bound for a re-plan at another budget. */
+const TARGET_RESOLVE_MS = 100;
+
+/** config.json as transformers writes it, read off the file's own shapes (the planner reads the architecture and counts). */
+async function writeConfig(dir: string, file: string): Promise<void> {
+  const model = await openModel([file]);
+  await model.close();
+  const shape = (name: string): readonly number[] => model.tensors.find((t) => t.name === name)!.shape;
+  const [vocab, hidden] = shape('model.embed_tokens.weight');
+  const [intermediate] = shape('model.layers.0.mlp.gate_proj.weight');
+  const layers = model.tensors.filter((t) => /^model\.layers\.\d+\.mlp\.gate_proj\.weight$/.test(t.name)).length;
+  await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({
+    architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: hidden, intermediate_size: intermediate,
+    num_hidden_layers: layers, num_attention_heads: LLAMA_HEADS, num_key_value_heads: LLAMA_HEADS, vocab_size: vocab, torch_dtype: 'bfloat16',
+  }));
+}
+
+function timeResolves(model: LlamaModel, errors: ErrorTable): { buildMs: number; medianMs: number; worstMs: number; pareto: number } {
+  const started = performance.now();
+  const problem = buildPlanProblem(model.tensors, TARGET.defaultCandidates, errors, TARGET);
+  const pareto = paretoOf(problem);
+  const buildMs = performance.now() - started;
+  const low = smallestPlan(problem).bytes;
+  const high = pareto[pareto.length - 1]!.bytes;
+  const times: number[] = [];
+  for (let k = 0; k < RESOLVES; k++) {
+    const t = performance.now();
+    planAtBudget(problem, { bytes: Math.round(low + ((high - low) * k) / (RESOLVES - 1)) }, pareto);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { buildMs, medianMs: times[RESOLVES >> 1]!, worstMs: times[RESOLVES - 1]!, pareto: pareto.length };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const threadsAt = argv.indexOf('--threads');
+  const threads = threadsAt >= 0 ? Number(argv[threadsAt + 1]) : Math.min(2, os.availableParallelism());
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quantlens-planbench-'));
+  try {
+    const file = path.join(dir, 'model.safetensors');
+    log(`plan bench: writing the LLaMA-7B-shaped BF16 file in ${dir} ...`);
+    await writeLlama(file);
+    await writeConfig(dir, file);
+    const model = await openLlamaModel([dir]);
+    const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
+    let errors: ErrorTable;
+    try {
+      const started = performance.now();
+      const result = await modelErrors({
+        paths: [dir], model, planned: (t) => TARGET.notPlanned(t) === null, candidatesOf: () => TARGET.defaultCandidates,
+        bytesOf: (c, t) => TARGET.bytesOf(c, t), imatrixFile: null, cacheDir: null, concurrency: threads,
+        run: (request, signal, onElements) => pool.planErrors(planErrorParams([dir], TARGET.name, request), onElements, signal),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const values = model.tensors.filter((t) => TARGET.notPlanned(t) === null).reduce((n, t) => n + t.numel, 0);
+      log(`7B BF16 file, plan error sweep over ${TARGET.defaultCandidates.length} candidates (q4_k,q5_k,q6_k,q8_0), ${threads} threads: ${seconds.toFixed(1)} s`
+        + ` (${((values * TARGET.defaultCandidates.length) / seconds / 1e6).toFixed(0)} M value-candidates/s)`);
+      errors = result.table;
+    } finally {
+      await pool.dispose();
+    }
+    const r = timeResolves(model, errors);
+    log(`7B-shaped plan, ${model.tensors.length} tensors x ${TARGET.defaultCandidates.length} candidates: problem + front built in ${r.buildMs.toFixed(1)} ms (${r.pareto} front points); `
+      + `re-solve at another budget ${r.medianMs.toFixed(3)} ms median, ${r.worstMs.toFixed(3)} ms worst of ${RESOLVES} `
+      + `(target < ${TARGET_RESOLVE_MS} ms: median ${r.medianMs < TARGET_RESOLVE_MS ? 'met' : 'MISSED'}, worst ${r.worstMs < TARGET_RESOLVE_MS ? 'met' : 'missed'}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`);
+  } finally {
+    if (!argv.includes('--keep')) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  process.stderr.write(`planBench: ${e.message}\n`);
+  process.exitCode = 1;
+});
