@@ -11,7 +11,9 @@
  *  - a LLaMA-7B-shaped BF16 file (13.5 GB): int8+int4 sym+asym, and a q4_k,q5_k,q6_k,q8_0 sweep.
  * Each QuantLens measurement runs in a child process (its own peak RSS); the best of a few runs is kept.
  *
- *   node dist/bench.js [--no-torch] [--no-ggml] [--no-process] [--no-llama] [--keep]
+ *   node dist/bench.js [--no-torch] [--no-ggml] [--no-process] [--no-llama] [--no-sweep] [--keep]
+ *
+ * --no-sweep leaves out the 7B format sweep (the longest part: tens of minutes on a loaded machine).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -183,15 +185,16 @@ interface LlamaResult {
   readonly filledBytes: number;
   readonly int: Measurement;
   readonly intFilled: Measurement;
-  readonly sweep: Measurement;
+  /** null with --no-sweep. */
+  readonly sweep: Measurement | null;
 }
 
-async function llama(dir: string): Promise<LlamaResult> {
+async function llama(dir: string, withSweep: boolean): Promise<LlamaResult> {
   const file = path.join(dir, 'llama-7b.safetensors');
   const { size, filledBytes } = await writeLlama(file);
   const int = await child('llama', file, 'int');
   const intFilled = await child('llama', file, 'int', FILLED_TENSORS.source);
-  const sweep = await child('llama', file, 'sweep');
+  const sweep = withSweep ? await child('llama', file, 'sweep') : null;
   return { size, filledBytes, int, intFilled, sweep };
 }
 
@@ -241,7 +244,7 @@ async function main(argv: string[]): Promise<void> {
     let llamaResult: LlamaResult | null = null;
     if (!argv.includes('--no-llama')) {
       log('  LLaMA-7B-shaped BF16 safetensors (sparse; some tensors filled with random weights) ...');
-      llamaResult = await llama(dir);
+      llamaResult = await llama(dir, !argv.includes('--no-sweep'));
     }
 
     log('');
@@ -260,7 +263,7 @@ async function main(argv: string[]): Promise<void> {
       const { int, sweep } = llamaResult;
       log(`7B BF16 file, int8+int4 sym+asym, ${LLAMA_THREADS} threads: ${int.seconds.toFixed(1)} s (target ${TARGET_LLAMA_SECONDS} s: ${verdict(int.seconds <= TARGET_LLAMA_SECONDS)}), `
         + `peak RSS ${mb(int.maxRssMB)} (target ${TARGET_LLAMA_RSS_MB} MB: ${verdict(int.maxRssMB <= TARGET_LLAMA_RSS_MB)})`);
-      log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
+      if (sweep) log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
     }
     log(`cancel: a running analysis (2 threads) rejected ${(cancel.seconds * 1000).toFixed(0)} ms after abort(), worst of 3 (target < ${TARGET_CANCEL_SECONDS * 1000} ms: ${verdict(cancel.seconds < TARGET_CANCEL_SECONDS)})`);
 
@@ -287,8 +290,8 @@ async function main(argv: string[]): Promise<void> {
       const llamaRows: Row[] = [
         { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(int.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...int },
         { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...intFilled },
-        { category: 'whole file', impl: `${SWEEP_FORMATS.join(',')}, pool of ${LLAMA_THREADS}`, ...sweep },
       ];
+      if (sweep) llamaRows.push({ category: 'whole file', impl: `${SWEEP_FORMATS.join(',')}, pool of ${LLAMA_THREADS}`, ...sweep });
       for (const line of table(llamaRows)) log(line);
     }
   } finally {
