@@ -18,18 +18,25 @@ cp "$ROOT/samples/mlp/model.safetensors" "$WS/model.safetensors"
 cp "$ROOT/test/fixtures/plan/hf-llama/model.safetensors" "$WS/reference.safetensors"
 cp "$ROOT/test/fixtures/compare/q2_k.gguf" "$WS/q2_k.gguf"
 cp "$ROOT/test/fixtures/plan/llama-gqa.gguf" "$WS/llama-gqa.gguf"   # the Plan tab's model
-# One browser test per panel (E2E_SPECS picks some, e.g. E2E_SPECS=compare).
+# One browser test per panel (E2E_SPECS picks some, e.g. E2E_SPECS=compare), each in a fresh
+# code-server with no editors restored from the test before it.
 SPECS="${E2E_SPECS:-inspector compare}"
 rc=0
 for theme in dark light; do
   case $theme in dark) name="Default Dark Modern" ;; light) name="Default Light Modern" ;; esac
-  cs_start "$RUN" "$WS" "$name"
   for spec in $SPECS; do
-    [ $rc = 0 ] || break
+    rm -rf "$RUN/ud/User/workspaceStorage"
+    cs_start "$RUN" "$WS" "$name"
+    LOG="$RUN/$spec-$theme.log"
     CS_URL="$CS_URL" WORKSPACE="$WS" OUT_DIR="$OUT_DIR" SCREENSHOT_DIR="$SCREENSHOT_DIR" THEME="$theme" \
-      node "$ROOT/node_modules/tsx/dist/cli.mjs" "$ROOT/test/e2e/$spec.e2e.ts" || rc=$?
+      node "$ROOT/node_modules/tsx/dist/cli.mjs" "$ROOT/test/e2e/$spec.e2e.ts" 2>&1 | tee "$LOG" || rc=$?
+    if [ $rc != 0 ]; then
+      cs_dump_logs "$RUN"
+      # Last, so a CI log's tail shows it: what the test itself said.
+      echo "--- e2e $spec ($theme theme) failed; its output:"; tail -40 "$LOG"
+      break 2
+    fi
+    cs_stop
   done
-  [ $rc = 0 ] || { cs_dump_logs "$RUN"; break; }
-  cs_stop
 done
 exit $rc

@@ -7,41 +7,23 @@ import * as path from 'path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchLocalBrowser, requireEnv } from '../../scripts/host/browser';
 import { runCompare } from '../../src/cli/commands/compare';
+import { assertCleanPage, assertPainted, eventually, eventuallyEqual, MOUSE_REST, openWorkbench, STEP_TIMEOUT_MS, watchPage, webview, WEBVIEW_IFRAME } from './page';
 
 /** Copied into the workspace by run-e2e.sh from test/fixtures (plan/hf-llama, compare/q2_k.gguf). */
 const REFERENCE = 'reference.safetensors';
 /** Labelled Q2_K but half its quantized bytes are other types: a finding on top. */
 const CANDIDATE = 'q2_k.gguf';
-const STEP_TIMEOUT_MS = 60_000;
-const WEBVIEW_IFRAME = 'iframe.webview.ready:visible';
-/** Where the mouse rests for screenshots: the status bar, where no hover shows over the webview. */
-const MOUSE_REST = { x: 700, y: 895 };
 
 const step = (m: string): void => console.log(`[e2e compare] ${m}`);
-
-function webview(page: Page): FrameLocator {
-  return page.frameLocator(WEBVIEW_IFRAME).frameLocator('iframe#active-frame');
-}
-
-/** True when a canvas has at least one painted pixel that differs from its first pixel. */
-async function canvasPainted(canvas: Locator): Promise<boolean> {
-  return canvas.evaluate((node) => {
-    const c = node as HTMLCanvasElement;
-    const ctx = c.getContext('2d');
-    if (!ctx || c.width === 0 || c.height === 0) return false;
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
-    for (let i = 4; i < data.length; i += 4) {
-      if (data[i + 3] !== 0 && (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3])) return true;
-    }
-    return false;
-  });
-}
 
 async function columnTexts(frame: FrameLocator, index: number): Promise<string[]> {
   return frame.locator(`#pair-table tbody tr td:nth-child(${index})`).allTextContents();
 }
 
 const sqnrValue = (t: string): number => (t === 'exact' ? Infinity : parseFloat(t));
+
+/** Whether values are in ascending (direction 1) or descending (-1) order. */
+const sorted = (values: readonly number[], direction: 1 | -1): boolean => values.every((v, i) => i === 0 || (direction === 1 ? v >= values[i - 1]! : v <= values[i - 1]!));
 
 /** Elements of the panel reaching past the webview's right edge (outside the table's own scroll box), and whether the page scrolls sideways. */
 async function overflow(frame: FrameLocator): Promise<{ wide: boolean; past: string[] }> {
@@ -75,61 +57,54 @@ async function main(): Promise<void> {
   const expected = await runCompare(path.join(workspace, REFERENCE), path.join(workspace, CANDIDATE), { kind: 'auto' });
   const browser = await launchLocalBrowser(outDir);
   const { page } = browser;
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Log.enable');
-  cdp.on('Log.entryAdded', ({ entry }) => { if (/Content Security Policy|Refused to/i.test(entry.text)) cspViolations.push(entry.text); });
+  const watch = await watchPage(page);
   try {
-    await page.goto(`${requireEnv('CS_URL')}/?folder=${encodeURIComponent(workspace)}`);
+    await openWorkbench(page, workspace);
     await compareFromExplorer(page);
     const frame = webview(page);
+    // The Compare panel itself (not another webview), finished.
+    await frame.locator('#cmp-title').waitFor({ timeout: STEP_TIMEOUT_MS });
     await frame.locator('#app[data-status="done"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     await frame.locator(`body.vscode-${theme}`).waitFor({ timeout: STEP_TIMEOUT_MS });
-    assert.strictEqual(await frame.locator('#cmp-title').textContent(), `${CANDIDATE} against ${REFERENCE}`, 'the first selected file is the reference');
+    await eventuallyEqual(() => frame.locator('#cmp-title').textContent(), `${CANDIDATE} against ${REFERENCE}`, 'the first selected file is the reference');
     const rows = frame.locator('#pair-table tbody tr');
-    assert.strictEqual(await rows.count(), expected.pairs.length, 'one row per pair');
-    assert.deepStrictEqual([...await columnTexts(frame, 2)].sort(), expected.pairs.map((p) => p.candidate).sort(), 'the CLI core\'s pairs');
-    assert.strictEqual(await frame.locator('#findings li').count(), expected.findings.length, 'the CLI core\'s findings');
+    await eventuallyEqual(() => rows.count(), expected.pairs.length, 'one row per pair');
+    await eventuallyEqual(async () => [...await columnTexts(frame, 2)].sort(), expected.pairs.map((p) => p.candidate).sort(), 'the CLI core\'s pairs');
+    await eventuallyEqual(() => frame.locator('#findings li').count(), expected.findings.length, 'the CLI core\'s findings');
     assert.ok(expected.findings.some((f) => f.kind === 'file-type-mix'), 'the fixture is mislabelled');
     await frame.locator('#findings li[data-kind="file-type-mix"]', { hasText: 'labelled Q2_K' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     step(`${expected.pairs.length} pairs, ${expected.findings.length} findings`);
 
-    // Worst SQNR first by default; a click on SQNR flips it, a click on candidate sorts names.
-    const ascending = (await columnTexts(frame, 5)).map(sqnrValue);
-    assert.deepStrictEqual(ascending, [...ascending].sort((a, b) => a - b), 'sorted by SQNR, worst first');
+    // Worst SQNR first by default; a click on SQNR flips it.
+    const sqnrColumn = async (): Promise<number[]> => (await columnTexts(frame, 5)).map(sqnrValue);
+    await eventually(sqnrColumn, (v) => v.length === expected.pairs.length && sorted(v, 1), 'sorted by SQNR, worst first');
     await frame.locator('button[data-column="sqnr"]').click();
     await frame.locator('th[aria-sort="descending"] button[data-column="sqnr"]').waitFor({ timeout: STEP_TIMEOUT_MS });
-    const descending = (await columnTexts(frame, 5)).map(sqnrValue);
-    assert.deepStrictEqual(descending, [...descending].sort((a, b) => b - a), 'sorted by SQNR, best first');
+    await eventually(sqnrColumn, (v) => v.length === expected.pairs.length && sorted(v, -1), 'sorted by SQNR, best first');
     await frame.locator('button[data-column="sqnr"]').click();
     await frame.locator('th[aria-sort="ascending"] button[data-column="sqnr"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await eventually(sqnrColumn, (v) => v.length === expected.pairs.length && sorted(v, 1), 'sorted by SQNR, worst first again');
     step('sorted by SQNR both ways');
 
     // Filter: every word must appear; the count says how many are shown.
     const filtered = expected.pairs.filter((p) => `${p.reference} ${p.candidate}`.includes('attn_q'));
     await frame.locator('#pair-filter').fill('attn_q');
     await frame.locator('#pair-count', { hasText: `${filtered.length} of ${expected.pairs.length} pairs` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    assert.ok((await columnTexts(frame, 2)).every((n) => n.includes('attn_q')), 'only attn_q rows');
+    await eventually(() => columnTexts(frame, 2), (names) => names.length === filtered.length && names.every((n) => n.includes('attn_q')), 'only attn_q rows');
     assert.ok((await columnTexts(frame, 4)).every((t) => t === 'rope-permute'), 'Q is matched through the rotary permutation');
     await frame.locator('#pair-filter').fill('');
     await frame.locator('#pair-count', { hasText: `${expected.pairs.length} of ${expected.pairs.length} pairs` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await eventuallyEqual(() => rows.count(), expected.pairs.length, 'every row back');
     step(`filter "attn_q": ${filtered.length} rows`);
 
     // Keyboard (worst SQNR first again): ArrowDown from the first row, Enter opens the second pair's histograms.
+    const second = (await rows.nth(1).locator('td').nth(1).textContent()) ?? '';
     await rows.first().focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    const second = (await rows.nth(1).locator('td').nth(1).textContent()) ?? '';
     await frame.locator('#drill-title', { hasText: second }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    for (const id of ['reference-chart', 'candidate-chart', 'error-chart']) {
-      const canvas = frame.locator(`canvas#${id}`);
-      await canvas.waitFor({ timeout: STEP_TIMEOUT_MS });
-      assert.ok(await canvasPainted(canvas), `${id} is not blank`);
-    }
-    assert.strictEqual(await rows.nth(1).getAttribute('aria-selected'), 'true');
+    await assertPainted(frame, ['reference-chart', 'candidate-chart', 'error-chart']);
+    await eventuallyEqual(() => rows.nth(1).getAttribute('aria-selected'), 'true', 'the second row is selected');
     step(`drilled down into ${second} from the keyboard`);
 
     const { wide, past } = await overflow(frame);
@@ -144,10 +119,9 @@ async function main(): Promise<void> {
     await frame.locator('#cmp-title', { hasText: `${REFERENCE} against ${CANDIDATE}` }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await frame.locator('#app[data-status="done"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     await frame.locator('#pair-count', { hasText: `${expected.pairs.length} of ${expected.pairs.length} pairs` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    assert.strictEqual(await frame.locator('#findings li[data-kind="file-type-mix"]').count(), 0, 'no label finding for a safetensors candidate');
+    await eventuallyEqual(() => frame.locator('#findings li[data-kind="file-type-mix"]').count(), 0, 'no label finding for a safetensors candidate');
     step('swapped sides');
-    assert.deepStrictEqual(cspViolations, [], 'no CSP violations');
-    assert.deepStrictEqual(pageErrors.filter((e) => /quantlens|webview/i.test(e)), [], 'no errors from the webview');
+    assertCleanPage(watch);
     console.log('E2E COMPARE OK');
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, 'e2e-compare-failure.png') }).catch(() => undefined);
