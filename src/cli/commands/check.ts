@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { checkAnalyze, checkCompare, type AnalyzeReport, type CheckCase, type Thresholds } from '../../core/check/thresholds';
 import { junitXml } from '../../core/check/junit';
 import { sarifLog } from '../../core/check/sarif';
-import type { CompareResult } from '../../core/compare/types';
+import type { CompareOutcome } from '../../shared/compareTypes';
 import { FormatError, UsageError } from '../../core/errors';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -41,7 +41,7 @@ function threshold(flag: string, text: string | undefined): number | null {
   return x;
 }
 
-function isCompareResult(j: unknown): j is CompareResult {
+function isCompareResult(j: unknown): j is CompareOutcome {
   return typeof j === 'object' && j !== null && Array.isArray((j as { pairs?: unknown }).pairs);
 }
 

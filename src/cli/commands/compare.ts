@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { compareModels } from '../../core/compare/compareModels';
-import type { CompareResult, NameMapping } from '../../core/compare/types';
+import type { CompareOutcome, CompareMapping } from '../../shared/compareTypes';
 import { UsageError } from '../../core/errors';
 import { openForCompare, type ComparedModel } from '../../core/compare/openForCompare';
 import { replayableTypes, type ReplayableTypes } from '../../core/compare/exportTypes';
@@ -25,7 +25,7 @@ one (CANDIDATE), dequantizes the candidate and measures the difference in float6
   --json               CLI.md's compare JSON
 `;
 
-export async function mappingOf(flag: string | undefined): Promise<NameMapping> {
+export async function mappingOf(flag: string | undefined): Promise<CompareMapping> {
   if (flag === undefined || flag === 'auto') return { kind: 'auto' };
   if (flag === 'none') return { kind: 'none' };
   let parsed: unknown;
@@ -52,7 +52,7 @@ export async function readPlanFlag(flag: string): Promise<PlannedTypes> {
 }
 
 /** Opens both files (storages decoded), compares them and, with a plan, adds a plan-deviation finding per differing tensor. */
-export async function runCompare(referencePath: string, candidatePath: string, mapping: NameMapping, plan: PlannedTypes | null = null): Promise<CompareResult> {
+export async function runCompare(referencePath: string, candidatePath: string, mapping: CompareMapping, plan: PlannedTypes | null = null): Promise<CompareOutcome> {
   const opened: ComparedModel[] = [];
   try {
     opened.push(await openForCompare(referencePath));
@@ -107,7 +107,7 @@ export const compareCommand: Command = {
 
 const fixed = (x: number | null, digits: number): string => (x === null ? 'exact' : x.toFixed(digits));
 
-function compareText(result: CompareResult): string {
+function compareText(result: CompareOutcome): string {
   const head = ['reference', 'candidate', 'type', 'transform', 'SQNR dB', 'cosine', 'rel. Frob.'];
   const rows = result.pairs.map((p) => [p.reference, p.candidate, p.candidateStorage ?? p.candidateDtype, p.transform, fixed(p.sqnrDb, 2), p.cosine.toFixed(6), p.relFrobenius === null ? '-' : p.relFrobenius.toExponential(3)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -1,4 +1,4 @@
-import type { CompareResult } from '../compare/types';
+import type { CompareOutcome } from '../../shared/compareTypes';
 
 /** The gates of `quantlens check`; an absent one is not checked. */
 export interface Thresholds {
@@ -46,7 +46,7 @@ function failuresOf(m: Measured, t: Thresholds): CheckFailure[] {
  * Each compared pair against the thresholds (non-finite: the candidate's), and each plan-deviation
  * finding (`compare --plan`) as a failure of its tensor.
  */
-export function checkCompare(result: CompareResult, t: Thresholds): CheckCase[] {
+export function checkCompare(result: CompareOutcome, t: Thresholds): CheckCase[] {
   const cases = new Map<string, { file: string; name: string; failures: CheckFailure[] }>();
   for (const p of result.pairs) {
     const failures = failuresOf({ sqnrDb: p.sqnrDb, relErr: p.relFrobenius, nonFinite: p.nonFinite.candidate }, t);

@@ -5,7 +5,7 @@ import { fileTypeMix, pairFindings } from './findings';
 import { measurePair, type MeasureJob } from './measure';
 import { ggufArchitecture, pairByName, unmeasurable, type NamedPair } from './pairing';
 import { ropeGroups } from './ropePermute';
-import type { ComparedPair, CompareResult, Finding, NameMapping } from './types';
+import type { ComparedPairView, CompareOutcome, CompareFinding, CompareMapping } from '../../shared/compareTypes';
 import type { StorageId, StorageProblem } from '../decode/storage';
 
 interface Heads {
@@ -61,17 +61,17 @@ const NO_STORAGES: CandidateStorages = { storages: new Map(), problems: [] };
  * Pairs the two models' tensors, measures every pair, and lists what looks wrong (CLI.md `compare`).
  * Models opened with openForCompare have their quantized storages decoded; pass the candidate's here.
  */
-export async function compareModels(reference: Model, candidate: Model, mapping: NameMapping, candidateStorages: CandidateStorages = NO_STORAGES): Promise<CompareResult> {
+export async function compareModels(reference: Model, candidate: Model, mapping: CompareMapping, candidateStorages: CandidateStorages = NO_STORAGES): Promise<CompareOutcome> {
   const pairing = pairByName(reference, candidate, mapping);
   if (pairing.pairs.length === 0) {
     throw new FormatError('compare', `no tensor of ${candidate.file} pairs with one of ${reference.file}: not the same model (or give --map FILE)`, undefined, candidate.file);
   }
   const heads = headsOf([candidate, reference]);
-  const findings: Finding[] = [];
+  const findings: CompareFinding[] = [];
   const mix = fileTypeMix(candidate);
   if (mix) findings.push(mix);
   for (const p of candidateStorages.problems) findings.push({ kind: 'undecodable-storage', tensor: p.logical, message: `${p.storage}: ${p.message}` });
-  const pairs: ComparedPair[] = [];
+  const pairs: ComparedPairView[] = [];
   for (const pair of pairing.pairs) {
     const layout = layoutOf(pair, heads, candidate.format === 'gguf', reference.format === 'gguf');
     const problem = unmeasurable(pair, isFloat, layout !== null);
@@ -81,7 +81,7 @@ export async function compareModels(reference: Model, candidate: Model, mapping:
     }
     const metrics = await measurePair({ reference: pair.reference, candidate: pair.candidate, layout });
     const storage = candidateStorages.storages.get(pair.candidate.name);
-    const measured: ComparedPair = {
+    const measured: ComparedPairView = {
       ...metrics,
       ...(pair.split === undefined ? {} : { transform: `split:${pair.split}` as const }),
       ...(storage === undefined ? {} : { candidateStorage: storage }),

@@ -1,7 +1,7 @@
 import { LLAMA_FTYPES } from '../plan/llamaCpp/ftypes';
 import type { Model } from '../tensor';
 import { isPlainDType } from '../../shared/vocab/dtypes';
-import type { ComparedPair, Finding } from './types';
+import type { ComparedPairView, CompareFinding } from '../../shared/compareTypes';
 
 /** A tensor this many dB below its reference's own round trip through the same type is suspect (issue 10: wrong scale, layout or dequantizer). */
 export const REQUANTIZED_SQNR_MARGIN_DB = 10;
@@ -10,7 +10,7 @@ export const FILE_TYPE_MIX_SHARE = 0.25;
 const PERCENT = 100;
 
 /** GGUF general.file_type against the bytes of its quantized tensors: "labelled Q2_K: 61 % of bytes are Q3_K/Q4_K/Q6_K". */
-export function fileTypeMix(candidate: Model): Finding | null {
+export function fileTypeMix(candidate: Model): CompareFinding | null {
   const id = candidate.metadata['general.file_type'];
   const entry = Object.entries(LLAMA_FTYPES).find(([, f]) => f.id === id);
   if (!entry) return null;
@@ -26,8 +26,8 @@ export function fileTypeMix(candidate: Model): Finding | null {
 }
 
 /** Per-pair findings: non-finite values, and error far beyond what the candidate's type gives on this reference. */
-export function pairFindings(p: ComparedPair): Finding[] {
-  const out: Finding[] = [];
+export function pairFindings(p: ComparedPairView): CompareFinding[] {
+  const out: CompareFinding[] = [];
   if (p.nonFinite.candidate > 0 || p.nonFinite.reference > 0) {
     out.push({ kind: 'non-finite', tensor: p.candidate, message: `${p.nonFinite.candidate} NaN/Inf in the candidate, ${p.nonFinite.reference} in the reference` });
   }

@@ -5,7 +5,7 @@ import { finishErrorMetrics } from '../metrics/errorMetrics';
 import type { TensorEntry, Values } from '../tensor';
 import type { GgmlDType } from '../../shared/vocab/dtypes';
 import { permuteRows } from './ropePermute';
-import type { ComparedPair, Transform } from './types';
+import type { ComparedPairView, Transform } from '../../shared/compareTypes';
 
 /** Values compared per read: bounded memory whatever the tensor's size. */
 const CHUNK_ELEMENTS = 1 << 20;
@@ -62,7 +62,7 @@ function requantizable(dtype: string): GgmlDType | null {
 }
 
 /** Streams a pair in chunks of whole rows (whole heads for rope-permute) and returns its metrics; tries both layouts of Q/K. */
-export async function measurePair(job: MeasureJob): Promise<ComparedPair> {
+export async function measurePair(job: MeasureJob): Promise<ComparedPairView> {
   const { reference: r, candidate: c } = job;
   const ggmlType = requantizable(c.dtype);
   const nonFinite = { reference: 0, candidate: 0 };

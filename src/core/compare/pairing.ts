@@ -2,7 +2,7 @@ import { UsageError } from '../errors';
 import { hfToGguf } from '../naming/hfGguf';
 import type { Model, TensorEntry } from '../tensor';
 import { findFused } from './fused';
-import type { Finding, NameMapping } from './types';
+import type { CompareFinding, CompareMapping } from '../../shared/compareTypes';
 
 /** Two tensors matched by name, not yet checked for shape or measured. */
 export interface NamedPair {
@@ -35,7 +35,7 @@ function ggufKey(name: string, arch: string | null): string {
  * identical names, and names translated Hugging Face <-> GGUF for the architecture a GGUF side
  * declares. What stays unmatched is listed.
  */
-export function pairByName(reference: Model, candidate: Model, mapping: NameMapping): Pairing {
+export function pairByName(reference: Model, candidate: Model, mapping: CompareMapping): Pairing {
   const refByName = new Map(reference.tensors.map((t) => [t.name, t]));
   const candByName = new Map(candidate.tensors.map((t) => [t.name, t]));
   const pairs: NamedPair[] = [];
@@ -80,7 +80,7 @@ function pairFused(refByName: Map<string, TensorEntry>, candByName: Map<string, 
 }
 
 /** Findings for pairs that cannot be measured: a non-float side, or shapes that no known transform reconciles. */
-export function unmeasurable(pair: NamedPair, floatDtype: (t: TensorEntry) => boolean, shapesAgree: boolean): Finding | null {
+export function unmeasurable(pair: NamedPair, floatDtype: (t: TensorEntry) => boolean, shapesAgree: boolean): CompareFinding | null {
   const { reference: r, candidate: c } = pair;
   if (!floatDtype(r) || !floatDtype(c)) {
     return { kind: 'dtype-mismatch', tensor: c.name, message: `${r.name} is ${r.dtype}, ${c.name} is ${c.dtype}: not both floating point` };

@@ -5,6 +5,7 @@
  * the float32 values it stands for, reading its members through a callback.
  */
 import type { Values } from '../tensor';
+import type { StorageId } from '../../shared/storageIds';
 
 /** A tensor of the checkpoint as the readers list it (ONNX 4-bit initializers as 'I4' / 'U4'). */
 export interface MemberInfo {
@@ -31,7 +32,7 @@ export interface CheckpointSummary {
   readonly nodes?: readonly GraphNode[];
 }
 
-export type StorageId = 'gptq' | 'awq' | 'bnb-4bit' | 'compressed-pack' | 'fp8-scaled' | 'nvfp4' | 'onnx-qdq' | 'onnx-matmulnbits';
+export type { StorageId };
 
 /** One logical float tensor and the member tensors it is stored in. */
 export interface StoredGroup {
