@@ -1,5 +1,5 @@
 import type { CompareViewToHost, HostToCompareView } from '../src/shared/comparePanelProtocol';
-import { REPORT_DATA_ID } from './host';
+import { REPORT_DATA_ID } from '../src/shared/reportData';
 
 /** What the Compare view keeps across a reload of its webview (VS Code's getState). */
 export interface CompareUi {

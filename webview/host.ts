@@ -1,4 +1,5 @@
 import type { HostToWebview, WebviewToHost } from '../src/shared/webviewProtocol';
+import { REPORT_DATA_ID } from '../src/shared/reportData';
 import type { UiState } from './store';
 
 /** Where the app gets its data and sends its intents: a VS Code panel, or a saved report. */
@@ -17,9 +18,6 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-
-/** The element id under which an HTML report embeds its host messages (JSON). */
-export const REPORT_DATA_ID = 'quantlens-report-data';
 
 function vscodeHost(): AppHost {
   const api = acquireVsCodeApi();

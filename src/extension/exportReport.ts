@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { REPORT_FORMATS } from '../core/report/formats';
-import { renderHtml, type HtmlReportAssets } from '../core/report/html';
+import { renderHtml } from '../core/report/html';
+import type { HtmlReportAssets } from '../core/report/reportPage';
 import type { AnalysisReport, ModelSummary } from '../shared/analysisTypes';
 import { EXPORT_FORMATS, type ExportFormat } from '../shared/webviewProtocol';
 import type { ExportRequest } from './commands';

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../../core/errors';
-import type { HtmlReportAssets } from '../../core/report/html';
+import type { HtmlReportAssets } from '../../core/report/reportPage';
 
 /** Output names that ask for HTML when no format flag is given. */
 const HTML_ENDINGS = ['.html', '.htm'];
