@@ -21,6 +21,11 @@ export interface TensorData {
    * buffer; present only where the storage allows it (little-endian F32, F16, BF16 in a file).
    */
   readFloat32Into?(start: number, count: number, out: Float32Array): Promise<void>;
+  /**
+   * The stored little-endian bytes of elements [start, start + count) (count times the dtype's
+   * width) into out, undecoded; present only for plain dtypes stored little-endian in a file.
+   */
+  readStoredInto?(start: number, count: number, out: Uint8Array): Promise<void>;
 }
 
 /** What `inspect` lists for one tensor (CLI.md). */

@@ -29,10 +29,18 @@ export function contiguousData(layout: ContiguousLayout): TensorData {
       },
     };
     const readInto = layout.source.readInto?.bind(layout.source);
-    const widen = WIDEN_IN_PLACE[dtype];
-    if (!readInto || widen === undefined || !(layout.littleEndian ?? true) || !HOST_LITTLE_ENDIAN) return data;
-    return {
+    if (!readInto || !(layout.littleEndian ?? true)) return data;
+    const stored: TensorData = {
       ...data,
+      async readStoredInto(start, count, out) {
+        checkSpan(start, count, layout.numel, format);
+        await readInto(layout.offset + start * width, out.subarray(0, count * width), format);
+      },
+    };
+    const widen = WIDEN_IN_PLACE[dtype];
+    if (widen === undefined || !HOST_LITTLE_ENDIAN) return stored;
+    return {
+      ...stored,
       async readFloat32Into(start, count, out) {
         checkSpan(start, count, layout.numel, format);
         // Narrow values land in the top of out's bytes and are widened upwards (see widenInPlace).

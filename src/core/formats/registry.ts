@@ -75,6 +75,9 @@ function blameFile(tensor: TensorEntry, file: string): TensorEntry {
       ...(data.readFloat32Into
         ? { readFloat32Into: (start: number, count: number, out: Float32Array) => data.readFloat32Into!(start, count, out).catch((e: unknown) => { throw inFile(e, file); }) }
         : {}),
+      ...(data.readStoredInto
+        ? { readStoredInto: (start: number, count: number, out: Uint8Array) => data.readStoredInto!(start, count, out).catch((e: unknown) => { throw inFile(e, file); }) }
+        : {}),
     },
   };
 }

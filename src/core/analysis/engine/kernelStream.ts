@@ -5,7 +5,6 @@ import type { PassProgress } from './passes';
 import type { F32Region } from './wasmKernels';
 import type { ElementRange } from '../../../shared/tensorPartTypes';
 
-
 /** Two chunk buffers (in kernel memory, or plain arrays): the kernels run on one while the next chunk is read into the other. */
 export type ChunkBuffers<B extends ChunkBuffer = F32Region> = readonly [B, B];
 
@@ -25,10 +24,21 @@ export async function passInto<B extends ChunkBuffer>(
   entry: TensorEntry, range: ElementRange, buffers: ChunkBuffers<B>, progress: PassProgress,
   consume: (chunk: B, n: number, start: number) => void,
 ): Promise<void> {
-  const step = buffers[0].view.length;
   const fill = fillerOf(entry);
+  await passWith(range, buffers, buffers[0].view.length, (start, count, buffer) => fill(start, count, buffer.view), progress, consume);
+}
+
+/**
+ * passInto's loop for any buffers and reads: `fill` reads elements [start, start + count) into a
+ * buffer of `step` elements; the next read is in flight while `consume` runs on this one.
+ */
+export async function passWith<B>(
+  range: ElementRange, buffers: readonly [B, B], step: number,
+  fill: (start: number, count: number, buffer: B) => Promise<void>, progress: PassProgress,
+  consume: (chunk: B, n: number, start: number) => void,
+): Promise<void> {
   const countAt = (start: number): number => Math.min(step, range.to - start);
-  let pending: Promise<void> | null = range.from < range.to ? fill(range.from, countAt(range.from), buffers[0].view) : null;
+  let pending: Promise<void> | null = range.from < range.to ? fill(range.from, countAt(range.from), buffers[0]) : null;
   try {
     for (let start = range.from, i = 0; start < range.to; start += step, i++) {
       throwIfAborted(progress.signal);
@@ -36,7 +46,7 @@ export async function passInto<B extends ChunkBuffer>(
       pending = null;
       throwIfAborted(progress.signal);
       const next = start + step;
-      if (next < range.to) pending = fill(next, countAt(next), buffers[(i + 1) % 2]!.view);
+      if (next < range.to) pending = fill(next, countAt(next), buffers[(i + 1) % 2]!);
       const count = countAt(start);
       consume(buffers[i % 2]!, count, start);
       progress.within(start + count - range.from);

@@ -20,6 +20,7 @@ import type { TensorEntry } from '../../tensor';
 import { histogram, intResult } from './intResult';
 import { passInto, type ChunkBuffer, type ChunkBuffers } from './kernelStream';
 import { engineChunkLength, PassProgress, type PassHooks } from './passes';
+import { countStored, countsStored } from './storedCounts';
 
 /** Storage types whose float32 decodings leave the low 13 mantissa bits zero (10 or fewer mantissa bits). */
 export const VALUE_COUNT_DTYPES: ReadonlySet<string> = new Set(['BF16', 'F16', 'F8_E4M3', 'F8_E5M2']);
@@ -61,13 +62,8 @@ export async function analyzeByValueCounts(
 
 async function countValues(entry: TensorEntry, progress: PassProgress): Promise<Distinct> {
   const table = new Uint32Array(KEYS);
-  let lowBits = 0;
-  const chunkLength = engineChunkLength(entry.data.blockSize);
-  const buffers: ChunkBuffers<ChunkBuffer> = [{ view: new Float32Array(chunkLength) }, { view: new Float32Array(chunkLength) }];
-  await passInto(entry, { from: 0, to: entry.numel }, buffers, progress, (chunk, n) => {
-    lowBits |= countKeys(new Uint32Array(chunk.view.buffer, 0, n), table);
-    if ((lowBits & LOW_BITS) !== 0) throw new NotCountableError(`${entry.name}: values with more than 10 mantissa bits`);
-  });
+  if (countsStored(entry)) await countStored(entry, table, KEY_SHIFT, progress);
+  else await countWidened(entry, table, progress);
   let distinctCount = 0;
   for (let k = 0; k < KEYS; k++) if (table[k] !== 0) distinctCount++;
   const keyBits = new Uint32Array(distinctCount);
@@ -85,6 +81,17 @@ async function countValues(entry: TensorEntry, progress: PassProgress): Promise<
     counts[j++] = c;
   }
   return { values: new Float32Array(keyBits.buffer, 0, j), counts: counts.subarray(0, j), nonFinite };
+}
+
+/** Counts the keys of the values as read (float32): their low bits must be zero, or the tensor is not countable. */
+async function countWidened(entry: TensorEntry, table: Uint32Array, progress: PassProgress): Promise<void> {
+  let lowBits = 0;
+  const chunkLength = engineChunkLength(entry.data.blockSize);
+  const buffers: ChunkBuffers<ChunkBuffer> = [{ view: new Float32Array(chunkLength) }, { view: new Float32Array(chunkLength) }];
+  await passInto(entry, { from: 0, to: entry.numel }, buffers, progress, (chunk, n) => {
+    lowBits |= countKeys(new Uint32Array(chunk.view.buffer, 0, n), table);
+    if ((lowBits & LOW_BITS) !== 0) throw new NotCountableError(`${entry.name}: values with more than 10 mantissa bits`);
+  });
 }
 
 /**
