@@ -11,7 +11,7 @@ export interface PlanErrorParams {
   /** Candidate names as the target parses them (Q4_K, int4_g128, ...). */
   readonly candidates: readonly string[];
   /** The tensor(s) of the input file(s) the planned tensor is read from. */
-  readonly sources: readonly { readonly name: string; readonly matrixOffset: number }[];
+  readonly sources: readonly { readonly name: string; readonly matrixOffset: number; readonly transposed?: boolean }[];
   /** The planned tensor in ggml terms (ne[0] values per row). */
   readonly tensor: { readonly name: string; readonly ne: readonly number[]; readonly numel: number; readonly type: DType; readonly bytes: number };
   /** imatrix column weights (ne[0] per matrix), or null. */

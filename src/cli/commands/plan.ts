@@ -111,7 +111,8 @@ export const planCommand: Command = {
       if (flags.pure) throw new UsageError('plan: --pure is for --preset');
       return runBudgetPlan(positionals, {
         target, budget, keep, candidates: flags.candidates, imatrix: flags.imatrix, refit: flags.refit, presets: flags.presets,
-        cache: flags.cache, noCache: flags['no-cache'] === true, json: flags.json === true, out: flags.out,
+        cache: flags.cache, noCache: flags['no-cache'] === true, json: flags.json === true,
+        exported: planExport && flags.out !== undefined ? { as: planExport, out: flags.out } : null,
       }, io);
     }
     for (const budgetOnly of ['candidates', 'refit', 'presets'] as const) {

@@ -9,10 +9,8 @@ import { candidateName, type Candidate } from '../../core/plan/costModel';
 import { alphaOf, tensorDamage } from '../../core/plan/damage/alpha';
 import { relErrOf } from '../../core/plan/errors/errorTable';
 import type { ErrorRunner, SweepProgress } from '../../core/plan/errors/errorSweep';
-import { modelErrors, type ModelErrors } from '../../core/plan/errors/modelErrors';
-import type { LlamaModel } from '../../core/plan/llamaCpp/planPreset';
-import { planLlamaCppPreset } from '../../core/plan/llamaCpp/planPreset';
-import type { PlanTensor } from '../../core/plan/planTypes';
+import { modelErrors, type ModelErrors, type SweptModel } from '../../core/plan/errors/modelErrors';
+import type { Plan, PlanTensor } from '../../core/plan/planTypes';
 import { buildPlanProblem, type PlanRules } from '../../core/plan/solver/planProblem';
 import { planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
 import type { PlanTarget } from '../../core/plan/targets';
@@ -33,15 +31,17 @@ export interface RefitResult extends Refit {
 
 export interface BudgetRequest {
   readonly paths: readonly string[];
-  readonly model: LlamaModel;
+  readonly model: SweptModel;
   readonly target: PlanTarget;
   readonly budget: Budget;
   readonly candidates: readonly Candidate[];
   readonly imatrixFile: string | null;
   readonly keep: RegExp | null;
   readonly refit: Refit | null;
-  /** Stock presets (llama.cpp ftypes) predicted with the same errors, for comparison. */
+  /** Stock presets of the target predicted with the same errors, for comparison. */
   readonly presets: readonly string[];
+  /** The target's stock plan for a preset name (llama.cpp ftypes, or the tool's named configs). */
+  readonly presetPlan: (preset: string) => Plan;
   readonly cacheDir: string | null;
   readonly run: ErrorRunner;
   readonly concurrency: number;
@@ -110,7 +110,7 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
     groupOf: (t) => target.groupOf(t),
     notPlanned: (t) => (keep && [t.name, ...(t.sourceNames ?? [])].some((n) => keep.test(n)) ? '--keep' : target.notPlanned(t)),
   };
-  const presets = request.presets.map((p) => planLlamaCppPreset(model, { preset: p, hasImatrix: request.imatrixFile !== null }));
+  const presets = request.presets.map(request.presetPlan);
   const refitPlan = request.refit ? await readPlanFile(request.refit.file, model.tensors, target) : null;
   const extra = new Map<string, Candidate[]>();
   const note = (name: string, c: Candidate): void => {

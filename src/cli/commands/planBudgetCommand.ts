@@ -12,11 +12,16 @@ import { defaultCacheDir } from '../../core/plan/errors/errorCache';
 import type { ErrorRunner } from '../../core/plan/errors/errorSweep';
 import { planErrorParams } from '../../core/plan/errors/planErrorRequest';
 import { tensorRelErrors } from '../../core/plan/errors/tensorErrors';
+import type { SweptModel } from '../../core/plan/errors/modelErrors';
+import type { PlanExport } from '../../core/plan/exports';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
-import { exportBase, tensorTypeFile } from '../../core/plan/llamaCpp/tensorTypeFile';
-import type { PlanTargetName } from '../../core/plan/planTypes';
+import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
+import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
+import type { Plan, PlanTargetName } from '../../core/plan/planTypes';
 import type { Budget } from '../../core/plan/solver/planAtBudget';
-import { parseCandidateList, PLAN_TARGETS } from '../../core/plan/targets';
+import { parseCandidateList, PLAN_TARGETS, type PlanTarget } from '../../core/plan/targets';
+import { openTargetModel } from '../../core/plan/targets/openTargetModel';
+import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
 import '../../core/quant/ggml';
 import { AnalysisPool } from '../../worker/host/pool';
 import type { CliIO } from '../command';
@@ -37,7 +42,37 @@ export interface BudgetFlags {
   readonly cache: string | undefined;
   readonly noCache: boolean;
   readonly json: boolean;
-  readonly out: string | undefined;
+  /** Where to write the plan in the tool's syntax, with --export; null: not written. */
+  readonly exported: { readonly as: PlanExport; readonly out: string } | null;
+}
+
+/** The model as the target reads it, and its stock plan for a preset name (checked before any error is computed). */
+interface TargetModel {
+  readonly model: SweptModel;
+  readonly presetPlan: (preset: string) => Plan;
+}
+
+/** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
+const OWN_NAMES = { architecture: '' } as const;
+
+async function openForTarget(paths: readonly string[], target: PlanTarget, flags: BudgetFlags, presets: readonly string[]): Promise<TargetModel> {
+  if (target.name === 'llama.cpp') {
+    for (const p of presets) resolvePreset(p);
+    const model = await openLlamaModel(paths);
+    return { model, presetPlan: (preset) => planLlamaCppPreset(model, { preset, hasImatrix: flags.imatrix !== undefined }) };
+  }
+  if (flags.imatrix !== undefined) throw new UsageError(`plan: --imatrix is llama.cpp's (--target llama.cpp), not ${target.name}'s`);
+  for (const p of presets) presetOf(target, p);
+  const tensors = await openTargetModel(paths);
+  return { model: { tensors, facts: OWN_NAMES }, presetPlan: (preset) => planTargetPreset(target, tensors, preset) };
+}
+
+async function writePlanExport(file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (e) {
+    throw new UsageError(`--out ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 async function withRunner<T>(paths: readonly string[], target: string, use: (run: ErrorRunner, concurrency: number) => Promise<T>): Promise<T> {
@@ -63,12 +98,11 @@ function progressLine(io: CliIO): ((p: { elementsDone: number; elementsTotal: nu
 }
 
 export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags, io: CliIO): Promise<number> {
-  if (flags.target !== 'llama.cpp') throw new UsageError(`plan: budgets for --target ${flags.target} are not implemented yet (llama.cpp only)`);
   const target = PLAN_TARGETS[flags.target];
   const candidates = flags.candidates === undefined ? target.defaultCandidates : parseCandidateList(target, flags.candidates);
   const refit = flags.refit === undefined ? null : parseRefit(flags.refit);
   const presets = flags.presets === undefined ? [] : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  const model = await openLlamaModel(paths);
+  const { model, presetPlan } = await openForTarget(paths, target, flags, presets);
   const cacheDir = flags.noCache ? null : (flags.cache ?? defaultCacheDir());
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
@@ -77,7 +111,7 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
   try {
     const onProgress = progressLine(io);
     result = await withRunner(paths, target.name, (run, concurrency) => planBudget({
-      paths, model, target, budget: flags.budget, candidates, imatrixFile: flags.imatrix ?? null, keep: flags.keep, refit, presets,
+      paths, model, target, budget: flags.budget, candidates, imatrixFile: flags.imatrix ?? null, keep: flags.keep, refit, presets, presetPlan,
       cacheDir, run, signal: interrupt.signal, concurrency: Math.max(1, Math.min(concurrency, os.availableParallelism())), ...(onProgress ? { onProgress } : {}),
     }));
     if (onProgress) io.stderr.write('\r\x1b[K');
@@ -85,14 +119,12 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
     process.removeListener('SIGINT', onSigint);
   }
   let exported: Exported | null = null;
-  if (flags.out !== undefined) {
-    const text = tensorTypeFile(result.plan, model);
-    try {
-      await fs.writeFile(flags.out, text);
-    } catch (e) {
-      throw new UsageError(`--out ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    exported = { target: target.name, file: flags.out, baseType: exportBase(result.plan) };
+  if (flags.exported !== null) {
+    const { as, out } = flags.exported;
+    await writePlanExport(out, as.write(result.plan, model.tensors));
+    exported = as.target === 'llama.cpp'
+      ? { target: as.name, file: out, baseType: exportBase(result.plan) }
+      : { target: as.name, file: out, apply: as.apply(out, result.plan) };
   }
   const names = candidates.map(candidateName);
   io.stdout.write(flags.json ? `${JSON.stringify(budgetPlanJson(result, names, exported))}\n` : budgetPlanText(result, paths, names, exported));

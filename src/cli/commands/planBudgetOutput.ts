@@ -6,10 +6,15 @@ import type { BudgetResult } from './planBudget';
 /** Pareto points the text output lists (the JSON has all). */
 const TEXT_PARETO_POINTS = 12;
 
-export interface Exported {
-  readonly target: string;
-  readonly file: string;
-  readonly baseType: string;
+/** What --export wrote: for llama.cpp the base type llama-quantize takes beside the file, else how to apply it (a command or Python). */
+export type Exported =
+  | { readonly target: string; readonly file: string; readonly baseType: string }
+  | { readonly target: string; readonly file: string; readonly apply: string };
+
+function exportedText(exported: Exported, files: readonly string[]): string[] {
+  if ('apply' in exported) return [`wrote ${exported.file}:`, exported.apply];
+  const input = files.length === 1 && files[0]!.toLowerCase().endsWith('.gguf') ? files[0] : 'IN.gguf';
+  return [`wrote ${exported.file}: llama-quantize --tensor-type-file ${exported.file} ${input} OUT.gguf ${exported.baseType}`];
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -97,7 +102,7 @@ export function budgetPlanText(result: BudgetResult, files: readonly string[], c
     `Pareto front (${plan.pareto.length} plans; bits per weight -> predicted damage):`,
     ...sample(plan.pareto, TEXT_PARETO_POINTS).map((p) => `  ${p.bitsPerWeight.toFixed(3)}  ${sci(p.predictedDamage)}`),
     ...(presets.length > 0 ? ['', 'stock presets, same errors:', ...presets] : []),
-    ...(exported ? ['', `wrote ${exported.file}: llama-quantize --tensor-type-file ${exported.file} ${files.length === 1 && files[0]!.toLowerCase().endsWith('.gguf') ? files[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`] : []),
+    ...(exported ? ['', ...exportedText(exported, files)] : []),
     '',
   ].join('\n');
 }

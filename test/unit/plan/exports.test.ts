@@ -156,6 +156,13 @@ describe('plan exports, each read back', () => {
     }
     assert.deepEqual(read, plannedModules(plan));
     assert.ok(read.size >= 2);
-    for (const t of plan.tensors) if (t.candidate.kind === 'keep' && byName.get(t.name)!.consumer) assert.ok(config.quantize_static?.nodes_to_exclude.includes(byName.get(t.name)!.consumer!.node) ?? true, t.name);
+    // a kept weight's node is excluded; a bias (never quantized) excludes nothing, so no node is both quantized and excluded
+    const excluded = config.quantize_static?.nodes_to_exclude ?? [];
+    for (const t of plan.tensors) {
+      const source = byName.get(t.name)!;
+      if (t.candidate.kind === 'keep' && PLAN_TARGETS.onnxruntime.notPlanned(source) === null && config.quantize_static) assert.ok(excluded.includes(source.consumer!.node), t.name);
+    }
+    assert.equal(new Set(excluded).size, excluded.length);
+    for (const n of excluded) assert.ok(!config.quantize_static!.nodes_to_quantize.includes(n), n);
   });
 });

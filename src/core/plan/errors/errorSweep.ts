@@ -7,6 +7,7 @@ import { CancelledError } from '../../errors';
 import { hfToGguf } from '../../naming/hfGguf';
 import { candidateName, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
+import { storedTransposed } from '../targets/openTargetModel';
 import type { ErrorCache, ErrorCacheKey } from './errorCache';
 import { isExactCopy, type ErrorTable } from './errorTable';
 import type { ErrorSource, TensorErrorRequest, TensorRelErrors } from './tensorErrors';
@@ -32,7 +33,7 @@ export interface SweepOptions {
 
 /** The tensor(s) of the input file a planned tensor is read from; Hugging Face experts are one source each. */
 export function sourcesOf(tensor: PlanTensor, architecture: string): ErrorSource[] {
-  if (tensor.sourceNames === undefined) return [{ name: tensor.name, matrixOffset: 0 }];
+  if (tensor.sourceNames === undefined) return [{ name: tensor.name, matrixOffset: 0, ...(storedTransposed(tensor) ? { transposed: true } : {}) }];
   return tensor.sourceNames.map((name) => ({ name, matrixOffset: hfToGguf(name, architecture)?.expert ?? 0 }));
 }
 

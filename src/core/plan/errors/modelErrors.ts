@@ -7,15 +7,24 @@ import type { Candidate } from '../costModel';
 import { matchImatrix } from '../imatrix/matchImatrix';
 import type { Imatrix } from '../imatrix/imatrixTypes';
 import { readImatrix } from '../imatrix/readImatrix';
-import type { LlamaModel } from '../llamaCpp/planPreset';
 import type { PlanTensor } from '../planTypes';
 import { ErrorCache, errorCacheKey } from './errorCache';
 import { sourcesOf, sweepErrors, type ErrorRunner, type SweepProgress } from './errorSweep';
 import type { ErrorTable } from './errorTable';
 
+/**
+ * The model as the sweep reads it: its tensors as planned, and the architecture that names a
+ * Hugging Face model's experts in GGUF terms (a LlamaModel is one; the other targets plan the
+ * file's own tensors, none merged, so their architecture names nothing).
+ */
+export interface SweptModel {
+  readonly tensors: readonly PlanTensor[];
+  readonly facts: { readonly architecture: string };
+}
+
 export interface ModelErrorsRequest {
   readonly paths: readonly string[];
-  readonly model: LlamaModel;
+  readonly model: SweptModel;
   /** Tensors whose errors are needed (the planned ones). */
   readonly planned: (tensor: PlanTensor) => boolean;
   /** The candidates to price for each planned tensor. */

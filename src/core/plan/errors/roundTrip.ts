@@ -3,9 +3,25 @@ import { UsageError } from '../../errors';
 import { affineRoundTripRun } from '../../quant/affine/affineKernel';
 import { computeQParams } from '../../quant/affine/qparams';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
-import { BF16, FP16, minifloatRoundTripRun } from '../../quant/formats/minifloat';
+import { minMaxRun } from '../../metrics/statsKernel';
+import { BF16, FP16, FP8_E4M3, minifloatRoundTripRun } from '../../quant/formats/minifloat';
 import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
-import { candidateName, MXFP4_BLOCK, type Candidate } from '../costModel';
+import { nvfp4RoundTripBlock, nvfp4TensorScale } from '../../quant/formats/nvfp4';
+import { candidateName, MXFP4_BLOCK, NVFP4_BLOCK, type Candidate } from '../costModel';
+
+/** The finite range of a whole tensor: what candidates with one scale per tensor need before their pass. */
+export interface TensorRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** True when the candidate's scale spans the whole tensor, so its round trip needs the tensor's range first (a pass of its own). */
+export function needsTensorRange(candidate: Candidate): boolean {
+  return candidate.kind === 'nvfp4' || (candidate.kind === 'fp8' && candidate.scale === 'tensor') || (candidate.kind === 'int' && candidate.group === 'tensor');
+}
+
+/** Largest FP8 E4M3 magnitude: ModelOpt and llm-compressor scale FP8 weights by amax / 448. // modelopt tensor_quant.py scaled_e4m3 */
+const E4M3_MAX = 448;
 
 /** Writes Q(x) for x[from..to) (whole rows) into deq[from..to): the stored-then-loaded values. */
 export type RoundTrip = (x: Float32Array, deq: Float32Array, from: number, to: number) => void;
@@ -17,28 +33,56 @@ function inRuns(size: number, block: (x: Float32Array, deq: Float32Array, from: 
   };
 }
 
-/** Integer groups along the row: min/max of each group (finite values), symmetric or asymmetric as the candidate stores zero points. */
+/** One integer scale (+ zero point) for x[from..to) from its range, as analyze's int schemes compute it (lecture convention, minmax). */
+function intRun(bits: number, asymmetric: boolean, x: Float32Array, deq: Float32Array, from: number, to: number, min: number, max: number): void {
+  // a run without finite values has nothing to quantize: treat it as all zero (as analyze does)
+  const [lo, hi] = min <= max ? [min, max] : [0, 0];
+  const q = computeQParams(lo, hi, bits, asymmetric ? 'asymmetric' : 'symmetric', 'lecture');
+  affineRoundTripRun(x, deq, from, to, q.scale, q.zeroPoint, q.qmin, q.qmax, q.multiplyByInverse);
+}
+
+/** Integer groups along the row, each with the range of its own finite values (analyze's per-group minmax). */
 function intGroups(bits: number, size: number, asymmetric: boolean): RoundTrip {
+  const range = new Float64Array(2);
   return inRuns(size, (x, deq, from, to) => {
-    let min = 0;
-    let max = 0;
-    for (let i = from; i < to; i++) {
-      const v = x[i]!;
-      if (v - v !== 0) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const q = computeQParams(min, max, bits, asymmetric ? 'asymmetric' : 'symmetric', 'lecture');
-    affineRoundTripRun(x, deq, from, to, q.scale, q.zeroPoint, q.qmin, q.qmax, q.multiplyByInverse);
+    range[0] = Infinity;
+    range[1] = -Infinity;
+    minMaxRun(x, from, to, range, 0);
+    intRun(bits, asymmetric, x, deq, from, to, range[0]!, range[1]!);
   });
 }
 
+/** FP8 E4M3 with one float32 scale amax / 448 for x[from..to): x / scale cast to E4M3, times the scale. */
+function fp8Run(x: Float32Array, deq: Float32Array, from: number, to: number, absMax: number): void {
+  const scale = Math.fround(absMax / E4M3_MAX);
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    deq.set(x.subarray(from, to), from);
+    return;
+  }
+  for (let i = from; i < to; i++) deq[i] = Math.fround(x[i]! / scale);
+  minifloatRoundTripRun(deq, deq, from, to, FP8_E4M3);
+  for (let i = from; i < to; i++) deq[i] = Math.fround(deq[i]! * scale);
+}
+
+function absMaxOf(x: Float32Array, from: number, to: number): number {
+  let amax = 0;
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > amax && a !== Infinity) amax = a;
+  }
+  return amax;
+}
+
+const absMaxOfRange = (range: TensorRange): number => Math.max(-range.min, range.max, 0);
+
 /**
  * The existing quantizers, one per candidate kind, over chunks of whole rows of `rowLength`
- * values: ggml's reference quantizers, minifloat casts, MXFP4 blocks, integer groups. Kinds
- * whose scale spans the whole tensor (or the flattened tensor) are refused with a UsageError.
+ * values: ggml's reference quantizers, minifloat casts, MXFP4 and NVFP4 blocks (NVFP4 as
+ * analyze's nvfp4 format, ModelOpt's reference), integer groups (as analyze's int schemes),
+ * scaled FP8. `range` is the whole tensor's finite range, required exactly when
+ * needsTensorRange(candidate). bitsandbytes blocks (over the flattened tensor) are refused with a UsageError.
  */
-export function roundTripOf(candidate: Candidate, rowLength: number): RoundTrip {
+export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null): RoundTrip {
   const refuse = (why: string): never => {
     throw new UsageError(`predicted errors for ${candidateName(candidate)} are not computed yet (${why}); choose other --candidates`);
   };
@@ -64,16 +108,30 @@ export function roundTripOf(candidate: Candidate, rowLength: number): RoundTrip 
     }
     case 'mxfp4':
       return inRuns(MXFP4_BLOCK, (x, deq, from, to) => void mxfp4RoundTripBlock(x, deq, from, to));
-    case 'int':
-      if (candidate.group === 'tensor') return refuse('a per-tensor scale needs a pass of its own');
-      return intGroups(candidate.bits, candidate.group === 'channel' ? rowLength : candidate.group, candidate.zero === 'packed' || candidate.zero === 'scale');
+    case 'int': {
+      const { bits } = candidate;
+      const asymmetric = candidate.zero === 'packed' || candidate.zero === 'scale';
+      if (candidate.group !== 'tensor') return intGroups(bits, candidate.group === 'channel' ? rowLength : candidate.group, asymmetric);
+      const whole = tensorRange(candidate, range);
+      return (x, deq, from, to) => intRun(bits, asymmetric, x, deq, from, to, whole.min, whole.max);
+    }
     case 'bnb4':
       return refuse('its blocks run over the flattened tensor');
-    case 'nvfp4':
-      return refuse('its FP32 scale spans the whole tensor');
-    case 'fp8':
-      return refuse('not implemented for FP8');
+    case 'nvfp4': {
+      const tensorScale = nvfp4TensorScale(absMaxOfRange(tensorRange(candidate, range)));
+      return inRuns(NVFP4_BLOCK, (x, deq, from, to) => void nvfp4RoundTripBlock(x, deq, from, to, tensorScale));
+    }
+    case 'fp8': {
+      if (candidate.scale === 'channel') return inRuns(rowLength, (x, deq, from, to) => fp8Run(x, deq, from, to, absMaxOf(x, from, to)));
+      const absMax = absMaxOfRange(tensorRange(candidate, range));
+      return (x, deq, from, to) => fp8Run(x, deq, from, to, absMax);
+    }
     default:
       return assertNever(candidate, 'candidate');
   }
+}
+
+function tensorRange(candidate: Candidate, range: TensorRange | null): TensorRange {
+  if (range === null) throw new Error(`${candidateName(candidate)} needs the tensor's range before its round trip`);
+  return range;
 }

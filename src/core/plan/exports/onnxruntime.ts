@@ -8,6 +8,7 @@
 import { UsageError } from '../../errors';
 import { candidateName } from '../costModel';
 import type { PlanTensor } from '../planTypes';
+import { ONNXRUNTIME_TARGET } from '../targets/onnxruntime';
 import { pyString, type PlanExport } from './planExport';
 
 interface MatMulNBitsRun {
@@ -35,7 +36,8 @@ export const ONNXRUNTIME_CONFIG: PlanExport = {
       const source = tensors[i]!;
       const c = t.candidate;
       if (c.kind === 'keep') {
-        if (source.consumer) exclude.push(source.consumer.node);
+        // only a weight ONNX Runtime would quantize names its node (a bias read by the same node does not)
+        if (source.consumer && ONNXRUNTIME_TARGET.notPlanned(source) === null) exclude.push(source.consumer.node);
         return;
       }
       if (c.kind !== 'int') throw new UsageError(`${t.name}: ${candidateName(c)} has no ONNX Runtime config`);
@@ -54,7 +56,7 @@ export const ONNXRUNTIME_CONFIG: PlanExport = {
     const perChannel = Object.values(overrides).some(([o]) => o !== undefined && 'axis' in o);
     const config = {
       quantize_static: quantize.length === 0 ? null : {
-        nodes_to_quantize: quantize, nodes_to_exclude: exclude, per_channel: perChannel, weight_type: 'QInt8',
+        nodes_to_quantize: quantize, nodes_to_exclude: [...new Set(exclude)], per_channel: perChannel, weight_type: 'QInt8',
         extra_options: { TensorQuantOverrides: overrides },
       },
       matmul_nbits: [...runs.values()],

@@ -46,6 +46,15 @@ async function onnxTensors(model: Model): Promise<PlanTensor[]> {
   });
 }
 
+/**
+ * True when the tensor's rows (ne[0] values) are not contiguous in the file: an ONNX weight read
+ * by a node with its output channels on axis 1 (MatMul B [K, N]) keeps its stored shape order
+ * as ne (onnxTensors), so a planned row is a stored column.
+ */
+export function storedTransposed(tensor: PlanTensor): boolean {
+  return tensor.consumer?.channelAxis === 1 && tensor.ne.length === 2;
+}
+
 /** A model's tensors for the PyTorch tools and ONNX Runtime: the file's own names, headers only (plus the graph's nodes for ONNX). */
 export async function openTargetModel(paths: readonly string[]): Promise<PlanTensor[]> {
   const model = await openModel(paths);
