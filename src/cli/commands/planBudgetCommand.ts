@@ -21,7 +21,7 @@ import type { Plan, PlanTargetName } from '../../core/plan/planTypes';
 import type { Budget } from '../../core/plan/solver/planAtBudget';
 import { parseCandidateList, PLAN_TARGETS, type PlanTarget } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
-import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
+import { planTargetPreset, presetOf, presetsAmong } from '../../core/plan/targets/presets';
 import '../../core/quant/ggml';
 import { AnalysisPool } from '../../worker/host/pool';
 import type { CliIO } from '../command';
@@ -101,7 +101,8 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
   const target = PLAN_TARGETS[flags.target];
   const candidates = flags.candidates === undefined ? target.defaultCandidates : parseCandidateList(target, flags.candidates);
   const refit = flags.refit === undefined ? null : parseRefit(flags.refit);
-  const presets = flags.presets === undefined ? [] : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  // the other tools' stock recipes over these candidates show beside the front unless --presets says otherwise
+  const presets = flags.presets === undefined ? presetsAmong(target, candidates) : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
   const { model, presetPlan } = await openForTarget(paths, target, flags, presets);
   const cacheDir = flags.noCache ? null : (flags.cache ?? defaultCacheDir());
   const interrupt = new AbortController();

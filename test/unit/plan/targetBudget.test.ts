@@ -8,6 +8,7 @@ import { openModel } from '../../../src/core/formats/registry';
 import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { candidateName, type Candidate } from '../../../src/core/plan/costModel';
 import { sourcesOf } from '../../../src/core/plan/errors/errorSweep';
+import { roleOf } from '../../../src/core/plan/damage/roles';
 import { modelErrors } from '../../../src/core/plan/errors/modelErrors';
 import { tensorRelErrors } from '../../../src/core/plan/errors/tensorErrors';
 import type { PlanTargetName, PlanTensor } from '../../../src/core/plan/planTypes';
@@ -213,6 +214,8 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     const hfOut = path.join(tmp, 'hf_quant_config.json');
     const again = await budgetPlan(HF_MIXTRAL, '--target', 'modelopt', '--budget-bpw', '6', '--candidates', 'nvfp4,fp8,int4_g128,int8_ch,keep', '--export', 'modelopt-hf', '--out', hfOut);
     assert.deepEqual(again.tensors, plan.tensors);
+    // without --presets: the tool's stock recipes over these candidates, each storage once
+    assert.deepEqual(again.presets.map((p) => p.preset), ['NVFP4_DEFAULT_CFG', 'FP8_DEFAULT_CFG', 'INT4_AWQ_CFG', 'INT8_SMOOTHQUANT_CFG']);
     const hf = JSON.parse(readFileSync(hfOut, 'utf8')) as { quantization: { quant_algo: string; quantized_layers: Record<string, { quant_algo: string }> } };
     assert.equal(hf.quantization.quant_algo, 'MIXED_PRECISION');
     const algo: Record<string, string> = { NVFP4: 'nvfp4', FP8: 'fp8', W4A16_AWQ: 'int4_g128', W8A8_SQ_PER_CHANNEL: 'int8_ch' };
@@ -245,6 +248,12 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
       ...Object.entries(config.quantize_static?.extra_options.TensorQuantOverrides ?? {}).map(([n, [o]]) => [moduleOf(n), o!.axis === undefined ? 'int8_tensor' : 'int8_ch'] as [string, string]),
     ]);
     assert.deepEqual(ortRead, new Map(ort.tensors.filter((t) => t.type !== 'F32').map((t) => [moduleOf(t.name), t.type])));
+  });
+
+  it('damage weights Hugging Face tensors by the roles of their GGUF names', () => {
+    const roles = ['model.layers.3.self_attn.v_proj.weight', 'model.layers.0.mlp.down_proj.weight', 'model.layers.0.block_sparse_moe.experts.5.w2.weight',
+      'model.layers.0.block_sparse_moe.experts.5.w1.weight', 'lm_head.weight', 'model.embed_tokens.weight', 'model.layers.0.input_layernorm.weight'].map(roleOf);
+    assert.deepEqual(roles, ['attn_v', 'ffn_down', 'ffn_down_exps', 'ffn_gate_exps', 'output', 'token_embd', 'other']);
   });
 
   it('refuses bad input in one line, writing nothing', async () => {

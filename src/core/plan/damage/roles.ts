@@ -24,10 +24,30 @@ const ROLE_BY_PART: readonly (readonly [string, TensorRole])[] = [
   ['.ffn_down.', 'ffn_down'],
 ];
 
+/**
+ * The same roles in Hugging Face names, as the PyTorch targets plan them (LLaMA / Mistral /
+ * Qwen projections, Mixtral's per-expert w1 = gate, w2 = down, w3 = up; convert_hf_to_gguf.py's mapping).
+ */
+const HF_ROLE_BY_PART: readonly (readonly [RegExp, TensorRole])[] = [
+  [/\.experts\.\d+\.(w1|gate_proj)\.weight$/, 'ffn_gate_exps'],
+  [/\.experts\.\d+\.(w3|up_proj)\.weight$/, 'ffn_up_exps'],
+  [/\.experts\.\d+\.(w2|down_proj)\.weight$/, 'ffn_down_exps'],
+  [/\.q_proj\.weight$/, 'attn_q'],
+  [/\.k_proj\.weight$/, 'attn_k'],
+  [/\.v_proj\.weight$/, 'attn_v'],
+  [/\.o_proj\.weight$/, 'attn_output'],
+  [/\.gate_proj\.weight$/, 'ffn_gate'],
+  [/\.up_proj\.weight$/, 'ffn_up'],
+  [/\.down_proj\.weight$/, 'ffn_down'],
+  [/(^|\.)lm_head\.weight$/, 'output'],
+  [/\.embed_tokens\.weight$/, 'token_embd'],
+];
+
 export function roleOf(name: string): TensorRole {
   if (name === 'output.weight') return 'output';
   if (name === 'token_embd.weight') return 'token_embd';
   for (const [part, role] of ROLE_BY_PART) if (name.includes(part)) return role;
+  for (const [pattern, role] of HF_ROLE_BY_PART) if (pattern.test(name)) return role;
   return 'other';
 }
 

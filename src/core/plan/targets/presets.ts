@@ -58,6 +58,21 @@ export function presetOf(target: PlanTarget, name: string): TargetPreset {
   return preset;
 }
 
+/**
+ * The stock recipes a budget plan over `candidates` shows beside its front by default: each
+ * storage once (the first preset of the table that writes it), only those the solver could choose.
+ */
+export function presetsAmong(target: PlanTarget, candidates: readonly Candidate[]): string[] {
+  if (target.name === 'llama.cpp') return [];
+  const names = new Set(candidates.map(candidateName));
+  const seen = new Set<string>();
+  return Object.entries(TARGET_PRESETS[target.name]).flatMap(([name, preset]) => {
+    if (!names.has(preset.candidate) || seen.has(preset.candidate)) return [];
+    seen.add(preset.candidate);
+    return [name];
+  });
+}
+
 function kept(t: PlanTensor, reason: string): PlannedTensor {
   return { name: t.name, type: t.type, candidate: { kind: 'keep' }, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${reason}` };
 }
