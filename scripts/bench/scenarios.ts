@@ -10,7 +10,7 @@ import { SuiteRun } from '../../src/core/analysis/engine/suiteRun';
 import { computeQParams } from '../../src/core/quant/affine/qparams';
 import type { DType } from '../../src/shared/vocab/dtypes';
 import type { TensorEntry } from '../../src/core/tensor';
-import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
+import type { AnalysisOptions, AnalysisProgress, Scheme } from '../../src/shared/analysisTypes';
 import { AnalysisPool } from '../../src/worker/host/pool';
 import { BENCH_NUMEL, BENCH_SHAPE, toBf16Bits, type BenchFiles } from './data';
 
@@ -24,7 +24,7 @@ export interface Measurement {
 
 /** Repetitions per scenario: the best one is reported, as the machine may be busy with other work. */
 const REPEATS = 3;
-/** When the cancel-latency run aborts: well into the analysis of the first tensors. */
+/** When the cancel-latency run aborts: this long after its first progress report, well into the analysis of the first tensors. */
 const CANCEL_AFTER_MS = 300;
 /** Elements per kernel call in the kernel-only scenarios (the engine's chunk). */
 const KERNEL_CHUNK = 1 << 18;
@@ -194,7 +194,12 @@ export async function cancelLatency(files: BenchFiles): Promise<Measurement> {
     let worst = 0;
     for (let r = 0; r < REPEATS; r++) {
       const stop = new AbortController();
-      const run = p.analyze([files.sharded], SUITE, {}, stop.signal).catch(() => undefined);
+      let started: () => void = () => undefined;
+      const running = new Promise<void>((resolve) => { started = resolve; });
+      const onProgress = (progress: AnalysisProgress): void => { if (progress.elementsDone > 0) started(); };
+      const run = p.analyze([files.sharded], SUITE, { onProgress }, stop.signal).catch(() => undefined);
+      // Threads start and read headers first (seconds on a loaded machine): cancel the analysis itself.
+      await running;
       await new Promise((resolve) => setTimeout(resolve, CANCEL_AFTER_MS));
       const t0 = performance.now();
       stop.abort();

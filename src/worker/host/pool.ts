@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildReport, planAnalysis, runPlan } from '../../core/analysis/runAnalysis';
 import { CancelledError, UsageError } from '../../core/errors';
 import { versionOf } from '../../core/io/fileIdentity';
@@ -12,7 +13,8 @@ import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/work
 import { WorkerCrashedError } from '../errors';
 import { WorkerSlot } from './workerSlot';
 import { mergeErrorSums, mergeStatsSums, PART_ELEMENTS, splitPlan, splitResult, type SplitPlan } from '../../core/analysis/engine/tensorParts';
-import { KERNELS_ENV } from '../../core/analysis/engine/wasmKernels';
+import { compileKernelsFile, KERNELS_WASM_FILE, type KernelModule } from '../../core/analysis/engine/wasmKernels';
+import type { WorkerStart } from '../workerStart';
 
 /**
  * How long a cancelled tensor may take to acknowledge before its thread is terminated and replaced.
@@ -30,6 +32,8 @@ export interface AnalysisPoolOptions {
   readonly threads?: number;
   /** Elements per part of a tensor split across threads (PART_ELEMENTS; tests split small tensors). */
   readonly partElements?: number;
+  /** The kernels to hand every thread; default: kernels.wasm next to the worker script, compiled once here. */
+  readonly kernels?: KernelModule | null;
 }
 
 export interface AnalyzeHooks {
@@ -45,6 +49,8 @@ export interface AnalyzeHooks {
 export class AnalysisPool {
   readonly threads: number;
   private readonly workerScript: string;
+  /** What every thread starts with: the kernels compiled once for the pool's lifetime (threads replaced included). */
+  private readonly start: WorkerStart;
   /** 0: no tensor is split (the TypeScript reference kernels have no part passes). */
   private readonly partElements: number;
   private readonly slots: WorkerSlot[] = [];
@@ -59,7 +65,9 @@ export class AnalysisPool {
     }
     this.threads = threads;
     this.workerScript = opts.workerScript;
-    this.partElements = process.env[KERNELS_ENV] === 'ts' ? 0 : opts.partElements ?? PART_ELEMENTS;
+    const kernels = opts.kernels !== undefined ? opts.kernels : compileKernelsFile(path.join(path.dirname(opts.workerScript), KERNELS_WASM_FILE));
+    this.start = { kernels };
+    this.partElements = kernels === null ? 0 : opts.partElements ?? PART_ELEMENTS;
   }
 
   /** Requests in flight on all threads (0 once every analysis has settled and no small request is pending). */
@@ -74,8 +82,9 @@ export class AnalysisPool {
 
   /**
    * Analyses every float tensor of the model (or those whose name matches `options.tensors`),
-   * largest first over all threads. Settles only when no work of this run is left on any thread:
-   * a cancelled run rejects with CancelledError once its threads have stopped.
+   * largest first over all threads. Settles only when no analysis of this run is left on any thread:
+   * a cancelled run rejects with CancelledError once its threads have stopped (cancelled while the
+   * headers are read, e.g. while the threads start, it rejects at once and the read ends on its own).
    */
   async analyze(
     paths: readonly string[],
@@ -86,8 +95,10 @@ export class AnalysisPool {
     const { tensors: filter, ...analysisOptions } = options;
     if (signal?.aborted) throw new CancelledError();
     // Every request of this run reads the files as they are now, or fails (none mixes two versions).
-    const version = await versionOf(paths);
-    const model = await this.light('inspect', { paths, version });
+    const { version, model } = await unlessAborted(signal, (async () => {
+      const version = await versionOf(paths);
+      return { version, model: await this.light('inspect', { paths, version }) };
+    })());
     const plan = planAnalysis(model.tensors, filter);
     const results = await runPlan(
       plan,
@@ -266,7 +277,7 @@ export class AnalysisPool {
   }
 
   private spawn(): WorkerSlot {
-    const slot = new WorkerSlot(this.workerScript, (dead) => {
+    const slot = new WorkerSlot(this.workerScript, this.start, (dead) => {
       const i = this.slots.indexOf(dead);
       if (i >= 0) this.slots.splice(i, 1);
       this.pump();
@@ -274,6 +285,17 @@ export class AnalysisPool {
     this.slots.push(slot);
     return slot;
   }
+}
+
+/** `work`'s outcome, or CancelledError as soon as `signal` fires (then `work` settles unobserved). */
+function unlessAborted<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CancelledError());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

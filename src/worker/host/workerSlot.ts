@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { assertNever } from '../../shared/assertNever';
 import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerToHost } from '../../shared/workerProtocol';
 import { deserializeError, WorkerCrashedError } from '../errors';
+import type { WorkerStart } from '../workerStart';
 
 interface Pending {
   readonly what: string;
@@ -29,8 +30,8 @@ export class WorkerSlot {
   private readonly worker: Worker;
   private lastError: Error | null = null;
 
-  constructor(workerScript: string, private readonly onDeath: (slot: WorkerSlot) => void) {
-    this.worker = new Worker(workerScript);
+  constructor(workerScript: string, start: WorkerStart, private readonly onDeath: (slot: WorkerSlot) => void) {
+    this.worker = new Worker(workerScript, { workerData: start });
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
     this.worker.on('error', (e: Error) => { this.lastError = e; });
     this.worker.on('exit', (code: number) => this.die(code));

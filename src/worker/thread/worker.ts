@@ -2,18 +2,24 @@
  * Worker thread entry (dist/worker.js): answers the pool's requests with HANDLERS. Requests run
  * concurrently; a long analysis yields between chunks, so cancel messages and small requests get in.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { useKernelModule } from '../../core/analysis/engine/wasmKernels';
 import { assertNever } from '../../shared/assertNever';
 import type { HostToWorker, MethodParams, MethodResult, WorkerMethod, WorkerRequest, WorkerToHost } from '../../shared/workerProtocol';
 import { serializeError } from '../errors';
 import { HANDLERS, type HandlerContext } from './handlers';
 import { ModelCache } from './modelCache';
+import type { WorkerStart } from '../workerStart';
 
 /** Progress messages per request at most this often: a chunk can take well under a millisecond. */
 const PROGRESS_INTERVAL_MS = 50;
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
+
+// A pool's threads get the kernels it compiled; a thread started otherwise compiles its own on first use.
+const start = workerData as WorkerStart | null | undefined;
+if (start) useKernelModule(start.kernels);
 
 const models = new ModelCache();
 const running = new Map<number, AbortController>();

@@ -134,6 +134,15 @@ describe('worker pool', function () {
     assert.equal(after.tensors.length, 3);
   });
 
+  it('stops a run cancelled before its threads answer (while they start and read headers)', async () => {
+    const silent = path.join(workerDir, 'silentWorker.js');
+    await fs.writeFile(silent, "require('node:worker_threads').parentPort.on('message', () => undefined);\n");
+    const stop = new AbortController();
+    const run = newPool(1, silent).analyze([small], OPTIONS, {}, stop.signal);
+    setTimeout(() => stop.abort(), 20);
+    await assert.rejects(run, CancelledError);
+  });
+
   it('rejects at once when the signal has already fired', async () => {
     const stop = new AbortController();
     stop.abort();

@@ -34,6 +34,8 @@ interface WasmMemory {
 interface WasmModule {
   readonly kind?: 'module';
 }
+/** Compiled kernels: structured-cloneable, so a pool compiles once and hands the module to its threads. */
+export type KernelModule = WasmModule;
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => WasmModule;
   readonly Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
@@ -162,11 +164,11 @@ export function regionBytes(length: number, width: number): number {
 export class WasmKernels {
   private readonly idle: KernelLease[] = [];
 
-  constructor(private readonly module: WasmModule) {}
+  constructor(readonly module: KernelModule) {}
 
   /** Compiles the module (throws when it does not validate, e.g. without SIMD support). */
   static fromBytes(bytes: Uint8Array): WasmKernels {
-    return new WasmKernels(new WASM.Module(bytes));
+    return new WasmKernels(compile(bytes));
   }
 
   lease(): KernelLease {
@@ -178,20 +180,47 @@ export class WasmKernels {
   }
 }
 
-let loaded: WasmKernels | null | undefined;
+let compilations = 0;
+
+/** Compilations of the kernels in this thread so far (a pool compiles once and its threads never: tests count). */
+export function kernelCompilations(): number {
+  return compilations;
+}
+
+function compile(bytes: Uint8Array): KernelModule {
+  compilations++;
+  return new WASM.Module(bytes);
+}
 
 /**
- * The kernels next to the running bundle, or null when they are missing, fail to compile
- * (no SIMD support), or QUANTLENS_KERNELS=ts asks for the reference. Loaded once per thread.
+ * The kernels in `file` compiled, or null when the file is missing, fails to compile (no SIMD
+ * support), or QUANTLENS_KERNELS=ts asks for the reference.
  */
-export function loadWasmKernels(): WasmKernels | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  if (process.env[KERNELS_ENV] === 'ts') return loaded;
+export function compileKernelsFile(file: string): KernelModule | null {
+  if (process.env[KERNELS_ENV] === 'ts') return null;
   try {
-    loaded = WasmKernels.fromBytes(readFileSync(path.join(__dirname, KERNELS_WASM_FILE)));
+    return compile(readFileSync(file));
   } catch {
     // Not built (running from sources) or not supported here: the TypeScript kernels serve.
+    return null;
+  }
+}
+
+let loaded: WasmKernels | null | undefined;
+
+/** This thread's kernels from a module compiled elsewhere (the pool's host), or none (null): nothing is compiled here. */
+export function useKernelModule(module: KernelModule | null): void {
+  loaded = module ? new WasmKernels(module) : null;
+}
+
+/**
+ * This thread's kernels: those useKernelModule gave, or else kernels.wasm next to the running
+ * bundle compiled on first use (null when compileKernelsFile gives none). Loaded once per thread.
+ */
+export function loadWasmKernels(): WasmKernels | null {
+  if (loaded === undefined) {
+    const module = compileKernelsFile(path.join(__dirname, KERNELS_WASM_FILE));
+    loaded = module ? new WasmKernels(module) : null;
   }
   return loaded;
 }
