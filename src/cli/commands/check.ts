@@ -138,7 +138,7 @@ export function createCheckCommand(deps: CheckDeps): Command {
         } else {
           // A model: analyze it when a threshold is given, check its types when a plan is.
           cases = plan === null ? [] : await casesOfPlan(file, plan);
-          if (gates) cases.push(...checkAnalyze(await analyzeForCheck(deps.workerScript, file, analyzeFlags), t));
+          if (gates) cases = cases.concat(checkAnalyze(await analyzeForCheck(deps.workerScript, file, analyzeFlags), t));
           else if (analyzing) throw new UsageError('check MODEL: analyze flags need a threshold (--min-sqnr, --max-rel-err or --no-nonfinite)');
         }
       }

@@ -110,11 +110,12 @@ const fixed = (x: number | null, digits: number): string => (x === null ? 'exact
 function compareText(result: CompareOutcome): string {
   const head = ['reference', 'candidate', 'type', 'transform', 'SQNR dB', 'cosine', 'rel. Frob.'];
   const rows = result.pairs.map((p) => [p.reference, p.candidate, p.candidateStorage ?? p.candidateDtype, p.transform, fixed(p.sqnrDb, 2), p.cosine.toFixed(6), p.relFrobenius === null ? '-' : p.relFrobenius.toExponential(3)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)); // no Math.max(...rows): a model may have more tensors than a call takes arguments
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [`${result.reference} -> ${result.candidate}: ${result.pairs.length} pairs`];
   for (const f of result.findings) out.push(`! ${f.kind}${f.tensor ? ` ${f.tensor}` : ''}: ${f.message}`);
-  out.push('', line(head), ...rows.map(line));
+  out.push('', line(head));
+  for (const r of rows) out.push(line(r));
   const { reference, candidate } = result.unpaired;
   if (reference.length > 0) out.push('', `unpaired in the reference: ${reference.join(', ')}`);
   if (candidate.length > 0) out.push('', `unpaired in the candidate: ${candidate.join(', ')}`);

@@ -184,7 +184,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 function planText(plan: Plan, files: readonly string[], exported: { file: string; how: string } | null): string {
   const head = ['name', 'type', 'bytes', 'requested', 'reason'];
   const rows = plan.tensors.map((t) => [t.name, t.type, count(t.bytes), t.requested ?? '', t.reason]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)); // no Math.max(...rows): a model may have more tensors than a call takes arguments
   const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const fallbacks = plan.tensors.filter((t) => t.requested !== null).length;
   return [

@@ -59,7 +59,7 @@ export function budgetPlanJson(result: BudgetResult, candidates: readonly string
 }
 
 function table(head: string[], rows: string[][], rightAligned: ReadonlySet<number>): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)); // no Math.max(...rows): a model may have more tensors than a call takes arguments
   const line = (cells: string[]): string => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), ...rows.map(line)];
 }

@@ -47,16 +47,17 @@ function definedNames(graph: GraphProto, into: Set<string>, skip: NodeProto | nu
 }
 
 /** Replaces `node` (an If at `index`) by `branch`'s nodes and Identity nodes onto the If's outputs; false on a name clash. */
-function inlineBranch(graph: GraphProto, index: number, node: NodeProto, branch: GraphProto): boolean {
+export function inlineBranch(graph: GraphProto, index: number, node: NodeProto, branch: GraphProto): boolean {
   const outer = definedNames(graph, new Set(), node);
   const inner = definedNames(branch, new Set());
   for (const n of inner) if (outer.has(n)) return false;
   const identities: NodeProto[] = branch.output.map((o, i) => ({
     op_type: 'Identity', name: `${node.name || 'If'}/inlined_output_${i}`, input: [o.name ?? ''], output: [node.output[i] ?? ''], attribute: [],
   }));
-  graph.node.splice(index, 1, ...branch.node, ...identities.filter((n) => n.output[0] !== ''));
-  graph.initializer.push(...branch.initializer);
-  graph.value_info.push(...branch.value_info);
+  // Array literals and loops, not splice(...)/push(...): a branch may hold more entries than a call takes arguments.
+  graph.node = [...graph.node.slice(0, index), ...branch.node, ...identities.filter((n) => n.output[0] !== ''), ...graph.node.slice(index + 1)];
+  for (const t of branch.initializer) graph.initializer.push(t);
+  for (const v of branch.value_info) graph.value_info.push(v);
   return true;
 }
 

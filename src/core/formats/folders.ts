@@ -33,7 +33,8 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     } catch {
       throw new UsageError(`${p}: no such file`);
     }
-    out.push(...(stat.isDirectory() ? await expandFolder(p) : [p]));
+    // A loop, not push(...): a folder may hold more files than a call takes arguments.
+    for (const file of stat.isDirectory() ? await expandFolder(p) : [p]) out.push(file);
   }
   return out;
 }

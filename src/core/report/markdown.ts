@@ -50,7 +50,9 @@ export function renderMarkdown(report: AnalysisReport): string {
     ),
   ];
   if (report.skipped.length > 0) {
-    lines.push('', '## Skipped', '', ...report.skipped.map((s) => `- \`${s.name}\` (${s.dtype}): ${s.reason}`));
+    lines.push('', '## Skipped', '');
+    // A loop, not push(...): a model may skip more tensors than a call takes arguments.
+    for (const s of report.skipped) lines.push(`- \`${s.name}\` (${s.dtype}): ${s.reason}`);
   }
   return lines.join('\n') + '\n';
 }

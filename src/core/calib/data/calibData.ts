@@ -77,7 +77,7 @@ export async function openCalibData(spec: CalibDataSpec, inputs: readonly ValueD
       feeders.push(syntheticFeeder(input, spec, bindings, prng));
     }
     const limits = feeders.map((f) => f.rows).filter((r): r is number => r !== null);
-    const available = limits.length > 0 ? Math.min(...limits) : (spec.samples ?? DEFAULT_SYNTHETIC_SAMPLES);
+    const available = limits.length > 0 ? limits.reduce((a, b) => Math.min(a, b)) : (spec.samples ?? DEFAULT_SYNTHETIC_SAMPLES);
     const samples = spec.samples === null ? available : Math.min(available, spec.samples);
     if (samples <= 0) throw new FormatError(DATA_FORMAT, `${spec.path ?? 'the data'} holds no samples`);
     const fixed = [...new Set(feeders.map((f) => f.fixedRows).filter((r): r is number => r !== null))];
