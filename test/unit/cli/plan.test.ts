@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from './run';
+import { suiteTempDir } from '../helpers/tempDir';
 
 const PLAN = path.join(__dirname, '..', '..', 'fixtures', 'plan');
 const GQA = path.join(PLAN, 'llama-gqa.gguf');
@@ -19,11 +19,7 @@ interface PlanJson {
 }
 
 describe('quantlens plan', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-cli-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-plan-cli-');
 
   it('--json: CLI.md\'s plan, with requested set where a fallback replaced the type', async () => {
     const r = await run('plan', GQA, '--preset', 'q4_k_m', '--json');
@@ -53,7 +49,7 @@ describe('quantlens plan', () => {
 
   /** A copy of the hf-llama weights with `config` as config.json (undefined: none). */
   function hfFolder(name: string, config: string | undefined): string {
-    const folder = path.join(tmp, name);
+    const folder = path.join(tmp(), name);
     mkdirSync(folder);
     copyFileSync(path.join(PLAN, 'hf-llama', 'model.safetensors'), path.join(folder, 'model.safetensors'));
     if (config !== undefined) writeFileSync(path.join(folder, 'config.json'), config);
@@ -96,7 +92,7 @@ describe('quantlens plan', () => {
       ['onnxruntime', 'QDQ_QInt8_per_channel', 'onnxruntime', path.join(__dirname, '..', '..', '..', 'samples', 'mlp', 'model.onnx'), /quantize_static\(/],
     ];
     for (const [target, preset, exported, file, apply] of cases) {
-      const out = path.join(tmp, `${exported}.out`);
+      const out = path.join(tmp(), `${exported}.out`);
       const r = await run('plan', file, '--target', target, '--preset', preset, '--export', exported, '--out', out, '--json');
       assert.equal(r.code, 0, r.stderr);
       const j = JSON.parse(r.stdout) as PlanJson & { export: { target: string; file: string; apply: string } };
@@ -120,7 +116,7 @@ describe('quantlens plan', () => {
   ];
   for (const [what, args, code, message] of bad) {
     it(`${what}: a one-line error, exit ${code}, nothing written`, async () => {
-      const out = path.join(tmp, `${what.replace(/\W+/g, '-')}.txt`);
+      const out = path.join(tmp(), `${what.replace(/\W+/g, '-')}.txt`);
       // every case asks for an export (unless it tests the export flags themselves), so a written file would show
       const argv = args.includes('--out') ? args.map((a) => (a === 'x' ? out : a)) : args.includes('--export') ? args : [...args, '--export', 'llama.cpp', '--out', out];
       const r = await run('plan', ...argv);

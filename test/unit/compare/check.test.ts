@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openModel } from '../../../src/core/formats/registry';
 import { run } from '../cli/run';
+import { suiteTempDir } from '../helpers/tempDir';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const REFERENCE = path.join(FIXTURES, 'plan', 'hf-llama');
@@ -92,15 +92,11 @@ function checkSarif(log: Record<string, unknown>): void {
 }
 
 describe('quantlens check', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-check-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-check-');
 
   it('compare --min-sqnr: exit 3, one line per failing tensor; JUnit and SARIF pass their schema checks', async () => {
-    const junit = path.join(tmp, 'check.xml');
-    const sarif = path.join(tmp, 'check.sarif');
+    const junit = path.join(tmp(), 'check.xml');
+    const sarif = path.join(tmp(), 'check.sarif');
     const r = await run('check', 'compare', REFERENCE, Q2_K, '--min-sqnr', '15', '--junit', junit, '--sarif', sarif);
     assert.equal(r.code, 3, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
@@ -117,7 +113,7 @@ describe('quantlens check', () => {
   });
 
   it('a saved compare --json result: --max-rel-err gates the same tensors; thresholds met exit 0', async () => {
-    const saved = path.join(tmp, 'compare.json');
+    const saved = path.join(tmp(), 'compare.json');
     writeFileSync(saved, (await run('compare', REFERENCE, Q2_K, '--json')).stdout);
     const r = await run('check', saved, '--max-rel-err', '0.2');
     assert.equal(r.code, 3);
@@ -128,7 +124,7 @@ describe('quantlens check', () => {
   });
 
   it('an analyze --json result: SQNR, the relative error it implies, and non-finite tensors', async () => {
-    const report = path.join(tmp, 'analyze.json');
+    const report = path.join(tmp(), 'analyze.json');
     writeFileSync(report, JSON.stringify({
       file: 'm.safetensors', format: 'safetensors', convention: 'lecture',
       tensors: [
@@ -146,7 +142,7 @@ describe('quantlens check', () => {
   describe('--plan: stored types against a `quantlens plan --json` result', () => {
     let plan = '';
     before(async () => {
-      plan = path.join(tmp, 'plan.json');
+      plan = path.join(tmp(), 'plan.json');
       const r = await run('plan', REFERENCE, '--target', 'llama.cpp', '--preset', 'Q4_K_M', '--json');
       assert.equal(r.code, 0, r.stderr);
       writeFileSync(plan, r.stdout);
@@ -158,8 +154,8 @@ describe('quantlens check', () => {
       assert.match(ok.stdout, /^ok: 20 checked\n$/);
       const differing = await typeDifferences(Q4_K_M, Q4_K_S);
       assert.ok(differing.length >= 2, differing.join());
-      const junit = path.join(tmp, 'plan.xml');
-      const sarif = path.join(tmp, 'plan.sarif');
+      const junit = path.join(tmp(), 'plan.xml');
+      const sarif = path.join(tmp(), 'plan.sarif');
       const r = await run('check', Q4_K_S, '--plan', plan, '--junit', junit, '--sarif', sarif);
       assert.equal(r.code, 3);
       const lines = r.stdout.trimEnd().split('\n');
@@ -183,7 +179,7 @@ describe('quantlens check', () => {
       const checked = await run('check', 'compare', REFERENCE, Q4_K_S, '--plan', plan);
       assert.equal(checked.code, 3);
       assert.equal(checked.stdout.trimEnd().split('\n').length, differing.length);
-      const saved = path.join(tmp, 'deviating.json');
+      const saved = path.join(tmp(), 'deviating.json');
       writeFileSync(saved, JSON.stringify(j));
       const fromSaved = await run('check', saved, '--min-sqnr', '0');
       assert.equal(fromSaved.code, 3);
@@ -193,25 +189,25 @@ describe('quantlens check', () => {
     it('a tensor missing from the file or from the plan is a deviation; a malformed plan is one line, exit 2', async () => {
       const edited = JSON.parse(readFileSync(plan, 'utf8')) as { tensors: { name: string; type: string }[] };
       edited.tensors = [...edited.tensors.filter((t) => t.name !== 'blk.1.ffn_down.weight'), { ...edited.tensors[0]!, name: 'blk.9.attn_q.weight', type: 'Q4_K' }];
-      const file = path.join(tmp, 'edited.json');
+      const file = path.join(tmp(), 'edited.json');
       writeFileSync(file, JSON.stringify(edited));
       const r = await run('check', Q4_K_M, '--plan', file);
       assert.equal(r.code, 3);
       assert.deepEqual(r.stdout.trimEnd().split('\n').sort(), ['FAIL blk.1.ffn_down.weight: stored as Q6_K, not in the plan', 'FAIL blk.9.attn_q.weight: planned Q4_K, not in the file']);
-      const bad = path.join(tmp, 'not-a-plan.json');
+      const bad = path.join(tmp(), 'not-a-plan.json');
       writeFileSync(bad, '{"tensors": [{"name": 1}]}');
       const malformed = await run('check', Q4_K_M, '--plan', bad);
       assert.equal(malformed.code, 2);
       assert.equal(malformed.stderr, `quantlens: ${bad}: json: not a \`quantlens plan --json\` result (no tensors with name and type)\n`);
-      assert.equal((await run('check', Q4_K_M, '--plan', path.join(tmp, 'missing.json'))).code, 1);
+      assert.equal((await run('check', Q4_K_M, '--plan', path.join(tmp(), 'missing.json'))).code, 1);
     });
   });
 
   it('usage errors exit 1; an unreadable result exits 2 with one line', async () => {
     assert.equal((await run('check', Q2_K)).code, 1);
     assert.equal((await run('check', 'compare', REFERENCE, '--min-sqnr', '3')).code, 1);
-    assert.equal((await run('check', path.join(tmp, 'none.json'), '--min-sqnr', 'x')).code, 1);
-    const bad = path.join(tmp, 'bad.json');
+    assert.equal((await run('check', path.join(tmp(), 'none.json'), '--min-sqnr', 'x')).code, 1);
+    const bad = path.join(tmp(), 'bad.json');
     writeFileSync(bad, '{"neither": 1}');
     const r = await run('check', bad, '--min-sqnr', '3');
     assert.equal(r.code, 2);

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildBundlesOnce } from '../worker/bundles';
+import { suiteTempDir } from '../helpers/tempDir';
 
 interface Run {
   readonly code: number;
@@ -19,7 +19,7 @@ interface AnalyzeJson { tensors: { name: string; results: { kind: string; bits?:
 describe('quantlens check MODEL: runs analyze itself (built CLI, worker threads)', function () {
   this.timeout(120_000);
   let cli = '';
-  let tmp = '';
+  const tmp = suiteTempDir('quantlens-check-analyze-');
   const quantlens = (...argv: string[]): Promise<Run> =>
     new Promise((resolve) => {
       execFile(process.execPath, [cli, ...argv], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
@@ -29,9 +29,7 @@ describe('quantlens check MODEL: runs analyze itself (built CLI, worker threads)
 
   before(async () => {
     cli = path.join(await buildBundlesOnce(), 'cli.js');
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-check-analyze-'));
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('--bits 4 --min-sqnr: one FAIL per tensor and scheme below the gate, the same set as analyze --json gives; JUnit lists every case', async () => {
     const analyzed = await quantlens('analyze', SAMPLE, '--bits', '4', '--mode', 'symmetric', '--json');
@@ -42,7 +40,7 @@ describe('quantlens check MODEL: runs analyze itself (built CLI, worker threads)
     const gate = (Math.min(...sqnrs) + Math.max(...sqnrs)) / 2;
     const failing = report.tensors.filter((t) => t.results[0]!.sqnrDb! < gate).map((t) => `${t.name} int4 symmetric tensor`);
     assert.ok(failing.length > 0 && failing.length < sqnrs.length, `gate ${gate}`);
-    const junit = path.join(tmp, 'analyze.xml');
+    const junit = path.join(tmp(), 'analyze.xml');
     const r = await quantlens('check', SAMPLE, '--bits', '4', '--mode', 'symmetric', '--min-sqnr', String(gate), '--junit', junit);
     assert.equal(r.code, 3, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
@@ -56,7 +54,7 @@ describe('quantlens check MODEL: runs analyze itself (built CLI, worker threads)
     const ok = await quantlens('check', SAMPLE, '--bits', '8', '--min-sqnr', '20', '--no-nonfinite');
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^ok: \d+ checked\n$/);
-    const plan = path.join(tmp, 'plan.json');
+    const plan = path.join(tmp(), 'plan.json');
     writeFileSync(plan, JSON.stringify({ tensors: [{ name: 'fc1.weight', type: 'F16' }] }));
     const both = await quantlens('check', SAMPLE, '--plan', plan, '--bits', '8', '--min-sqnr', '20');
     assert.equal(both.code, 3);
@@ -67,7 +65,7 @@ describe('quantlens check MODEL: runs analyze itself (built CLI, worker threads)
   });
 
   it('files that cannot be checked or compared: one line, exit 2', async () => {
-    const notAModel = path.join(tmp, 'notes.txt');
+    const notAModel = path.join(tmp(), 'notes.txt');
     writeFileSync(notAModel, 'hello');
     for (const argv of [
       ['check', notAModel, '--min-sqnr', '10'],

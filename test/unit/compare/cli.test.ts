@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../cli/run';
+import { suiteTempDir } from '../helpers/tempDir';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const REFERENCE = path.join(FIXTURES, 'plan', 'hf-llama');
@@ -30,11 +30,7 @@ async function compareJson(...args: string[]): Promise<CompareJson> {
 }
 
 describe('quantlens compare', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-compare-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-compare-');
 
   for (const [file, expected] of Object.entries(EXPECTED)) {
     it(`${file}: every tensor paired with its Hugging Face original, SQNR equal to gguf-py's to ${SQNR_TOLERANCE_DB} dB, Q/K rotary permutation found`, async () => {
@@ -68,7 +64,7 @@ describe('quantlens compare', () => {
   });
 
   it('--map FILE: a wrong pairing shows as a shape mismatch and as SQNR far below the requantized reference', async () => {
-    const map = path.join(tmp, 'map.json');
+    const map = path.join(tmp(), 'map.json');
     writeFileSync(map, JSON.stringify({
       'model.layers.0.self_attn.q_proj.weight': 'blk.0.attn_k.weight',
       'model.layers.0.mlp.up_proj.weight': 'blk.1.ffn_up.weight',
@@ -88,7 +84,7 @@ describe('quantlens compare', () => {
     const sameNamesOtherShapes = await run('compare', REFERENCE, path.join(FIXTURES, 'storages', 'gptq.safetensors'));
     assert.equal(sameNamesOtherShapes.code, 2);
     assert.match(sameNamesOtherShapes.stderr, /^quantlens: .*gptq\.safetensors: compare: no tensor of .* can be measured against .*: not the same model \(\d+ names match, e\.g\. .* is \[256, 256\], .* is \[64, 128\]\)\n$/);
-    const bad = path.join(tmp, 'bad.gguf');
+    const bad = path.join(tmp(), 'bad.gguf');
     writeFileSync(bad, 'GGUF not really');
     const unreadable = await run('compare', REFERENCE, bad);
     assert.equal(unreadable.code, 2);
@@ -100,6 +96,6 @@ describe('quantlens compare', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /model\.layers\.0\.self_attn\.q_proj\.weight +blk\.0\.attn_q\.weight +IQ4_NL +rope-permute +22\.\d\d /);
     assert.equal((await run('compare', REFERENCE)).code, 1);
-    assert.equal((await run('compare', REFERENCE, REFERENCE, '--map', path.join(tmp, 'missing.json'))).code, 1);
+    assert.equal((await run('compare', REFERENCE, REFERENCE, '--map', path.join(tmp(), 'missing.json'))).code, 1);
   });
 });

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compareModels } from '../../../src/core/compare/compareModels';
 import { decodeStorages } from '../../../src/core/decode/decodedModel';
@@ -10,6 +9,7 @@ import { openModel } from '../../../src/core/formats/registry';
 import { run } from '../cli/run';
 import { expectedValues, fixturePath } from '../decode/fixtures';
 import { f32Safetensors, rawSafetensors } from './safetensorsBytes';
+import { suiteTempDir } from '../helpers/tempDir';
 
 interface PairJson { reference: string; candidate: string; candidateDtype: string; candidateStorage?: string; transform: string; sqnrDb: number | null; maxAbsErr: number; mse: number }
 interface CompareJson { pairs: PairJson[]; unpaired: { reference: string[]; candidate: string[] }; findings: { kind: string; tensor: string | null }[] }
@@ -31,18 +31,14 @@ const SAFETENSORS: readonly { file: string; storage: string; plain: readonly str
 ];
 
 describe('compare: quantized storages decoded end to end (test/fixtures/storages)', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-compare-storages-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-compare-storages-');
 
   for (const { file, storage, plain } of SAFETENSORS) {
     it(`${file}: each ${storage} group paired with its float reference by the logical name, equal to the library's dequantization`, async () => {
       const expected = await expectedValues();
       const prefix = `${file}:`;
       const mine = [...expected].filter(([k]) => k.startsWith(prefix));
-      const reference = path.join(tmp, `${storage}-reference.safetensors`);
+      const reference = path.join(tmp(), `${storage}-reference.safetensors`);
       writeFileSync(reference, f32Safetensors(Object.fromEntries(mine.map(([k, v]) => [k.slice(prefix.length), { shape: [...v.shape], values: [...v.values] }]))));
       const j = await compareJson(reference, fixturePath(file));
       assert.deepEqual(j.unpaired, { reference: [], candidate: plain });
@@ -86,7 +82,7 @@ describe('compare: quantized storages decoded end to end (test/fixtures/storages
         await model.close();
       }
       assert.ok(sqnr.size >= 2, `${file}: ${sqnr.size} stored weights`);
-      const reference = path.join(tmp, `${file}-reference.safetensors`);
+      const reference = path.join(tmp(), `${file}-reference.safetensors`);
       writeFileSync(reference, f32Safetensors(tensors));
       const j = await compareJson(reference, fixturePath(file));
       assert.deepEqual(j.unpaired.reference, []);
@@ -121,7 +117,7 @@ describe('compare: quantized storages decoded end to end (test/fixtures/storages
   it('the table names the storage in the type column', async () => {
     const expected = await expectedValues();
     const v = expected.get('fp8.safetensors:model.layers.0.mlp.up_proj.weight')!;
-    const reference = path.join(tmp, 'fp8-up.safetensors');
+    const reference = path.join(tmp(), 'fp8-up.safetensors');
     writeFileSync(reference, f32Safetensors({ 'model.layers.0.mlp.up_proj.weight': { shape: [...v.shape], values: [...v.values] } }));
     const r = await run('compare', reference, fixturePath('fp8.safetensors'));
     assert.equal(r.code, 0, r.stderr);

@@ -1,20 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { candidateName } from '../../../src/core/plan/costModel';
 import { exportFor, PLAN_EXPORTS } from '../../../src/core/plan/exports';
 import type { Plan, PlannedTensor, PlanTargetName, PlanTensor } from '../../../src/core/plan/planTypes';
 import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { whyNotLinearWeight } from '../../../src/core/plan/targets/hfLinear';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-
-const ROOT = path.join(__dirname, '..', '..', '..');
-const HF_MIXTRAL = path.join(ROOT, 'test/fixtures/plan/hf-mixtral/model.safetensors');
-const MLP_ONNX = path.join(ROOT, 'samples/mlp/model.onnx');
+import { suiteTempDir } from '../helpers/tempDir';
+import { HF_MIXTRAL, writeMatMulMlp } from './targetModels';
 
 /** A plan that gives the planned tensors the target's candidates in turn (those that fit), keep included, so every format shows. */
 function mixedPlan(target: PlanTargetName, tensors: readonly PlanTensor[]): Plan {
@@ -39,11 +32,7 @@ const keptLinear = (plan: Plan, tensors: readonly PlanTensor[]) =>
   plan.tensors.filter((t, i) => t.candidate.kind === 'keep' && PLAN_TARGETS[plan.target].notPlanned(tensors[i]!) === null).map((t) => moduleOf(t.name));
 
 describe('plan exports, each read back', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-exports-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-plan-exports-');
 
   it('one export table: each name once, at least one per target; a wrong name lists the fitting ones', () => {
     const names = PLAN_EXPORTS.map((e) => e.name);
@@ -130,14 +119,7 @@ describe('plan exports, each read back', () => {
   });
 
   it('onnxruntime: MatMulNBits runs by block size, QDQ int8 overrides with the channel axis, kept weights\' nodes excluded', async () => {
-    // the sample MLP with fc2 a MatMul, so both MatMulNBits and QDQ apply
-    const model = decodeModel(readFileSync(MLP_ONNX));
-    const node = model.graph!.node.find((n) => n.input.includes('fc2.weight'))!;
-    node.op_type = 'MatMul';
-    node.attribute = [];
-    node.input = node.input.slice(0, 2);
-    const file = path.join(tmp, 'matmul.onnx');
-    writeFileSync(file, encodeModel(model));
+    const { file } = writeMatMulMlp(tmp());
     const tensors = await openTargetModel([file]);
     const byName = new Map(tensors.map((t) => [t.name, t]));
     const plan = mixedPlan('onnxruntime', tensors);

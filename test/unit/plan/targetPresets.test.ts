@@ -1,25 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { UsageError } from '../../../src/core/errors';
-import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { candidateBytes } from '../../../src/core/plan/costModel';
 import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
 import { planTargetPreset, TARGET_PRESETS } from '../../../src/core/plan/targets/presets';
-
-const ROOT = path.join(__dirname, '..', '..', '..');
-const HF_LLAMA = path.join(ROOT, 'test/fixtures/plan/hf-llama/model.safetensors');
-const HF_MIXTRAL = path.join(ROOT, 'test/fixtures/plan/hf-mixtral/model.safetensors');
-const MLP_ONNX = path.join(ROOT, 'samples/mlp/model.onnx');
+import { suiteTempDir } from '../helpers/tempDir';
+import { HF_LLAMA, HF_MIXTRAL, MLP_ONNX, writeMatMulMlp } from './targetModels';
 
 describe('stock presets of the other targets', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-target-presets-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-target-presets-');
 
   it('every preset names a candidate of its target', () => {
     for (const [target, presets] of Object.entries(TARGET_PRESETS)) {
@@ -78,16 +67,10 @@ describe('stock presets of the other targets', () => {
     assert.match(planTargetPreset(PLAN_TARGETS.onnxruntime, gemm, 'MatMulNBits').tensors[0]!.reason, /MatMulNBits replaces MatMul nodes only \(Gemm/);
 
     // the same graph with fc2 a MatMul: B [K, N] = [64, 256] as stored (K = 64)
-    const model = decodeModel(readFileSync(MLP_ONNX));
-    const node = model.graph!.node.find((n) => n.input.includes('fc2.weight'))!;
-    node.op_type = 'MatMul';
-    node.attribute = [];
-    node.input = node.input.slice(0, 2);
-    const file = path.join(tmp, 'matmul.onnx');
-    writeFileSync(file, encodeModel(model));
+    const { file, fc2Node } = writeMatMulMlp(tmp());
     const matmul = await openTargetModel([file]);
     const fc2 = matmul.find((t) => t.name === 'fc2.weight')!;
-    assert.deepEqual([fc2.ne, fc2.consumer], [[64, 256], { node: node.name, op: 'MatMul', input: 1, channelAxis: 1 }]);
+    assert.deepEqual([fc2.ne, fc2.consumer], [[64, 256], { node: fc2Node, op: 'MatMul', input: 1, channelAxis: 1 }]);
     const ort = PLAN_TARGETS.onnxruntime;
     // 256 columns of K = 64: 32 bytes of nibbles, 2 float32 scales, 2 zero points in 1 byte
     assert.equal(ort.bytesOf(ort.parseCandidate('int4_g32_asym'), fc2), 256 * (32 + 8 + 1));

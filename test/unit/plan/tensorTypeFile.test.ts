@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openModel } from '../../../src/core/formats/registry';
 import { openLlamaModel } from '../../../src/core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset } from '../../../src/core/plan/llamaCpp/planPreset';
 import { exportBase, tensorTypeFile } from '../../../src/core/plan/llamaCpp/tensorTypeFile';
-import { llamaCppTool, runLlamaQuantize, TOOLS_MISSING } from '../helpers/llamaCppTools';
+import { llamaQuantizeOrSkip } from '../helpers/llamaCppTools';
+import { suiteTempDir } from '../helpers/tempDir';
 import { run } from '../cli/run';
 import { PLAN_FIXTURES } from './expectedPlans';
 
@@ -20,11 +20,7 @@ interface PlanJson extends PlannedTypes {
 }
 
 describe('llama.cpp --tensor-type-file export', () => {
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-plan-');
 
   it('writes one anchored pattern per quantizable tensor, still exact once llama-quantize lower-cases it', async () => {
     const model = await openLlamaModel([path.join(PLAN_FIXTURES, 'moe.gguf')]);
@@ -42,19 +38,12 @@ describe('llama.cpp --tensor-type-file export', () => {
   });
 
   describe('given to the real llama-quantize, writes exactly the planned types and bytes', function () {
-    this.timeout(120_000);
-    const tool = llamaCppTool('llama-quantize');
-    before(function () {
-      if (!tool) {
-        console.warn(`      ${TOOLS_MISSING}`);
-        this.skip();
-      }
-    });
+    const quantize = llamaQuantizeOrSkip(this);
 
     /** Quantizes `input` with the file and base type, then compares the written GGUF with the plan. */
     async function quantizeAndCompare(input: string, typeFile: string, base: string, plan: PlannedTypes): Promise<void> {
-      const out = path.join(tmp, `out-${path.basename(typeFile)}.gguf`);
-      runLlamaQuantize(tool!, ['--tensor-type-file', typeFile, input, out, base]);
+      const out = path.join(tmp(), `out-${path.basename(typeFile)}.gguf`);
+      quantize(['--tensor-type-file', typeFile, input, out, base]);
       const written = await openModel([out]);
       const byName = new Map(written.tensors.map((t) => [t.name, t]));
       await written.close();
@@ -68,7 +57,7 @@ describe('llama.cpp --tensor-type-file export', () => {
 
     it('a plan that is not a stock mix (--keep, through the CLI): the JSON names the base type', async () => {
       const input = path.join(PLAN_FIXTURES, 'moe.gguf');
-      const file = path.join(tmp, 'keep.txt');
+      const file = path.join(tmp(), 'keep.txt');
       const r = await run('plan', input, '--preset', 'Q3_K_L', '--keep', 'attn_q|exps', '--export', 'llama.cpp', '--out', file, '--json');
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as PlanJson;
@@ -81,16 +70,16 @@ describe('llama.cpp --tensor-type-file export', () => {
       const input = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
       const model = await openLlamaModel([input]);
       const plan = planLlamaCppPreset(model, { preset: 'Q5_K_S' });
-      const file = path.join(tmp, 'q5ks.txt');
+      const file = path.join(tmp(), 'q5ks.txt');
       writeFileSync(file, tensorTypeFile(plan, model));
       await quantizeAndCompare(input, file, 'Q4_K_M', plan);
     });
 
     it('a solver plan (--budget-bpw, through the CLI): a mix of types no preset writes', async () => {
       const input = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
-      const file = path.join(tmp, 'solver.txt');
+      const file = path.join(tmp(), 'solver.txt');
       const r = await run('plan', input, '--budget-bpw', '5.6', '--candidates', 'q4_k,q5_k,q6_k,q8_0,q5_0,q4_0',
-        '--export', 'llama.cpp', '--out', file, '--json', '--cache', tmp);
+        '--export', 'llama.cpp', '--out', file, '--json', '--cache', tmp());
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as PlanJson;
       assert.equal(plan.export.baseType, 'Q8_0');
@@ -100,7 +89,7 @@ describe('llama.cpp --tensor-type-file export', () => {
 
     it('an unquantized preset with kept tensors goes through a Q8_0 base', async () => {
       const input = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
-      const file = path.join(tmp, 'bf16.txt');
+      const file = path.join(tmp(), 'bf16.txt');
       const r = await run('plan', input, '--preset', 'BF16', '--keep', 'ffn_(up|gate)', '--export', 'llama.cpp', '--out', file, '--json');
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as PlanJson;
