@@ -2,6 +2,7 @@ import { EMPTY_PLAN_RENDERED } from '../src/shared/planPanelProtocol';
 import { INSPECTOR_TABS, type InspectorTab, type PanelError, type RenderedView } from '../src/shared/webviewProtocol';
 import { applyChartTheme } from './charts';
 import { el } from './dom';
+import { frameScheduler } from './frameScheduler';
 import { Header } from './header';
 import type { AppHost } from './host';
 import type { Store } from './store';
@@ -46,7 +47,7 @@ export class App {
   private readonly panels = new Map<InspectorTab, HTMLElement>();
   private readonly banner = el('div', { class: 'banner' });
   private mounted = false;
-  private frameRequested = false;
+  private readonly schedule = frameScheduler(() => this.render());
   private themeChanged = false;
   private lastRendered = '';
 
@@ -58,15 +59,6 @@ export class App {
     watchTheme(() => {
       this.themeChanged = true;
       this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.render();
     });
   }
 

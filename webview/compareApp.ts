@@ -9,6 +9,7 @@ import { findingsList, unpairedList } from './compareLists';
 import { DEFAULT_SORT, filterPairs, nextSort, pairKey, sortPairs, type PairSort } from './compareRows';
 import { PairTable } from './compareTable';
 import { el } from './dom';
+import { frameScheduler } from './frameScheduler';
 import { formatCount } from './format';
 import { watchTheme } from './theme';
 
@@ -47,7 +48,7 @@ export class CompareApp {
   private readonly table: PairTable;
   private readonly drill = new PairDrill();
   private readonly unpaired = el('section', { class: 'cmp-unpaired', attrs: { id: 'unpaired', 'aria-label': 'Unpaired tensors' } });
-  private frameRequested = false;
+  private readonly schedule = frameScheduler(() => this.render());
   /** What was drawn last: parts redraw only when their inputs change. */
   private drawn = { result: null as CompareOutcome | null, tableKey: '', drillKey: '' };
   private lastRendered = '';
@@ -134,15 +135,6 @@ export class CompareApp {
     }
     this.change(() => { this.selected = key; });
     this.drill.root.scrollIntoView({ block: 'nearest' });
-  }
-
-  private schedule(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.render();
-    });
   }
 
   private render(): void {
