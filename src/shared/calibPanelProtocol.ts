@@ -4,7 +4,7 @@
  */
 import type { Convention, IntMode, RangeMethod } from './analysisTypes';
 import type { CalibrationOptions, CalibrationProgress, CalibrationReport, PtqOptions, PtqProgress, PtqReport } from './calibTypes';
-import type { PanelError } from './webviewProtocol';
+import type { PanelError } from './panelError';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 

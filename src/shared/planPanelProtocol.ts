@@ -4,7 +4,7 @@
  * no tensor values). Plans are computed in the extension host from headers and cached errors.
  */
 import type { JobStatus } from './calibPanelProtocol';
-import type { PanelError } from './webviewProtocol';
+import type { PanelError } from './panelError';
 
 /** The plan shown: a stock preset of the target, or the solver's plan under a size budget. */
 export type PlanChoice =

@@ -3,6 +3,7 @@
  * report, which replays the same host messages from embedded data).
  */
 import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
+import type { PanelError } from './panelError';
 import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
 import type { PlanHostToWebview, PlanRendered, PlanWebviewToHost } from './planPanelProtocol';
 import type { SchemeSelection } from './schemeSelection';
@@ -14,13 +15,8 @@ export type InspectorTab = (typeof INSPECTOR_TABS)[number];
 export type ExportFormat = 'csv' | 'json' | 'markdown' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'markdown', 'html'];
 
-/** A failure shown in place of (or above) the panel's content. */
-export interface PanelError {
-  readonly message: string;
-  readonly format?: string;
-  /** Byte offset of the problem in a corrupt file. */
-  readonly offset?: number;
-}
+/** A failure shown in place of (or above) the panel's content (defined in panelError.ts, which the tab protocols import without a cycle). */
+export type { PanelError };
 
 /** Where the app runs: a live panel, or a saved report that cannot analyse again. */
 export type AppMode = 'panel' | 'report';
