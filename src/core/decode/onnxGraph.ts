@@ -6,26 +6,25 @@
 import { FormatError } from '../errors';
 import type { Values } from '../tensor';
 import { f16ToF32, bf16ToF32 } from '../numeric/floats';
+import { ONNX_DTYPE } from '../formats/onnx/dataTypes';
 import { DATA_LOCATION_EXTERNAL } from '../formats/onnx/schema';
-import { int64ToNumber, type AttributeProto, type ModelProto, type TensorProto } from '../onnxproto/types';
+import { ATTRIBUTE_TYPE, int64ToNumber, type AttributeProto, type ModelProto, type TensorProto } from '../onnxproto/types';
 import type { CheckpointSummary, GraphNode, MemberInfo, ReadMember } from './storage';
 
-/** onnx.proto TensorProto.DataType values of the initializers the storages use, with our dtype name and bytes per value. */
+/** The TensorProto data types of the initializers the storages use, with our dtype name and bits per value. */
 const INITIALIZER_TYPES: ReadonlyMap<number, { dtype: string; bits: number }> = new Map([
-  [1, { dtype: 'F32', bits: 32 }], [2, { dtype: 'U8', bits: 8 }], [3, { dtype: 'I8', bits: 8 }],
-  [4, { dtype: 'U16', bits: 16 }], [5, { dtype: 'I16', bits: 16 }], [6, { dtype: 'I32', bits: 32 }],
-  [10, { dtype: 'F16', bits: 16 }], [16, { dtype: 'BF16', bits: 16 }], [21, { dtype: 'U4', bits: 4 }], [22, { dtype: 'I4', bits: 4 }],
+  [ONNX_DTYPE.FLOAT, { dtype: 'F32', bits: 32 }], [ONNX_DTYPE.UINT8, { dtype: 'U8', bits: 8 }], [ONNX_DTYPE.INT8, { dtype: 'I8', bits: 8 }],
+  [ONNX_DTYPE.UINT16, { dtype: 'U16', bits: 16 }], [ONNX_DTYPE.INT16, { dtype: 'I16', bits: 16 }], [ONNX_DTYPE.INT32, { dtype: 'I32', bits: 32 }],
+  [ONNX_DTYPE.FLOAT16, { dtype: 'F16', bits: 16 }], [ONNX_DTYPE.BFLOAT16, { dtype: 'BF16', bits: 16 }],
+  [ONNX_DTYPE.UINT4, { dtype: 'U4', bits: 4 }], [ONNX_DTYPE.INT4, { dtype: 'I4', bits: 4 }],
 ]);
-/** AttributeProto.AttributeType INT and STRING. */
-const ATTRIBUTE_INT = 2;
-const ATTRIBUTE_STRING = 3;
 
 function attributes(list: readonly AttributeProto[]): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const a of list) {
     if (!a.name) continue;
-    if (a.type === ATTRIBUTE_INT) out[a.name] = int64ToNumber(a.i);
-    else if (a.type === ATTRIBUTE_STRING && a.s) out[a.name] = new TextDecoder().decode(a.s);
+    if (a.type === ATTRIBUTE_TYPE.INT) out[a.name] = int64ToNumber(a.i);
+    else if (a.type === ATTRIBUTE_TYPE.STRING && a.s) out[a.name] = new TextDecoder().decode(a.s);
   }
   return out;
 }
