@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { UsageError } from '../../core/errors';
 import { defaultMethods } from '../../core/calib/methods';
 import { runCalibration } from '../../core/calib/runCalibration';
-import { calibrationTable } from '../../core/calib/tables/calibrationTables';
+import { CALIB_TABLES, calibrationTable } from '../../core/calib/tables/calibrationTables';
 import { CALIB_TABLE_FORMATS } from '../../shared/calibPanelProtocol';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -12,6 +12,8 @@ import { DATA_FLAGS, DEFAULT_BATCH, oneOf, optionalPositiveInt, parseBits, parse
 import { CONVENTIONS, INT_MODES } from '../../shared/vocab/intSchemes';
 
 const USAGE = 'calibrate MODEL.onnx --data FILE [options] [--json]';
+/** Width of the format names in --help's list (the longest, ort-json, and a space). */
+const FORMAT_COLUMN = 10;
 const HELP = `usage: quantlens ${USAGE}
 
 Runs the model on calibration data and reports, for every float activation of the main graph,
@@ -29,8 +31,8 @@ its observed range and the qparams each range method picks.
   --mode MODE            symmetric or asymmetric (default asymmetric)
   --convention NAME      lecture, torch, onnxruntime (default lecture)
   --threads N            onnxruntime threads (default min(2, cores))
-  --format F             with --out: json, ort (calibration.cache text), ort-json (calibration.json),
-                         tensorrt (TRT-8601-EntropyCalibration2); ort and tensorrt use the first method
+  --format F             with --out, one of (a one-method table uses the first of --methods):
+${CALIB_TABLE_FORMATS.map((f) => `                           ${f.padEnd(FORMAT_COLUMN)}${CALIB_TABLES[f].description}`).join('\n')}
   --out FILE             write the table to FILE instead of stdout
   --json                 the report as JSON
 `;

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CALIB_TABLES } from '../../../src/core/calib/tables/calibrationTables';
 import { parseOrtCalibrationCache } from '../../../src/core/calib/tables/ortTable';
 import { parseTensorrtCalibrationCache } from '../../../src/core/calib/tables/tensorrtTable';
+import { CALIB_TABLE_FORMATS } from '../../../src/shared/calibPanelProtocol';
 import { run } from '../cli/run';
 import { tempDir, writeNpy } from './npy';
 import { ORT_SUITE_TIMEOUT_MS } from './slow';
@@ -95,5 +97,11 @@ describe('quantlens calibrate', function () {
     const mixed = await run('calibrate', model, '--data', data, '--batch', '4', '--methods', 'minmax');
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /If 'If' takes the other branch from sample 4 on/);
+  });
+
+  it('--help lists every calibration table format with its description, from the one table', async () => {
+    const r = await run('calibrate', '--help');
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of CALIB_TABLE_FORMATS) assert.match(r.stdout, new RegExp(`^ +${f} +${CALIB_TABLES[f].description.replace(/[()]/g, '\\$&')}$`, 'm'), f);
   });
 });
