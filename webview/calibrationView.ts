@@ -5,11 +5,10 @@ import { CONVENTIONS, INT_MODES } from '../src/shared/vocab/intSchemes';
 import { verticalLines, type VerticalLine } from './charts';
 import { el } from './dom';
 import { formatCount, formatNumber, formatShape } from './format';
-import type { AppHost } from './host';
-import { errorLine, selectField, statusText } from './jobStatus';
+import { errorLine, jobControls, jobPlaceholder, selectField } from './jobStatus';
 import { JobView } from './jobView';
 import { histogramPoints } from './quantLevels';
-import type { SortState, Store } from './store';
+import type { SortState } from './store';
 import { cssVar, seriesColor, withAlpha } from './theme';
 import type { ViewContext, ViewReport } from './view';
 import { VirtualTable, type Column } from './virtualTable';
@@ -87,16 +86,12 @@ function sortRows(rows: ActivationRow[], sort: SortState): ActivationRow[] {
 
 /** Calibration tab: run the model on data, every activation's range and each method's qparams, histograms with thresholds. */
 export class CalibrationView extends JobView {
-  private readonly store: Store;
-  private readonly host: AppHost;
   private table: VirtualTable<ActivationRow> | null = null;
   private tableMethods = '';
   private rowsShown = 0;
 
-  constructor({ store, host }: ViewContext) {
-    super('calibration');
-    this.store = store;
-    this.host = host;
+  constructor(context: ViewContext) {
+    super('calibration', context);
   }
 
   report(): ViewReport {
@@ -140,16 +135,10 @@ export class CalibrationView extends JobView {
       selectField('calib-bits', 'bits', CALIB_BITS, settings.bits, (bits) => set({ bits }), running),
       selectField<IntMode>('calib-mode', 'mode', INT_MODES, settings.mode, (mode) => set({ mode }), running),
       selectField<Convention>('calib-convention', 'convention', CONVENTIONS, settings.convention, (convention) => set({ convention }), running),
-      el('button', {
-        class: 'primary', text: 'Calibrate…',
-        attrs: { id: 'calibrate', type: 'button', disabled: running, title: 'Pick calibration inputs (.npy / .npz) and run the model over them' },
-        on: { click: () => this.host.post({ type: 'calibrate', settings }) },
-      }),
-      el('button', { text: 'Cancel', attrs: { id: 'cancel-calibration', type: 'button', disabled: !running }, on: { click: () => this.host.post({ type: 'cancelCalibration' }) } }),
-      el('span', {
-        class: 'progress-text', attrs: { id: 'calib-progress', 'aria-live': 'polite', title: calibration.dataPath ?? '' },
-        text: statusText(calibration, (p) => `${p.samplesDone} / ${p.samplesTotal} samples`, 'Press Calibrate… and pick inputs shaped like the model\'s'),
-      }),
+      ...jobControls(calibration,
+        { id: 'calibrate', text: 'Calibrate…', title: 'Pick calibration inputs (.npy / .npz) and run the model over them', disabled: false, post: () => this.host.post({ type: 'calibrate', settings }) },
+        { id: 'cancel-calibration', post: () => this.host.post({ type: 'cancelCalibration' }) },
+        { id: 'calib-progress', progress: (p) => `${p.samplesDone} / ${p.samplesTotal} samples`, idle: 'Press Calibrate… and pick inputs shaped like the model\'s' }),
       ...exportControls,
     );
   }
@@ -160,10 +149,10 @@ export class CalibrationView extends JobView {
     const report = calibration.report;
     if (!report) {
       this.rowsShown = 0;
-      const hint = calibration.status === 'running'
-        ? 'Running the model over the calibration batches…'
-        : 'Calibration runs the model on sample inputs and records every activation\'s range; each range method then picks a clipping range and its scale and zero point.';
-      this.body.replaceChildren(...(error ? [error] : []), el('p', { class: 'empty-state', text: hint }));
+      this.body.replaceChildren(...jobPlaceholder(calibration, error, {
+        running: 'Running the model over the calibration batches…',
+        idle: 'Calibration runs the model on sample inputs and records every activation\'s range; each range method then picks a clipping range and its scale and zero point.',
+      }));
       return;
     }
     const table = this.activationsTable(report);

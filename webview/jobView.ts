@@ -1,6 +1,8 @@
 import { ChartSet } from './charts';
 import { el } from './dom';
-import type { View } from './view';
+import type { AppHost } from './host';
+import type { Store } from './store';
+import type { View, ViewContext } from './view';
 
 /**
  * The scaffolding of a tab that runs a job on the model (Calibration, PTQ): a toolbar that starts
@@ -11,11 +13,15 @@ export abstract class JobView implements View {
   protected readonly toolbar = el('div', { class: 'toolbar' });
   protected readonly body: HTMLElement;
   protected readonly charts = new ChartSet();
+  protected readonly store: Store;
+  protected readonly host: AppHost;
   private toolbarKey = '';
   private bodyKey = '';
 
   /** `name`: the root's class; the body's is `${name}-body`. */
-  constructor(name: string) {
+  constructor(name: string, { store, host }: ViewContext) {
+    this.store = store;
+    this.host = host;
     this.body = el('div', { class: `${name}-body` });
     this.root = el('div', { class: name }, [this.toolbar, this.body]);
   }

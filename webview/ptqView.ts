@@ -4,10 +4,8 @@ import type { PtqReport, PtqRun } from '../src/shared/calibTypes';
 import { SELECTABLE_BITS } from '../src/shared/schemeSelection';
 import { el } from './dom';
 import { formatDb, formatPct } from './format';
-import type { AppHost } from './host';
-import { errorLine, selectField, statusText } from './jobStatus';
+import { errorLine, jobControls, jobPlaceholder, selectField } from './jobStatus';
 import { JobView } from './jobView';
-import type { Store } from './store';
 import { cssVar, seriesColor } from './theme';
 import type { ViewContext, ViewReport } from './view';
 
@@ -38,14 +36,10 @@ function settingsFrom(bits: readonly number[], granularity: Granularity, activat
 
 /** PTQ tab: accuracy of the float model against fake-quantized variants, agreement, output and per-layer SQNR. */
 export class PtqView extends JobView {
-  private readonly store: Store;
-  private readonly host: AppHost;
   private runsShown = 0;
 
-  constructor({ store, host }: ViewContext) {
-    super('ptq');
-    this.store = store;
-    this.host = host;
+  constructor(context: ViewContext) {
+    super('ptq', context);
   }
 
   report(): ViewReport {
@@ -82,16 +76,13 @@ export class PtqView extends JobView {
       el('div', { class: 'chips', attrs: { role: 'group', 'aria-label': 'Weight bit widths' } }, chips),
       selectField<Granularity>('ptq-granularity', 'weights per', WEIGHT_GRANULARITIES, granularity, (g) => set(settingsFrom(bits, g, settings.activations)), running),
       selectField<string>('ptq-activations', 'activations', ACTIVATION_CHOICES, activation, (a) => set(settingsFrom(bits, granularity, a === 'none' ? [] : [a])), running),
-      el('button', {
-        class: 'primary', text: 'Simulate PTQ…',
-        attrs: { id: 'simulate-ptq', type: 'button', disabled: running || settings.weights.length + settings.activations.length === 0, title: 'Pick labelled test data (.npz with x and y) and evaluate every configuration' },
-        on: { click: () => this.host.post({ type: 'simulatePtq', settings }) },
-      }),
-      el('button', { text: 'Cancel', attrs: { id: 'cancel-ptq', type: 'button', disabled: !running }, on: { click: () => this.host.post({ type: 'cancelPtq' }) } }),
-      el('span', {
-        class: 'progress-text', attrs: { id: 'ptq-progress', 'aria-live': 'polite', title: ptq.dataPath ?? '' },
-        text: statusText(ptq, (p) => `${p.runsDone} / ${p.runsTotal} runs`, 'Press Simulate PTQ… and pick labelled test data'),
-      }),
+      ...jobControls(ptq,
+        {
+          id: 'simulate-ptq', text: 'Simulate PTQ…', title: 'Pick labelled test data (.npz with x and y) and evaluate every configuration',
+          disabled: settings.weights.length + settings.activations.length === 0, post: () => this.host.post({ type: 'simulatePtq', settings }),
+        },
+        { id: 'cancel-ptq', post: () => this.host.post({ type: 'cancelPtq' }) },
+        { id: 'ptq-progress', progress: (p) => `${p.runsDone} / ${p.runsTotal} runs`, idle: 'Press Simulate PTQ… and pick labelled test data' }),
     );
   }
 
@@ -101,10 +92,10 @@ export class PtqView extends JobView {
     const report = ptq.report;
     if (!report) {
       this.runsShown = 0;
-      const hint = ptq.status === 'running'
-        ? 'Evaluating the float model, then each quantized variant…'
-        : 'PTQ simulation runs the float model and fake-quantized copies (weights, and activations with calibrated ranges) on labelled data, and compares their accuracy.';
-      this.body.replaceChildren(...(error ? [error] : []), el('p', { class: 'empty-state', text: hint }));
+      this.body.replaceChildren(...jobPlaceholder(ptq, error, {
+        running: 'Evaluating the float model, then each quantized variant…',
+        idle: 'PTQ simulation runs the float model and fake-quantized copies (weights, and activations with calibrated ranges) on labelled data, and compares their accuracy.',
+      }));
       return;
     }
     this.runsShown = report.runs.length;
