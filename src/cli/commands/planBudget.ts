@@ -12,7 +12,7 @@ import type { ErrorRunner, SweepProgress } from '../../core/plan/errors/errorSwe
 import { modelErrors, type ModelErrors, type SweptModel } from '../../core/plan/errors/modelErrors';
 import type { Plan, PlanTensor } from '../../core/plan/planTypes';
 import { buildPlanProblem, type PlanRules } from '../../core/plan/solver/planProblem';
-import { planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
+import { paretoOf, planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
 import type { PlanTarget } from '../../core/plan/targets';
 
 /** One measured plan: `--refit PLAN.json=VALUE`. */
@@ -140,6 +140,7 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
     refit = { ...request.refit, predictedBefore, scale: request.refit.measured / predictedBefore };
   }
   const problem = buildPlanProblem(model.tensors, request.candidates, errors.table, rules, refit?.scale ?? 1);
-  const plan = planAtBudget(problem, request.budget);
+  // the presets also seed the solver, so at a preset's size the plan is never worse than it
+  const plan = planAtBudget(problem, request.budget, paretoOf(problem), presets);
   return { plan, presets: presets.map((p) => predictPlan(p, model.tensors, errors.table, problem.alphas)), errors, refit };
 }

@@ -250,6 +250,20 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     assert.deepEqual(ortRead, new Map(ort.tensors.filter((t) => t.type !== 'F32').map((t) => [moduleOf(t.name), t.type])));
   });
 
+  for (const [targetName, fileOf] of cases) {
+    it(`${targetName}: its stock presets are points beside the front, and at each preset's size the plan predicts no more damage`, async () => {
+      const file = fileOf();
+      const candidates = allOf(targetName).map(candidateName).join(',');
+      const wide = await budgetPlan(file, '--target', targetName, '--budget-bpw', '64', '--candidates', candidates);
+      assert.ok(wide.presets.length >= 2, wide.presets.map((p) => p.preset).join(', '));
+      for (const preset of wide.presets) {
+        const at = await budgetPlan(file, '--target', targetName, '--budget-bytes', String(preset.totalBytes), '--candidates', candidates);
+        assert.ok(at.totalBytes <= preset.totalBytes);
+        assert.ok(at.predictedDamage <= preset.predictedDamage * (1 + 1e-12), `${preset.preset}: plan ${at.predictedDamage} vs preset ${preset.predictedDamage}`);
+      }
+    });
+  }
+
   it('damage weights Hugging Face tensors by the roles of their GGUF names', () => {
     const roles = ['model.layers.3.self_attn.v_proj.weight', 'model.layers.0.mlp.down_proj.weight', 'model.layers.0.block_sparse_moe.experts.5.w2.weight',
       'model.layers.0.block_sparse_moe.experts.5.w1.weight', 'lm_head.weight', 'model.embed_tokens.weight', 'model.layers.0.input_layernorm.weight'].map(roleOf);

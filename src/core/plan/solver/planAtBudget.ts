@@ -2,6 +2,7 @@ import { UsageError } from '../../errors';
 import { tensorDamage } from '../damage/alpha';
 import { relErrOf, sqnrDbOf, type ErrorTable } from '../errors/errorTable';
 import type { Plan, PlannedTensor, PlanTensor } from '../planTypes';
+import { choiceCost, choiceOfPlan, improveWithin } from './fromPlan';
 import type { PlanProblem } from './planProblem';
 import { solveAt } from './solveAt';
 
@@ -71,15 +72,26 @@ function prediction(relErr: number, damage: number): TensorPrediction {
   return { relErr, sqnrDb: Number.isFinite(sqnr) ? sqnr : null, damage };
 }
 
-/** The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming that plan's size. */
-export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem)): BudgetPlan {
+/**
+ * The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming
+ * that plan's size. Each of `seeds` (stock presets) that fits the budget and is one of the
+ * problem's plans also starts exchange moves (fromPlan.ts): the result is never worse than it.
+ */
+export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem), seeds: readonly Plan[] = []): BudgetPlan {
   const limit = budgetBytes(budget, problem.totalValues);
   const smallest = smallestPlan(problem);
   if (!(limit >= smallest.bytes)) {
     const asked = 'bpw' in budget ? `${budget.bpw} bits per weight` : `${count(budget.bytes)} bytes`;
     throw new UsageError(`budget ${asked} is below the smallest plan over these candidates: ${smallest.bitsPerWeight.toFixed(4)} bits per weight (${count(smallest.bytes)} bytes)`);
   }
-  const solution = solveAt(problem.front, limit - problem.fixedBytes);
+  const unitBytes = limit - problem.fixedBytes;
+  let solution = solveAt(problem.front, unitBytes);
+  for (const seed of seeds) {
+    const start = choiceOfPlan(problem, seed);
+    if (start === null || choiceCost(problem, start).bytes > unitBytes) continue;
+    const improved = improveWithin(problem, start, unitBytes);
+    if (improved.damage < solution.damage) solution = { ...solution, ...improved, gap: Math.max(0, improved.damage - solution.lowerBound) };
+  }
   const planned = new Array<PredictedTensor>(problem.tensors.length);
   problem.tensors.forEach((t, i) => {
     const reason = problem.fixedReasons[i];
