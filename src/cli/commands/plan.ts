@@ -34,7 +34,7 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
   --budget-bpw B      a size budget in bits per weight (over all values, as llama.cpp reports
                       a file's bpw) ...
   --budget-bytes N    ... or in bytes: the plan with the least predicted damage within it
-                      (llama.cpp target). Predicted damage is sum alpha * t^2 over tensors, t the
+                      (every target). Predicted damage is sum alpha * t^2 over tensors, t the
                       relative error ||W - Q(W)|| / ||W|| under the chosen type, alpha by tensor
                       role. The JSON has the whole Pareto front and the solver's bound.
   --candidates LIST   types the solver chooses from (default q4_k,q5_k,q6_k,q8_0)
