@@ -28,9 +28,10 @@ export function sliderRange(unit: BudgetUnit, range: BudgetRange): { min: number
 export function errorsControl(state: PlanPanelState, host: AppHost): HTMLElement {
   const { errors } = state;
   const running = errors.status === 'running';
+  const fromCache = errors.cached > 0 ? `, ${errors.cached} from the cache` : '';
   const text = running
-    ? `computing errors: ${errors.done} / ${errors.total} tensors`
-    : errors.status === 'done' ? `errors of ${errors.total} tensors under every candidate` : errors.status === 'cancelled' ? 'error sweep cancelled' : '';
+    ? `computing errors: ${errors.done} / ${errors.total} tensors, ${Math.floor(100 * errors.fraction)} % of the values${fromCache}`
+    : errors.status === 'done' ? `errors of ${errors.total} tensors under every candidate${fromCache}` : errors.status === 'cancelled' ? 'error sweep cancelled' : '';
   return el('div', { class: 'toolbar', attrs: { id: 'plan-errors' } }, [
     running
       ? el('button', { text: 'Cancel', attrs: { type: 'button', id: 'plan-errors-cancel' }, on: { click: () => host.post({ type: 'planCancelErrors' }) } })
@@ -41,7 +42,8 @@ export function errorsControl(state: PlanPanelState, host: AppHost): HTMLElement
             on: { click: () => host.post({ type: 'planComputeErrors' }) },
           })
         : null,
-    text ? el('span', { class: 'fact', text, attrs: { id: 'plan-errors-text' } }) : null,
+    running ? el('progress', { attrs: { id: 'plan-errors-progress', max: 1, value: errors.fraction, 'aria-label': 'Share of the values quantized' } }) : null,
+    text ? el('span', { class: 'fact', text, attrs: { id: 'plan-errors-text', title: `errors are cached per file and importance matrix in ${errors.cacheDir}` } }) : null,
     errors.status === 'failed' && errors.error ? el('span', { class: 'error-line', text: errors.error.message, attrs: { role: 'alert', id: 'plan-errors-error' } }) : null,
   ]);
 }

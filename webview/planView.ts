@@ -5,6 +5,7 @@ import { formatBytes } from './format';
 import { selectField } from './jobStatus';
 import { BudgetControl, errorsControl } from './planBudget';
 import { paretoChart } from './planChart';
+import { imatrixControl } from './planImatrix';
 import { refitControl } from './planRefit';
 import { planExportBox } from './planExportBox';
 import { compareRows, differs, signedPct, tableEntries, type PlanTableEntry } from './planRows';
@@ -27,6 +28,8 @@ function summaryText(p: PlanShown): string {
 export class PlanView implements View {
   readonly root = el('div', { class: 'plan' });
   private readonly toolbar = el('div', { class: 'toolbar', attrs: { id: 'plan-inputs' } });
+  private readonly imatrixBox = el('div', { class: 'plan-imatrix' });
+  private imatrixKey = '';
   private readonly errorsBox = el('div', { class: 'plan-errors' });
   private readonly refitBox = el('div', { class: 'plan-refit' });
   private refitKey = '';
@@ -53,7 +56,7 @@ export class PlanView implements View {
     this.host = host;
     this.openTensor = openTensor;
     this.budget = new BudgetControl((unit, value) => this.choose({ plan: { kind: 'budget', unit, value } }));
-    this.root.append(this.toolbar, this.errorsBox, this.refitBox, this.budget.root, this.summary, this.chartBox, this.tableBox, this.exportBox);
+    this.root.append(this.toolbar, this.imatrixBox, this.errorsBox, this.refitBox, this.budget.root, this.summary, this.chartBox, this.tableBox, this.exportBox);
   }
 
   chartsDrawn(): number {
@@ -77,6 +80,8 @@ export class PlanView implements View {
         diffMode: this.store.ui.planDiff,
         exportPreviewLines: plan.exportPreview ? plan.exportPreview.text.split('\n').filter((l) => l !== '').length : 0,
         error: plan.error?.message ?? null,
+        imatrix: this.imatrixBox.querySelector('#plan-imatrix-file')?.textContent ?? null,
+        imatrixError: this.imatrixBox.querySelector('#plan-imatrix-error')?.textContent ?? null,
       },
     };
   }
@@ -92,6 +97,14 @@ export class PlanView implements View {
     if (toolbarKey !== this.toolbarKey) {
       this.toolbarKey = toolbarKey;
       this.renderToolbar(plan);
+    }
+    const imatrixKey = JSON.stringify([plan.imatrix, plan.imatrixError, plan.errors.status, plan.status, plan.inputs !== null]);
+    if (imatrixKey !== this.imatrixKey) {
+      this.imatrixKey = imatrixKey;
+      const open = this.imatrixBox.querySelector('details')?.open ?? false;
+      this.imatrixBox.replaceChildren(...(plan.inputs ? imatrixControl(plan, this.host) : []));
+      const details = this.imatrixBox.querySelector('details');
+      if (details) details.open = open;
     }
     this.errorsBox.replaceChildren(...(plan.inputs && plan.inputs.candidates.length > 0 ? [errorsControl(plan, this.host)] : []));
     const refitKey = JSON.stringify([plan.pareto?.presets.map((p) => p.label), plan.inputs?.refit, plan.settings?.reference]);

@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): QuantLensApi {
     registry,
     refused,
     calibWorker: { path: vscode.Uri.joinPath(context.extensionUri, 'dist', 'calibWorker.js').fsPath },
+    planCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'plan-errors').fsPath,
     exportReport: (panel, format) => exportPanelReport(context.extensionUri, panel, format ? { format } : {}),
     calibrate: (panel, settings) => calibrate(panel, settings),
     simulatePtq: (panel, settings) => simulatePtq(panel, settings),

@@ -13,7 +13,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
   constructor(private readonly services: PanelServices) {}
 
   openCustomDocument(uri: vscode.Uri): Promise<WeightDocument> {
-    return WeightDocument.open(uri, this.services.pool, () => this.services.registry.notify(), maxAutoAnalyzeBytes(), this.services.calibWorker);
+    return WeightDocument.open(uri, this.services.pool, () => this.services.registry.notify(), maxAutoAnalyzeBytes(), this.services.calibWorker, this.services.planCacheDir);
   }
 
   resolveCustomEditor(document: WeightDocument, webviewPanel: vscode.WebviewPanel): void {

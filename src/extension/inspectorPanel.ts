@@ -10,6 +10,7 @@ import { INSPECTOR_VALIDATORS, type InspectorContext } from './messages/inspecto
 import type { RefusedMessages } from './messages/refusedMessages';
 import { validateMessage } from './messages/validateMessage';
 import { savePlanExport } from './planExport';
+import { pickPlanImatrix } from './planImatrixPicker';
 import type { PoolClient } from './poolClient';
 import { selectionFromSettings } from './settings';
 import { inspectorHtml } from './webviewHtml';
@@ -39,6 +40,8 @@ export interface PanelServices {
   readonly refused: RefusedMessages;
   /** dist/calibWorker.js: one worker thread per calibration or PTQ run. */
   readonly calibWorker: CalibWorkerScript;
+  /** Where the Plan tab caches per-candidate errors, per file and imatrix (the extension's global storage). */
+  readonly planCacheDir: string;
   exportReport(panel: InspectorPanel, format: ExportFormat | null): Promise<unknown>;
   /** The panel's Calibrate / Simulate PTQ buttons: pick the data file, then run. */
   calibrate(panel: InspectorPanel, settings: CalibSettings): Promise<unknown>;
@@ -182,6 +185,12 @@ export class InspectorPanel implements vscode.Disposable {
         return;
       case 'planRefit':
         this.reportFailure(this.document.plan.setRefit(m.refit));
+        return;
+      case 'planPickImatrix':
+        this.reportFailure(pickPlanImatrix(this.document.plan));
+        return;
+      case 'planClearImatrix':
+        this.reportFailure(this.document.plan.setImatrix(null));
         return;
       default:
         assertNever(m);

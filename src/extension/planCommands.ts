@@ -8,6 +8,8 @@ import { savePlanExport } from './planExport';
 export interface PlanRequest {
   /** A weight file to open first; default the active inspector (or an open dialog). */
   readonly file?: string;
+  /** An importance matrix (.gguf or .dat) to weight the errors by, null for none; default the panel's current one. */
+  readonly imatrix?: string | null;
   /** Compute the per-candidate errors first, as the panel's button does (then the solver plans at the reference's size). */
   readonly computeErrors?: boolean;
   /** The plan to make; default the panel's current one (Q4_K_M against itself on a first plan). */
@@ -41,6 +43,11 @@ export function registerPlanCommands(registry: PanelRegistry): vscode.Disposable
       if (!panel) return undefined;
       panel.showTab('plan');
       const plan = panel.document.plan;
+      if (request.imatrix !== undefined) {
+        const weighted = await plan.setImatrix(request.imatrix);
+        // A refused imatrix: the panel shows why; nothing is computed with the wrong weights.
+        if (weighted.imatrixError) return weighted;
+      }
       if (request.computeErrors) {
         const solved = await plan.startErrors();
         if (!request.settings) return solved;

@@ -1,18 +1,24 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { UsageError } from '../core/errors';
+import { candidateName, type Candidate } from '../core/plan/costModel';
+import type { SweepProgress } from '../core/plan/errors/errorSweep';
 import type { ErrorTable } from '../core/plan/errors/errorTable';
+import type { ModelErrors } from '../core/plan/errors/modelErrors';
 import { openLlamaModel } from '../core/plan/llamaCpp/openLlamaModel';
 import type { LlamaModel, LlamaPlan } from '../core/plan/llamaCpp/planPreset';
 import { exportBase, tensorTypeFile } from '../core/plan/llamaCpp/tensorTypeFile';
-import type { Plan } from '../core/plan/planTypes';
+import type { Plan, PlanTensor } from '../core/plan/planTypes';
 import { PLAN_TARGETS } from '../core/plan/targets';
-import { candidateName } from '../core/plan/costModel';
+import { GGML_TYPES } from '../core/quant/ggml';
 import {
-  IDLE_PLAN, type ParetoPoint, type PlanErrorsState, type PlanExportPreview, type PlanRefit, type PlanHostToWebview, type PlanPanelState, type PlanSettings,
+  IDLE_PLAN, IDLE_PLAN_ERRORS, type ParetoPoint, type PlanErrorsState, type PlanExportPreview, type PlanImatrixShown, type PlanRefit, type PlanHostToWebview,
+  type PlanPanelState, type PlanSettings,
 } from '../shared/planPanelProtocol';
 import { JobRunner } from './jobRunner';
 import { isCancellation, toPanelError } from './panelError';
+import type { PlanErrorsFn } from './planErrors';
+import { loadPlanImatrix } from './planImatrix';
 import { applicablePresets, defaultPreset, LLAMA_CPP_RULES, shownPlan } from './planShown';
 import { budgetLabel, planAt, refitScale, solveModel, type SolvedModel } from './planSolve';
 
@@ -20,15 +26,34 @@ import { budgetLabel, planAt, refitScale, solveModel, type SolvedModel } from '.
 const TARGETS = ['llama.cpp'] as const;
 const TARGET = PLAN_TARGETS['llama.cpp'];
 
-/** Computes the relative error of every tensor as each of `types` (in worker threads), reporting the tensors done. */
-export type PlanErrorsFn = (
-  model: LlamaModel, types: readonly string[], onProgress: (done: number, total: number) => void, signal: AbortSignal,
-) => Promise<ErrorTable>;
-
-/** The model as the target sees it, and its stock plans (computed once: headers only). */
+/** The model as the target sees it, and its stock plans (computed once per imatrix choice: headers only). */
 interface LoadedModel {
   readonly model: LlamaModel;
   readonly presets: ReadonlyMap<string, LlamaPlan>;
+}
+
+/** The target's candidate names: what the worker parses back. */
+const TARGET_CANDIDATES: ReadonlySet<string> = new Set(TARGET.candidates.map(candidateName));
+
+/**
+ * Whether the worker can price the candidate: one of the target's candidates (TQ1_0 is not yet)
+ * whose round trip this build has (ggml types without a quantizer here, e.g. IQ2_XXS, have none).
+ */
+function priceable(candidate: Candidate): boolean {
+  return TARGET_CANDIDATES.has(candidateName(candidate)) && (candidate.kind !== 'ggml' || GGML_TYPES.get(candidate.type)?.quantize !== undefined);
+}
+
+/** The candidates each tensor's preset plans give it, when they can be priced (a preset using others is left off the chart). */
+function presetCandidates(presets: ReadonlyMap<string, LlamaPlan>): Map<string, Candidate[]> {
+  const extra = new Map<string, Candidate[]>();
+  for (const p of presets.values()) {
+    for (const t of p.tensors) {
+      const list = extra.get(t.name) ?? [];
+      if (priceable(t.candidate) && !list.some((c) => candidateName(c) === candidateName(t.candidate))) list.push(t.candidate);
+      extra.set(t.name, list);
+    }
+  }
+  return extra;
 }
 
 /**
@@ -38,7 +63,7 @@ interface LoadedModel {
  * before saving. Re-planning never reads tensor values: the solver works on the error table.
  */
 export class DocumentPlan implements vscode.Disposable {
-  private current: PlanPanelState = IDLE_PLAN;
+  private current: PlanPanelState;
   private loaded: Promise<LoadedModel> | null = null;
   /** The solver's problem at the role defaults' scale (the refit's reference), and with the refit applied. */
   private unscaled: SolvedModel | null = null;
@@ -47,6 +72,8 @@ export class DocumentPlan implements vscode.Disposable {
   private refit: { readonly refit: PlanRefit; readonly scale: number } | null = null;
   /** The plan shown, as the core made it (what the export writes). */
   private corePlan: Plan | null = null;
+  /** The importance matrix chosen in the host (its path never leaves the host). */
+  private imatrix: { readonly file: string; readonly shown: PlanImatrixShown } | null = null;
   private readonly errorsRunner = new JobRunner();
   private readonly changed = new vscode.EventEmitter<PlanHostToWebview>();
   /** The panel messages that mirror the state. */
@@ -54,7 +81,16 @@ export class DocumentPlan implements vscode.Disposable {
   /** Each plan request supersedes the ones before: a slow one finishing late is dropped. */
   private generation = 0;
 
-  constructor(private readonly paths: readonly string[], private readonly fileName: string, private readonly computeErrors: PlanErrorsFn) {}
+  /** `cacheDir`: where the per-candidate errors are cached (per file and imatrix), so a second plan of the file is instant. */
+  constructor(
+    private readonly paths: readonly string[], private readonly fileName: string, private readonly computeErrors: PlanErrorsFn, private readonly cacheDir: string,
+  ) {
+    this.current = { ...IDLE_PLAN, errors: this.idleErrors() };
+  }
+
+  private idleErrors(): PlanErrorsState {
+    return { ...IDLE_PLAN_ERRORS, cacheDir: this.cacheDir };
+  }
 
   get state(): PlanPanelState {
     return this.current;
@@ -83,7 +119,7 @@ export class DocumentPlan implements vscode.Disposable {
       const chosen = settings ?? this.defaultSettings(names);
       inputs = {
         target: chosen.target, targets: TARGETS, rules: LLAMA_CPP_RULES, presets: names,
-        candidates: TARGET.defaultCandidates.map(candidateName), imatrix: null,
+        candidates: TARGET.defaultCandidates.map(candidateName), imatrix: this.imatrix?.shown.file ?? null,
         refit: this.refit ? `${this.refit.refit.preset} measured ${this.refit.refit.measured} (alphas × ${this.refit.scale.toPrecision(3)})` : null,
       };
       if (!(TARGETS as readonly string[]).includes(chosen.target)) throw new UsageError(`target '${chosen.target}' is not offered yet (one of ${TARGETS.join(', ')})`);
@@ -104,18 +140,24 @@ export class DocumentPlan implements vscode.Disposable {
         budgetRange: this.solved?.range ?? null,
         exportTargets: [...TARGETS],
         exportPreview: null,
+        imatrix: this.imatrix?.shown ?? null,
+        imatrixError: this.current.imatrixError,
       });
     } catch (e) {
       if (generation !== this.generation) return this.current;
       this.corePlan = null;
-      this.set({ ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings, inputs, errors: this.current.errors, budgetRange: this.solved?.range ?? null });
+      this.set({
+        ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings, inputs, errors: this.current.errors, budgetRange: this.solved?.range ?? null,
+        imatrix: this.imatrix?.shown ?? null, imatrixError: this.current.imatrixError,
+      });
     }
     return this.current;
   }
 
+  /** The presets llama-quantize applies with or without an importance matrix (IQ2/IQ3 ones need one). */
   private async load(): Promise<LoadedModel> {
     const model = await openLlamaModel(this.paths);
-    return { model, presets: applicablePresets(model, false) };
+    return { model, presets: applicablePresets(model, this.imatrix !== null) };
   }
 
   /** A first plan: Q4_K_M; once errors are known, the solver's plan at Q4_K_M's size against Q4_K_M. */
@@ -142,19 +184,29 @@ export class DocumentPlan implements vscode.Disposable {
   }
 
   /**
-   * Computes the errors of every tensor under the target's candidates and the presets' types (in
-   * the worker pool, cancellable), then shows the solver's plan at the reference preset's size.
+   * Computes the errors of every planned tensor under the target's candidates and what the presets
+   * chose for it, as the CLI does (worker pool, imatrix-weighted when one is chosen, cached per file;
+   * cancellable), then shows the solver's plan at the reference preset's size.
    */
   async startErrors(): Promise<PlanPanelState> {
     if (!this.loaded) await this.plan(null);
     const { model, presets } = await (this.loaded ?? this.load());
-    const types = new Set<string>(TARGET.defaultCandidates.map(candidateName));
-    for (const p of presets.values()) for (const t of p.tensors) types.add(t.type);
-    const outcome = await this.errorsRunner.start<{ done: number; total: number }, ErrorTable>({
+    const extra = presetCandidates(presets);
+    const planned = (t: PlanTensor): boolean => TARGET.notPlanned(t) === null;
+    const imatrixFile = this.imatrix?.file ?? null;
+    const outcome = await this.errorsRunner.start<SweepProgress, ModelErrors>({
       title: `QuantLens: errors of ${this.fileName} under each candidate`,
-      run: (onProgress, signal) => this.computeErrors(model, [...types], (done, total) => onProgress({ done, total }), signal),
-      describe: (p) => ({ message: `${p.done} / ${p.total} tensors`, fraction: p.total > 0 ? p.done / p.total : 0 }),
-      onProgress: (p) => this.setErrors({ status: 'running', done: p.done, total: p.total, error: null }),
+      run: (onProgress, signal) => this.computeErrors({
+        model, target: TARGET.name, imatrixFile, onProgress, signal,
+        // presets may store tensors the target's rules keep: price every tensor they change
+        planned: (t) => planned(t) || (extra.get(t.name)?.length ?? 0) > 0,
+        candidatesOf: (t) => [...(planned(t) ? TARGET.defaultCandidates : []), ...(extra.get(t.name) ?? [])],
+        bytesOf: (c, t) => TARGET.bytesOf(c, t),
+      }),
+      describe: (p) => ({ message: progressMessage(p), fraction: sweepFraction(p) }),
+      onProgress: (p) => this.setErrors({
+        status: 'running', done: p.tensorsDone, total: p.tensorsTotal, cached: p.cachedTensors, fraction: sweepFraction(p), cacheDir: this.cacheDir, error: null,
+      }),
       onEnd: (end) => {
         if (end.status !== 'done') {
           const error = end.status === 'failed' && !isCancellation(end.error) ? oneLine(toPanelError(end.error)) : null;
@@ -162,10 +214,11 @@ export class DocumentPlan implements vscode.Disposable {
           return;
         }
         try {
-          this.errorTable = end.report;
-          this.unscaled = solveModel(model, presets, TARGET.defaultCandidates, end.report, TARGET);
-          this.solved = this.refit ? solveModel(model, presets, TARGET.defaultCandidates, end.report, TARGET, this.refit.scale) : this.unscaled;
-          this.setErrors({ ...this.current.errors, status: 'done', error: null });
+          const table = end.report.table;
+          this.errorTable = table;
+          this.unscaled = solveModel(model, presets, TARGET.defaultCandidates, table, TARGET);
+          this.solved = this.refit ? solveModel(model, presets, TARGET.defaultCandidates, table, TARGET, this.refit.scale) : this.unscaled;
+          this.setErrors({ ...this.current.errors, status: 'done', fraction: 1, error: null });
         } catch (e) {
           this.setErrors({ ...this.current.errors, status: 'failed', error: oneLine(toPanelError(e)) });
         }
@@ -196,6 +249,37 @@ export class DocumentPlan implements vscode.Disposable {
     this.refit = refit ? { refit, scale } : null;
     this.solved = refit ? solveModel(loaded.model, loaded.presets, TARGET.defaultCandidates, this.errorTable, TARGET, scale) : this.unscaled;
     return this.plan(this.current.settings);
+  }
+
+  /**
+   * Weights the errors by the importance matrix in `file` (null: none again). A file that cannot be
+   * read or does not match the model is a one-line error beside the picker; the one in use stays.
+   * Errors computed before are dropped (they were weighted otherwise): the sweep runs again, or
+   * comes from the cache when this file was planned with this imatrix before.
+   */
+  async setImatrix(file: string | null): Promise<PlanPanelState> {
+    if (!this.loaded) await this.plan(null);
+    const { model } = await (this.loaded ?? this.load());
+    let chosen: { file: string; shown: PlanImatrixShown } | null = null;
+    if (file !== null) {
+      try {
+        chosen = { file, shown: await loadPlanImatrix(file, model) };
+      } catch (e) {
+        this.set({ ...this.current, imatrixError: oneLine(toPanelError(e)) });
+        return this.current;
+      }
+    }
+    this.errorsRunner.cancel();
+    this.imatrix = chosen;
+    this.errorTable = null;
+    this.unscaled = null;
+    this.solved = null;
+    this.refit = null;
+    this.loaded = Promise.resolve({ model, presets: applicablePresets(model, chosen !== null) });
+    this.current = { ...this.current, imatrixError: null, errors: this.idleErrors(), pareto: null, budgetRange: null };
+    // Without errors there is no budget plan: show the preset compared against.
+    const settings = this.current.settings;
+    return this.plan(settings && settings.plan.kind === 'budget' ? { ...settings, plan: { kind: 'preset', preset: settings.reference } } : settings);
   }
 
   cancelErrors(): void {
@@ -239,6 +323,15 @@ export class DocumentPlan implements vscode.Disposable {
     this.errorsRunner.cancel();
     this.changed.dispose();
   }
+}
+
+/** Values read over values to read; 1 when everything came from the cache. */
+function sweepFraction(p: SweepProgress): number {
+  return p.elementsTotal > 0 ? p.elementsDone / p.elementsTotal : 1;
+}
+
+function progressMessage(p: SweepProgress): string {
+  return `${p.tensorsDone} / ${p.tensorsTotal} tensors${p.cachedTensors > 0 ? ` (${p.cachedTensors} from the cache)` : ''}`;
 }
 
 function oneLine<E extends { message: string }>(e: E): E {

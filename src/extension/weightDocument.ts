@@ -6,7 +6,7 @@ import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { DocumentAnalysis } from './documentAnalysis';
 import { ModelCalibration } from './modelCalibration';
 import { toPanelError } from './panelError';
-import { analysisErrors } from './planAnalysisErrors';
+import { poolPlanErrors } from './planErrors';
 import { DocumentPlan } from './planSession';
 import type { PoolClient } from './poolClient';
 
@@ -29,20 +29,24 @@ export class WeightDocument implements vscode.CustomDocument {
     onStatus: () => void,
     autoAnalyzeLimit: number,
     calibScript: CalibWorkerScript,
+    planCacheDir: string,
   ) {
     this.analysis = new DocumentAnalysis([uri.fsPath], path.basename(uri.fsPath), pool, onStatus);
     this.autoAnalyzePending = summary !== null && fileSize <= autoAnalyzeLimit && autoAnalyzeLimit > 0;
     // A folder standing for an ONNX model opens too, but the runtime needs the .onnx file itself.
     const runnable = summary !== null && summary.format.startsWith('onnx') && /\.onnx$/i.test(uri.fsPath);
     this.calib = runnable ? new ModelCalibration(uri.fsPath, calibScript, onStatus) : null;
-    this.plan = new DocumentPlan([uri.fsPath], path.basename(uri.fsPath), analysisErrors(pool, [uri.fsPath]));
+    this.plan = new DocumentPlan([uri.fsPath], path.basename(uri.fsPath), poolPlanErrors(pool, [uri.fsPath], planCacheDir), planCacheDir);
   }
 
   /** Reads headers only; a file that cannot be read still opens, showing its error. */
-  static async open(uri: vscode.Uri, pool: PoolClient, onStatus: () => void, autoAnalyzeLimit: number, calibScript: CalibWorkerScript): Promise<WeightDocument> {
+  /** `planCacheDir`: where the Plan tab caches per-candidate errors (the extension's global storage). */
+  static async open(
+    uri: vscode.Uri, pool: PoolClient, onStatus: () => void, autoAnalyzeLimit: number, calibScript: CalibWorkerScript, planCacheDir: string,
+  ): Promise<WeightDocument> {
     if (uri.scheme !== 'file') {
       const error = { message: `QuantLens reads files on disk; ${uri.scheme}: resources are not supported.` };
-      return new WeightDocument(uri, null, error, 0, pool, onStatus, 0, calibScript);
+      return new WeightDocument(uri, null, error, 0, pool, onStatus, 0, calibScript, planCacheDir);
     }
     let summary: ModelSummary | null = null;
     let error: PanelError | null = null;
@@ -53,7 +57,7 @@ export class WeightDocument implements vscode.CustomDocument {
     } catch (e) {
       error = toPanelError(e);
     }
-    return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit, calibScript);
+    return new WeightDocument(uri, summary, error, fileSize, pool, onStatus, autoAnalyzeLimit, calibScript, planCacheDir);
   }
 
   /** Something of this file is running: its analysis, a calibration or a PTQ simulation. */

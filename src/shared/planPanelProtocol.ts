@@ -96,10 +96,40 @@ export interface PlanErrorsState {
   /** Tensors done and in all. */
   readonly done: number;
   readonly total: number;
+  /** Of the tensors done, those whose errors all came from the cache (nothing recomputed). */
+  readonly cached: number;
+  /** Share of the values to quantize that were read, 0..1. */
+  readonly fraction: number;
+  /** The folder the errors are cached in (per file and imatrix), shown with the sweep. */
+  readonly cacheDir: string;
   readonly error: PanelError | null;
 }
 
-export const IDLE_PLAN_ERRORS: PlanErrorsState = { status: 'idle', done: 0, total: 0, error: null };
+export const IDLE_PLAN_ERRORS: PlanErrorsState = { status: 'idle', done: 0, total: 0, cached: 0, fraction: 0, cacheDir: '', error: null };
+
+/** One row of the importance matrix's statistics: a tensor, or a layer (its tensors together). */
+export interface ImatrixStatsRow {
+  /** The tensor's name, or `blk.N` (`outside blocks` for the others). */
+  readonly name: string;
+  /** Sum of the columns' mean squared activations: how much input the weights see. */
+  readonly energy: number;
+  /** Largest column over the mean column: how concentrated the important columns are. */
+  readonly spread: number;
+  /** Standard deviation of the columns over their mean. */
+  readonly cv: number;
+  readonly columns: number;
+}
+
+/** The importance matrix in use: what it was computed on and its statistics. */
+export interface PlanImatrixShown {
+  /** The file's name (the host keeps its path). */
+  readonly file: string;
+  readonly format: 'gguf' | 'dat';
+  readonly datasets: readonly string[];
+  readonly chunkCount: number | null;
+  readonly layers: readonly ImatrixStatsRow[];
+  readonly tensors: readonly ImatrixStatsRow[];
+}
 
 /** The budgets the solver can meet: from its smallest plan to its largest. */
 export interface BudgetRange {
@@ -126,11 +156,15 @@ export interface PlanPanelState {
   /** Export targets offered for this plan (the target's own first). */
   readonly exportTargets: readonly string[];
   readonly exportPreview: PlanExportPreview | null;
+  /** The importance matrix the errors are weighted by; null for none. */
+  readonly imatrix: PlanImatrixShown | null;
+  /** Why the last imatrix chosen was refused (one line); the one in use, if any, stays. */
+  readonly imatrixError: PanelError | null;
 }
 
 export const IDLE_PLAN: PlanPanelState = {
   status: 'idle', error: null, settings: null, inputs: null, plan: null, reference: null, pareto: null,
-  errors: IDLE_PLAN_ERRORS, budgetRange: null, exportTargets: [], exportPreview: null,
+  errors: IDLE_PLAN_ERRORS, budgetRange: null, exportTargets: [], exportPreview: null, imatrix: null, imatrixError: null,
 };
 
 export type PlanHostToWebview = { readonly type: 'planState'; readonly state: PlanPanelState };
@@ -145,6 +179,10 @@ export type PlanWebviewToHost =
   /** Compute the per-candidate errors (progress in the state), then plan under a budget. */
   | { readonly type: 'planComputeErrors' }
   | { readonly type: 'planCancelErrors' }
+  /** Choose an importance matrix in the host's open dialog (the path never comes from the webview). */
+  | { readonly type: 'planPickImatrix' }
+  /** Plan without an importance matrix again. */
+  | { readonly type: 'planClearImatrix' }
   /** Rescale the damage model so a preset's prediction equals what was measured for it; null drops the refit. */
   | { readonly type: 'planRefit'; readonly refit: PlanRefit | null };
 
@@ -163,8 +201,11 @@ export interface PlanRendered {
   readonly diffMode: boolean;
   readonly exportPreviewLines: number;
   readonly error: string | null;
+  /** The importance matrix line as shown, and the refusal shown beside it. */
+  readonly imatrix: string | null;
+  readonly imatrixError: string | null;
 }
 
 export const EMPTY_PLAN_RENDERED: PlanRendered = {
-  rows: 0, planLabel: null, referenceLabel: null, planBytes: null, diffMode: false, exportPreviewLines: 0, error: null,
+  rows: 0, planLabel: null, referenceLabel: null, planBytes: null, diffMode: false, exportPreviewLines: 0, error: null, imatrix: null, imatrixError: null,
 };

@@ -33,6 +33,8 @@ export const planRendered: Decoder<PlanRendered> = object({
   diffMode: boolean,
   exportPreviewLines: integer(0, MAX_COUNT),
   error: nullable(text(MAX_LABEL_CHARS)),
+  imatrix: nullable(text(MAX_LABEL_CHARS)),
+  imatrixError: nullable(text(MAX_LABEL_CHARS)),
 });
 
 /** The Plan tab's messages (the host checks targets and presets against its tables; here, their form). */
@@ -46,6 +48,9 @@ export const PLAN_VALIDATORS: MessageValidators<PlanWebviewToHost, unknown> = {
   planExportSave: (raw) => object({ type: literal('planExportSave') })(raw, 'message'),
   planComputeErrors: (raw) => object({ type: literal('planComputeErrors') })(raw, 'message'),
   planCancelErrors: (raw) => object({ type: literal('planCancelErrors') })(raw, 'message'),
+  // No path: the host asks for the file in its open dialog.
+  planPickImatrix: (raw) => object({ type: literal('planPickImatrix') })(raw, 'message'),
+  planClearImatrix: (raw) => object({ type: literal('planClearImatrix') })(raw, 'message'),
   planRefit: (raw) => object({
     type: literal('planRefit'),
     refit: nullable(object({ preset: tableName, measured: refine(finite(0, MAX_MEASURED), (v) => (v > 0 ? null : 'a measured damage must be above 0')) })),

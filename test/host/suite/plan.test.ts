@@ -7,7 +7,7 @@ import { planLlamaCppPreset } from '../../../src/core/plan/llamaCpp/planPreset';
 import { tensorTypeFile } from '../../../src/core/plan/llamaCpp/tensorTypeFile';
 import type { PlanPanelState, PlanSettings } from '../../../src/shared/planPanelProtocol';
 import { tempDir } from './files';
-import { api, closeAllEditors, repoPath, waitForInspector } from './helpers';
+import { api, closeAllEditors, inspectorFor, repoPath, waitFor, waitForInspector } from './helpers';
 
 const FIXTURE = ['test', 'fixtures', 'plan', 'llama-gqa.gguf'];
 
@@ -97,5 +97,95 @@ describe('Plan Mixed Precision: the solver', () => {
     });
     assert.strictEqual(tooSmall.status, 'failed');
     assert.match(tooSmall.error?.message ?? '', /below the smallest plan/);
+  });
+});
+
+/** A copy of the fixture under a new path: the error cache (keyed by path, size and time) has never seen it. */
+function freshCopy(file: string): string {
+  const copy = path.join(tempDir('quantlens-plan-cache-'), path.basename(file));
+  fs.copyFileSync(file, copy);
+  return copy;
+}
+
+describe('Plan Mixed Precision: errors through the worker pool, cached, weighted, cancellable', () => {
+  afterEach(closeAllEditors);
+
+  it('a second plan of the same file reads every error from the cache in the extension\'s global storage', async function () {
+    this.timeout(240_000);
+    const quantlens = await api();
+    const file = freshCopy(repoPath(...FIXTURE));
+    const first = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, computeErrors: true });
+    assert.strictEqual(first.errors.status, 'done', first.errors.error?.message);
+    assert.ok(first.errors.total > 0);
+    assert.strictEqual(first.errors.cached, 0, 'a file never planned: every error computed');
+    assert.ok(first.errors.cacheDir.includes('plan-errors'), first.errors.cacheDir);
+    assert.ok(fs.readdirSync(first.errors.cacheDir).some((f) => /^errors-[0-9a-f]+\.json$/.test(f)), `a cache file in ${first.errors.cacheDir}`);
+    await closeAllEditors();
+    await waitFor(quantlens, () => (inspectorFor(quantlens, file) === undefined ? true : undefined));
+
+    // A new document (nothing in memory): the same errors, none recomputed.
+    const second = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, computeErrors: true });
+    assert.strictEqual(second.errors.status, 'done', second.errors.error?.message);
+    assert.strictEqual(second.errors.cached, second.errors.total, 'every tensor from the cache');
+    assert.strictEqual(second.errors.total, first.errors.total);
+    assert.deepStrictEqual(second.plan?.rows.map((r) => [r.name, r.type, r.relErr]), first.plan?.rows.map((r) => [r.name, r.type, r.relErr]));
+    await waitForInspector(quantlens, file, (i) => i.rendered?.tab === 'plan' && (i.rendered.plan.planLabel ?? '').endsWith('bpw plan'));
+  });
+
+  it('an importance matrix given to the command weights the errors, offers the presets that need one and shows its statistics; another model\'s is one line', async function () {
+    this.timeout(240_000);
+    const quantlens = await api();
+    const file = repoPath(...FIXTURE);
+    const imatrix = repoPath('test', 'fixtures', 'plan', 'imatrix', 'llama-gqa.imatrix.gguf');
+    const plain = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, imatrix: null, computeErrors: true });
+    assert.strictEqual(plain.errors.status, 'done', plain.errors.error?.message);
+    assert.ok(!plain.inputs?.presets.includes('IQ2_XXS'));
+    const weighted = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file, imatrix, computeErrors: true });
+    assert.strictEqual(weighted.errors.status, 'done', weighted.errors.error?.message);
+    assert.strictEqual(weighted.inputs?.imatrix, 'llama-gqa.imatrix.gguf');
+    assert.ok(weighted.inputs?.presets.includes('IQ2_XXS'), `presets with an imatrix: ${weighted.inputs?.presets.join(', ')}`);
+    assert.ok(weighted.imatrix && weighted.imatrix.tensors.length > 0 && weighted.imatrix.layers.some((l) => l.name === 'blk.0'));
+    // Same budget, same tensors: the imatrix changes what each error is.
+    const settings: PlanSettings = { target: 'llama.cpp', plan: { kind: 'preset', preset: 'Q4_K_M' }, reference: 'Q4_K_M' };
+    const q4Weighted = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+    const q4Plain = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { imatrix: null, computeErrors: true, settings });
+    const errs = (s: PlanPanelState): (number | null)[] => s.plan?.rows.map((r) => r.relErr) ?? [];
+    assert.ok(errs(q4Weighted).every((e) => e !== null) && errs(q4Plain).every((e) => e !== null));
+    assert.notDeepStrictEqual(errs(q4Weighted), errs(q4Plain), 'weighted errors differ from unweighted ones');
+
+    const refused = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
+      imatrix: repoPath('test', 'fixtures', 'plan', 'imatrix', 'moe.imatrix.gguf'),
+    });
+    assert.match(refused.imatrixError?.message ?? '', /moe\.imatrix\.gguf/);
+    assert.ok(!(refused.imatrixError?.message ?? '').includes('\n'));
+    assert.strictEqual(refused.inputs?.imatrix ?? null, null, 'the refused imatrix is not used');
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.imatrixError === refused.imatrixError?.message);
+  });
+
+  it('cancelling the error sweep stops it before it completes; the next sweep reuses what was computed', async function () {
+    this.timeout(240_000);
+    const quantlens = await api();
+    const file = freshCopy(repoPath(...FIXTURE));
+    const config = vscode.workspace.getConfiguration('quantlens');
+    // One thread: tensors are priced one after another, each a round trip to the worker.
+    await config.update('workerThreads', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const opened = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
+      assert.strictEqual(opened.status, 'ready', opened.error?.message);
+      const run = vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { computeErrors: true });
+      await waitForInspector(quantlens, file, (i) => i.plan.errors.status === 'running');
+      assert.strictEqual(await vscode.commands.executeCommand<number>('quantlens.cancelAnalysis'), 1);
+      const stopped = await run;
+      assert.strictEqual(stopped.errors.status, 'cancelled');
+      assert.ok(stopped.errors.done < stopped.errors.total, `${stopped.errors.done} of ${stopped.errors.total} tensors`);
+      assert.strictEqual(stopped.pareto, null, 'no plan by budget from a partial sweep');
+      await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planLabel === 'Q4_K_M');
+
+      const resumed = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { computeErrors: true });
+      assert.strictEqual(resumed.errors.status, 'done', resumed.errors.error?.message);
+      assert.ok(resumed.errors.cached >= stopped.errors.done - stopped.errors.cached, `${resumed.errors.cached} cached after ${stopped.errors.done} done`);
+    } finally {
+      await config.update('workerThreads', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -5,53 +5,13 @@ import type { ErrorTable } from '../../../src/core/plan/errors/errorTable';
 import { openLlamaModel } from '../../../src/core/plan/llamaCpp/openLlamaModel';
 import type { LlamaModel } from '../../../src/core/plan/llamaCpp/planPreset';
 import { PLAN_TARGETS } from '../../../src/core/plan/targets';
-import type { TensorResult } from '../../../src/shared/analysisTypes';
-import { errorSchemes, errorTableFromAnalysis, formatOfType } from '../../../src/extension/planErrorTable';
 import { applicablePresets } from '../../../src/extension/planShown';
 import { budgetLabel, planAt, solveModel } from '../../../src/extension/planSolve';
 import { PLAN_FIXTURES } from '../plan/expectedPlans';
 
 const TARGET = PLAN_TARGETS['llama.cpp'];
 
-/** An analysis result with the given energy (n · (std² + mean²)) and per-format MSE. */
-function result(name: string, numel: number, std: number, mean: number, mse: Record<string, number>): TensorResult {
-  return {
-    name, dtype: 'F32', shape: [numel], numel, stats: { min: -1, max: 1, absMax: 1, mean, std, nonFinite: 0 },
-    results: Object.entries(mse).map(([format, m]) => ({ kind: 'format', format, mse: m, sqnrDb: 0, rmse: Math.sqrt(m), maxAbsErr: 0, meanRelErrPct: 0, cosine: 1, bitsPerWeight: 0 })),
-  } as unknown as TensorResult;
-}
-
 describe('extension: the Plan tab\'s errors and solver', () => {
-  it('prices plan types by their named formats: ggml types by name, F16/BF16 as casts, F32 exactly', () => {
-    assert.equal(formatOfType('Q4_K'), 'q4_k');
-    assert.equal(formatOfType('IQ4_NL'), 'iq4_nl');
-    assert.equal(formatOfType('F16'), 'fp16');
-    assert.equal(formatOfType('BF16'), 'bf16');
-    assert.equal(formatOfType('F32'), 'exact');
-    assert.equal(formatOfType('IQ2_XXS'), null);
-    assert.deepEqual(errorSchemes(['Q4_K', 'F32', 'Q4_K', 'IQ2_XXS', 'F16']), [{ kind: 'format', format: 'q4_k' }, { kind: 'format', format: 'fp16' }]);
-  });
-
-  it('the relative error of a tensor merged from several sources is their squared errors over their energy', () => {
-    const tensors = [
-      { name: 'blk.0.ffn_up_exps.weight', ne: [4, 2, 2], numel: 16, type: 'F32' as const, bytes: 64, sourceNames: ['e0', 'e1'] },
-      { name: 'output.weight', ne: [4, 2], numel: 8, type: 'F32' as const, bytes: 32 },
-    ];
-    const results = [
-      result('e0', 8, 1, 0, { q4_k: 0.01 }),
-      result('e1', 8, 0.5, 0.5, { q4_k: 0.04 }),
-      result('output.weight', 8, 2, 0, { q4_k: 0.16, q8_0: 0.0016 }),
-    ];
-    const table = errorTableFromAnalysis(tensors, results, ['Q4_K', 'Q8_0', 'F32']);
-    // (0.01·8 + 0.04·8) / (8·1 + 8·0.5) = 0.4 / 12
-    assert.ok(Math.abs(table.relErr['blk.0.ffn_up_exps.weight']!['Q4_K']! - Math.sqrt(0.4 / 12)) < 1e-12);
-    assert.equal(table.relErr['blk.0.ffn_up_exps.weight']!['Q8_0'], undefined, 'a source without that format: no error');
-    assert.ok(Math.abs(table.relErr['output.weight']!['Q4_K']! - 0.2) < 1e-12);
-    assert.ok(Math.abs(table.relErr['output.weight']!['Q8_0']! - 0.02) < 1e-12);
-    assert.equal(table.relErr['output.weight']!['F32'], 0);
-    assert.equal(table.weighted, false);
-  });
-
   describe('on llama-gqa.gguf with errors growing as bits shrink', () => {
     let model: LlamaModel;
     let errors: ErrorTable;

@@ -48,6 +48,8 @@ const VALID: readonly WebviewToHost[] = [
   { type: 'planCancelErrors' },
   { type: 'planRefit', refit: { preset: 'Q4_K_M', measured: 0.042 } },
   { type: 'planRefit', refit: null },
+  { type: 'planPickImatrix' },
+  { type: 'planClearImatrix' },
 ];
 
 function problemOf(raw: unknown): string {
@@ -153,6 +155,7 @@ describe('extension: webview messages are validated before use', () => {
     assert.match(problemOf(plan({ kind: 'budget', unit: 'bytes', value: 1.5 })), /expected an integer/);
     assert.match(problemOf(plan({ kind: 'budget', unit: 'bytes', value: 100, preset: 'Q4_0' })), /unexpected key "preset"/);
     assert.match(problemOf({ type: 'planExportSave', path: '/tmp/x.txt' }), /unexpected key "path"/);
+    assert.match(problemOf({ type: 'planPickImatrix', file: '/tmp/other.imatrix.gguf' }), /unexpected key "file"/);
     assert.match(problemOf({ type: 'planRefit', refit: { preset: 'Q4_K_M', measured: -1 } }), /measured: /);
     assert.match(problemOf({ type: 'planRefit', refit: { preset: 'Q4_K_M', measured: Infinity } }), /measured: expected a finite number/);
     assert.match(problemOf({ type: 'planRefit', refit: { preset: '../x', measured: 1 } }), /preset: not a target or preset name/);
