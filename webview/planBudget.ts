@@ -28,7 +28,7 @@ export function sliderRange(unit: BudgetUnit, range: BudgetRange): { min: number
 export function errorsControl(state: PlanPanelState, host: AppHost): HTMLElement {
   const { errors } = state;
   const running = errors.status === 'running';
-  const fromCache = errors.cached > 0 ? `, ${errors.cached} from the cache` : '';
+  const fromCache = errors.known > 0 ? `, ${errors.known} known from the cache or needing none` : '';
   const text = running
     ? `computing errors: ${errors.done} / ${errors.total} tensors, ${Math.floor(100 * errors.fraction)} % of the values${fromCache}`
     : errors.status === 'done' ? `errors of ${errors.total} tensors under every candidate${fromCache}` : errors.status === 'cancelled' ? 'error sweep cancelled' : '';

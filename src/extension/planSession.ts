@@ -205,7 +205,7 @@ export class DocumentPlan implements vscode.Disposable {
       }),
       describe: (p) => ({ message: progressMessage(p), fraction: sweepFraction(p) }),
       onProgress: (p) => this.setErrors({
-        status: 'running', done: p.tensorsDone, total: p.tensorsTotal, cached: p.cachedTensors, fraction: sweepFraction(p), cacheDir: this.cacheDir, error: null,
+        status: 'running', done: p.tensorsDone, total: p.tensorsTotal, known: p.cachedTensors, values: p.elementsTotal, fraction: sweepFraction(p), cacheDir: this.cacheDir, error: null,
       }),
       onEnd: (end) => {
         if (end.status !== 'done') {
@@ -331,7 +331,7 @@ function sweepFraction(p: SweepProgress): number {
 }
 
 function progressMessage(p: SweepProgress): string {
-  return `${p.tensorsDone} / ${p.tensorsTotal} tensors${p.cachedTensors > 0 ? ` (${p.cachedTensors} from the cache)` : ''}`;
+  return `${p.tensorsDone} / ${p.tensorsTotal} tensors${p.cachedTensors > 0 ? ` (${p.cachedTensors} already known)` : ''}`;
 }
 
 function oneLine<E extends { message: string }>(e: E): E {

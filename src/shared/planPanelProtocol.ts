@@ -96,8 +96,10 @@ export interface PlanErrorsState {
   /** Tensors done and in all. */
   readonly done: number;
   readonly total: number;
-  /** Of the tensors done, those whose errors all came from the cache (nothing recomputed). */
-  readonly cached: number;
+  /** Of the tensors done, those with nothing to compute: every error from the cache (or none needed). */
+  readonly known: number;
+  /** Values to quantize for the errors not known yet: 0 when the cache had them all. */
+  readonly values: number;
   /** Share of the values to quantize that were read, 0..1. */
   readonly fraction: number;
   /** The folder the errors are cached in (per file and imatrix), shown with the sweep. */
@@ -105,7 +107,7 @@ export interface PlanErrorsState {
   readonly error: PanelError | null;
 }
 
-export const IDLE_PLAN_ERRORS: PlanErrorsState = { status: 'idle', done: 0, total: 0, cached: 0, fraction: 0, cacheDir: '', error: null };
+export const IDLE_PLAN_ERRORS: PlanErrorsState = { status: 'idle', done: 0, total: 0, known: 0, values: 0, fraction: 0, cacheDir: '', error: null };
 
 /** One row of the importance matrix's statistics: a tensor, or a layer (its tensors together). */
 export interface ImatrixStatsRow {
