@@ -1,4 +1,4 @@
-import type { BudgetUnit, PlanChoice, PlanPanelState, PlanSettings, PlanShown } from '../src/shared/planPanelProtocol';
+import type { BudgetUnit, PlanChoice, PlanPanelState, PlanSettings, PlanShown, PlanTargetOption } from '../src/shared/planPanelProtocol';
 import { ChartSet } from './charts';
 import { el } from './dom';
 import { formatBytes } from './format';
@@ -16,6 +16,18 @@ import { VirtualTable } from './virtualTable';
 
 /** The plan select's entry for the solver's plan. */
 const BUDGET_OPTION = 'by budget';
+
+/** The target picker: every tool, those that do not apply to this file disabled with why (their title). */
+function targetField(targets: readonly PlanTargetOption[], value: string, onChange: (target: string) => void, disabled: boolean): HTMLElement {
+  const s = el('select', {
+    attrs: { id: 'plan-target', disabled, title: 'the tool the plan is for' },
+    on: { change: () => onChange(s.value) },
+  }, targets.map((t) => el('option', {
+    text: t.disabled === null ? t.name : `${t.name} (does not apply)`,
+    attrs: { value: t.name, selected: t.name === value, disabled: t.disabled !== null, title: t.disabled ?? `plan for ${t.name}` },
+  })));
+  return el('label', { class: 'field' }, [el('span', { text: 'target' }), s]);
+}
 
 function summaryText(p: PlanShown): string {
   return `${formatBytes(p.totalBytes)}, ${p.bitsPerWeight.toFixed(2)} bits per weight${p.damage === null ? '' : `, predicted damage ${p.damage.toPrecision(3)}`}`;
@@ -102,7 +114,7 @@ export class PlanView implements View {
     if (imatrixKey !== this.imatrixKey) {
       this.imatrixKey = imatrixKey;
       const open = this.imatrixBox.querySelector('details')?.open ?? false;
-      this.imatrixBox.replaceChildren(...(plan.inputs ? imatrixControl(plan, this.host) : []));
+      this.imatrixBox.replaceChildren(...(plan.inputs && plan.inputs.noBudget === null ? imatrixControl(plan, this.host) : []));
       const details = this.imatrixBox.querySelector('details');
       if (details) details.open = open;
     }
@@ -161,13 +173,13 @@ export class PlanView implements View {
       on: { change: () => this.store.setUi({ planDiff: diff.checked }) },
     });
     this.toolbar.replaceChildren(
-      selectField('plan-target', 'target', inputs.targets, settings.target, (target) => this.choose({ target }), busy),
+      targetField(inputs.targets, settings.target, (target) => this.choose({ target }), busy),
       el('span', { class: 'fact', text: `rules of ${inputs.rules}`, attrs: { id: 'plan-rules', title: 'The version of the tool whose rules the plan reproduces' } }),
       selectField('plan-choice', 'plan', planOptions, planValue, onPlan, busy),
       selectField('plan-reference', 'compare with', inputs.presets, settings.reference, (reference) => this.choose({ reference }), busy),
       el('label', { class: 'field' }, [diff, el('span', { text: 'only differences' })]),
       el('span', { class: 'fact', text: `candidates: ${inputs.candidates.length > 0 ? inputs.candidates.join(', ') : 'the presets\' types'}` }),
-      el('span', { class: 'fact', text: `imatrix: ${inputs.imatrix ?? 'none'}` }),
+      inputs.noBudget === null ? el('span', { class: 'fact', text: `imatrix: ${inputs.imatrix ?? 'none'}` }) : el('span', { class: 'fact', text: inputs.noBudget, attrs: { id: 'plan-no-budget' } }),
       el('span', { class: 'fact', text: `refit: ${inputs.refit ?? 'none (role defaults)'}` }),
     );
   }

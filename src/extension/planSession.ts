@@ -7,13 +7,15 @@ import type { ErrorTable } from '../core/plan/errors/errorTable';
 import type { ModelErrors } from '../core/plan/errors/modelErrors';
 import { openLlamaModel } from '../core/plan/llamaCpp/openLlamaModel';
 import type { LlamaModel, LlamaPlan } from '../core/plan/llamaCpp/planPreset';
-import { exportBase, tensorTypeFile } from '../core/plan/llamaCpp/tensorTypeFile';
-import type { Plan, PlanTensor } from '../core/plan/planTypes';
+import { exportBase } from '../core/plan/llamaCpp/tensorTypeFile';
+import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName, type PlanTensor } from '../core/plan/planTypes';
 import { PLAN_TARGETS } from '../core/plan/targets';
+import { openTargetModel } from '../core/plan/targets/openTargetModel';
+import { planTargetPreset } from '../core/plan/targets/presets';
 import { GGML_TYPES } from '../core/quant/ggml';
 import {
   IDLE_PLAN, IDLE_PLAN_ERRORS, type ParetoPoint, type PlanErrorsState, type PlanExportPreview, type PlanImatrixShown, type PlanRefit, type PlanHostToWebview,
-  type PlanPanelState, type PlanSettings,
+  type PlanInputs, type PlanPanelState, type PlanSettings, type PlanTargetOption,
 } from '../shared/planPanelProtocol';
 import { JobRunner } from './jobRunner';
 import { isCancellation, toPanelError } from './panelError';
@@ -21,9 +23,9 @@ import type { PlanErrorsFn } from './planErrors';
 import { loadPlanImatrix } from './planImatrix';
 import { applicablePresets, defaultPreset, LLAMA_CPP_RULES, shownPlan } from './planShown';
 import { budgetLabel, planAt, refitScale, solveModel, type SolvedModel } from './planSolve';
+import { defaultTarget, exportFileName, exportsOf, targetOptions, targetPresetNames } from './planTargets';
 
-/** The targets the Plan tab offers; the others of the target table come with their model openers. */
-const TARGETS = ['llama.cpp'] as const;
+/** The target the error sweep, the solver and the imatrix are for. */
 const TARGET = PLAN_TARGETS['llama.cpp'];
 
 /** The model as the target sees it, and its stock plans (computed once per imatrix choice: headers only). */
@@ -72,6 +74,12 @@ export class DocumentPlan implements vscode.Disposable {
   private refit: { readonly refit: PlanRefit; readonly scale: number } | null = null;
   /** The plan shown, as the core made it (what the export writes). */
   private corePlan: Plan | null = null;
+  /** The tensors the plan shown was made from (what an export writes beside it). */
+  private planTensors: readonly PlanTensor[] = [];
+  /** The file's tensors as the tools other than llama.cpp see them (read once, on their first plan). */
+  private targetTensors: Promise<PlanTensor[]> | null = null;
+  /** Every target, those that do not apply to this file disabled with why. */
+  private readonly targets: readonly PlanTargetOption[];
   /** The importance matrix chosen in the host (its path never leaves the host). */
   private imatrix: { readonly file: string; readonly shown: PlanImatrixShown } | null = null;
   private readonly errorsRunner = new JobRunner();
@@ -86,6 +94,7 @@ export class DocumentPlan implements vscode.Disposable {
     private readonly paths: readonly string[], private readonly fileName: string, private readonly computeErrors: PlanErrorsFn, private readonly cacheDir: string,
   ) {
     this.current = { ...IDLE_PLAN, errors: this.idleErrors() };
+    this.targets = targetOptions(fileName);
   }
 
   private idleErrors(): PlanErrorsState {
@@ -104,54 +113,103 @@ export class DocumentPlan implements vscode.Disposable {
     return [{ type: 'planState', state: this.current }];
   }
 
-  /** Plans with `settings` (null: the defaults for this model); resolves once the state is posted. */
-  async plan(settings: PlanSettings | null): Promise<PlanPanelState> {
+  /**
+   * Plans with `settings` (null: the defaults for this file; a target other than the one shown:
+   * that target's defaults); resolves once the state is posted.
+   */
+  async plan(requested: PlanSettings | null): Promise<PlanPanelState> {
     const generation = ++this.generation;
-    if (!this.loaded) {
-      this.set({ ...this.current, status: 'loading', error: null });
-      this.loaded = this.load();
-    }
+    const shown = this.current.settings;
+    const settings = requested && shown && requested.target !== shown.target ? null : requested;
+    const target = requested?.target ?? defaultTarget(this.fileName);
     let inputs = this.current.inputs;
     try {
-      const { presets } = await this.loaded;
-      if (generation !== this.generation) return this.current;
-      const names = [...presets.keys()];
-      const chosen = settings ?? this.defaultSettings(names);
-      inputs = {
-        target: chosen.target, targets: TARGETS, rules: LLAMA_CPP_RULES, presets: names,
-        candidates: TARGET.defaultCandidates.map(candidateName), imatrix: this.imatrix?.shown.file ?? null,
-        refit: this.refit ? `${this.refit.refit.preset} measured ${this.refit.refit.measured} (alphas × ${this.refit.scale.toPrecision(3)})` : null,
-      };
-      if (!(TARGETS as readonly string[]).includes(chosen.target)) throw new UsageError(`target '${chosen.target}' is not offered yet (one of ${TARGETS.join(', ')})`);
-      const reference = presets.get(chosen.reference);
-      if (!reference) throw new UsageError(`the preset to compare against, '${chosen.reference}', does not apply to this model (one of ${names.join(', ')})`);
-      const { plan, label } = this.resolve(presets, chosen);
-      this.corePlan = plan;
-      const priced = (name: string, p: LlamaPlan) => shownPlan(name, this.solved?.presets.get(name) ?? p);
-      this.set({
-        status: 'ready',
-        error: null,
-        settings: chosen,
-        inputs,
-        plan: chosen.plan.kind === 'preset' ? priced(label, plan as LlamaPlan) : shownPlan(label, plan),
-        reference: priced(chosen.reference, reference),
-        pareto: this.solved ? { front: this.solved.front, presets: this.presetPoints(this.solved) } : null,
-        errors: this.current.errors,
-        budgetRange: this.solved?.range ?? null,
-        exportTargets: [...TARGETS],
-        exportPreview: null,
-        imatrix: this.imatrix?.shown ?? null,
-        imatrixError: this.current.imatrixError,
-      });
+      const offer = this.targets.find((o) => o.name === target);
+      if (!offer || !isPlanTargetName(target)) throw new UsageError(`unknown plan target '${target}' (one of ${PLAN_TARGET_NAMES.join(', ')})`);
+      if (offer.disabled !== null) throw new UsageError(offer.disabled);
+      const next = target === 'llama.cpp' ? await this.planLlamaCpp(generation, settings) : await this.planTarget(generation, target, settings);
+      if (next === null) return this.current;
+      inputs = next.inputs;
+      this.set(next);
     } catch (e) {
       if (generation !== this.generation) return this.current;
       this.corePlan = null;
       this.set({
-        ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings, inputs, errors: this.current.errors, budgetRange: this.solved?.range ?? null,
+        ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings: requested, inputs, errors: this.current.errors, budgetRange: this.solved?.range ?? null,
         imatrix: this.imatrix?.shown ?? null, imatrixError: this.current.imatrixError,
       });
     }
     return this.current;
+  }
+
+  /** llama.cpp: its presets as llama-quantize applies them to this model, or the solver's plan under a budget; null when superseded. */
+  private async planLlamaCpp(generation: number, settings: PlanSettings | null): Promise<PlanPanelState | null> {
+    if (!this.loaded) {
+      this.set({ ...this.current, status: 'loading', error: null });
+      this.loaded = this.load();
+    }
+    const { model, presets } = await this.loaded;
+    if (generation !== this.generation) return null;
+    const names = [...presets.keys()];
+    const chosen = settings ?? this.defaultSettings(names);
+    const inputs: PlanInputs = {
+      target: 'llama.cpp', targets: this.targets, noBudget: null, rules: LLAMA_CPP_RULES, presets: names,
+      candidates: TARGET.defaultCandidates.map(candidateName), imatrix: this.imatrix?.shown.file ?? null,
+      refit: this.refit ? `${this.refit.refit.preset} measured ${this.refit.refit.measured} (alphas × ${this.refit.scale.toPrecision(3)})` : null,
+    };
+    // A plan that fails still states its inputs.
+    this.current = { ...this.current, inputs };
+    const reference = presets.get(chosen.reference);
+    if (!reference) throw new UsageError(`the preset to compare against, '${chosen.reference}', does not apply to this model (one of ${names.join(', ')})`);
+    const { plan, label } = this.resolve(presets, chosen);
+    this.corePlan = plan;
+    this.planTensors = model.tensors;
+    const priced = (name: string, p: LlamaPlan) => shownPlan(name, this.solved?.presets.get(name) ?? p);
+    return {
+      status: 'ready',
+      error: null,
+      settings: chosen,
+      inputs,
+      plan: chosen.plan.kind === 'preset' ? priced(label, plan as LlamaPlan) : shownPlan(label, plan),
+      reference: priced(chosen.reference, reference),
+      pareto: this.solved ? { front: this.solved.front, presets: this.presetPoints(this.solved) } : null,
+      errors: this.current.errors,
+      budgetRange: this.solved?.range ?? null,
+      exportTargets: exportsOf('llama.cpp').map((e) => e.name),
+      exportPreview: null,
+      imatrix: this.imatrix?.shown ?? null,
+      imatrixError: this.current.imatrixError,
+    };
+  }
+
+  /** The other tools: their stock recipes on the file's own tensors (headers only), exported in their syntax; null when superseded. */
+  private async planTarget(generation: number, target: Exclude<PlanTargetName, 'llama.cpp'>, settings: PlanSettings | null): Promise<PlanPanelState | null> {
+    if (!this.targetTensors) {
+      this.set({ ...this.current, status: 'loading', error: null });
+      this.targetTensors = openTargetModel(this.paths);
+    }
+    const tensors = await this.targetTensors;
+    if (generation !== this.generation) return null;
+    const names = targetPresetNames(target);
+    const first = names[0] ?? '';
+    const chosen: PlanSettings = settings ?? { target, plan: { kind: 'preset', preset: first }, reference: first };
+    const noBudget = `budgets for ${target} are not in the Plan tab yet (the CLI solves them: quantlens plan --target ${target} --budget-bpw B): its stock recipes and exports here`;
+    const inputs: PlanInputs = {
+      target, targets: this.targets, noBudget, rules: `${target} stock recipes`, presets: names, candidates: [], imatrix: null, refit: null,
+    };
+    // A plan that fails still states its inputs.
+    this.current = { ...this.current, inputs };
+    if (chosen.plan.kind === 'budget') throw new UsageError(noBudget);
+    const plan = planTargetPreset(PLAN_TARGETS[target], tensors, chosen.plan.preset);
+    const reference = planTargetPreset(PLAN_TARGETS[target], tensors, chosen.reference);
+    this.corePlan = plan;
+    this.planTensors = tensors;
+    return {
+      ...IDLE_PLAN,
+      status: 'ready', settings: chosen, inputs, errors: this.current.errors,
+      plan: shownPlan(chosen.plan.preset, plan), reference: shownPlan(chosen.reference, reference),
+      exportTargets: exportsOf(target).map((e) => e.name),
+    };
   }
 
   /** The presets llama-quantize applies with or without an importance matrix (IQ2/IQ3 ones need one). */
@@ -189,7 +247,8 @@ export class DocumentPlan implements vscode.Disposable {
    * cancellable), then shows the solver's plan at the reference preset's size.
    */
   async startErrors(): Promise<PlanPanelState> {
-    if (!this.loaded) await this.plan(null);
+    if (!this.current.settings) await this.plan(null);
+    this.requireLlamaCpp('computing errors for a budget');
     const { model, presets } = await (this.loaded ?? this.load());
     const extra = presetCandidates(presets);
     const planned = (t: PlanTensor): boolean => TARGET.notPlanned(t) === null;
@@ -258,7 +317,8 @@ export class DocumentPlan implements vscode.Disposable {
    * comes from the cache when this file was planned with this imatrix before.
    */
   async setImatrix(file: string | null): Promise<PlanPanelState> {
-    if (!this.loaded) await this.plan(null);
+    if (!this.current.settings) await this.plan(null);
+    this.requireLlamaCpp('an importance matrix');
     const { model } = await (this.loaded ?? this.load());
     let chosen: { file: string; shown: PlanImatrixShown } | null = null;
     if (file !== null) {
@@ -282,6 +342,12 @@ export class DocumentPlan implements vscode.Disposable {
     return this.plan(settings && settings.plan.kind === 'budget' ? { ...settings, plan: { kind: 'preset', preset: settings.reference } } : settings);
   }
 
+  /** The error sweep, the solver and the imatrix are llama.cpp's so far. */
+  private requireLlamaCpp(what: string): void {
+    const target = this.current.settings?.target ?? this.current.inputs?.target;
+    if (target !== undefined && target !== 'llama.cpp') throw new UsageError(`${what} is for llama.cpp plans; the ${target} plan uses its stock recipes`);
+  }
+
   cancelErrors(): void {
     this.errorsRunner.cancel();
   }
@@ -290,20 +356,20 @@ export class DocumentPlan implements vscode.Disposable {
     this.set({ ...this.current, errors });
   }
 
-  /** Renders the current plan for `target` and shows it; the text saved is this one, never the webview's. */
-  async previewExport(target: string): Promise<PlanExportPreview> {
+  /** Renders the current plan with the export named `name` and shows it; the text saved is this one, never the webview's. */
+  async previewExport(name: string): Promise<PlanExportPreview> {
     const plan = this.corePlan;
-    if (!plan || !this.loaded) throw new UsageError('make a plan before exporting it');
-    if (!(TARGETS as readonly string[]).includes(target)) throw new UsageError(`no export for target '${target}' (one of ${TARGETS.join(', ')})`);
-    const { model } = await this.loaded;
-    const base = exportBase(plan);
-    const label = (this.current.plan?.label ?? 'plan').replace(/[^\w.-]+/g, '-');
-    const fileName = `${this.fileName.replace(/\.(gguf|safetensors)$/i, '')}.${label}.tensor-types.txt`;
-    const input = /\.gguf$/i.test(this.fileName) ? this.fileName : 'IN.gguf';
-    const preview: PlanExportPreview = {
-      target, fileName, text: tensorTypeFile(plan, model),
-      usage: `llama-quantize --tensor-type-file ${fileName} ${input} OUT.gguf ${base}`,
-    };
+    const target = this.current.settings?.target;
+    if (!plan || !target || !isPlanTargetName(target) || this.current.status !== 'ready') throw new UsageError('make a plan before exporting it');
+    const planExport = exportsOf(target).find((e) => e.name === name);
+    if (!planExport) throw new UsageError(`no export '${name}' for a ${target} plan (one of ${exportsOf(target).map((e) => e.name).join(', ')})`);
+    const fileName = exportFileName(this.fileName, this.current.plan?.label ?? 'plan', name);
+    let usage = planExport.apply(fileName, plan);
+    if (target === 'llama.cpp') {
+      const input = /\.gguf$/i.test(this.fileName) ? this.fileName : 'IN.gguf';
+      usage = `llama-quantize --tensor-type-file ${fileName} ${input} OUT.gguf ${exportBase(plan)}`;
+    }
+    const preview: PlanExportPreview = { target: name, fileName, text: planExport.write(plan, this.planTensors), usage };
     this.set({ ...this.current, exportPreview: preview });
     return preview;
   }

@@ -63,10 +63,18 @@ export interface ParetoPoint {
   readonly label?: string;
 }
 
+/** A tool the target picker lists: disabled, with why, when it does not apply to this file. */
+export interface PlanTargetOption {
+  readonly name: string;
+  readonly disabled: string | null;
+}
+
 /** The inputs stated on screen, and what the pickers offer. */
 export interface PlanInputs {
   readonly target: string;
-  readonly targets: readonly string[];
+  readonly targets: readonly PlanTargetOption[];
+  /** Why the target's plans cannot be solved under a budget (presets and exports only); null when they can. */
+  readonly noBudget: string | null;
   /** The version of the target's rules, e.g. `llama.cpp 81ff7abe` (the commit they were ported from). */
   readonly rules: string;
   /** The target's stock presets that apply to this model. */
@@ -155,7 +163,7 @@ export interface PlanPanelState {
   readonly errors: PlanErrorsState;
   /** null until the errors are computed. */
   readonly budgetRange: BudgetRange | null;
-  /** Export targets offered for this plan (the target's own first). */
+  /** The exports of the target's plans, by export name (llama.cpp; modelopt, modelopt-hf; ...). */
   readonly exportTargets: readonly string[];
   readonly exportPreview: PlanExportPreview | null;
   /** The importance matrix the errors are weighted by; null for none. */

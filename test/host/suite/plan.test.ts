@@ -5,6 +5,10 @@ import * as vscode from 'vscode';
 import { openLlamaModel } from '../../../src/core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset } from '../../../src/core/plan/llamaCpp/planPreset';
 import { tensorTypeFile } from '../../../src/core/plan/llamaCpp/tensorTypeFile';
+import { exportFor } from '../../../src/core/plan/exports';
+import { PLAN_TARGETS } from '../../../src/core/plan/targets';
+import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
+import { planTargetPreset } from '../../../src/core/plan/targets/presets';
 import type { PlanPanelState, PlanSettings } from '../../../src/shared/planPanelProtocol';
 import { tempDir } from './files';
 import { api, closeAllEditors, inspectorFor, repoPath, waitFor, waitForInspector } from './helpers';
@@ -191,5 +195,48 @@ describe('Plan Mixed Precision: errors through the worker pool, cached, weighted
     } finally {
       await config.update('workerThreads', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+});
+
+describe('Plan Mixed Precision: targets', () => {
+  afterEach(closeAllEditors);
+
+  it('plans a Hugging Face checkpoint for ModelOpt with its stock recipe and previews its exports; a tool that does not apply is refused in one line', async function () {
+    this.timeout(120_000);
+    const quantlens = await api();
+    const file = repoPath('test', 'fixtures', 'plan', 'hf-llama', 'model.safetensors');
+    const first = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
+    assert.deepStrictEqual(first.inputs?.targets.filter((t) => t.disabled === null).map((t) => t.name), ['llama.cpp', 'modelopt', 'torchao', 'llm-compressor']);
+    assert.match(first.inputs?.targets.find((t) => t.name === 'onnxruntime')?.disabled ?? '', /ONNX graphs/);
+
+    const settings: PlanSettings = { target: 'modelopt', plan: { kind: 'preset', preset: 'NVFP4_DEFAULT_CFG' }, reference: 'FP8_DEFAULT_CFG' };
+    // Switching target starts from its defaults; then the settings of that target apply.
+    await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+    const state = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+    assert.strictEqual(state.status, 'ready', state.error?.message);
+    const tensors = await openTargetModel([file]);
+    const core = planTargetPreset(PLAN_TARGETS.modelopt, tensors, 'NVFP4_DEFAULT_CFG');
+    assert.deepStrictEqual(state.plan?.rows.map((r) => [r.name, r.type, r.bytes]), core.tensors.map((t) => [t.name, t.type, t.bytes]));
+    assert.strictEqual(state.reference?.label, 'FP8_DEFAULT_CFG');
+    assert.deepStrictEqual(state.exportTargets, ['modelopt', 'modelopt-hf']);
+    assert.match(state.inputs?.noBudget ?? '', /budgets for modelopt/);
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planLabel === 'NVFP4_DEFAULT_CFG');
+
+    const out = path.join(tempDir('quantlens-plan-'), 'quant_cfg.json');
+    assert.strictEqual(await vscode.commands.executeCommand('quantlens.savePlanExport', { tool: 'modelopt-hf', file: out }), out);
+    assert.strictEqual(fs.readFileSync(out, 'utf8'), exportFor('modelopt-hf', 'modelopt').write(core, tensors));
+
+    const budget = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
+      settings: { ...settings, plan: { kind: 'budget', unit: 'bpw', value: 5 } },
+    });
+    assert.strictEqual(budget.status, 'failed');
+    assert.match(budget.error?.message ?? '', /budgets for modelopt/);
+
+    const onnx = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
+      settings: { target: 'onnxruntime', plan: { kind: 'preset', preset: 'MatMulNBits' }, reference: 'MatMulNBits' },
+    });
+    assert.strictEqual(onnx.status, 'failed');
+    assert.match(onnx.error?.message ?? '', /ONNX Runtime quantizes ONNX graphs/);
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.error === onnx.error?.message);
   });
 });
