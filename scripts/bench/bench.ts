@@ -8,7 +8,7 @@
  *  - ggml's quantizers: QuantLens's ports against ggml's own C (gcc -O3), same values, same bytes;
  *  - whole processes: `quantlens analyze` of a 1 GiB float32 tensor against the notebook's torch
  *    code on the same file;
- *  - a LLaMA-7B-shaped BF16 file (13.5 GB): int8+int4 sym+asym, and a q4_k,q5_k,q6_k,q8_0 sweep.
+ *  - a LLaMA-7B-shaped BF16 file (13.5 GB): the progressive first estimate, int8+int4 sym+asym, and a q4_k,q5_k,q6_k,q8_0 sweep.
  * Each QuantLens measurement runs in a child process (its own peak RSS); the best of a few runs is kept.
  *
  *   node dist/bench.js [--no-torch] [--no-ggml] [--no-process] [--no-llama] [--no-sweep] [--keep]
@@ -40,6 +40,8 @@ const TARGET_SUITE_PER_CORE = 400e6;
 const TARGET_PROCESS_VS_NOTEBOOK = 6;
 const TARGET_LLAMA_SECONDS = 12;
 const TARGET_LLAMA_RSS_MB = 512;
+/** Progressive: the first full-model estimate of the 7B file. */
+const TARGET_ESTIMATE_SECONDS = 2;
 const TARGET_SWEEP_SECONDS = 90;
 const TARGET_GGML_SHARE_OF_C = 0.5;
 const TARGET_CANCEL_SECONDS = 0.2;
@@ -184,6 +186,8 @@ interface LlamaResult {
   readonly size: number;
   readonly filledBytes: number;
   readonly int: Measurement;
+  /** The progressive first estimate of every tensor (one thread, as `analyze --progressive`). */
+  readonly estimate: Measurement;
   readonly intFilled: Measurement;
   /** null with --no-sweep. */
   readonly sweep: Measurement | null;
@@ -192,10 +196,11 @@ interface LlamaResult {
 async function llama(dir: string, withSweep: boolean): Promise<LlamaResult> {
   const file = path.join(dir, 'llama-7b.safetensors');
   const { size, filledBytes } = await writeLlama(file);
+  const estimate = await child('llama', file, 'estimate');
   const int = await child('llama', file, 'int');
   const intFilled = await child('llama', file, 'int', FILLED_TENSORS.source);
   const sweep = withSweep ? await child('llama', file, 'sweep') : null;
-  return { size, filledBytes, int, intFilled, sweep };
+  return { size, filledBytes, int, estimate, intFilled, sweep };
 }
 
 function machine(): string {
@@ -260,7 +265,9 @@ async function main(argv: string[]): Promise<void> {
       }
     }
     if (llamaResult) {
-      const { int, sweep } = llamaResult;
+      const { int, estimate, sweep } = llamaResult;
+      log(`7B BF16 file, progressive: first estimate of every tensor ${estimate.seconds.toFixed(2)} s (target ${TARGET_ESTIMATE_SECONDS} s: ${verdict(estimate.seconds <= TARGET_ESTIMATE_SECONDS)}), `
+        + `full pass ${int.seconds.toFixed(1)} s`);
       log(`7B BF16 file, int8+int4 sym+asym, ${LLAMA_THREADS} threads: ${int.seconds.toFixed(1)} s (target ${TARGET_LLAMA_SECONDS} s: ${verdict(int.seconds <= TARGET_LLAMA_SECONDS)}), `
         + `peak RSS ${mb(int.maxRssMB)} (target ${TARGET_LLAMA_RSS_MB} MB: ${verdict(int.maxRssMB <= TARGET_LLAMA_RSS_MB)})`);
       if (sweep) log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
@@ -286,8 +293,9 @@ async function main(argv: string[]): Promise<void> {
     }
     if (llamaResult) {
       log('');
-      const { size, filledBytes, int, intFilled, sweep } = llamaResult;
+      const { size, filledBytes, int, estimate, intFilled, sweep } = llamaResult;
       const llamaRows: Row[] = [
+        { category: `whole file, first estimate (${(estimate.elements / 1e6).toFixed(1)} M values sampled)`, impl: 'int8+int4 sym+asym, 1 thread', ...estimate },
         { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(int.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...int },
         { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...intFilled },
       ];
