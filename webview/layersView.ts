@@ -1,22 +1,16 @@
-import type { QuantResult, TensorResult } from '../src/shared/analysisTypes';
-import { TENSOR_ROLES, tensorRole, type TensorRole } from '../src/shared/layerGroups';
+import type { QuantResult } from '../src/shared/analysisTypes';
+import type { Estimated, QuantEstimate } from '../src/shared/estimateTypes';
+import { TENSOR_ROLES, type TensorRole } from '../src/shared/layerGroups';
 import { el } from './dom';
 import { formatBytes, formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
-import { configKeys, intBitsOf, resultFor, sameSchemeKey, shownConfigKey, sqnrClass, totalsFor } from './results';
+import { estimateCell, layerConfigKeys, layerRows, maxErrorCell, type LayerRow } from './layerRows';
+import { intBitsOf, sqnrClass, totalsFor } from './results';
 import type { Store } from './store';
 import type { View, ViewContext, ViewReport } from './view';
 import { VirtualTable, type Column } from './virtualTable';
 
 /** SQNR at which an inline bar is full width: beyond it, more bits buy nothing visible. */
 const FULL_BAR_DB = 60;
-
-interface LayerRow {
-  readonly order: number;
-  readonly t: TensorResult;
-  readonly r: QuantResult | undefined;
-  /** SQNR at each bit width of the same scheme (for the inline bars). */
-  readonly bars: readonly { bits: number; db: number | null }[];
-}
 
 function scaleText(r: QuantResult | undefined): string {
   if (!r || r.kind !== 'int') return '–';
@@ -32,28 +26,49 @@ function sqnrBars(row: LayerRow): Node {
   }));
 }
 
+/** An estimated figure (progressive): marked, muted by the `estimate` class, its interval in the tooltip. */
+function estimated(text: { text: string; title: string }): Node {
+  return el('span', { class: 'estimate', text: text.text, attrs: { title: text.title } });
+}
+
+/** The exact figure, else the estimate's, else a dash. */
+function figure(row: LayerRow, exact: (r: QuantResult) => string, estimate: (e: QuantEstimate) => Estimated | null, format: (x: number) => string): string | Node {
+  if (row.r) return exact(row.r);
+  const e = row.e ? estimate(row.e) : null;
+  return e && row.e ? estimated(estimateCell(e, format, row.e.rangeFromSample)) : '–';
+}
+
 const COLUMNS: readonly Column<LayerRow>[] = [
-  { key: 'name', title: 'Tensor', tooltip: 'Name as stored', width: { min: 160, share: 3 }, cell: (r) => r.t.name },
-  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', width: 100, cell: (r) => formatShape(r.t.shape) },
-  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, width: 64, cell: (r) => formatCount(r.t.numel) },
+  { key: 'name', title: 'Tensor', tooltip: 'Name as stored', width: { min: 160, share: 3 }, cell: (r) => r.name },
+  { key: 'shape', title: 'Shape', tooltip: 'Row-major, outermost first', width: 100, cell: (r) => formatShape(r.shape) },
+  { key: 'numel', title: 'Params', tooltip: 'Number of elements', numeric: true, width: 64, cell: (r) => formatCount(r.numel) },
   { key: 'scale', title: 'Scale', tooltip: 'Scale per tensor, or smallest … largest over channels / groups', numeric: true, width: 120, cell: (r) => scaleText(r.r) },
   { key: 'zp', title: 'Zero pt', tooltip: 'Zero point (per tensor)', numeric: true, width: 56, cell: (r) => (r.r?.kind === 'int' && r.r.zeroPoint !== null ? String(r.r.zeroPoint) : '–') },
-  { key: 'mse', title: 'MSE', tooltip: 'mean((x − x̂)²)', numeric: true, width: 76, cell: (r) => formatNumber(r.r?.mse) },
+  { key: 'mse', title: 'MSE', tooltip: 'mean((x − x̂)²)', numeric: true, width: 76, cell: (r) => figure(r, (x) => formatNumber(x.mse), (e) => e.mse, formatNumber) },
   {
     key: 'sqnr', title: 'SQNR', tooltip: '10 log10(Σx² / Σ(x − x̂)²), higher is better', numeric: true, width: 72,
-    cell: (r) => (r.r ? formatDb(r.r.sqnrDb) : '–'), cellClass: (r) => (r.r ? sqnrClass(r.r.sqnrDb) : ''),
+    cell: (r) => figure(r, (x) => formatDb(x.sqnrDb), (e) => e.sqnrDb, formatDb),
+    cellClass: (r) => (r.r ? sqnrClass(r.r.sqnrDb) : r.e ? sqnrClass(r.e.sqnrDb?.value ?? null) : ''),
   },
-  { key: 'maxerr', title: 'Max err', tooltip: 'max |x − x̂|', numeric: true, width: 72, cell: (r) => formatNumber(r.r?.maxAbsErr) },
-  { key: 'relerr', title: 'Rel err', tooltip: 'mean(|x − x̂| / (|x| + 1e-10)) × 100', numeric: true, width: 68, cell: (r) => (r.r ? formatPct(r.r.meanRelErrPct) : '–') },
-  { key: 'clipped', title: 'Clipped', tooltip: 'Share of values outside the clipping range', numeric: true, width: 64, cell: (r) => (r.r?.kind === 'int' ? formatPct(r.r.clippedPct) : '–') },
+  {
+    key: 'maxerr', title: 'Max err', tooltip: 'max |x − x̂|', numeric: true, width: 72,
+    cell: (r) => (r.r ? formatNumber(r.r.maxAbsErr) : r.e ? estimated(maxErrorCell(r.e, formatNumber)) : '–'),
+  },
+  { key: 'relerr', title: 'Rel err', tooltip: 'mean(|x − x̂| / (|x| + 1e-10)) × 100', numeric: true, width: 68, cell: (r) => figure(r, (x) => formatPct(x.meanRelErrPct), (e) => e.meanRelErrPct, formatPct) },
+  {
+    key: 'clipped', title: 'Clipped', tooltip: 'Share of values outside the clipping range', numeric: true, width: 64,
+    cell: (r) => (r.r ? (r.r.kind === 'int' ? formatPct(r.r.clippedPct) : '–') : figure(r, () => '–', (e) => e.clippedPct, formatPct)),
+  },
   { key: 'bars', title: 'SQNR by bits', tooltip: 'SQNR of this scheme at each analysed bit width', sortable: false, width: { min: 80, share: 1 }, cell: sqnrBars },
 ];
 
+/** Rows sort by the exact figure, or the estimate's while there is none. */
 const SORT_VALUE: Record<string, (r: LayerRow) => number | string> = {
-  order: (r) => r.order, name: (r) => r.t.name, shape: (r) => r.t.shape.length, numel: (r) => r.t.numel,
+  order: (r) => r.order, name: (r) => r.name, shape: (r) => r.shape.length, numel: (r) => r.numel,
   scale: (r) => (r.r?.kind === 'int' ? r.r.scaleMax : 0), zp: (r) => (r.r?.kind === 'int' ? r.r.zeroPoint ?? 0 : 0),
-  mse: (r) => r.r?.mse ?? 0, sqnr: (r) => r.r?.sqnrDb ?? Infinity, maxerr: (r) => r.r?.maxAbsErr ?? 0,
-  relerr: (r) => r.r?.meanRelErrPct ?? 0, clipped: (r) => (r.r?.kind === 'int' ? r.r.clippedPct : 0),
+  mse: (r) => r.r?.mse ?? r.e?.mse.value ?? 0, sqnr: (r) => (r.r ? r.r.sqnrDb ?? Infinity : r.e?.sqnrDb?.value ?? Infinity),
+  maxerr: (r) => r.r?.maxAbsErr ?? r.e?.maxAbsErrLowerBound ?? 0, relerr: (r) => r.r?.meanRelErrPct ?? r.e?.meanRelErrPct.value ?? 0,
+  clipped: (r) => (r.r?.kind === 'int' ? r.r.clippedPct : r.e?.clippedPct?.value ?? 0),
 };
 
 function compileFilter(text: string): RegExp | null {
@@ -80,9 +95,9 @@ export class LayersView implements View {
     this.store = store;
     this.table = new VirtualTable<LayerRow>({
       id: 'layers-table', label: 'Quantization error per tensor', columns: COLUMNS,
-      rowKey: (r) => r.t.name,
+      rowKey: (r) => r.name,
       onSort: (layersSort) => store.setUi({ layersSort }),
-      onOpen: (r) => openTensor(r.t.name),
+      onOpen: (r) => openTensor(r.name),
     });
     this.filterInput = el('input', {
       attrs: { id: 'layers-filter', type: 'search', placeholder: 'Filter (regex)', 'aria-label': 'Filter tensors by regular expression', value: store.ui.layersFilter },
@@ -97,8 +112,8 @@ export class LayersView implements View {
 
   update(): void {
     const { analysis, ui, dataVersion } = this.store;
-    const keys = configKeys(analysis.results);
-    const key = shownConfigKey(analysis.results, ui.configKey);
+    const keys = layerConfigKeys(analysis.results, analysis.estimates);
+    const key = ui.configKey && keys.includes(ui.configKey) ? ui.configKey : keys[keys.length - 1];
     const stateKey = JSON.stringify([dataVersion, key, ui.layersFilter, ui.layersRole, ui.layersSort]);
     if (stateKey === this.key) return;
     this.key = stateKey;
@@ -109,17 +124,7 @@ export class LayersView implements View {
     }
     const regex = compileFilter(ui.layersFilter);
     this.filterInput.classList.toggle('invalid', regex === null);
-    const bits = intBitsOf(analysis.results);
-    const rows: LayerRow[] = [];
-    analysis.results.forEach((t, order) => {
-      if (regex && !regex.test(t.name)) return;
-      if (ui.layersRole !== 'all' && tensorRole(t.name, t.shape) !== ui.layersRole) return;
-      const r = key ? resultFor(t, key) : undefined;
-      const bars = r?.kind === 'int'
-        ? bits.map((b) => ({ bits: b, db: resultFor(t, sameSchemeKey(r, b))?.sqnrDb ?? null }))
-        : [];
-      rows.push({ order, t, r, bars });
-    });
+    const rows = layerRows(analysis.results, analysis.estimates, key, intBitsOf(analysis.results), { regex, role: ui.layersRole });
     const value = SORT_VALUE[ui.layersSort.key] ?? SORT_VALUE['order'];
     if (value) rows.sort((a, b) => {
       const va = value(a);
@@ -131,7 +136,8 @@ export class LayersView implements View {
     this.empty.textContent = analysis.status === 'idle' ? 'Pick a scheme and press Analyze: rows appear here as tensors finish.' : '';
     this.empty.hidden = analysis.status !== 'idle';
     this.table.setRows(rows, ui.layersSort);
-    const totals = key ? totalsFor(rows.map((r) => r.t), key) : null;
+    const exact = rows.flatMap((r) => (r.t ? [r.t] : []));
+    const totals = key ? totalsFor(exact, key) : null;
     this.table.setFooter(totals ? [
       `${totals.tensors} tensors`, '', formatCount(totals.params), '', '',
       formatNumber(totals.mse), formatDb(totals.sqnrDb), '', '', '', `≈ ${formatBytes(totals.bytes)}`,

@@ -1,5 +1,6 @@
 import type { AnalysisProgress, RangeMethod, SkippedTensor, TensorResult } from '../src/shared/analysisTypes';
 import { assertNever } from '../src/shared/assertNever';
+import type { TensorEstimate } from '../src/shared/estimateTypes';
 import {
   DEFAULT_CALIB_SETTINGS, DEFAULT_PTQ_SETTINGS, IDLE_JOB,
   type CalibrationState, type CalibSettings, type CalibTableFormat, type PtqSettings, type PtqState,
@@ -75,6 +76,8 @@ export interface AnalysisView {
   /** In arrival order. */
   results: TensorResult[];
   byName: Map<string, TensorResult>;
+  /** First estimates by tensor name (progressive), shown where no exact result has arrived yet. */
+  estimates: Map<string, TensorEstimate>;
   progress: AnalysisProgress | null;
   elapsedMs: number;
   skipped: readonly SkippedTensor[];
@@ -82,7 +85,7 @@ export interface AnalysisView {
 }
 
 function emptyAnalysis(): AnalysisView {
-  return { status: 'idle', selection: null, tensorsTotal: 0, results: [], byName: new Map(), progress: null, elapsedMs: 0, skipped: [], error: null };
+  return { status: 'idle', selection: null, tensorsTotal: 0, results: [], byName: new Map(), estimates: new Map(), progress: null, elapsedMs: 0, skipped: [], error: null };
 }
 
 /** The app's whole state; `dataVersion` changes whenever results arrive, so views can skip work. */
@@ -135,6 +138,9 @@ export class Store {
           this.analysis.byName.set(r.name, r);
         }
         break;
+      case 'tensorEstimates':
+        this.analysis.estimates = new Map(m.estimates.map((e) => [e.name, e]));
+        break;
       case 'progress':
         this.analysis.progress = m.progress;
         this.analysis.elapsedMs = m.elapsedMs;
@@ -147,6 +153,7 @@ export class Store {
         if (m.outcome === 'failed') {
           this.analysis.results = [];
           this.analysis.byName = new Map();
+          this.analysis.estimates = new Map();
         }
         break;
       case 'blockStats':

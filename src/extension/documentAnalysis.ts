@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { AnalysisProgress, AnalysisReport, SkippedTensor, TensorResult } from '../shared/analysisTypes';
+import type { AnalysisOptions, AnalysisProgress, AnalysisReport, SkippedTensor, TensorResult } from '../shared/analysisTypes';
+import type { TensorEstimate } from '../shared/estimateTypes';
 import type { JobStatus } from '../shared/calibPanelProtocol';
 import { expandSelection, type SchemeSelection } from '../shared/schemeSelection';
 import type { HostToWebview, PanelError } from '../shared/webviewProtocol';
@@ -18,6 +19,8 @@ export class DocumentAnalysis implements vscode.Disposable {
   status: AnalysisStatus = 'idle';
   selection: SchemeSelection | null = null;
   results: TensorResult[] = [];
+  /** First estimates of the tensors (progressive), shown until each exact result arrives. */
+  estimates: readonly TensorEstimate[] = [];
   skipped: readonly SkippedTensor[] = [];
   progress: AnalysisProgress | null = null;
   report: AnalysisReport | null = null;
@@ -44,6 +47,7 @@ export class DocumentAnalysis implements vscode.Disposable {
     this.status = 'running';
     this.selection = selection;
     this.results = [];
+    this.estimates = [];
     this.skipped = [];
     this.progress = null;
     this.report = null;
@@ -72,6 +76,7 @@ export class DocumentAnalysis implements vscode.Disposable {
     if (this.status === 'idle' || !this.selection) return [];
     const messages: HostToWebview[] = [
       { type: 'analysisStarted', selection: this.selection, tensorsTotal: this.progress?.tensorsTotal ?? 0 },
+      { type: 'tensorEstimates', estimates: this.estimates },
       { type: 'tensorResults', results: this.results },
     ];
     if (this.progress) messages.push({ type: 'progress', progress: this.progress, elapsedMs: Date.now() - this.startedAt });
@@ -81,10 +86,11 @@ export class DocumentAnalysis implements vscode.Disposable {
     return messages;
   }
 
-  private run(selection: SchemeSelection, onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
+  private async run(selection: SchemeSelection, onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
     const expansion = expandSelection(selection);
-    if (!expansion.ok) return Promise.reject(new Error(expansion.problem));
+    if (!expansion.ok) throw new Error(expansion.problem);
     const options = { schemes: expansion.schemes, histogramBins: histogramBins() };
+    await this.estimate(options, signal);
     return this.pool.get().analyze(this.paths, options, {
       onTensor: (r) => {
         if (signal.aborted) return;
@@ -93,6 +99,18 @@ export class DocumentAnalysis implements vscode.Disposable {
       },
       onProgress,
     }, signal);
+  }
+
+  /** Progressive: every tensor's first estimate (a few MB read) before the full pass starts. */
+  private async estimate(options: AnalysisOptions, signal: AbortSignal): Promise<void> {
+    try {
+      this.estimates = await this.pool.get().estimate(this.paths, { ...options, tableOnly: true }, signal);
+    } catch (e) {
+      // The full pass reads the same file and reports its errors; only a cancel stops here.
+      if (signal.aborted) throw e;
+      return;
+    }
+    if (!signal.aborted) this.changed.fire({ type: 'tensorEstimates', estimates: this.estimates });
   }
 
   private onProgress(p: AnalysisProgress): void {

@@ -37,6 +37,7 @@ export interface QuantEstimate {
 
 export interface TensorEstimate {
   readonly name: string;
+  readonly shape: readonly number[];
   readonly numel: number;
   /** Elements read for the estimate; equal to numel when the whole tensor was read (then every figure is exact). */
   readonly sampledElements: number;

@@ -5,6 +5,7 @@
 import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
 import type { PanelError } from './panelError';
 import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
+import type { TensorEstimate } from './estimateTypes';
 import type { PlanHostToWebview, PlanRendered, PlanWebviewToHost } from './planPanelProtocol';
 import type { SchemeSelection } from './schemeSelection';
 
@@ -64,6 +65,8 @@ export type HostToWebview =
   | { readonly type: 'init'; readonly init: PanelInit }
   | { readonly type: 'analysisStarted'; readonly selection: SchemeSelection; readonly tensorsTotal: number }
   | { readonly type: 'tensorResults'; readonly results: readonly TensorResult[] }
+  /** First estimates from a sample of each tensor, shown until its exact result arrives. */
+  | { readonly type: 'tensorEstimates'; readonly estimates: readonly TensorEstimate[] }
   | { readonly type: 'progress'; readonly progress: AnalysisProgress; readonly elapsedMs: number }
   | {
       readonly type: 'analysisFinished';

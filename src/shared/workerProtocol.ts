@@ -4,6 +4,7 @@
  */
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
+import type { TensorEstimate } from './estimateTypes';
 import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
 import type { PlanErrorParams, PlanErrorResult } from './planErrorProtocol';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
@@ -24,6 +25,11 @@ export interface WorkerMethods {
   analyzeTensor: {
     params: { readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions } & Pinned;
     result: TensorResult;
+  };
+  /** The progressive first estimate of every tensor an analysis covers (core/analysis/progressive), from a sample of each. */
+  estimateTensors: {
+    params: { readonly paths: readonly string[]; readonly options: AnalysisOptions; readonly tensors?: string } & Pinned;
+    result: TensorEstimate[];
   };
   /** Pass 1 over a part of one large tensor split across threads (core/analysis/engine/tensorParts.ts). */
   analyzePartStats: {

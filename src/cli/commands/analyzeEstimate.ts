@@ -9,7 +9,6 @@ export async function estimateText(paths: readonly string[], options: AnalysisOp
   const model = await openModel(paths);
   try {
     const estimates = await estimateModel(model, options, tensors, () => undefined);
-    const shapes = new Map(model.tensors.map((t) => [t.name, t.shape]));
     const schemes = options.schemes;
     const distinct = (f: (s: (typeof schemes)[number]) => unknown): boolean => new Set(schemes.filter((s) => s.kind === 'int').map(f)).size > 1;
     const parts = {
@@ -17,7 +16,7 @@ export async function estimateText(paths: readonly string[], options: AnalysisOp
       range: distinct((s) => (s.kind === 'int' ? s.range : '')),
       convention: distinct((s) => (s.kind === 'int' ? s.convention : '')),
     };
-    return renderEstimateTable(model.file, estimates, shapes, parts, performance.now() - started);
+    return renderEstimateTable(model.file, estimates, parts, performance.now() - started);
   } finally {
     await model.close();
   }

@@ -12,11 +12,9 @@ const RANGE_MARK = '†';
 /**
  * `analyze --progressive`: the first estimate of every tensor, each figure with its interval
  * ("≈ value ± half-width"), the max error as the sample's lower bound ("≥"), printed before the
- * exact table. `shapes` gives each tensor's shape by name.
+ * exact table.
  */
-export function renderEstimateTable(
-  file: string, estimates: readonly TensorEstimate[], shapes: ReadonlyMap<string, readonly number[]>, parts: LabelParts, elapsedMs: number,
-): string {
+export function renderEstimateTable(file: string, estimates: readonly TensorEstimate[], parts: LabelParts, elapsedMs: number): string {
   const sampled = estimates.reduce((n, e) => n + e.sampledElements, 0);
   const total = estimates.reduce((n, e) => n + e.numel, 0);
   const lines = [
@@ -25,7 +23,7 @@ export function renderEstimateTable(
     '',
   ];
   const rows = estimates.flatMap((e) => e.results.map((r, i) => [
-    i === 0 ? e.name : '', i === 0 ? fmt.shape(shapes.get(e.name) ?? []) : '',
+    i === 0 ? e.name : '', i === 0 ? fmt.shape(e.shape) : '',
     configLabel(r.scheme, parts) + (r.rangeFromSample ? ` ${RANGE_MARK}` : ''),
     estimated(r.mse, fmt.sci), estimated(r.meanRelErrPct, fmt.pct),
     r.sqnrDb === null ? 'exact' : estimated(r.sqnrDb, (x) => fmt.db(x)), `≥ ${fmt.sci(r.maxAbsErrLowerBound)}`,

@@ -7,6 +7,7 @@ import type {
   AnalysisOptions, AnalysisProgress, AnalysisReport, ModelSummary, TensorResult, TensorSummary,
 } from '../../shared/analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from '../../shared/compareTypes';
+import type { TensorEstimate } from '../../shared/estimateTypes';
 import type { PlanErrorParams, PlanErrorResult } from '../../shared/planErrorProtocol';
 import type { BlockRequest, BlockStats } from '../../shared/webviewProtocol';
 import type { MethodParams, MethodResult, WorkerMethod } from '../../shared/workerProtocol';
@@ -78,6 +79,12 @@ export class AnalysisPool {
   /** Headers only: the tensor list of a model. */
   inspect(paths: readonly string[]): Promise<ModelSummary> {
     return this.light('inspect', { paths });
+  }
+
+  /** The progressive first estimate of every tensor `analyze` would cover, on one thread (a few MB read). */
+  estimate(paths: readonly string[], options: AnalysisOptions & { tensors?: string }, signal?: AbortSignal): Promise<TensorEstimate[]> {
+    const { tensors, ...analysisOptions } = options;
+    return this.light('estimateTensors', { paths, options: analysisOptions, ...(tensors === undefined ? {} : { tensors }) }, signal);
   }
 
   /**

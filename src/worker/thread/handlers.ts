@@ -2,6 +2,7 @@ import { tensorBlockStats } from '../../core/analysis/blockStats';
 import { analyzeTensorFast } from '../../core/analysis/engine/engine';
 import { analyzePartErrors, analyzePartStats } from '../../core/analysis/engine/tensorParts';
 import { findTensor } from '../../core/analysis/findTensor';
+import { estimateModel } from '../../core/analysis/progressive/estimateModel';
 import { skipReason } from '../../core/analysis/runAnalysis';
 import { summarizeModel } from '../../core/analysis/summary';
 import { compareModels } from '../../core/compare/compareModels';
@@ -33,6 +34,9 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
       if (reason) throw new UsageError(`${params.tensor}: cannot analyse: ${reason}`);
       return analyzeTensorFast(entry, params.options, { signal: ctx.signal, onElements: ctx.onElements }, loadWasmKernels());
     }, params.version),
+
+  estimateTensors: (params, ctx) =>
+    ctx.models.use(params.paths, (model) => estimateModel(model, params.options, params.tensors, () => undefined, ctx.signal), params.version),
 
   analyzePartStats: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {

@@ -31,7 +31,7 @@ export async function estimateTensor(
   const whole = plan.units.length === plan.unitsTotal;
   const results = runners.map((runner, i) => estimateScheme(schemes[i]!, runner, ctx, sample, plan, entry.numel, whole));
   return {
-    name: entry.name, numel: entry.numel, sampledElements: plan.sampleElements,
+    name: entry.name, shape: [...entry.shape], numel: entry.numel, sampledElements: plan.sampleElements,
     unitsSampled: plan.units.length, unitsTotal: plan.unitsTotal, results,
   };
 }
