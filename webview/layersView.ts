@@ -132,7 +132,8 @@ export class LayersView implements View {
       const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), undefined, { numeric: true });
       return ui.layersSort.dir * c;
     });
-    this.rowsShown = rows.length;
+    // Rows with an exact result: estimates are provisional, and host tests wait for the results shown.
+    this.rowsShown = rows.filter((r) => r.t !== undefined).length;
     this.empty.textContent = analysis.status === 'idle' ? 'Pick a scheme and press Analyze: rows appear here as tensors finish.' : '';
     this.empty.hidden = analysis.status !== 'idle';
     this.table.setRows(rows, ui.layersSort);
