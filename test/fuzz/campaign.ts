@@ -3,9 +3,10 @@ import { loadSeeds, type Seed } from './corpus';
 import { totalBytes, type FileSet } from './fileSet';
 import { findingFolder, saveFinding } from './findings';
 import { minimizeBytes } from './minimize';
+import { threadCpuMs } from './threadCpu';
 import type { MutationParams } from './mutators/mutator';
 import { describeOutcome, isFinding, noveltyKey, signature, type Finding } from './outcome';
-import type { Sandbox } from './sandbox';
+import { BATCH_INPUTS, type Sandbox } from './sandbox';
 import type { Target } from './targets';
 
 /** Inputs per fast-check run; the corpus grows between runs. */
@@ -61,6 +62,11 @@ export interface TargetReport {
   /** Time spent building inputs (main thread) and running them (sandbox), shrinking included. */
   mutateMs: number;
   runMs: number;
+  /**
+   * CPU time of the target: its worker's plus the main thread's while it ran (0 off Linux). With
+   * --jobs K the main thread serves K targets at once, and each is charged all of it.
+   */
+  cpuMs: number;
   corpus: number;
   readonly bugs: Bug[];
 }
@@ -110,71 +116,96 @@ function roundSeed(seed: number, round: number): number {
 }
 
 /**
- * Fuzzes one target: fast-check draws a corpus entry and a few mutations, the sandbox runs the
- * result, and a finding is shrunk (fewer, simpler mutations), then minimized byte by byte.
+ * Fuzzes one target: fast-check draws each round's recipes (a corpus entry and a few mutations)
+ * from the seed, the sandbox runs the inputs in batches, and a finding is shrunk (fast-check,
+ * starting from its recipe: fewer, simpler mutations), then minimized byte by byte.
  */
 export async function fuzzTarget(target: Target, sandbox: Sandbox, options: CampaignOptions): Promise<TargetReport> {
   const seeds = loadSeeds(target.name, target.isMain);
   const pool: Seed[] = [...seeds];
   const seen = new Set<string>();
-  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, mutateMs: 0, runMs: 0, corpus: 0, bugs: [] };
+  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, mutateMs: 0, runMs: 0, cpuMs: 0, corpus: 0, bugs: [] };
   const known = new Map<string, Bug>();
+  await sandbox.start();
+  const workerCpuAtStart = sandbox.cpuMs;
+  const mainCpuAtStart = threadCpuMs() ?? 0;
   const started = Date.now();
   const timeLeft = () => (options.budgetMs === undefined ? Infinity : options.budgetMs - (Date.now() - started));
   const inputsLeft = () => (options.maxInputs === undefined ? Infinity : options.maxInputs - report.inputs);
 
   for (let round = 0; timeLeft() > 0 && inputsLeft() > 0; round++) {
     const snapshot = pool.slice();
-    let shrinking: { signature: string; deadline: number; last: { files: FileSet; outcome: Finding; recipe: Recipe } } | undefined;
-
-    const property = async (recipe: Recipe): Promise<boolean> => {
-      if (shrinking && Date.now() > shrinking.deadline) return true;
-      if (!shrinking && (timeLeft() <= 0 || inputsLeft() <= 0)) return true;
+    const arbitrary = recipeArbitrary(snapshot.length, target.mutators.length);
+    const recipes = fc.sample(arbitrary, { seed: roundSeed(options.seed, round), numRuns: Math.max(1, Math.min(ROUND_RUNS, inputsLeft())) });
+    for (let at = 0; at < recipes.length && timeLeft() > 0; at += BATCH_INPUTS) {
       const mutating = performance.now();
-      const { files } = applyRecipe(target, snapshot, recipe);
+      const batch = recipes.slice(at, at + BATCH_INPUTS).map((recipe) => ({ recipe, files: applyRecipe(target, snapshot, recipe).files }));
       const running = performance.now();
-      const outcome = await sandbox.runConfirmed(target.kind, files, () => report.slow++);
+      const outcomes = await sandbox.runBatchConfirmed(target.kind, batch.map((b) => b.files), () => report.slow++);
       report.mutateMs += running - mutating;
       report.runMs += performance.now() - running;
-      if (shrinking) {
-        report.shrinkRuns++;
-        if (!isFinding(outcome) || signature(outcome) !== shrinking.signature) return true;
-        shrinking.last = { files, outcome, recipe };
-        return false;
-      }
-      report.inputs++;
-      if (!isFinding(outcome)) {
-        if (outcome.kind === 'opened') report.opened++;
-        else report.refused++;
-        const key = noveltyKey(outcome);
-        if (key !== undefined && !seen.has(key) && pool.length < MAX_POOL && totalBytes(files) <= MAX_POOL_INPUT_BYTES) {
-          seen.add(key);
-          pool.push({ label: key, files });
+      for (let i = 0; i < batch.length; i++) {
+        const { recipe, files } = batch[i]!;
+        const outcome = outcomes[i]!;
+        report.inputs++;
+        if (!isFinding(outcome)) {
+          if (outcome.kind === 'opened') report.opened++;
+          else report.refused++;
+          const key = noveltyKey(outcome);
+          if (key !== undefined && !seen.has(key) && pool.length < MAX_POOL && totalBytes(files) <= MAX_POOL_INPUT_BYTES) {
+            seen.add(key);
+            pool.push({ label: key, files });
+          }
+          continue;
         }
-        return true;
+        const sig = signature(outcome);
+        const bug = known.get(sig);
+        if (bug) {
+          bug.hits++;
+          continue;
+        }
+        options.log(`  ${target.name}: new finding: ${describeOutcome(outcome).split('\n')[0]}`);
+        const last = await shrink(target, sandbox, options, snapshot, arbitrary, sig, { files, outcome, recipe }, report);
+        known.set(sig, await recordBug(target, sandbox, options, snapshot, sig, last, report));
       }
-      const sig = signature(outcome);
-      const bug = known.get(sig);
-      if (bug) {
-        bug.hits++;
-        return true;
-      }
-      options.log(`  ${target.name}: new finding: ${describeOutcome(outcome).split('\n')[0]}`);
-      shrinking = { signature: sig, deadline: Date.now() + options.shrinkMs, last: { files, outcome, recipe } };
-      return false;
-    };
-
-    const numRuns = Math.max(1, Math.min(ROUND_RUNS, inputsLeft()));
-    await fc.check(fc.asyncProperty(recipeArbitrary(snapshot.length, target.mutators.length), property), {
-      seed: roundSeed(options.seed, round),
-      numRuns,
-      endOnFailure: false,
-    });
-    if (shrinking) known.set(shrinking.signature, await recordBug(target, sandbox, options, snapshot, shrinking.signature, shrinking.last, report));
+    }
   }
   report.elapsedMs = Date.now() - started;
+  report.cpuMs = sandbox.cpuMs - workerCpuAtStart + (threadCpuMs() ?? 0) - mainCpuAtStart;
   report.corpus = pool.length;
   return report;
+}
+
+interface Failing {
+  readonly files: FileSet;
+  readonly outcome: Finding;
+  readonly recipe: Recipe;
+}
+
+/** The simplest recipe fast-check finds, from the failing one, that still fails with the same signature. */
+async function shrink(
+  target: Target,
+  sandbox: Sandbox,
+  options: CampaignOptions,
+  pool: readonly Seed[],
+  arbitrary: fc.Arbitrary<Recipe>,
+  sig: string,
+  failing: Failing,
+  report: TargetReport,
+): Promise<Failing> {
+  const deadline = Date.now() + options.shrinkMs;
+  let last = failing;
+  const property = async (recipe: Recipe): Promise<boolean> => {
+    if (Date.now() > deadline) return true;
+    const { files } = applyRecipe(target, pool, recipe);
+    const outcome = await sandbox.runConfirmed(target.kind, files);
+    report.shrinkRuns++;
+    if (!isFinding(outcome) || signature(outcome) !== sig) return true;
+    last = { files, outcome, recipe };
+    return false;
+  };
+  await fc.check(fc.asyncProperty(arbitrary, property), { examples: [[failing.recipe]], numRuns: 1, seed: options.seed, endOnFailure: false });
+  return last;
 }
 
 async function recordBug(
@@ -183,7 +214,7 @@ async function recordBug(
   options: CampaignOptions,
   pool: readonly Seed[],
   sig: string,
-  last: { files: FileSet; outcome: Finding; recipe: Recipe },
+  last: Failing,
   report: TargetReport,
 ): Promise<Bug> {
   const stillFails = async (files: FileSet) => {

@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { inspectJson, inspectText } from '../../src/cli/commands/inspect';
 import { decodeStorages } from '../../src/core/decode/decodedModel';
 import { FormatError, UsageError } from '../../src/core/errors';
 import { openModel, READERS } from '../../src/core/formats/index';
+import type { ModelFiles } from '../../src/core/formats/registry';
 import { parseStoragePid, TorchStorage, torchResolver } from '../../src/core/formats/pytorch/pickle';
 import { torchContents } from '../../src/core/formats/pytorch/entries';
 import { SNIFF_BYTES, type OpenContext } from '../../src/core/formats/reader';
@@ -16,10 +16,10 @@ import type { Outcome } from './outcome';
 import { projectFrames } from './workerStacks';
 
 /**
- * How a target runs one input: `reader` sniffs and opens it in memory as the registry would,
- * `registry` writes it to a temporary folder and opens it with openModel (shard indexes),
- * `decoded` opens it so and decodes its quantized storages as compare does (GPTQ, QDQ, ...),
- * `pickle` unpickles it with torch's allow-list and names its tensors.
+ * How a target runs one input, always from memory: `reader` sniffs and opens it as the registry
+ * would, `registry` opens it with openModel as files of a folder (shard indexes), `decoded` opens
+ * it so and decodes its quantized storages as compare does (GPTQ, QDQ, ...), `pickle` unpickles it
+ * with torch's allow-list and names its tensors.
  */
 export type RunKind = 'reader' | 'registry' | 'decoded' | 'pickle';
 
@@ -64,14 +64,14 @@ class MeteredSource extends MemoryByteSource {
   }
 }
 
-/** Runs one input; `scratch` is an empty folder of the caller's where the registry kind writes its files. */
-export async function execute(kind: RunKind, files: FileSet, scratch: string): Promise<Outcome> {
+/** Runs one input. */
+export async function execute(kind: RunKind, files: FileSet): Promise<Outcome> {
   const meter = new Meter();
   let outcome: Outcome;
   try {
     outcome = kind === 'pickle' ? await runPickle(files, meter)
-      : kind === 'registry' ? await runRegistry(files, scratch)
-      : kind === 'decoded' ? await runDecoded(files, scratch)
+      : kind === 'registry' ? await runRegistry(files, meter)
+      : kind === 'decoded' ? await runDecoded(files, meter)
       : await runReader(files, meter);
   } catch (e) {
     outcome = classify(e, kind, files);
@@ -122,23 +122,51 @@ async function runReader(files: FileSet, meter: Meter): Promise<Outcome> {
   return exercise(await reader.open(ctx));
 }
 
-/** The files written to `folder` (emptied first) and opened as the CLI opens a path. */
-async function openWritten(files: FileSet, folder: string): Promise<Model> {
-  for (const name of await fs.readdir(folder)) await fs.rm(path.join(folder, name), { recursive: true, force: true });
-  for (const f of files) await fs.writeFile(path.join(folder, path.basename(f.name)), f.bytes);
-  return openModel([path.join(folder, path.basename(files[0]!.name))]);
+/** The folder the files of an input seem to be in; nothing is ever written there. */
+const FOLDER = path.resolve('/quantlens-fuzz');
+
+/** The input's files as a folder held in memory: what openModel and the decoders read instead of the disk. */
+class MemoryFolder implements ModelFiles {
+  private readonly byPath: ReadonlyMap<string, Uint8Array>;
+
+  constructor(files: FileSet, private readonly meter: Meter) {
+    this.byPath = new Map(files.map((f) => [path.join(FOLDER, path.basename(f.name)), f.bytes]));
+  }
+
+  /** The path the user names: the first file. */
+  static mainPath(files: FileSet): string {
+    return path.join(FOLDER, path.basename(files[0]!.name));
+  }
+
+  async expand(paths: readonly string[]): Promise<string[]> {
+    return paths.slice();
+  }
+
+  async open(file: string): Promise<ByteSource> {
+    return new MeteredSource(file, this.bytesOf(file), this.meter);
+  }
+
+  async readFile(file: string): Promise<Uint8Array> {
+    return this.bytesOf(file);
+  }
+
+  private bytesOf(file: string): Uint8Array {
+    const bytes = this.byPath.get(path.resolve(file));
+    if (!bytes) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
+    return bytes;
+  }
 }
 
-async function runRegistry(files: FileSet, folder: string): Promise<Outcome> {
-  return exercise(await openWritten(files, folder));
+async function runRegistry(files: FileSet, meter: Meter): Promise<Outcome> {
+  return exercise(await openModel([MemoryFolder.mainPath(files)], new MemoryFolder(files, meter)));
 }
 
-/** The decoders read the ONNX graph from disk, hence the written files. */
-async function runDecoded(files: FileSet, folder: string): Promise<Outcome> {
-  const model = await openWritten(files, folder);
+async function runDecoded(files: FileSet, meter: Meter): Promise<Outcome> {
+  const folder = new MemoryFolder(files, meter);
+  const model = await openModel([MemoryFolder.mainPath(files)], folder);
   let decoded: Model;
   try {
-    decoded = (await decodeStorages(model)).model;
+    decoded = (await decodeStorages(model, (file) => folder.readFile(file))).model;
   } catch (e) {
     await model.close();
     throw e;

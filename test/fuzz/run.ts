@@ -81,18 +81,23 @@ async function main(): Promise<number> {
 }
 
 function summaryLine(r: TargetReport): string {
-  return `${r.target}: ${r.inputs} inputs in ${(r.elapsedMs / 1000).toFixed(1)} s (${rate(r)}/s), ${r.bugs.length} finding(s)`;
+  return `${r.target}: ${r.inputs} inputs in ${(r.elapsedMs / 1000).toFixed(1)} s (${rate(r)}/s; ${cpuRate(r)}/s of CPU), ${r.bugs.length} finding(s)`;
 }
 
 function rate(r: TargetReport): string {
   return (r.inputs / Math.max(0.001, r.elapsedMs / 1000)).toFixed(0);
 }
 
+/** Inputs per second of the CPU time they took: what one quiet core would run, whatever the machine's load. */
+function cpuRate(r: TargetReport): string {
+  return r.cpuMs > 0 ? (r.inputs / (r.cpuMs / 1000)).toFixed(0) : '-';
+}
+
 function table(reports: readonly TargetReport[]): string {
-  const head = ['target', 'inputs', 'inputs/s', 'opened', 'refused', 'slow', 'findings', 'corpus', 'ms/input (mutate+run)'];
-  const perInput = (ms: number, r: TargetReport) => (ms / Math.max(1, r.inputs + r.shrinkRuns)).toFixed(1);
+  const head = ['target', 'inputs', 'inputs/s', 'CPU s', 'inputs/CPU s', 'opened', 'refused', 'slow', 'findings', 'corpus', 'ms/input (mutate+run)'];
+  const perInput = (ms: number, r: TargetReport) => (ms / Math.max(1, r.inputs)).toFixed(2);
   const rows = reports.map((r) => [
-    r.target, String(r.inputs), rate(r), String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus),
+    r.target, String(r.inputs), rate(r), (r.cpuMs / 1000).toFixed(1), cpuRate(r), String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus),
     `${perInput(r.mutateMs, r)}+${perInput(r.runMs, r)}`,
   ]);
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));

@@ -1,12 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { execute } from './execute';
-import type { Job, WorkerData, WorkerMessage } from './sandbox';
+import { threadCpuMs } from './threadCpu';
+import { Progress, type Batch, type WorkerData, type WorkerMessage } from './sandboxProtocol';
 
-// The worker thread of a Sandbox: runs one input at a time and answers with its outcome.
+// The worker thread of a Sandbox: runs the inputs of each batch one after another, saying which one it is on, and posts each outcome.
 const port = parentPort!;
-const { scratch } = workerData as WorkerData;
+const progress = new Progress((workerData as WorkerData).progress);
 const post = (message: WorkerMessage) => port.postMessage(message);
-port.on('message', (job: Job) => {
-  void execute(job.kind, job.files, scratch).then((outcome) => post({ kind: 'result', id: job.id, outcome }));
+port.on('message', (batch: Batch) => {
+  void (async () => {
+    for (let index = 0; index < batch.inputs.length; index++) {
+      progress.start(batch.id, index);
+      post({ kind: 'result', batch: batch.id, index, outcome: await execute(batch.kind, batch.inputs[index]!) });
+    }
+    progress.start(batch.id, -1);
+    post({ kind: 'cpu', cpuMs: threadCpuMs() });
+  })();
 });
-post({ kind: 'ready' });
+post({ kind: 'ready', cpuMs: threadCpuMs() });

@@ -20,12 +20,15 @@ export interface DecodedModel {
   readonly problems: readonly StorageProblem[];
 }
 
+/** Reads a whole file: the disk's, or (only the fuzz harness) one held in memory. */
+export type ReadWholeFile = (file: string) => Promise<Uint8Array>;
+
 /** What the storages look at: the tensor listing and whole-member reads; ONNX also its graph, from the file's bytes. */
-async function storageView(model: Model): Promise<{ summary: CheckpointSummary; read: ReadMember }> {
+async function storageView(model: Model, readFile: ReadWholeFile): Promise<{ summary: CheckpointSummary; read: ReadMember }> {
   if (model.format === 'onnx') {
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(model.file);
+      bytes = await readFile(model.file);
     } catch (e) {
       throw new FormatError('onnx', `cannot read the graph: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, model.file);
     }
@@ -63,8 +66,8 @@ function groupEntry(group: StoredGroup, read: ReadMember, source: string, byteLe
 }
 
 /** The model with its quantized storages decoded; a model without any is returned as it is. */
-export async function decodeStorages(model: Model): Promise<DecodedModel> {
-  const { summary, read } = await storageView(model);
+export async function decodeStorages(model: Model, readFile: ReadWholeFile = (file) => fs.readFile(file)): Promise<DecodedModel> {
+  const { summary, read } = await storageView(model, readFile);
   const { groups, problems } = await findStoredGroups(summary, read);
   if (groups.length === 0) return { model, storages: new Map(), problems };
   const members = new Set(groups.flatMap((g) => Object.values(g.members)));

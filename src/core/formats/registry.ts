@@ -5,6 +5,7 @@ import { expandPaths } from './folders';
 import { onnxReader } from './onnx';
 import { numpyReader } from './numpy';
 import { pytorchReader } from './pytorch';
+import { FileByteSource, type ByteSource } from '../io/byteSource';
 import { SNIFF_BYTES, type FormatReader, type OpenContext } from './reader';
 import { ggufReader } from './gguf';
 import { safetensorsReader } from './safetensors';
@@ -15,15 +16,24 @@ import { tfjsReader } from './tfjs';
 /** Every reader, tried in order; the first whose sniff accepts a file opens it. */
 export const READERS: readonly FormatReader[] = [safetensorsReader, tfjsReader, ggufReader, onnxReader, pytorchReader, numpyReader];
 
+/** Where a model's files come from: the disk, or (only the fuzz harness, which keeps its inputs in memory) a set of named byte arrays. */
+export interface ModelFiles {
+  /** The paths the user named, folders replaced by the files they stand for. */
+  expand(paths: readonly string[]): Promise<string[]>;
+  open(file: string): Promise<ByteSource>;
+}
+
+const DISK: ModelFiles = { expand: expandPaths, open: (file) => FileByteSource.open(file) };
+
 /**
  * Opens one model from one or more paths: a file, several shards, a shard index
  * (`*.index.json`) or a folder. Each file is opened by the reader that sniffs it, and the
  * files of a multi-file model are joined; every FormatError names the file it is about.
  */
-export async function openModel(paths: readonly string[]): Promise<Model> {
+export async function openModel(paths: readonly string[], from: ModelFiles = DISK): Promise<Model> {
   if (paths.length === 0) throw new UsageError('no file given');
-  const files = await expandPaths(paths);
-  const pool = new SourcePool();
+  const files = await from.expand(paths);
+  const pool = new SourcePool((file) => from.open(file));
   try {
     const model = await openFiles(files, pool);
     const file = paths.length === 1 ? paths[0]! : model.file;

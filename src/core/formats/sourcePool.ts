@@ -6,11 +6,14 @@ import { FileByteSource, type ByteSource } from '../io/byteSource';
 export class SourcePool {
   private readonly sources = new Map<string, Promise<ByteSource>>();
 
+  /** `openFile` opens one path: the disk's, or (the fuzz harness) a file held in memory. */
+  constructor(private readonly openFile: (file: string) => Promise<ByteSource> = (file) => FileByteSource.open(file)) {}
+
   open(file: string): Promise<ByteSource> {
     const key = path.resolve(file);
     let pending = this.sources.get(key);
     if (!pending) {
-      pending = FileByteSource.open(file).catch((e: unknown) => {
+      pending = this.openFile(file).catch((e: unknown) => {
         this.sources.delete(key);
         const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
         throw new FormatError('file', `cannot open ${path.basename(file)}: ${reason}`, undefined, file);

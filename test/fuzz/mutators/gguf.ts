@@ -150,14 +150,57 @@ export function parseGguf(bytes: Uint8Array): Gguf | undefined {
   }
 }
 
+/** Writes a file into one buffer sized up front: every mutation rewrites the whole file, thousands of entries included. */
+class Writer {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private at = 0;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+  u32(v: number): void {
+    this.view.setUint32(this.at, v >>> 0, true);
+    this.at += 4;
+  }
+  u64(v: bigint): void {
+    this.view.setBigUint64(this.at, BigInt.asUintN(64, v), true);
+    this.at += 8;
+  }
+  raw(b: Uint8Array): void {
+    this.bytes.set(b, this.at);
+    this.at += b.length;
+  }
+  str(b: Uint8Array): void {
+    this.u64(BigInt(b.length));
+    this.raw(b);
+  }
+}
+
 export function writeGguf(g: Gguf): Uint8Array {
-  const parts: Uint8Array[] = [Uint8Array.from(MAGIC), u32(g.version), u64(g.tensorCount ?? BigInt(g.tensors.length)), u64(g.kvCount ?? BigInt(g.kvs.length))];
-  for (const kv of g.kvs) parts.push(str(kv.key), u32(kv.type), kv.value);
-  for (const t of g.tensors) parts.push(str(t.name), u32(t.dims.length), ...t.dims.map(u64), u32(t.type), u64(t.offset));
-  const header = concatBytes(parts);
+  let header = MAGIC.length + 4 + 8 + 8;
+  for (const kv of g.kvs) header += 8 + kv.key.length + 4 + kv.value.length;
+  for (const t of g.tensors) header += 8 + t.name.length + 4 + 8 * t.dims.length + 4 + 8;
   const alignment = alignmentOf(g.kvs);
-  const pad = (alignment - (header.length % alignment)) % alignment;
-  return concatBytes([header, new Uint8Array(pad), g.data]);
+  const w = new Writer(header + ((alignment - (header % alignment)) % alignment) + g.data.length);
+  w.raw(Uint8Array.from(MAGIC));
+  w.u32(g.version);
+  w.u64(g.tensorCount ?? BigInt(g.tensors.length));
+  w.u64(g.kvCount ?? BigInt(g.kvs.length));
+  for (const kv of g.kvs) {
+    w.str(kv.key);
+    w.u32(kv.type);
+    w.raw(kv.value);
+  }
+  for (const t of g.tensors) {
+    w.str(t.name);
+    w.u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(t.type);
+    w.u64(t.offset);
+  }
+  w.bytes.set(g.data, w.bytes.length - g.data.length);
+  return w.bytes;
 }
 
 /** A GGUF mutation: edits the parsed file in place; false when it does not apply. */
@@ -192,9 +235,10 @@ function craftedValue(p: MutationParams): { type: number; value: Uint8Array } {
       return { type: TYPE_ARRAY, value: concatBytes([u32(item), u64(pick(INTERESTING_INTS, p.b)), new Uint8Array(16)]) };
     }
     case 3: {
-      let value = concatBytes([u32(0), u64(0n)]);
-      for (let d = 0; d < pick([1, 7, 8, 9, 100, 10_000], p.b); d++) value = concatBytes([u32(TYPE_ARRAY), u64(1n), value]);
-      return { type: TYPE_ARRAY, value };
+      // Arrays of one array each, `depth` deep, around an empty array: written at once, not wrapped level by level (quadratic).
+      const depth = pick([1, 7, 8, 9, 100, 10_000], p.b);
+      const level = concatBytes([u32(TYPE_ARRAY), u64(1n)]);
+      return { type: TYPE_ARRAY, value: concatBytes([...Array<Uint8Array>(depth).fill(level), u32(0), u64(0n)]) };
     }
     default: return { type: item, value: u64(pick(INTERESTING_INTS, p.b)).subarray(0, WIDTHS[item] ?? 8) };
   }

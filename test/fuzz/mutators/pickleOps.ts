@@ -19,7 +19,22 @@ const LINES: ReadonlyMap<number, number> = new Map([
 ]);
 
 export const KNOWN_CODES: readonly number[] = Object.values(OP);
-const KNOWN = new Set<number>(KNOWN_CODES);
+
+/** How each opcode byte's argument is laid out, as flat tables: scanPickle looks at every opcode of amplified pickles. */
+const UNKNOWN = 0;
+const FIXED_ARG = 1;
+const COUNTED_ARG = 2;
+const LINES_ARG = 3;
+const NO_ARG = 4;
+const ARG_KIND = new Uint8Array(256);
+const ARG_WIDTH = new Uint8Array(256);
+for (const code of KNOWN_CODES) ARG_KIND[code] = NO_ARG;
+for (const [table, kind] of [[FIXED, FIXED_ARG], [COUNTED, COUNTED_ARG], [LINES, LINES_ARG]] as const) {
+  for (const [code, width] of table) {
+    ARG_KIND[code] = kind;
+    ARG_WIDTH[code] = width;
+  }
+}
 
 /**
  * One pickle as its bytes and where each opcode starts (offsets into `bytes`, ascending; the
@@ -47,15 +62,14 @@ export function scanPickle(bytes: Uint8Array, start: number): { pickle: Pickle; 
   let at = start;
   while (at < bytes.length) {
     const code = bytes[at]!;
-    if (!KNOWN.has(code)) return undefined;
+    const kind = ARG_KIND[code]!;
+    const width = ARG_WIDTH[code]!;
+    if (kind === UNKNOWN) return undefined;
     let end = at + 1;
-    const fixed = FIXED.get(code);
-    const counted = COUNTED.get(code);
-    const lines = LINES.get(code);
-    if (fixed !== undefined) end += fixed;
-    else if (counted !== undefined) end += counted + prefixLength(bytes, end, counted);
-    else if (lines !== undefined) {
-      for (let l = 0; l < lines; l++) {
+    if (kind === FIXED_ARG) end += width;
+    else if (kind === COUNTED_ARG) end += width + prefixLength(bytes, end, width);
+    else if (kind === LINES_ARG) {
+      for (let l = 0; l < width; l++) {
         const nl = bytes.indexOf(0x0a, end);
         if (nl < 0) return undefined;
         end = nl + 1;
