@@ -19,9 +19,11 @@ import { projectFrames } from './workerStacks';
  * How a target runs one input, always from memory: `reader` sniffs and opens it as the registry
  * would, `registry` opens it with openModel as files of a folder (shard indexes), `decoded` opens
  * it so and decodes its quantized storages as compare does (GPTQ, QDQ, ...), `pickle` unpickles it
- * with torch's allow-list and names its tensors.
+ * with torch's allow-list and names its tensors. `spin` is for the sandbox's own test: it reads
+ * nothing, keeps its thread busy for as many ms as the second byte says when the first is 2, and
+ * never ends when the first is 1 (a hang no timer of its thread can stop).
  */
-export type RunKind = 'reader' | 'registry' | 'decoded' | 'pickle';
+export type RunKind = 'reader' | 'registry' | 'decoded' | 'pickle' | 'spin';
 
 /** Memory an input may grow the heap by: a fixed allowance plus a multiple of its size (a reader holds a header, never a payload). */
 export const MEMORY_BASE_BYTES = 64 * 1024 * 1024;
@@ -69,7 +71,8 @@ export async function execute(kind: RunKind, files: FileSet): Promise<Outcome> {
   const meter = new Meter();
   let outcome: Outcome;
   try {
-    outcome = kind === 'pickle' ? await runPickle(files, meter)
+    outcome = kind === 'spin' ? spin(files)
+      : kind === 'pickle' ? await runPickle(files, meter)
       : kind === 'registry' ? await runRegistry(files, meter)
       : kind === 'decoded' ? await runDecoded(files, meter)
       : await runReader(files, meter);
@@ -172,6 +175,15 @@ async function runDecoded(files: FileSet, meter: Meter): Promise<Outcome> {
     throw e;
   }
   return exercise(decoded);
+}
+
+function spin(files: FileSet): Outcome {
+  const bytes = files[0]!.bytes;
+  const until = bytes[0] === 2 ? Date.now() + bytes[1]! : 0;
+  while (bytes[0] === 1 || Date.now() < until) {
+    // busy: a synchronous loop, which only terminating the worker ends
+  }
+  return { kind: 'opened', tensors: bytes.length, dtypes: '' };
 }
 
 async function runPickle(files: FileSet, meter: Meter): Promise<Outcome> {
