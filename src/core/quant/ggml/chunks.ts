@@ -16,6 +16,20 @@ export function forEachChunk(src: Float32Array, blockSize: number, each: (k: Ggm
   }
 }
 
+/**
+ * For kernels that write whole ggml blocks but their headers (Q4_0, Q4_1, Q8_0): each chunk's blocks
+ * in one copy, then `header` writes block i's header at dst[b] from the kernel's scales and mins.
+ */
+export function quantizeBlocks(src: Float32Array, dst: Uint8Array, kernel: KernelName, blockSize: number, blockBytes: number,
+  header: (k: GgmlKernels, i: number, dst: Uint8Array, b: number) => void): void {
+  forEachChunk(src, blockSize, (k, first, m) => {
+    k.run(kernel, m * blockSize);
+    const at = first * blockBytes;
+    dst.set(k.levels.subarray(0, m * blockBytes), at);
+    for (let i = 0; i < m; i++) header(k, i, dst, at + i * blockBytes);
+  });
+}
+
 /** A block quantizer as ggml's reference runs it: fit sub-blocks, quantize their scales, requantize, pack. */
 export interface Passes {
   /** Blocks of blockSize values, blockBytes bytes. */

@@ -2,7 +2,7 @@ import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { forEachChunk } from './chunks';
+import { quantizeBlocks } from './chunks';
 
 /** Values and bytes per block: fp16 d + fp16 m + 16 bytes of nibbles. // ggml-common.h: QK4_1, block_q4_1 */
 const { blockSize: QK4_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q4_1;
@@ -22,19 +22,11 @@ export const Q4_1 = ggmlType('Q4_1', {
       }
     }
   },
-  // ggml: quantize_row_q4_1_ref; min, d and levels in a kernel
+  // ggml: quantize_row_q4_1_ref; min, d and packed levels in a kernel
   quantize(src, dst) {
-    const half = QK4_1 / 2;
-    forEachChunk(src, QK4_1, (k, first, m) => {
-      k.run('q4_1', m * QK4_1);
-      const L = k.levels;
-      for (let i = 0; i < m; i++) {
-        const b = (first + i) * BLOCK_BYTES;
-        const l = i * QK4_1;
-        writeF16(dst, b, k.scales[i]!);
-        writeF16(dst, b + 2, k.mins[i]!);
-        for (let j = 0; j < half; j++) dst[b + 4 + j] = L[l + j]! | (L[l + half + j]! << 4);
-      }
+    quantizeBlocks(src, dst, 'q4_1', QK4_1, BLOCK_BYTES, (k, i, out, b) => {
+      writeF16(out, b, k.scales[i]!);
+      writeF16(out, b + 2, k.mins[i]!);
     });
   },
 });

@@ -57,7 +57,6 @@ export const set = (l: Local, value: Code): Code => [value, 0x21, uleb(l.index)]
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v | 0)],
   ltS: op(0x48), add: op(0x6a),
-  store8: store([0x3a], 0),
 };
 
 export const f32 = {
@@ -81,11 +80,23 @@ export const v128 = {
   anyTrue: simd(0x53),
 };
 
-export const i8x16 = { swizzle: simd(0x0e) };
+/** Byte lanes `lanes` of the 32 bytes a then b. */
+const shuffle = (a: Code, b: Code, lanes: readonly number[]): Code => [a, b, 0xfd, 0x0d, ...lanes];
+
+export const i8x16 = {
+  shuffle,
+  swizzle: simd(0x0e),
+  /** The 16 lanes of a then b, each saturated to 0..255. */
+  narrowI16x8U: simd(0x66),
+};
+
+export const i16x8 = {
+  /** The 4 lanes of a then b, each saturated to 0..65535. */
+  narrowI32x4U: simd(0x86),
+};
 
 export const i32x4 = {
   const: (v: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
-  extractLane: (vec: Code, lane: number): Code => [vec, 0xfd, 0x1b, lane],
   ne: simd(0x38),
   shl: simd(0xab), shrS: simd(0xac),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
@@ -97,6 +108,7 @@ export const f32x4 = {
   splat: simd(0x13),
   const: (v: number): Code => [0xfd, 0x0c, ...f32Bytes([v, v, v, v])],
   eq: simd(0x41), ne: simd(0x42), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
+  trunc: simd(0x69),
   abs: simd(0xe0), neg: simd(0xe1), sqrt: simd(0xe3),
   add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7),
   convertI32: simd(0xfa),

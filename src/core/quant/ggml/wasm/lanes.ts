@@ -2,7 +2,7 @@
  * What the SIMD kernels share: the memory map, the loop over groups of 4 sub-blocks, and per-lane
  * forms of ggml's scalar steps. Each lane runs one sub-block's float32 arithmetic in ggml's order.
  */
-import { f32x4, forRange, Func, get, I32, i32, i32x4, seq, set, v128, V128, type Code, type Local } from './asm';
+import { f32x4, forRange, Func, get, I32, i16x8, i32, i32x4, i8x16, seq, set, v128, V128, type Code, type Local } from './asm';
 
 /** Scratch vectors, value i of the 4 sub-blocks at base + 16 i (sub-blocks of at most 32 values). */
 export const XT = 0;
@@ -13,8 +13,10 @@ export const LA = 1536;
 export const CHUNK = 8192;
 export const IN = 4096;
 export const LEVELS = IN + 4 * CHUNK;
+/** Room for a chunk's ggml blocks with their headers (Q8_0: 34 bytes per 32 values), not only its level bytes. */
+export const LEVEL_BYTES = 2 * CHUNK;
 /** Up to CHUNK / 16 floats each (sub-blocks of 16). */
-export const SCALES = LEVELS + CHUNK;
+export const SCALES = LEVELS + LEVEL_BYTES;
 export const MINS = SCALES + CHUNK / 4;
 export const PAGES = 1;
 
@@ -59,11 +61,61 @@ export interface Kernel {
 }
 
 /**
- * kernel(x, levels, scales, mins, groups) runs `body` on `groups` groups of 4 sub-blocks of n values
- * from byte address x: per sub-block n level bytes at `levels`, one float at `scales` and `mins`.
- * `body` leaves the group's levels in LT; the scale and min it returns (if any) are stored.
+ * Where a kernel leaves sub-block s's level bytes: at levels + s * stride + offset. Plain levels lie n
+ * apart; a ggml block layout leaves each block's header bytes (written afterwards) between them.
+ * `nibbles` packs level j and level j + n/2 into byte j, low nibble first (Q4_0, Q4_1).
  */
-export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale?: Local; min?: Local }): Func {
+export interface LevelLayout {
+  readonly stride: number;
+  readonly offset: number;
+  readonly nibbles: boolean;
+}
+
+/** Plain levels, one byte per value, n per sub-block. */
+function plainLevels(n: number): LevelLayout {
+  return { stride: n, offset: 0, nibbles: false };
+}
+
+/** Byte lanes of two narrowed groups: lanes 0 and 1 (A), or 2 and 3 (C), of 4 values each, as 8 bytes per lane. */
+const LANES_01 = [0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29];
+const LANES_23 = LANES_01.map((i) => i + 2);
+/** The first and the second 8 bytes of two vectors side by side. */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_HALVES = LOW_HALVES.map((i) => i + 8);
+
+/**
+ * Stores the group's levels (LT, value j of the 4 lanes at LT + 16 j) in `layout`: the low byte of
+ * each level (C's store into a uint8_t), 16 bytes of a lane at a time by narrowing and shuffling the
+ * 4 x 16 bytes across lanes, instead of one byte store per value and lane.
+ */
+function storeLevels(k: Kernel, n: number, layout: LevelLayout): Code {
+  const bytes = layout.nibbles ? n / 2 : n;
+  const [n0, n1, n2, n3, a, b, c, d] = [0, 1, 2, 3, 4, 5, 6, 7].map(() => k.f.local(V128)) as [Local, Local, Local, Local, Local, Local, Local, Local];
+  const level = (j: number): Code => v128.load(i32.const(0), LT + 16 * j);
+  const byte = (j: number): Code => v128.and(layout.nibbles ? v128.or(level(j), i32x4.shl(level(j + bytes), i32.const(4))) : level(j), i32x4.const(0xff));
+  const narrow = (j: number): Code => i8x16.narrowI16x8U(i16x8.narrowI32x4U(byte(j), byte(j + 1)), i16x8.narrowI32x4U(byte(j + 2), byte(j + 3)));
+  const runs: Code[] = [];
+  for (let r = 0; r < bytes; r += 16) {
+    const at = (lane: number): number => lane * layout.stride + layout.offset + r;
+    runs.push(
+      set(n0, narrow(r)), set(n1, narrow(r + 4)), set(n2, narrow(r + 8)), set(n3, narrow(r + 12)),
+      set(a, i8x16.shuffle(get(n0), get(n1), LANES_01)), set(b, i8x16.shuffle(get(n2), get(n3), LANES_01)),
+      set(c, i8x16.shuffle(get(n0), get(n1), LANES_23)), set(d, i8x16.shuffle(get(n2), get(n3), LANES_23)),
+      v128.store(get(k.levels), i8x16.shuffle(get(a), get(b), LOW_HALVES), at(0)),
+      v128.store(get(k.levels), i8x16.shuffle(get(a), get(b), HIGH_HALVES), at(1)),
+      v128.store(get(k.levels), i8x16.shuffle(get(c), get(d), LOW_HALVES), at(2)),
+      v128.store(get(k.levels), i8x16.shuffle(get(c), get(d), HIGH_HALVES), at(3)));
+  }
+  return seq(...runs);
+}
+
+/**
+ * kernel(x, levels, scales, mins, groups) runs `body` on `groups` groups of 4 sub-blocks of n values
+ * from byte address x: per sub-block its level bytes at `levels` in `layout`, one float at `scales`
+ * and `mins`. `body` leaves the group's levels in LT; the scale and min it returns (if any) are stored.
+ */
+export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale?: Local; min?: Local },
+  layout: LevelLayout = plainLevels(n)): Func {
   const f = new Func(name, [I32, I32, I32, I32, I32]);
   const [x, levels, scales, mins, groups] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
   const g = f.local(I32);
@@ -73,10 +125,9 @@ export function kernel(name: string, n: number, body: (k: Kernel) => { code: Cod
     result.code,
     result.scale ? v128.store(get(scales), get(result.scale)) : [],
     result.min ? v128.store(get(mins), get(result.min)) : [],
-    set(k.p, get(levels)),
-    forValues(k, n, 1, ...[0, 1, 2, 3].map((lane) => i32.store8(get(k.p), i32x4.extractLane(v128.load(get(k.o), LT), lane), lane * n))),
+    storeLevels(k, n, layout),
     set(x, i32.add(get(x), i32.const(16 * n))),
-    set(levels, i32.add(get(levels), i32.const(4 * n))),
+    set(levels, i32.add(get(levels), i32.const(4 * layout.stride))),
     set(scales, i32.add(get(scales), i32.const(16))),
     set(mins, i32.add(get(mins), i32.const(16))));
   return f;

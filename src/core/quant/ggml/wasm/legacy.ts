@@ -1,6 +1,6 @@
-/** The fixed-formula quantizers of blocks of 32 (Q4_0, Q5_0, Q4_1, Q5_1), 4 blocks at once, one per lane. */
+/** The fixed-formula quantizers of blocks of 32 (Q4_0, Q5_0, Q4_1, Q5_1, Q8_0), 4 blocks at once, one per lane. */
 import { f32x4, i32, i32x4, seq, set, v128, get, type Code, type Func } from './asm';
-import { choose, forValues, kernel, loadGroup, LT, vectors, XT, type Kernel } from './lanes';
+import { choose, forValues, kernel, loadGroup, LT, vectors, XT, type Kernel, type LevelLayout } from './lanes';
 import { absMax } from './signed';
 import { FLT_MAX } from '../cfloat';
 
@@ -27,7 +27,7 @@ function inverse(d: Code): Code {
  * d = max / -half with max the value of largest |x| (first on ties), level = MIN(2 half - 1,
  * (int8_t)(x id + half + 0.5)). // ggml-quants.c: quantize_row_q4_0_ref (half 8), quantize_row_q5_0_ref (half 16)
  */
-export function legacySymmetricKernel(name: string, half: number): Func {
+export function legacySymmetricKernel(name: string, half: number, layout?: LevelLayout): Func {
   return kernel(name, N, (k) => {
     const { max, tiny, d, id } = vectors(k.f, ['max', 'tiny', 'd', 'id']);
     const code = seq(
@@ -37,7 +37,7 @@ export function legacySymmetricKernel(name: string, half: number): Func {
       forValues(k, N, 0, v128.store(get(k.o),
         i32x4.minS(truncToInt8(f32x4.add(f32x4.mul(X(k), get(id)), f32x4.const(half + 0.5))), i32x4.const(2 * half - 1)), LT)));
     return { code, scale: d };
-  });
+  }, layout);
 }
 
 /**
@@ -45,7 +45,7 @@ export function legacySymmetricKernel(name: string, half: number): Func {
  * or the cast alone when `clamp` is false (the same low byte). // ggml-quants.c: quantize_row_q4_1_ref
  * (top 15, clamped), quantize_row_q5_1_ref (top 31, `(uint8_t)` without MIN)
  */
-export function legacyAffineKernel(name: string, top: number, clamp: boolean): Func {
+export function legacyAffineKernel(name: string, top: number, clamp: boolean, layout?: LevelLayout): Func {
   return kernel(name, N, (k) => {
     const { xi, min, max, d, id } = vectors(k.f, ['xi', 'min', 'max', 'd', 'id']);
     const level = truncToInt8(f32x4.add(f32x4.mul(f32x4.sub(X(k), get(min)), get(id)), f32x4.const(0.5)));
@@ -59,5 +59,29 @@ export function legacyAffineKernel(name: string, top: number, clamp: boolean): F
       set(id, inverse(get(d))),
       forValues(k, N, 0, v128.store(get(k.o), clamp ? i32x4.minS(level, i32x4.const(top)) : level, LT)));
     return { code, scale: d, min };
-  });
+  }, layout);
+}
+
+/**
+ * d = amax / 127 with amax = MAX(amax, |x|) (a NaN does not stick), level = (int8_t)roundf(x id):
+ * half away from zero as trunc(v) + trunc(2 (v - trunc(v))), every step exact.
+ * // ggml-quants.c: quantize_row_q8_0_ref
+ */
+export function q8Kernel(name: string, layout: LevelLayout): Func {
+  return kernel(name, N, (k) => {
+    const { xi, ax, amax, d, id, v, t, frac } = vectors(k.f, ['xi', 'ax', 'amax', 'd', 'id', 'v', 't', 'frac']);
+    const code = seq(
+      set(amax, zero),
+      loadGroup(k, N, xi,
+        set(ax, f32x4.abs(get(xi))),
+        set(amax, choose(f32x4.gt(get(amax), get(ax)), get(amax), get(ax)))),
+      set(d, f32x4.div(get(amax), f32x4.const(127))),
+      set(id, inverse(get(d))),
+      forValues(k, N, 0,
+        set(v, f32x4.mul(X(k), get(id))),
+        set(t, f32x4.trunc(get(v))),
+        set(frac, f32x4.sub(get(v), get(t))),
+        v128.store(get(k.o), truncToInt8(f32x4.add(get(t), f32x4.trunc(f32x4.add(get(frac), get(frac))))), LT)));
+    return { code, scale: d };
+  }, layout);
 }

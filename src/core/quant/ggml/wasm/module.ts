@@ -1,11 +1,17 @@
 /** The SIMD kernels (fits and final levels), assembled and compiled once on first use, and their memory. */
 import { encodeModule, type Func } from './asm';
-import { CHUNK, IN, LEVELS, MINS, PAGES, SCALES } from './lanes';
+import { CHUNK, IN, LEVEL_BYTES, LEVELS, MINS, PAGES, SCALES } from './lanes';
 import { iq4Kernel } from './iq4fit';
 import { iq4LevelsKernel, levelsKernel, mxfp4LevelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
-import { legacyAffineKernel, legacySymmetricKernel } from './legacy';
+import { legacyAffineKernel, legacySymmetricKernel, q8Kernel } from './legacy';
+import { GGML_LAYOUTS } from '../../../../shared/vocab/ggmlTypes';
 import { q3Kernel, qxKernel } from './signed';
+
+/** Whole ggml blocks but their headers: levels after each block's fp16 d (and m), nibbles packed for 4 bits. */
+const Q4_0_BLOCKS = { stride: GGML_LAYOUTS.Q4_0.typeSize, offset: 2, nibbles: true };
+const Q4_1_BLOCKS = { stride: GGML_LAYOUTS.Q4_1.typeSize, offset: 4, nibbles: true };
+const Q8_0_BLOCKS = { stride: GGML_LAYOUTS.Q8_0.typeSize, offset: 2, nibbles: false };
 
 /** ggml's rdelta 0.1f. */
 const POINT_ONE = Math.fround(0.1);
@@ -20,10 +26,11 @@ export const KERNELS = {
   /** IQ4_NL's reference tries no extra scales, IQ4_XS's tries 7 each side. */
   iq4_nl: { n: 32, build: () => iq4Kernel('iq4_nl', -1) },
   iq4_xs: { n: 32, build: () => iq4Kernel('iq4_xs', 7) },
-  q4_0: { n: 32, build: () => legacySymmetricKernel('q4_0', 8) },
+  q4_0: { n: 32, build: () => legacySymmetricKernel('q4_0', 8, Q4_0_BLOCKS) },
   q5_0: { n: 32, build: () => legacySymmetricKernel('q5_0', 16) },
-  q4_1: { n: 32, build: () => legacyAffineKernel('q4_1', 15, true) },
+  q4_1: { n: 32, build: () => legacyAffineKernel('q4_1', 15, true, Q4_1_BLOCKS) },
   q5_1: { n: 32, build: () => legacyAffineKernel('q5_1', 31, false) },
+  q8_0: { n: 32, build: () => q8Kernel('q8_0', Q8_0_BLOCKS) },
   /** The last pass: levels against the quantized scales (and offsets). */
   q2_K_levels: { n: 16, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
   q3_K_levels: { n: 16, build: () => levelsKernel('q3_K_levels', 16, -4, 3) },
@@ -58,7 +65,7 @@ const WASM = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAss
 export interface GgmlKernels {
   /** Where the values go: up to CHUNK floats. */
   readonly input: Float32Array;
-  /** One level per input value. */
+  /** One level per input value, or whole blocks but their headers for the kernels that write ggml's layout. */
   readonly levels: Uint8Array;
   /** One scale and one min per sub-block: a fit's results, or a levels kernel's inputs. */
   readonly scales: Float32Array;
@@ -85,7 +92,7 @@ function instantiate(): GgmlKernels {
   const input = new Float32Array(memory.buffer, IN, CHUNK);
   return {
     input,
-    levels: new Uint8Array(memory.buffer, LEVELS, CHUNK),
+    levels: new Uint8Array(memory.buffer, LEVELS, LEVEL_BYTES),
     scales: new Float32Array(memory.buffer, SCALES, CHUNK / 16),
     mins: new Float32Array(memory.buffer, MINS, CHUNK / 16),
     run(name, values) {
