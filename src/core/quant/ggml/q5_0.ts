@@ -1,9 +1,8 @@
 import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
 import { readF16, writeF16 } from './fp16';
-import { readU32, writeU32 } from './bytes';
-import { forEachChunk } from './chunks';
-import { packFifthBits } from './fifthBits';
+import { readU32 } from './bytes';
+import { quantizeBlocks } from './chunks';
 
 /** Values and bytes per block: fp16 d + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_0, block_q5_0 */
 const { blockSize: QK5_0, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_0;
@@ -27,13 +26,6 @@ export const Q5_0 = ggmlType('Q5_0', {
   },
   // ggml: quantize_row_q5_0_ref; d and levels in a kernel
   quantize(src, dst) {
-    forEachChunk(src, QK5_0, (k, first, m) => {
-      k.run('q5_0', m * QK5_0);
-      for (let i = 0; i < m; i++) {
-        const b = (first + i) * BLOCK_BYTES;
-        writeF16(dst, b, k.scales[i]!);
-        writeU32(dst, b + 2, packFifthBits(k.levels, i * QK5_0, dst, b + 6));
-      }
-    });
+    quantizeBlocks(src, dst, 'q5_0', QK5_0, BLOCK_BYTES, (k, i, out, b) => writeF16(out, b, k.scales[i]!));
   },
 });

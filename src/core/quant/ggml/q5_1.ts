@@ -2,9 +2,8 @@ import { GGML_LAYOUTS } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
-import { readU32, writeU32 } from './bytes';
-import { forEachChunk } from './chunks';
-import { packFifthBits } from './fifthBits';
+import { readU32 } from './bytes';
+import { quantizeBlocks } from './chunks';
 
 /** Values and bytes per block: fp16 d + fp16 m + 4 bytes of fifth bits + 16 bytes of nibbles. // ggml-common.h: QK5_1, block_q5_1 */
 const { blockSize: QK5_1, typeSize: BLOCK_BYTES } = GGML_LAYOUTS.Q5_1;
@@ -29,14 +28,9 @@ export const Q5_1 = ggmlType('Q5_1', {
   },
   // ggml: quantize_row_q5_1_ref (no clamp to 31, unlike Q4_1: the cast alone bounds it); min, d and levels in a kernel
   quantize(src, dst) {
-    forEachChunk(src, QK5_1, (k, first, m) => {
-      k.run('q5_1', m * QK5_1);
-      for (let i = 0; i < m; i++) {
-        const b = (first + i) * BLOCK_BYTES;
-        writeF16(dst, b, k.scales[i]!);
-        writeF16(dst, b + 2, k.mins[i]!);
-        writeU32(dst, b + 4, packFifthBits(k.levels, i * QK5_1, dst, b + 8));
-      }
+    quantizeBlocks(src, dst, 'q5_1', QK5_1, BLOCK_BYTES, (k, i, out, b) => {
+      writeF16(out, b, k.scales[i]!);
+      writeF16(out, b + 2, k.mins[i]!);
     });
   },
 });

@@ -71,6 +71,8 @@ export const v128 = {
   load32Zero: mem([0xfd, 0x5c], 2),
   /** Replaces byte lane `lane` of `vec` with the byte at addr + offset. */
   load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x54, 0, uleb(offset), lane],
+  /** Stores lane `lane` of `vec` (32 bits) at addr + offset. */
+  store32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x5a, 2, uleb(offset), lane],
   /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
   load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x56, 2, uleb(offset), lane],
   bytes: (b: readonly number[]): Code => [0xfd, 0x0c, ...b],
@@ -98,7 +100,7 @@ export const i16x8 = {
 export const i32x4 = {
   const: (v: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
   ne: simd(0x38),
-  shl: simd(0xab), shrS: simd(0xac),
+  shl: simd(0xab), shrS: simd(0xac), shrU: simd(0xad),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
   /** Toward zero, saturating; NaN gives 0. */
   truncSatF32x4S: simd(0xf8),

@@ -63,17 +63,18 @@ export interface Kernel {
 /**
  * Where a kernel leaves sub-block s's level bytes: at levels + s * stride + offset. Plain levels lie n
  * apart; a ggml block layout leaves each block's header bytes (written afterwards) between them.
- * `nibbles` packs level j and level j + n/2 into byte j, low nibble first (Q4_0, Q4_1).
+ * 'nibbles' packs level j and level j + n/2 into byte j, low nibble first (Q4_0, Q4_1); 'fifthBits'
+ * packs their low nibbles so and stores their fifth bits as the 32-bit qh just before (Q5_0, Q5_1).
  */
 export interface LevelLayout {
   readonly stride: number;
   readonly offset: number;
-  readonly nibbles: boolean;
+  readonly pack: 'bytes' | 'nibbles' | 'fifthBits';
 }
 
 /** Plain levels, one byte per value, n per sub-block. */
 function plainLevels(n: number): LevelLayout {
-  return { stride: n, offset: 0, nibbles: false };
+  return { stride: n, offset: 0, pack: 'bytes' };
 }
 
 /** Byte lanes of two narrowed groups: lanes 0 and 1 (A), or 2 and 3 (C), of 4 values each, as 8 bytes per lane. */
@@ -89,10 +90,11 @@ const HIGH_HALVES = LOW_HALVES.map((i) => i + 8);
  * 4 x 16 bytes across lanes, instead of one byte store per value and lane.
  */
 function storeLevels(k: Kernel, n: number, layout: LevelLayout): Code {
-  const bytes = layout.nibbles ? n / 2 : n;
+  const bytes = layout.pack === 'bytes' ? n : n / 2;
   const [n0, n1, n2, n3, a, b, c, d] = [0, 1, 2, 3, 4, 5, 6, 7].map(() => k.f.local(V128)) as [Local, Local, Local, Local, Local, Local, Local, Local];
   const level = (j: number): Code => v128.load(i32.const(0), LT + 16 * j);
-  const byte = (j: number): Code => v128.and(layout.nibbles ? v128.or(level(j), i32x4.shl(level(j + bytes), i32.const(4))) : level(j), i32x4.const(0xff));
+  const low = (j: number): Code => (layout.pack === 'fifthBits' ? v128.and(level(j), i32x4.const(0x0f)) : level(j));
+  const byte = (j: number): Code => v128.and(layout.pack === 'bytes' ? level(j) : v128.or(low(j), i32x4.shl(level(j + bytes), i32.const(4))), i32x4.const(0xff));
   const narrow = (j: number): Code => i8x16.narrowI16x8U(i16x8.narrowI32x4U(byte(j), byte(j + 1)), i16x8.narrowI32x4U(byte(j + 2), byte(j + 3)));
   const runs: Code[] = [];
   for (let r = 0; r < bytes; r += 16) {
@@ -106,7 +108,21 @@ function storeLevels(k: Kernel, n: number, layout: LevelLayout): Code {
       v128.store(get(k.levels), i8x16.shuffle(get(c), get(d), LOW_HALVES), at(2)),
       v128.store(get(k.levels), i8x16.shuffle(get(c), get(d), HIGH_HALVES), at(3)));
   }
+  if (layout.pack === 'fifthBits') runs.push(storeFifthBits(k, n, layout));
   return seq(...runs);
+}
+
+/** qh = bit 4 of level j moved to bit j, for the n levels of each lane, stored as 32 bits before the nibbles. */
+function storeFifthBits(k: Kernel, n: number, layout: LevelLayout): Code {
+  const qh = k.f.local(V128);
+  const bit = (j: number): Code => {
+    const fifth = v128.and(v128.load(i32.const(0), LT + 16 * j), i32x4.const(0x10));
+    return j >= 4 ? i32x4.shl(fifth, i32.const(j - 4)) : i32x4.shrU(fifth, i32.const(4 - j));
+  };
+  const code: Code[] = [set(qh, bit(0))];
+  for (let j = 1; j < n; j++) code.push(set(qh, v128.or(get(qh), bit(j))));
+  for (let lane = 0; lane < 4; lane++) code.push(v128.store32Lane(get(k.levels), get(qh), lane * layout.stride + layout.offset - 4, lane));
+  return seq(...code);
 }
 
 /**

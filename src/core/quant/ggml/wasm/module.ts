@@ -1,6 +1,6 @@
 /** The SIMD kernels (fits and final levels), assembled and compiled once on first use, and their memory. */
 import { encodeModule, type Func } from './asm';
-import { CHUNK, IN, LEVEL_BYTES, LEVELS, MINS, PAGES, SCALES } from './lanes';
+import { CHUNK, IN, LEVEL_BYTES, LEVELS, MINS, PAGES, SCALES, type LevelLayout } from './lanes';
 import { iq4Kernel } from './iq4fit';
 import { iq4LevelsKernel, levelsKernel, mxfp4LevelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
@@ -8,10 +8,12 @@ import { legacyAffineKernel, legacySymmetricKernel, q8Kernel } from './legacy';
 import { GGML_LAYOUTS } from '../../../../shared/vocab/ggmlTypes';
 import { q3Kernel, qxKernel } from './signed';
 
-/** Whole ggml blocks but their headers: levels after each block's fp16 d (and m), nibbles packed for 4 bits. */
-const Q4_0_BLOCKS = { stride: GGML_LAYOUTS.Q4_0.typeSize, offset: 2, nibbles: true };
-const Q4_1_BLOCKS = { stride: GGML_LAYOUTS.Q4_1.typeSize, offset: 4, nibbles: true };
-const Q8_0_BLOCKS = { stride: GGML_LAYOUTS.Q8_0.typeSize, offset: 2, nibbles: false };
+/** Whole ggml blocks but their headers: levels after each block's fp16 d (and m), and the fifth bits for 5 bits. */
+const Q4_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q4_0.typeSize, offset: 2, pack: 'nibbles' };
+const Q4_1_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q4_1.typeSize, offset: 4, pack: 'nibbles' };
+const Q5_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q5_0.typeSize, offset: 6, pack: 'fifthBits' };
+const Q5_1_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q5_1.typeSize, offset: 8, pack: 'fifthBits' };
+const Q8_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q8_0.typeSize, offset: 2, pack: 'bytes' };
 
 /** ggml's rdelta 0.1f. */
 const POINT_ONE = Math.fround(0.1);
@@ -27,9 +29,9 @@ export const KERNELS = {
   iq4_nl: { n: 32, build: () => iq4Kernel('iq4_nl', -1) },
   iq4_xs: { n: 32, build: () => iq4Kernel('iq4_xs', 7) },
   q4_0: { n: 32, build: () => legacySymmetricKernel('q4_0', 8, Q4_0_BLOCKS) },
-  q5_0: { n: 32, build: () => legacySymmetricKernel('q5_0', 16) },
+  q5_0: { n: 32, build: () => legacySymmetricKernel('q5_0', 16, Q5_0_BLOCKS) },
   q4_1: { n: 32, build: () => legacyAffineKernel('q4_1', 15, true, Q4_1_BLOCKS) },
-  q5_1: { n: 32, build: () => legacyAffineKernel('q5_1', 31, false) },
+  q5_1: { n: 32, build: () => legacyAffineKernel('q5_1', 31, false, Q5_1_BLOCKS) },
   q8_0: { n: 32, build: () => q8Kernel('q8_0', Q8_0_BLOCKS) },
   /** The last pass: levels against the quantized scales (and offsets). */
   q2_K_levels: { n: 16, build: () => levelsKernel('q2_K_levels', 16, 0, 3) },
