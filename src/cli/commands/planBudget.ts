@@ -11,7 +11,7 @@ import { relErrOf } from '../../core/plan/errors/errorTable';
 import type { ErrorRunner, SweepProgress } from '../../core/plan/errors/errorSweep';
 import { modelErrors, type ModelErrors, type SweptModel } from '../../core/plan/errors/modelErrors';
 import type { Plan, PlanTensor } from '../../core/plan/planTypes';
-import { buildPlanProblem, type PlanRules } from '../../core/plan/solver/planProblem';
+import { buildPlanProblem, candidatesFor, type PlanRules } from '../../core/plan/solver/planProblem';
 import { paretoOf, planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
 import type { PlanTarget } from '../../core/plan/targets';
 
@@ -107,6 +107,7 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
   const rules: PlanRules = {
     name: target.name,
     bytesOf: (c, t) => target.bytesOf(c, t),
+    fallback: (c, t) => target.fallback(c, t),
     groupOf: (t) => target.groupOf(t),
     notPlanned: (t) => (keep && [t.name, ...(t.sourceNames ?? [])].some((n) => keep.test(n)) ? '--keep' : target.notPlanned(t)),
   };
@@ -124,7 +125,7 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
     paths: request.paths, model,
     // presets and the refit plan may store tensors the target's rules keep: price every tensor they change
     planned: (t) => rules.notPlanned(t) === null || extra.has(t.name),
-    candidatesOf: (t) => [...(rules.notPlanned(t) === null ? request.candidates : []), ...(extra.get(t.name) ?? [])],
+    candidatesOf: (t) => [...(rules.notPlanned(t) === null ? candidatesFor(rules, t, request.candidates) : []), ...(extra.get(t.name) ?? [])],
     bytesOf: rules.bytesOf, imatrixFile: request.imatrixFile, cacheDir: request.cacheDir,
     run: request.run, concurrency: request.concurrency,
     ...(request.signal ? { signal: request.signal } : {}),

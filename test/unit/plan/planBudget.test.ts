@@ -9,7 +9,7 @@ interface BudgetJson {
   budget: { bpw?: number; bytes?: number };
   candidates: string[];
   weighted: boolean;
-  tensors: { name: string; type: string; bytes: number; reason: string; predicted: { relErr: number; sqnrDb: number | null; damage: number } }[];
+  tensors: { name: string; type: string; bytes: number; requested: string | null; reason: string; predicted: { relErr: number; sqnrDb: number | null; damage: number } }[];
   totalBytes: number;
   bitsPerWeight: number;
   predictedDamage: number;
@@ -56,10 +56,30 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     });
   }
 
+  it("follows llama-quantize's fallbacks where a candidate does not fit a row, and says so", async () => {
+    // Q4_K_M's size: reachable with the default candidates (rows of 32 and 64 take the 32-value types)
+    const gqa = await plan(path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bpw', '5.35');
+    assert.ok(gqa.bitsPerWeight <= 5.35 && gqa.bitsPerWeight > 5.3, `${gqa.bitsPerWeight}`);
+    // k-quants only: rows of 32 (ffn_down) and 48 (odd-rows ffn_down) take Q5_0 / Q8_0 / F16 as llama-quantize would
+    const odd = await plan(path.join(PLAN_FIXTURES, 'odd-rows.gguf'), '--budget-bpw', '16', '--candidates', 'q4_k,q6_k');
+    const byName = new Map(odd.tensors.map((t) => [t.name, t]));
+    const output = byName.get('blk.0.attn_output.weight')!;
+    assert.equal(output.type, 'Q8_0');
+    assert.equal(output.requested, 'Q6_K');
+    assert.match(output.reason, /; fallback: row of 64 not a multiple of 256 \(Q6_K\) -> Q8_0$/);
+    const down = byName.get('blk.0.ffn_down.weight')!;
+    assert.equal(down.type, 'F16');
+    assert.match(down.reason, /fallback: row of 48 not a multiple of 256 \(Q(4|6)_K\), nor of 32 \(Q(5|8)_0\) -> F16/);
+    const smallest = await run('plan', path.join(PLAN_FIXTURES, 'odd-rows.gguf'), '--budget-bpw', '1', '--candidates', 'q4_k,q6_k', '--cache', cache);
+    // the smallest plan: Q4_K where it fits, Q5_0 for rows of 64, F16 for rows of 48
+    assert.match(smallest.stderr, /smallest plan over these candidates: 5\.9957 bits per weight/);
+  });
+
   it('reports the whole front, bpw as llama.cpp counts it, and a budget within it', async () => {
     const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
     const json = await plan(file, '--budget-bpw', '7');
-    assert.deepEqual(json.candidates, ['Q4_K', 'Q5_K', 'Q6_K', 'Q8_0']);
+    // the k-quants and the 32-value types, so rows of 32 and 64 have real choices
+    assert.deepEqual(json.candidates, ['Q4_K', 'Q5_K', 'Q6_K', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'IQ4_NL']);
     assert.deepEqual(json.budget, { bpw: 7 });
     assert.ok(json.bitsPerWeight <= 7);
     assert.equal(json.weighted, false);
@@ -96,7 +116,7 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
     const out = path.join(cache, 'never.txt');
     const cases: [string[], RegExp][] = [
-      [['--budget-bpw', '2', '--export', 'llama.cpp', '--out', out], /below the smallest plan over these candidates: 6\.1625 bits per weight \(419,840 bytes\)/],
+      [['--budget-bpw', '2', '--export', 'llama.cpp', '--out', out], /below the smallest plan over these candidates: 4\.7196 bits per weight \(321,536 bytes\)/],
       [['--budget-bpw', '7', '--imatrix', path.join(PLAN_FIXTURES, 'imatrix', 'moe.imatrix.gguf')], /blk\.0\.ffn_down_exps\.weight is not a tensor of the model/],
       [['--budget-bpw', '7', '--candidates', 'q4_k,q9_z'], /'q9_z' is not a llama\.cpp candidate/],
       [['--budget-bpw', 'x'], /--budget-bpw x is not a positive number/],

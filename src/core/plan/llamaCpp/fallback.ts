@@ -27,14 +27,19 @@ export interface FallbackResult {
   readonly reason: string | null;
 }
 
-/** The type a tensor of `name` with rows of `rowLength` values is stored as when `target` was chosen. */
-export function fallbackFor(name: string, rowLength: number, target: PlanType): FallbackResult {
+/** The type llama-quantize writes when `target` was chosen for rows of `rowLength` values; null when it has no fallback for `target` (it fails). */
+export function fallbackOf(rowLength: number, target: PlanType): FallbackResult | null {
   if (rowFits(target, rowLength)) return { type: target, reason: null };
   const why = `row of ${rowLength} not a multiple of ${blockSizeOf(target)}`;
   const next = FALLBACK.get(target);
-  if (next === undefined) {
-    throw new FormatError('llama.cpp', `${name}: ${why} (${target}), and llama-quantize has no fallback for it ("no tensor type fallback is defined for type ${ggmlTypeName(target)}")`);
-  }
+  if (next === undefined) return null;
   if (rowFits(next, rowLength)) return { type: next, reason: `fallback: ${why} (${target}) -> ${next}` };
   return { type: LAST_RESORT, reason: `fallback: ${why} (${target}), nor of ${blockSizeOf(next)} (${next}) -> ${LAST_RESORT}` };
+}
+
+/** The type a tensor of `name` with rows of `rowLength` values is stored as when `target` was chosen. */
+export function fallbackFor(name: string, rowLength: number, target: PlanType): FallbackResult {
+  const result = fallbackOf(rowLength, target);
+  if (result !== null) return result;
+  throw new FormatError('llama.cpp', `${name}: row of ${rowLength} not a multiple of ${blockSizeOf(target)} (${target}), and llama-quantize has no fallback for it ("no tensor type fallback is defined for type ${ggmlTypeName(target)}")`);
 }

@@ -112,7 +112,8 @@ export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = pare
       const m = chosen.members[k]!;
       const t = problem.tensors[i]!;
       planned[i] = {
-        name: t.name, type: m.type, candidate: chosen.candidate, bytes: m.bytes, requested: null, reason: reason + grouped,
+        name: t.name, type: m.type, candidate: m.candidate, bytes: m.bytes, requested: m.requested,
+        reason: reason + grouped + (m.fallback === null ? '' : `; ${m.fallback}`),
         predicted: prediction(m.relErr, tensorDamage(problem.alphas[i]!, m.relErr)),
       };
     });

@@ -6,7 +6,7 @@
 import { candidateName, type Candidate } from '../costModel';
 import { alphaOf, tensorDamage } from '../damage/alpha';
 import { relErrOf, type ErrorTable } from '../errors/errorTable';
-import type { PlanTargetName, PlanTensor } from '../planTypes';
+import type { PlanTargetName, PlanTensor, PlanType } from '../planTypes';
 import { buildFront, type Front, type UnitOption } from './front';
 
 /** The target's rules the solver honours (a PlanTarget is one). */
@@ -18,6 +18,39 @@ export interface PlanRules {
   groupOf(tensor: PlanTensor): string | null;
   /** Stored bytes under the candidate as the tool writes them, or null when it cannot apply it there. */
   bytesOf(candidate: Candidate, tensor: PlanTensor): number | null;
+  /** What the tool writes instead of a candidate it cannot apply (its fallback rule), or null: the candidate is dropped there. */
+  fallback?(candidate: Candidate, tensor: PlanTensor): { readonly candidate: Candidate; readonly reason: string } | null;
+}
+
+/** A candidate as the tool applies it to one tensor: as asked, or its fallback. */
+export interface ResolvedCandidate {
+  /** What the tool writes. */
+  readonly candidate: Candidate;
+  readonly bytes: number;
+  /** The candidate asked for when a fallback replaced it, else null. */
+  readonly requested: Candidate | null;
+  /** The fallback rule in words, else null. */
+  readonly fallback: string | null;
+}
+
+/** What the tool writes for `tensor` when `candidate` is asked for, or null when neither it nor a fallback applies. */
+export function resolveCandidate(rules: PlanRules, candidate: Candidate, tensor: PlanTensor): ResolvedCandidate | null {
+  const bytes = rules.bytesOf(candidate, tensor);
+  if (bytes !== null) return { candidate, bytes, requested: null, fallback: null };
+  const instead = rules.fallback?.(candidate, tensor) ?? null;
+  const insteadBytes = instead === null ? null : rules.bytesOf(instead.candidate, tensor);
+  if (instead === null || insteadBytes === null) return null;
+  return { candidate: instead.candidate, bytes: insteadBytes, requested: candidate, fallback: instead.reason };
+}
+
+/** The distinct candidates the tool can write for `tensor` from `candidates` (fallbacks included): the errors a plan needs. */
+export function candidatesFor(rules: PlanRules, tensor: PlanTensor, candidates: readonly Candidate[]): Candidate[] {
+  const out = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const resolved = resolveCandidate(rules, c, tensor);
+    if (resolved !== null) out.set(candidateName(resolved.candidate), resolved.candidate);
+  }
+  return [...out.values()];
 }
 
 /** The type a plan shows for a tensor under a candidate: the stored type when kept, else the candidate's name. */
@@ -25,11 +58,24 @@ export function plannedTypeName(candidate: Candidate, tensor: PlanTensor): strin
   return candidate.kind === 'keep' ? tensor.type : candidateName(candidate);
 }
 
-/** One option of a unit: a candidate and what it gives each member tensor. */
+/** What one option gives one member tensor. */
+export interface OptionMember {
+  readonly type: string;
+  /** What the tool writes for this tensor (the option's candidate, or its fallback here). */
+  readonly candidate: Candidate;
+  readonly bytes: number;
+  readonly relErr: number;
+  /** The type asked for when the tool's fallback replaced it, else null. */
+  readonly requested: PlanType | null;
+  /** The fallback rule in words, else null. */
+  readonly fallback: string | null;
+}
+
+/** One option of a unit: a candidate asked for and what it gives each member tensor. */
 export interface PlanOption extends UnitOption {
   readonly candidate: Candidate;
-  /** Per member (the unit's order): planned type, bytes, relative error. */
-  readonly members: readonly { readonly type: string; readonly bytes: number; readonly relErr: number }[];
+  /** Per member (the unit's order). */
+  readonly members: readonly OptionMember[];
 }
 
 export interface PlanUnit {
@@ -77,15 +123,16 @@ export function buildPlanProblem(
   for (const [key, indices] of members) {
     const options: PlanOption[] = [];
     const seen = new Set<string>();
-    for (const candidate of candidates) {
-      const perMember = indices.map((i) => {
-        const t = tensors[i]!;
-        const bytes = rules.bytesOf(candidate, t);
-        if (bytes === null) return null;
-        return { type: plannedTypeName(candidate, t), bytes, relErr: relErrOf(errors, t, candidate) };
-      });
+    const resolved = candidates.map((candidate) => ({ candidate, members: indices.map((i) => resolveCandidate(rules, candidate, tensors[i]!)) }));
+    // candidates that apply as asked first, so a fallback that lands on a listed type merges into it
+    const direct = (r: (typeof resolved)[number]): boolean => r.members.every((m) => m !== null && m.requested === null);
+    for (const { candidate, members: perMember } of [...resolved.filter(direct), ...resolved.filter((r) => !direct(r))]) {
       if (perMember.some((m) => m === null)) continue;
-      const fitted = perMember as { type: string; bytes: number; relErr: number }[];
+      const fitted = (perMember as ResolvedCandidate[]).map((m, k): OptionMember => {
+        const t = tensors[indices[k]!]!;
+        const requested = m.requested !== null && (m.requested.kind === 'ggml' || m.requested.kind === 'float') ? m.requested.type : null;
+        return { type: plannedTypeName(m.candidate, t), candidate: m.candidate, bytes: m.bytes, relErr: relErrOf(errors, t, m.candidate), requested, fallback: m.fallback };
+      });
       const signature = fitted.map((m) => m.type).join();
       if (seen.has(signature)) continue;
       seen.add(signature);

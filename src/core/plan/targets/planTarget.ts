@@ -24,6 +24,14 @@ export interface PlanTarget {
   bytesOf(candidate: Candidate, tensor: PlanTensor): number | null;
   /** Why the tool cannot apply the candidate to the tensor (null exactly when bytesOf is a number). */
   whyNot(candidate: Candidate, tensor: PlanTensor): string | null;
+  /** What the tool writes instead when it cannot apply the candidate (its own fallback rule), or null when it has none. */
+  fallback(candidate: Candidate, tensor: PlanTensor): CandidateFallback | null;
+}
+
+/** A tool's replacement for a candidate it cannot apply to a tensor, and its rule in words. */
+export interface CandidateFallback {
+  readonly candidate: Candidate;
+  readonly reason: string;
 }
 
 /** What a target table entry states; `parseCandidate` and the default `bytesOf` derive from it. */
@@ -37,6 +45,8 @@ export interface PlanTargetSpec {
   extraBytes?(candidate: Candidate): number;
   /** A tool-specific refusal in words (e.g. an op the format does not apply to), else null; the size is candidateBytes. */
   refusal?(candidate: Candidate, tensor: PlanTensor): string | null;
+  /** The tool's fallback for a candidate whose bytesOf is null (e.g. llama-quantize's for rows not a whole number of blocks). */
+  fallback?(candidate: Candidate, tensor: PlanTensor): CandidateFallback | null;
 }
 
 export function planTarget(spec: PlanTargetSpec): PlanTarget {
@@ -65,6 +75,7 @@ export function planTarget(spec: PlanTargetSpec): PlanTarget {
       return bytes === null ? null : bytes + (spec.extraBytes?.(candidate) ?? 0);
     },
     whyNot,
+    fallback: (candidate, tensor) => spec.fallback?.(candidate, tensor) ?? null,
   };
 }
 
