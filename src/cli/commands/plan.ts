@@ -151,7 +151,7 @@ export const planCommand: Command = {
       exported = { target, file: flags.out, baseType: exportBase(plan) };
     }
     const how = exported && `llama-quantize --tensor-type-file ${exported.file} ${positionals.length === 1 && positionals[0]!.toLowerCase().endsWith('.gguf') ? positionals[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`;
-    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported))}\n` : planText(plan, positionals, exported && how !== null ? { file: exported.file, how } : null));
+    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported, model.generic ?? null))}\n` : planText(plan, positionals, exported && how !== null ? { file: exported.file, how } : null, model.generic ?? null));
     return 0;
   },
 };
@@ -165,9 +165,13 @@ async function writeExport(file: string, text: string): Promise<void> {
 }
 
 /** CLI.md's plan JSON. Predictions need the error model (not computed for stock presets yet): null. */
-export function planJson(plan: Plan, exported: { target: string; file: string; baseType: string } | { target: string; file: string; apply: string } | null): unknown {
+export function planJson(
+  plan: Plan, exported: { target: string; file: string; baseType: string } | { target: string; file: string; apply: string } | null, generic: string | null = null,
+): unknown {
   return {
     target: plan.target,
+    // why the architecture is unknown and llama-quantize's generic rules apply; null otherwise
+    generic,
     preset: plan.preset,
     budget: null,
     tensors: plan.tensors.map((t) => ({ name: t.name, type: t.type, bytes: t.bytes, requested: t.requested, reason: t.reason, predicted: null })),
@@ -181,7 +185,12 @@ export function planJson(plan: Plan, exported: { target: string; file: string; b
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function planText(plan: Plan, files: readonly string[], exported: { file: string; how: string } | null): string {
+/** The line that says a model is planned under llama-quantize's generic rules, and why. */
+function genericLine(why: string): string {
+  return `architecture unknown (${why}): llama-quantize's generic rules apply (names kept, every weight of 2+ dimensions at the preset's type with its fallbacks, the rest F32)`;
+}
+
+function planText(plan: Plan, files: readonly string[], exported: { file: string; how: string } | null, generic: string | null = null): string {
   const head = ['name', 'type', 'bytes', 'requested', 'reason'];
   const rows = plan.tensors.map((t) => [t.name, t.type, count(t.bytes), t.requested ?? '', t.reason]);
   const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)); // no Math.max(...rows): a model may have more tensors than a call takes arguments
@@ -189,6 +198,7 @@ function planText(plan: Plan, files: readonly string[], exported: { file: string
   const fallbacks = plan.tensors.filter((t) => t.requested !== null).length;
   return [
     `${files.join(', ')}: ${plan.target} ${plan.preset}`,
+    ...(generic === null ? [] : [genericLine(generic)]),
     '',
     line(head),
     ...rows.map(line),

@@ -42,6 +42,8 @@ export interface BudgetRequest {
   readonly presets: readonly string[];
   /** The target's stock plan for a preset name (llama.cpp ftypes, or the tool's named configs). */
   readonly presetPlan: (preset: string) => Plan;
+  /** Every stock plan the tool would apply to the model: the solver is never worse than one at its size. */
+  readonly stock: readonly Plan[];
   readonly cacheDir: string | null;
   readonly run: ErrorRunner;
   readonly concurrency: number;
@@ -140,8 +142,9 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
     if (!(predictedBefore > 0)) throw new UsageError(`plan: --refit ${request.refit.file}: that plan has no predicted damage (every tensor kept as stored), so it cannot set the scale`);
     refit = { ...request.refit, predictedBefore, scale: request.refit.measured / predictedBefore };
   }
-  const problem = buildPlanProblem(model.tensors, request.candidates, errors.table, rules, refit?.scale ?? 1);
-  // the presets also seed the solver, so at a preset's size the plan is never worse than it
+  // every stock plan expressible in the candidates seeds the solver (and the target's presets):
+  // never worse than one at its size
+  const problem = buildPlanProblem(model.tensors, request.candidates, errors.table, rules, refit?.scale ?? 1, request.stock);
   const plan = planAtBudget(problem, request.budget, paretoOf(problem), presets);
   return { plan, presets: presets.map((p) => predictPlan(p, model.tensors, errors.table, problem.alphas)), errors, refit };
 }

@@ -16,12 +16,13 @@ import type { SweptModel } from '../../core/plan/errors/modelErrors';
 import type { PlanExport } from '../../core/plan/exports';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
+import { stockPlans } from '../../core/plan/llamaCpp/stockPlans';
 import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
 import type { Plan, PlanTargetName } from '../../core/plan/planTypes';
 import type { Budget } from '../../core/plan/solver/planAtBudget';
 import { parseCandidateList, PLAN_TARGETS, type PlanTarget } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
-import { planTargetPreset, presetOf, presetsAmong } from '../../core/plan/targets/presets';
+import { planTargetPreset, presetOf, presetsAmong, TARGET_PRESETS } from '../../core/plan/targets/presets';
 import '../../core/quant/ggml';
 import { AnalysisPool } from '../../worker/host/pool';
 import type { CliIO } from '../command';
@@ -50,6 +51,8 @@ export interface BudgetFlags {
 interface TargetModel {
   readonly model: SweptModel;
   readonly presetPlan: (preset: string) => Plan;
+  /** Every stock plan the tool would apply to this model. */
+  readonly stock: readonly Plan[];
 }
 
 /** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
@@ -59,12 +62,18 @@ async function openForTarget(paths: readonly string[], target: PlanTarget, flags
   if (target.name === 'llama.cpp') {
     for (const p of presets) resolvePreset(p);
     const model = await openLlamaModel(paths);
-    return { model, presetPlan: (preset) => planLlamaCppPreset(model, { preset, hasImatrix: flags.imatrix !== undefined }) };
+    return {
+      model, presetPlan: (preset) => planLlamaCppPreset(model, { preset, hasImatrix: flags.imatrix !== undefined }),
+      stock: stockPlans(model, flags.imatrix !== undefined),
+    };
   }
   if (flags.imatrix !== undefined) throw new UsageError(`plan: --imatrix is llama.cpp's (--target llama.cpp), not ${target.name}'s`);
   for (const p of presets) presetOf(target, p);
   const tensors = await openTargetModel(paths);
-  return { model: { tensors, facts: OWN_NAMES }, presetPlan: (preset) => planTargetPreset(target, tensors, preset) };
+  return {
+    model: { tensors, facts: OWN_NAMES }, presetPlan: (preset) => planTargetPreset(target, tensors, preset),
+    stock: Object.keys(TARGET_PRESETS[target.name]).map((preset) => planTargetPreset(target, tensors, preset)),
+  };
 }
 
 async function writePlanExport(file: string, text: string): Promise<void> {
@@ -103,7 +112,7 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
   const refit = flags.refit === undefined ? null : parseRefit(flags.refit);
   // the other tools' stock recipes over these candidates show beside the front unless --presets says otherwise
   const presets = flags.presets === undefined ? presetsAmong(target, candidates) : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  const { model, presetPlan } = await openForTarget(paths, target, flags, presets);
+  const { model, presetPlan, stock } = await openForTarget(paths, target, flags, presets);
   const cacheDir = flags.noCache ? null : (flags.cache ?? defaultCacheDir());
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
@@ -112,7 +121,7 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
   try {
     const onProgress = progressLine(io);
     result = await withRunner(paths, target.name, (run, concurrency) => planBudget({
-      paths, model, target, budget: flags.budget, candidates, imatrixFile: flags.imatrix ?? null, keep: flags.keep, refit, presets, presetPlan,
+      paths, model, target, budget: flags.budget, candidates, imatrixFile: flags.imatrix ?? null, keep: flags.keep, refit, presets, presetPlan, stock,
       cacheDir, run, signal: interrupt.signal, concurrency: Math.max(1, Math.min(concurrency, os.availableParallelism())), ...(onProgress ? { onProgress } : {}),
     }));
     if (onProgress) io.stderr.write('\r\x1b[K');

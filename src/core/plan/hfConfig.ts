@@ -10,6 +10,15 @@ export type HfConfig = Readonly<Record<string, unknown>>;
 
 /** The Hugging Face config.json beside a model's weights (architecture, layers, heads, experts). */
 export async function readHfConfig(weightsFile: string): Promise<HfConfig> {
+  const config = await readHfConfigIfAny(weightsFile);
+  if (config === null) {
+    throw new FormatError('safetensors', `planning a Hugging Face model needs its config.json beside the weights (${path.join(path.dirname(weightsFile), 'config.json')} not found)`);
+  }
+  return config;
+}
+
+/** The config.json beside a model's weights, or null when there is none. */
+export async function readHfConfigIfAny(weightsFile: string): Promise<HfConfig | null> {
   const file = path.join(path.dirname(weightsFile), 'config.json');
   let bytes: Buffer;
   try {
@@ -18,7 +27,7 @@ export async function readHfConfig(weightsFile: string): Promise<HfConfig> {
     bytes = await fs.readFile(file);
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    throw new FormatError('safetensors', `planning a Hugging Face model needs its config.json beside the weights (${file} not found)`);
+    return null;
   }
   const config = parseJsonText(bytes, 'config.json', 'config.json', 0);
   if (!isRecord(config)) throw new FormatError('config.json', 'is not a JSON object', 0, file);

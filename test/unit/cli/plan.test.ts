@@ -56,10 +56,20 @@ describe('quantlens plan', () => {
     return folder;
   }
 
-  it('a Hugging Face model: its config.json is needed, and an architecture the converter maps', async () => {
+  it('a Hugging Face model without config.json, or of an architecture no names are known for: the generic rules', async () => {
+    for (const [name, config, why] of [['no-config', undefined, /no config\.json beside the weights/], ['my-net', JSON.stringify({ ...original(), architectures: ['MyNetForCausalLM'] }), /\["MyNetForCausalLM"\] has no llama\.cpp names/]] as const) {
+      const r = await run('plan', hfFolder(name, config), '--target', 'llama.cpp', '--preset', 'Q4_K_M');
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assert.match(r.stdout, /architecture unknown \(.*\): llama-quantize's generic rules apply/, name);
+      assert.match(r.stdout, why, name);
+      // names kept as the file has them
+      assert.match(r.stdout, /model\.layers\.0\.self_attn\.q_proj\.weight\s+Q4_K/, name);
+    }
+  });
+
+  it('a Hugging Face model of a known architecture: an architecture the converter maps, and its hparams', async () => {
     const cases: readonly (readonly [string, string | undefined, RegExp])[] = [
-      ['no-config', undefined, /needs its config\.json beside the weights/],
-      ['gpt2', JSON.stringify({ ...original(), architectures: ['GPT2LMHeadModel'] }), /GPT2LMHeadModel model is not supported/],
+      ['gemma', JSON.stringify({ ...original(), architectures: ['GemmaForCausalLM'] }), /GemmaForCausalLM model is not supported/],
       ['no-layers', JSON.stringify({ ...original(), num_hidden_layers: undefined }), /needs num_hidden_layers/],
       ['not-json', '{', /config\.json is not valid JSON/],
     ];

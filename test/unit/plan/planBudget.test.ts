@@ -21,8 +21,7 @@ interface BudgetJson {
   imatrix: { format: string; tensors: { name: string; energy: number }[]; layers: { layer: number | null }[] } | null;
 }
 
-/** Every type Q4_K_M writes on these fixtures (its rules and fallbacks), so its plan is one the solver can choose. */
-const Q4_K_M_TYPES = 'q4_k,q5_k,q6_k,q8_0,q5_0,q4_0';
+const SAMPLE = path.join(__dirname, '..', '..', '..', 'samples', 'mlp', 'model.safetensors');
 
 describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', function () {
   this.timeout(120_000);
@@ -38,23 +37,35 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     return JSON.parse(r.stdout) as BudgetJson;
   };
 
+  /** The plan at Q4_K_M's size over the default candidates, and Q4_K_M priced by the same errors. */
+  const atQ4KM = async (file: string): Promise<{ solved: BudgetJson; stock: BudgetJson['presets'][number] }> => {
+    const common = ['--target', 'llama.cpp', '--presets', 'Q4_K_M'];
+    const first = await plan(file, '--budget-bpw', '16', ...common);
+    const stock = first.presets[0]!;
+    assert.equal(stock.preset, 'Q4_K_M');
+    const solved = await plan(file, '--budget-bytes', String(stock.totalBytes), ...common);
+    assert.ok(solved.totalBytes <= stock.totalBytes, `${solved.totalBytes} > ${stock.totalBytes}`);
+    // the same errors price both: the preset's prediction does not move with the budget
+    assert.equal(solved.presets[0]!.predictedDamage, stock.predictedDamage);
+    const sum = solved.tensors.reduce((d, t) => d + t.predicted.damage, 0);
+    assert.ok(Math.abs(sum - solved.predictedDamage) <= 1e-9 * solved.predictedDamage);
+    assert.ok(solved.damageLowerBound <= solved.predictedDamage && solved.optimalityGap >= 0);
+    return { solved, stock };
+  };
+
   for (const fixture of ['llama-gqa.gguf', 'hf-llama']) {
-    it(`${fixture}: at Q4_K_M's size, less predicted damage than Q4_K_M`, async () => {
-      const file = path.join(PLAN_FIXTURES, fixture);
-      const common = ['--target', 'llama.cpp', '--candidates', Q4_K_M_TYPES, '--presets', 'Q4_K_M'];
-      const first = await plan(file, '--budget-bpw', '16', ...common);
-      const stock = first.presets[0]!;
-      assert.equal(stock.preset, 'Q4_K_M');
-      const solved = await plan(file, '--budget-bytes', String(stock.totalBytes), ...common);
-      assert.ok(solved.totalBytes <= stock.totalBytes, `${solved.totalBytes} > ${stock.totalBytes}`);
+    it(`${fixture}: at Q4_K_M's size, strictly less predicted damage than Q4_K_M`, async () => {
+      const { solved, stock } = await atQ4KM(path.join(PLAN_FIXTURES, fixture));
       assert.ok(solved.predictedDamage < stock.predictedDamage, `plan ${solved.predictedDamage} vs Q4_K_M ${stock.predictedDamage}`);
-      // the same errors price both: the preset's prediction does not move with the budget
-      assert.equal(solved.presets[0]!.predictedDamage, stock.predictedDamage);
-      const sum = solved.tensors.reduce((d, t) => d + t.predicted.damage, 0);
-      assert.ok(Math.abs(sum - solved.predictedDamage) <= 1e-9 * solved.predictedDamage);
-      assert.ok(solved.damageLowerBound <= solved.predictedDamage && solved.optimalityGap >= 0);
     });
   }
+
+  it("the bundled sample (generic rules): at Q4_K_M's size, no more damage than Q4_K_M, proven optimal", async () => {
+    // fc1's 784-value rows take only F16; fc2 and fc3 have no cheaper-or-equal type with less error, so Q4_K_M is optimal there
+    const { solved, stock } = await atQ4KM(SAMPLE);
+    assert.ok(solved.predictedDamage <= stock.predictedDamage, `plan ${solved.predictedDamage} vs Q4_K_M ${stock.predictedDamage}`);
+    assert.equal(solved.optimalityGap, 0);
+  });
 
   it("follows llama-quantize's fallbacks where a candidate does not fit a row, and says so", async () => {
     // Q4_K_M's size: reachable with the default candidates (rows of 32 and 64 take the 32-value types)

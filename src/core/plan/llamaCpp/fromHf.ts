@@ -36,9 +36,19 @@ function requiredCount(config: HfConfig, key: string): number {
   return n;
 }
 
+function hfArchitectureOf(config: HfConfig): unknown {
+  return Array.isArray(config.architectures) ? config.architectures[0] : undefined;
+}
+
+/** True when the HF -> GGUF name mapping knows this config's architecture (else the generic rules apply to the model). */
+export function knowsArchitecture(config: HfConfig): boolean {
+  const hfArch = hfArchitectureOf(config);
+  return typeof hfArch === 'string' && Object.prototype.hasOwnProperty.call(HF_ARCHITECTURES, hfArch);
+}
+
 /** The GGUF architecture and hparams the converter would write (block_count, head counts, expert count). */
 export function factsFromHfConfig(config: HfConfig): LlamaModelFacts {
-  const hfArch = Array.isArray(config.architectures) ? config.architectures[0] : undefined;
+  const hfArch = hfArchitectureOf(config);
   const architecture = typeof hfArch === 'string' ? HF_ARCHITECTURES[hfArch] : undefined;
   if (architecture === undefined || !PLANNABLE_ARCHS.has(architecture)) {
     throw new FormatError('config.json', `planning a Hugging Face ${String(hfArch)} model is not supported (LLaMA, Mistral, Mixtral, Qwen2/3 and their MoE are); convert it with convert_hf_to_gguf.py and plan the GGUF`);

@@ -19,6 +19,8 @@ import { applyRules, type Counter } from './rules';
 export interface LlamaModel {
   readonly facts: LlamaModelFacts;
   readonly tensors: readonly PlanTensor[];
+  /** Set when the architecture is unknown and llama-quantize's generic rules apply (genericModel.ts): why, in words. */
+  readonly generic?: string;
 }
 
 export interface LlamaPresetOptions {

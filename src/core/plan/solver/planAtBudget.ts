@@ -2,9 +2,10 @@ import { UsageError } from '../../errors';
 import { tensorDamage } from '../damage/alpha';
 import { relErrOf, sqnrDbOf, type ErrorTable } from '../errors/errorTable';
 import type { Plan, PlannedTensor, PlanTensor } from '../planTypes';
-import { choiceCost, choiceOfPlan, improveWithin } from './fromPlan';
+import { choiceCost, choiceOfPlan, improveWithin as improveFromPlan } from './fromPlan';
 import type { PlanProblem } from './planProblem';
-import { solveAt } from './solveAt';
+import { assignmentOf, improveWithin, type Assignment } from './improve';
+import { solveAt, type BudgetSolution } from './solveAt';
 
 /** A size budget: bits per weight (over all values, as llama.cpp reports a file's bpw) or bytes. */
 export type Budget = { readonly bpw: number } | { readonly bytes: number };
@@ -73,9 +74,29 @@ function prediction(relErr: number, damage: number): TensorPrediction {
 }
 
 /**
+ * The Lagrangian walk's plan, or a better one: from the best of it and the stock plans that fit,
+ * improved by fill and exchange moves. The bound stays the Lagrangian one (valid for every plan
+ * over these options), so the gap shrinks by what the moves saved.
+ */
+function bestWithin(problem: PlanProblem, unitBytes: number): BudgetSolution {
+  const walk = solveAt(problem.front, unitBytes);
+  const options = problem.units.map((u) => u.options);
+  // a gap of 0 is optimal over these options: no stock plan can beat it
+  if (walk.gap === 0) return walk;
+  const seeds = problem.seeds.map((s) => assignmentOf(options, s.choice)).filter((a) => a.bytes <= unitBytes);
+  const bestSeed = seeds.reduce<Assignment | null>((a, b) => (a === null || b.damage < a.damage ? b : a), null);
+  const improved = [walk, ...(bestSeed ? [bestSeed] : [])]
+    .map((start) => improveWithin(options, start, unitBytes))
+    .reduce((a, b) => (b.damage < a.damage ? b : a));
+  if (!(improved.damage < walk.damage)) return walk;
+  const lowerBound = Math.min(walk.lowerBound, improved.damage);
+  return { choice: improved.choice, bytes: improved.bytes, damage: improved.damage, lowerBound, gap: improved.damage - lowerBound };
+}
+
+/**
  * The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming
- * that plan's size. Each of `seeds` (stock presets) that fits the budget and is one of the
- * problem's plans also starts exchange moves (fromPlan.ts): the result is never worse than it.
+ * that plan's size. Each of `seeds` (presets of other targets' tables) that fits the budget and is
+ * one of the problem's plans also starts exchange moves (fromPlan.ts): the result is never worse than it.
  */
 export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem), seeds: readonly Plan[] = []): BudgetPlan {
   const limit = budgetBytes(budget, problem.totalValues);
@@ -85,11 +106,11 @@ export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = pare
     throw new UsageError(`budget ${asked} is below the smallest plan over these candidates: ${smallest.bitsPerWeight.toFixed(4)} bits per weight (${count(smallest.bytes)} bytes)`);
   }
   const unitBytes = limit - problem.fixedBytes;
-  let solution = solveAt(problem.front, unitBytes);
+  let solution = bestWithin(problem, unitBytes);
   for (const seed of seeds) {
     const start = choiceOfPlan(problem, seed);
     if (start === null || choiceCost(problem, start).bytes > unitBytes) continue;
-    const improved = improveWithin(problem, start, unitBytes);
+    const improved = improveFromPlan(problem, start, unitBytes);
     if (improved.damage < solution.damage) solution = { ...solution, ...improved, gap: Math.max(0, improved.damage - solution.lowerBound) };
   }
   const planned = new Array<PredictedTensor>(problem.tensors.length);

@@ -6,7 +6,7 @@
 import { candidateName, type Candidate } from '../costModel';
 import { alphaOf, tensorDamage } from '../damage/alpha';
 import { relErrOf, type ErrorTable } from '../errors/errorTable';
-import type { PlanTargetName, PlanTensor, PlanType } from '../planTypes';
+import type { Plan, PlanTargetName, PlanTensor, PlanType } from '../planTypes';
 import { buildFront, type Front, type UnitOption } from './front';
 
 /** The target's rules the solver honours (a PlanTarget is one). */
@@ -99,6 +99,26 @@ export interface PlanProblem {
   readonly front: Front;
   /** The alpha of each tensor (role default times the refit scale). */
   readonly alphas: Float64Array;
+  /** Stock plans (presets) whose every type is an option here: starts the solver improves on, so it is never worse at their size. */
+  readonly seeds: readonly PlanSeed[];
+}
+
+/** A stock plan as the units' options. */
+export interface PlanSeed {
+  readonly name: string;
+  /** Per unit, the option with the stock plan's types. */
+  readonly choice: Int32Array;
+}
+
+/** `plan` as one option per unit (the option whose types are the plan's for every member), or null when some unit has none. */
+function seedOf(plan: Plan, units: readonly PlanUnit[]): PlanSeed | null {
+  const choice = new Int32Array(units.length);
+  for (const [u, unit] of units.entries()) {
+    const k = unit.options.findIndex((o) => o.members.every((m, j) => m.type === plan.tensors[unit.tensors[j]!]?.type));
+    if (k < 0) return null;
+    choice[u] = k;
+  }
+  return { name: plan.preset ?? 'plan', choice };
 }
 
 /**
@@ -106,7 +126,7 @@ export interface PlanProblem {
  * whole number of blocks for every candidate) is kept as stored, like a tensor the target never plans.
  */
 export function buildPlanProblem(
-  tensors: readonly PlanTensor[], candidates: readonly Candidate[], errors: ErrorTable, rules: PlanRules, alphaScale = 1,
+  tensors: readonly PlanTensor[], candidates: readonly Candidate[], errors: ErrorTable, rules: PlanRules, alphaScale = 1, stock: readonly Plan[] = [],
 ): PlanProblem {
   const alphas = Float64Array.from(tensors, (t) => alphaOf(t.name, alphaScale));
   const fixedReasons: (string | null)[] = tensors.map((t) => rules.notPlanned(t));
@@ -151,5 +171,6 @@ export function buildPlanProblem(
     target: rules.name, tensors, fixedReasons, fixedBytes,
     totalValues: tensors.reduce((n, t) => n + t.numel, 0),
     units, front: buildFront(units.map((u) => u.options)), alphas,
+    seeds: stock.map((p) => seedOf(p, units)).filter((seed): seed is PlanSeed => seed !== null),
   };
 }
