@@ -11,8 +11,8 @@ import { relErrOf } from '../../core/plan/errors/errorTable';
 import type { ErrorRunner, SweepProgress } from '../../core/plan/errors/errorSweep';
 import { modelErrors, type ModelErrors, type SweptModel } from '../../core/plan/errors/modelErrors';
 import type { Plan, PlanTensor } from '../../core/plan/planTypes';
-import { buildPlanProblem, candidatesFor, type PlanRules } from '../../core/plan/solver/planProblem';
-import { paretoOf, planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
+import { buildPlanProblem, candidatesFor, smallestPlanBytes, type PlanRules } from '../../core/plan/solver/planProblem';
+import { assertReachable, paretoOf, planAtBudget, predictPlan, type Budget, type BudgetPlan, type PredictedPlan } from '../../core/plan/solver/planAtBudget';
 import type { PlanTarget } from '../../core/plan/targets';
 
 /** One measured plan: `--refit PLAN.json=VALUE`. */
@@ -113,6 +113,8 @@ export async function planBudget(request: BudgetRequest): Promise<BudgetResult> 
     groupOf: (t) => target.groupOf(t),
     notPlanned: (t) => (keep && [t.name, ...(t.sourceNames ?? [])].some((n) => keep.test(n)) ? '--keep' : target.notPlanned(t)),
   };
+  // sizes come from the cost model alone: an impossible budget is refused before any error is computed
+  assertReachable(request.budget, smallestPlanBytes(model.tensors, request.candidates, rules), model.tensors.reduce((n, t) => n + t.numel, 0));
   const presets = request.presets.map(request.presetPlan);
   const refitPlan = request.refit ? await readPlanFile(request.refit.file, model.tensors, target) : null;
   const extra = new Map<string, Candidate[]>();

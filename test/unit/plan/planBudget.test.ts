@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../cli/run';
@@ -121,6 +121,25 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     // the same plan, its damage now in the measured unit
     assert.ok(Math.abs(refit.predictedDamage - 0.05) < 1e-9, `${refit.predictedDamage}`);
     assert.deepEqual(refit.tensors.map((t) => t.type), unweighted.tensors.map((t) => t.type));
+  });
+
+  it('refuses an impossible budget before computing any error: nothing cached, nothing written', async () => {
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-nocache-'));
+    try {
+      const out = path.join(fresh, 'never.txt');
+      const cacheDir = path.join(fresh, 'cache');
+      const r = await run('plan', path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bpw', '4', '--export', 'llama.cpp', '--out', out, '--cache', cacheDir);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /budget 4 bits per weight is below the smallest plan over these candidates: 4\.7196 bits per weight \(321,536 bytes\)/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(!existsSync(out), 'no export written');
+      assert.ok(!existsSync(cacheDir) || readdirSync(cacheDir).length === 0, 'no error computed and cached');
+      // the same figure the solver reports once the errors are known
+      const reachable = await plan(path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bytes', '321536');
+      assert.equal(reachable.pareto[0]!.bytes, 321_536);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad input in one line, writing nothing', async () => {

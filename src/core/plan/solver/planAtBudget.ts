@@ -93,6 +93,13 @@ function bestWithin(problem: PlanProblem, unitBytes: number): BudgetSolution {
   return { choice: improved.choice, bytes: improved.bytes, damage: improved.damage, lowerBound, gap: improved.damage - lowerBound };
 }
 
+/** A UsageError naming the smallest plan's size when `budget` is below it. */
+export function assertReachable(budget: Budget, smallestBytes: number, totalValues: number): void {
+  if (budgetBytes(budget, totalValues) >= smallestBytes) return;
+  const asked = 'bpw' in budget ? `${budget.bpw} bits per weight` : `${count(budget.bytes)} bytes`;
+  throw new UsageError(`budget ${asked} is below the smallest plan over these candidates: ${bpwOf(smallestBytes, totalValues).toFixed(4)} bits per weight (${count(smallestBytes)} bytes)`);
+}
+
 /**
  * The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming
  * that plan's size. Each of `seeds` (presets of other targets' tables) that fits the budget and is
@@ -100,11 +107,7 @@ function bestWithin(problem: PlanProblem, unitBytes: number): BudgetSolution {
  */
 export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem), seeds: readonly Plan[] = []): BudgetPlan {
   const limit = budgetBytes(budget, problem.totalValues);
-  const smallest = smallestPlan(problem);
-  if (!(limit >= smallest.bytes)) {
-    const asked = 'bpw' in budget ? `${budget.bpw} bits per weight` : `${count(budget.bytes)} bytes`;
-    throw new UsageError(`budget ${asked} is below the smallest plan over these candidates: ${smallest.bitsPerWeight.toFixed(4)} bits per weight (${count(smallest.bytes)} bytes)`);
-  }
+  assertReachable(budget, smallestPlan(problem).bytes, problem.totalValues);
   const unitBytes = limit - problem.fixedBytes;
   let solution = bestWithin(problem, unitBytes);
   for (const seed of seeds) {

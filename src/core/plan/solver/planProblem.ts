@@ -121,15 +121,8 @@ function seedOf(plan: Plan, units: readonly PlanUnit[]): PlanSeed | null {
   return { name: plan.preset ?? 'plan', choice };
 }
 
-/**
- * The problem for `tensors` over `candidates`. A unit none of whose candidates fits (rows not a
- * whole number of blocks for every candidate) is kept as stored, like a tensor the target never plans.
- */
-export function buildPlanProblem(
-  tensors: readonly PlanTensor[], candidates: readonly Candidate[], errors: ErrorTable, rules: PlanRules, alphaScale = 1, stock: readonly Plan[] = [],
-): PlanProblem {
-  const alphas = Float64Array.from(tensors, (t) => alphaOf(t.name, alphaScale));
-  const fixedReasons: (string | null)[] = tensors.map((t) => rules.notPlanned(t));
+/** The tensors (indices) of each unit, by group key (`\u0000i` for a tensor that chooses alone); fixed tensors left out. */
+function unitMembers(tensors: readonly PlanTensor[], rules: PlanRules, fixedReasons: readonly (string | null)[]): Map<string, number[]> {
   const members = new Map<string, number[]>();
   tensors.forEach((t, i) => {
     if (fixedReasons[i] !== null) return;
@@ -139,6 +132,38 @@ export function buildPlanProblem(
     list.push(i);
     members.set(key, list);
   });
+  return members;
+}
+
+/**
+ * The size of the smallest plan over `candidates`, from the cost model alone (no errors needed):
+ * an impossible budget is refused before any error is computed. Equals smallestPlan of the problem.
+ */
+export function smallestPlanBytes(tensors: readonly PlanTensor[], candidates: readonly Candidate[], rules: PlanRules): number {
+  const fixedReasons = tensors.map((t) => rules.notPlanned(t));
+  let bytes = tensors.reduce((n, t, i) => n + (fixedReasons[i] !== null ? t.bytes : 0), 0);
+  for (const indices of unitMembers(tensors, rules, fixedReasons).values()) {
+    let least = Infinity;
+    for (const candidate of candidates) {
+      const sizes = indices.map((i) => resolveCandidate(rules, candidate, tensors[i]!)?.bytes ?? null);
+      if (sizes.every((b) => b !== null)) least = Math.min(least, (sizes as number[]).reduce((n, b) => n + b, 0));
+    }
+    // no candidate fits: kept as stored
+    bytes += Number.isFinite(least) ? least : indices.reduce((n, i) => n + tensors[i]!.bytes, 0);
+  }
+  return bytes;
+}
+
+/**
+ * The problem for `tensors` over `candidates`. A unit none of whose candidates fits (rows not a
+ * whole number of blocks for every candidate) is kept as stored, like a tensor the target never plans.
+ */
+export function buildPlanProblem(
+  tensors: readonly PlanTensor[], candidates: readonly Candidate[], errors: ErrorTable, rules: PlanRules, alphaScale = 1, stock: readonly Plan[] = [],
+): PlanProblem {
+  const alphas = Float64Array.from(tensors, (t) => alphaOf(t.name, alphaScale));
+  const fixedReasons: (string | null)[] = tensors.map((t) => rules.notPlanned(t));
+  const members = unitMembers(tensors, rules, fixedReasons);
   const units: PlanUnit[] = [];
   for (const [key, indices] of members) {
     const options: PlanOption[] = [];
