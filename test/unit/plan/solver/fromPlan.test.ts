@@ -51,7 +51,8 @@ describe('plan solver: a preset as a start', () => {
     const plain = planAtBudget(problem, { bytes: all8.totalBytes });
     const seeded = planAtBudget(problem, { bytes: all8.totalBytes }, undefined, [all8]);
     assert.ok(seeded.predictedDamage <= all8Damage + 1e-15, `${seeded.predictedDamage} vs ${all8Damage}`);
-    assert.ok(plain.predictedDamage > all8Damage, `the hull walk alone: ${plain.predictedDamage}`);
+    // the hull walk alone would stop above all8 (a keeps int4); the moves from the walk's point reach it unseeded too
+    assert.ok(plain.predictedDamage <= all8Damage + 1e-15, `unseeded: ${plain.predictedDamage}`);
     assert.ok(seeded.predictedDamage <= plain.predictedDamage);
     assert.ok(seeded.totalBytes <= all8.totalBytes);
     assert.ok(seeded.optimalityGap >= 0 && seeded.damageLowerBound <= seeded.predictedDamage);
