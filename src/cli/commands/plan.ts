@@ -8,6 +8,8 @@ import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/plan
 import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
 import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName } from '../../core/plan/planTypes';
 import { exportFor } from '../../core/plan/exports';
+import { candidateName } from '../../core/plan/costModel';
+import { LLAMA_CPP_TARGET } from '../../core/plan/targets/llamaCpp';
 import { PLAN_TARGETS } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
 import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
@@ -37,7 +39,8 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
                       (every target). Predicted damage is sum alpha * t^2 over tensors, t the
                       relative error ||W - Q(W)|| / ||W|| under the chosen type, alpha by tensor
                       role. The JSON has the whole Pareto front and the solver's bound.
-  --candidates LIST   types the solver chooses from (default q4_k,q5_k,q6_k,q8_0)
+  --candidates LIST   types the solver chooses from (default: the target's own; llama.cpp's
+                      ${LLAMA_CPP_TARGET.defaultCandidates.map(candidateName).join(',').toLowerCase()})
   --imatrix F         llama-imatrix's importance matrix (.gguf or legacy .dat): errors weighted
                       per column as llama-quantize weights them; presets that need one can run
   --refit PLAN.json=VALUE

@@ -59,7 +59,9 @@ describe('calibration and PTQ (ONNX)', () => {
     // One sample per batch: many progress steps to cancel between.
     const run = vscode.commands.executeCommand('quantlens.calibrate', { model, data: repoPath(...CALIB), batch: 1 });
     await waitForInspector(quantlens, model, (i) => (i.calibration?.progress?.samplesDone ?? 0) > 0);
-    assert.strictEqual(await vscode.commands.executeCommand<number>('quantlens.cancelAnalysis'), 1);
+    // the calibration, and the model's own analysis on open if it is still running
+    const cancelled = await vscode.commands.executeCommand<number>('quantlens.cancelAnalysis');
+    assert.ok(cancelled >= 1, `${cancelled} jobs cancelled`);
     assert.strictEqual(await run, 'cancelled');
     const after = await waitForInspector(quantlens, model, (i) => i.calibration?.status === 'cancelled');
     assert.strictEqual(after.calibration?.report, null);

@@ -115,7 +115,7 @@ describe('quantlens plan', () => {
   const bad: readonly (readonly [string, string[], number, RegExp])[] = [
     ['an unknown preset', [GQA, '--preset', 'Q9_K'], 1, /unknown llama.cpp preset 'Q9_K'/],
     ['no preset', [GQA], 1, /give exactly one of --preset, --budget-bpw, --budget-bytes/],
-    ['a budget below the smallest plan', [GQA, '--budget-bpw', '4.7'], 1, /below the smallest plan over these candidates: 4\.7196 bits per weight/],
+    ['a budget below the smallest plan', [GQA, '--budget-bpw', '4.5'], 1, /below the smallest plan over these candidates: 4\.5618 bits per weight/],
     ['--export without --out', [GQA, '--preset', 'Q8_0', '--export', 'llama.cpp'], 1, /--export and --out go together/],
     ['another export target', [GQA, '--preset', 'Q8_0', '--export', 'modelopt', '--out', 'x'], 1, /--export modelopt for a llama.cpp plan/],
     ['a Hugging Face folder without --target', [path.join(PLAN, 'hf-llama'), '--preset', 'Q8_0', '--export', 'modelopt', '--out', 'x'], 1, /unknown modelopt preset 'Q8_0' \(one of NVFP4_DEFAULT_CFG, /],

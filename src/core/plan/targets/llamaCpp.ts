@@ -13,12 +13,13 @@ const GGML_CANDIDATES: readonly Candidate[] = Object.values(NAMED_FORMAT_TABLE)
 /**
  * llama-quantize: ggml types per tensor (--tensor-type), its own exclusions (tensor_allows_quantization),
  * its fallbacks for rows not a whole number of blocks (tensor_type_fallback, applied to --tensor-type too),
- * no shared groups. The default candidates include the 32-value types, so rows of 32 have real choices.
+ * no shared groups. The default candidates include the 32-value types, so rows of 32 have real choices,
+ * and IQ4_XS (4.25 bpw, no imatrix needed), the cheapest 4-bit type llama-quantize offers for rows of 256.
  */
 export const LLAMA_CPP_TARGET = planTarget({
   name: 'llama.cpp',
   candidates: [...GGML_CANDIDATES, { kind: 'float', type: 'F16' }, { kind: 'float', type: 'BF16' }, { kind: 'float', type: 'F32' }, { kind: 'keep' }],
-  defaultCandidates: ['Q4_K', 'Q5_K', 'Q6_K', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'IQ4_NL'],
+  defaultCandidates: ['Q4_K', 'Q5_K', 'Q6_K', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'IQ4_NL', 'IQ4_XS'],
   notPlanned: (tensor) => whyNotQuantized(tensor.name, tensor.ne),
   groupOf: () => null,
   fallback: (candidate, tensor) => {
