@@ -28,6 +28,7 @@ cs_write_settings() { # $1 = user-data-dir, $2 = colour theme
   "workbench.enableExperiments": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
+  "workbench.list.openMode": "doubleClick",
   "workbench.colorTheme": "$2",
   "security.workspace.trust.enabled": false,
   "npm.fetchOnlinePackageInfo": false,

@@ -42,7 +42,13 @@ async function compareFromExplorer(page: Page): Promise<void> {
   const row = (name: string): Locator => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`).first();
   await row(REFERENCE).waitFor({ timeout: STEP_TIMEOUT_MS });
   await row(REFERENCE).click();
-  await row(CANDIDATE).click({ modifiers: ['Control'] });
+  await eventuallyEqual(() => row(REFERENCE).getAttribute('aria-selected'), 'true', 'the reference is selected');
+  // a ctrl+click that lands while the workbench is still busy can be lost: click again until both are selected
+  const selected = async (name: string): Promise<boolean> => (await row(name).getAttribute('aria-selected')) === 'true';
+  await eventually(async () => {
+    for (const name of [REFERENCE, CANDIDATE]) if (!(await selected(name))) await row(name).click({ modifiers: ['Control'] });
+    return (await selected(REFERENCE)) && (await selected(CANDIDATE));
+  }, (both) => both, 'both files selected in the explorer');
   await row(CANDIDATE).click({ button: 'right' });
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare With...' }).first();
   await item.waitFor({ timeout: STEP_TIMEOUT_MS });
