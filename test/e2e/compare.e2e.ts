@@ -16,6 +16,10 @@ const CANDIDATE = 'q2_k.gguf';
 
 const step = (m: string): void => console.log(`[e2e compare] ${m}`);
 
+/** A ctrl+click that lands while the workbench is busy can be lost: it is tried this often, each given this long to show. */
+const SELECT_ATTEMPTS = 3;
+const SELECT_WAIT_MS = 5_000;
+
 async function columnTexts(frame: FrameLocator, index: number): Promise<string[]> {
   return frame.locator(`#pair-table tbody tr td:nth-child(${index})`).allTextContents();
 }
@@ -43,12 +47,13 @@ async function compareFromExplorer(page: Page): Promise<void> {
   await row(REFERENCE).waitFor({ timeout: STEP_TIMEOUT_MS });
   await row(REFERENCE).click();
   await eventuallyEqual(() => row(REFERENCE).getAttribute('aria-selected'), 'true', 'the reference is selected');
-  // a ctrl+click that lands while the workbench is still busy can be lost: click again until both are selected
   const selected = async (name: string): Promise<boolean> => (await row(name).getAttribute('aria-selected')) === 'true';
-  await eventually(async () => {
-    for (const name of [REFERENCE, CANDIDATE]) if (!(await selected(name))) await row(name).click({ modifiers: ['Control'] });
-    return (await selected(REFERENCE)) && (await selected(CANDIDATE));
-  }, (both) => both, 'both files selected in the explorer');
+  for (let attempt = 0; attempt < SELECT_ATTEMPTS && !(await selected(CANDIDATE)); attempt++) {
+    await row(CANDIDATE).click({ modifiers: ['Control'] });
+    // let this click show before another: a second ctrl+click would toggle it off
+    await eventually(() => selected(CANDIDATE), (s) => s, 'the candidate is selected', SELECT_WAIT_MS).catch(() => undefined);
+  }
+  await eventually(async () => (await selected(REFERENCE)) && (await selected(CANDIDATE)), (both) => both, 'both files selected in the explorer');
   await row(CANDIDATE).click({ button: 'right' });
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare With...' }).first();
   await item.waitFor({ timeout: STEP_TIMEOUT_MS });
