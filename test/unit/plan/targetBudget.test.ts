@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
 import { openModel } from '../../../src/core/formats/registry';
-import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
 import { candidateName, type Candidate } from '../../../src/core/plan/costModel';
 import { sourcesOf } from '../../../src/core/plan/errors/errorSweep';
 import { roleOf } from '../../../src/core/plan/damage/roles';
@@ -18,23 +17,12 @@ import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
 import type { Scheme } from '../../../src/shared/analysisTypes';
 import { run } from '../cli/run';
+import { writeMatMulMlp } from './targetModels';
 import { PLAN_FIXTURES } from './expectedPlans';
+
 
 const HF_LLAMA = path.join(PLAN_FIXTURES, 'hf-llama');
 const HF_MIXTRAL = path.join(PLAN_FIXTURES, 'hf-mixtral');
-const MLP_ONNX = path.join(__dirname, '..', '..', '..', 'samples', 'mlp', 'model.onnx');
-
-/** The sample MLP with fc2 a MatMul: its weight B [K, N] is stored with planned rows (K) as columns. */
-function matmulOnnx(dir: string): string {
-  const model = decodeModel(readFileSync(MLP_ONNX));
-  const node = model.graph!.node.find((n) => n.input.includes('fc2.weight'))!;
-  node.op_type = 'MatMul';
-  node.attribute = [];
-  node.input = node.input.slice(0, 2);
-  const file = path.join(dir, 'matmul.onnx');
-  writeFileSync(file, encodeModel(model));
-  return file;
-}
 
 /** Every candidate of the target, so the front spans all its formats. */
 const allOf = (target: PlanTargetName): readonly Candidate[] => PLAN_TARGETS[target].candidates;
@@ -67,7 +55,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     ['modelopt', () => HF_LLAMA],
     ['llm-compressor', () => HF_MIXTRAL],
     ['torchao', () => HF_LLAMA],
-    ['onnxruntime', () => matmulOnnx(tmp)],
+    ['onnxruntime', () => writeMatMulMlp(tmp).file],
   ];
   for (const [targetName, fileOf] of cases) {
     it(`${targetName}: every point of the front keeps the tool's exclusions and its shared formats, within its size`, async () => {
@@ -152,7 +140,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
       [{ kind: 'int', bits: 8, group: 'tensor', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'tensor', null)],
     ]);
     // MatMul B [K = 64, N = 256]: a planned row (64 values along K) is a stored column, analyze's channel axis 1
-    await check(matmulOnnx(tmp), 'fc2.weight', [
+    await check(writeMatMulMlp(tmp).file, 'fc2.weight', [
       [{ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'channel', null, 1)],
       [{ kind: 'int', bits: 4, group: 'channel', scale: 'source', zero: 'packed' }, int(4, 'asymmetric', 'channel', null, 1)],
     ]);
@@ -239,7 +227,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     assert.ok(aoRead.size > 5);
 
     const ortFile = path.join(tmp, 'ort.json');
-    const onnx = matmulOnnx(tmp);
+    const onnx = writeMatMulMlp(tmp).file;
     const ort = await budgetPlan(onnx, '--target', 'onnxruntime', '--budget-bpw', '9', '--candidates', 'int4_g32_asym,int8_ch,int8_tensor,keep', '--export', 'onnxruntime', '--out', ortFile);
     const config = JSON.parse(readFileSync(ortFile, 'utf8')) as { quantize_static: { extra_options: { TensorQuantOverrides: Record<string, { axis?: number }[]> } } | null; matmul_nbits: { block_size: number; nodes_to_include: string[] }[] };
     const nodeOf = new Map((await openTargetModel([onnx])).filter((t) => t.consumer).map((t) => [t.consumer!.node, t.name]));
