@@ -16,6 +16,11 @@ export function ggmlRoundTrip(type: GgmlDType, x: Float32Array, deq: Float32Arra
   const n = to - from;
   const nBlocks = n / t.blockSize;
   if (!Number.isInteger(nBlocks)) throw new RangeError(`${n} values are not whole ${type} blocks`);
+  // The same values without packing the bytes and reading them back.
+  if (t.roundTrip) {
+    t.roundTrip(x, from, to, deq);
+    return;
+  }
   if (blockValues.length < n) blockValues = new Float32Array(n);
   if (blockBytes.length < nBlocks * t.typeSize) blockBytes = new Uint8Array(nBlocks * t.typeSize);
   const src = blockValues.subarray(0, n);

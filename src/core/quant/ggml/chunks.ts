@@ -44,6 +44,8 @@ export interface Passes {
   scale(k: GgmlKernels, i: number, dst: Uint8Array, b: number): boolean;
   /** The kernel computing the final levels against those scales. */
   readonly levels: KernelName;
+  /** The kernel turning those levels back into values (a round trip); blocks complete after `scale` have zero levels. */
+  readonly dequant?: KernelName;
   /** Packs the block's levels, L[lo..lo + blockSize), at dst[b]. */
   pack(L: Uint8Array, lo: number, dst: Uint8Array, b: number): void;
 }
@@ -58,5 +60,50 @@ export function quantizeInPasses(src: Float32Array, dst: Uint8Array, p: Passes):
     for (let i = 0; i < m; i++) pending[i] = p.scale(k, i, dst, (first + i) * p.blockBytes) ? 1 : 0;
     k.run(p.levels, values);
     for (let i = 0; i < m; i++) if (pending[i]) p.pack(k.levels, i * p.blockSize, dst, (first + i) * p.blockBytes);
+  });
+}
+
+/**
+ * deq[from..to) = the round trip of x[from..to) (whole blocks) a chunk at a time: `steps` turns the
+ * chunk's values in k.input into their dequantized values in place. Non-finite values go in as 0 and
+ * are copied through to deq, as ggmlRoundTrip does around the bytes.
+ */
+export function roundTripChunks(x: Float32Array, from: number, to: number, deq: Float32Array,
+  steps: (k: GgmlKernels, values: number) => void): void {
+  const k = ggmlKernels();
+  const input = k.input;
+  for (let at = from; at < to; at += CHUNK) {
+    const values = Math.min(CHUNK, to - at);
+    let nonFinite = false;
+    for (let i = 0; i < values; i++) {
+      const v = x[at + i]!;
+      if (v - v === 0) input[i] = v;
+      else {
+        input[i] = 0;
+        nonFinite = true;
+      }
+    }
+    steps(k, values);
+    deq.set(input.subarray(0, values), at);
+    if (nonFinite) {
+      for (let i = at; i < at + values; i++) if (x[i]! - x[i]! !== 0) deq[i] = x[i]!;
+    }
+  }
+}
+
+// Where a round trip's block headers are written and read back; never re-entered. Larger than any k-quant block.
+const headerScratch = new Uint8Array(256);
+
+/** quantizeInPasses without the bytes: fit, scale, levels, then the levels back to values. */
+export function roundTripInPasses(x: Float32Array, from: number, to: number, deq: Float32Array, p: Passes): void {
+  const dequant = p.dequant;
+  if (!dequant) throw new Error(`no dequantization kernel after ${p.levels}`);
+  roundTripChunks(x, from, to, deq, (k, values) => {
+    const m = values / p.blockSize;
+    k.run(p.fit, values);
+    for (let i = 0; i < m; i++) pending[i] = p.scale(k, i, headerScratch, 0) ? 1 : 0;
+    k.run(p.levels, values);
+    for (let i = 0; i < m; i++) if (!pending[i]) k.levels.fill(0, i * p.blockSize, (i + 1) * p.blockSize);
+    k.run(dequant, values);
   });
 }

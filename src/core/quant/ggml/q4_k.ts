@@ -2,7 +2,7 @@ import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { scaleSuperBlock, subBlockPair } from './kquant45';
-import { quantizeInPasses, type Passes } from './chunks';
+import { quantizeInPasses, roundTripInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qs[128]. // ggml-common.h: block_q4_K */
 const QS = 16;
@@ -14,6 +14,7 @@ const PASSES: Passes = {
   fit: 'q4_K',
   scale: scaleSuperBlock,
   levels: 'q4_K_levels',
+  dequant: 'k32_deq',
   pack(L, lo, dst, b) {
     let q = b + QS;
     for (let j = lo; j < lo + QK_K; j += 64) {
@@ -45,5 +46,8 @@ export const Q4_K = ggmlType('Q4_K', {
   // ggml: quantize_row_q4_K_ref
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
+  },
+  roundTrip(x, from, to, deq) {
+    roundTripInPasses(x, from, to, deq, PASSES);
   },
 });

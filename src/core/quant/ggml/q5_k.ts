@@ -2,7 +2,7 @@ import { GGML_LAYOUTS, QK_K } from '../../../shared/vocab/ggmlTypes';
 import { ggmlType } from './table';
 import { f32 } from './cfloat';
 import { scaleSuperBlock, subBlockPair } from './kquant45';
-import { quantizeInPasses, type Passes } from './chunks';
+import { quantizeInPasses, roundTripInPasses, type Passes } from './chunks';
 
 /** fp16 d, fp16 dmin, scales[12], qh[32] (fifth bits), qs[128]. // ggml-common.h: block_q5_K */
 const QH = 16;
@@ -15,6 +15,7 @@ const PASSES: Passes = {
   fit: 'q5_K',
   scale: scaleSuperBlock,
   levels: 'q5_K_levels',
+  dequant: 'k32_deq',
   // The fifth bits go to qh: bit 2k for the low half of the k-th 64 values, 2k + 1 for the high half.
   pack(L, lo, dst, b) {
     dst.fill(0, b + QH, b + QH + QK_K / 8);
@@ -70,5 +71,8 @@ export const Q5_K = ggmlType('Q5_K', {
   // ggml: quantize_row_q5_K_ref
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
+  },
+  roundTrip(x, from, to, deq) {
+    roundTripInPasses(x, from, to, deq, PASSES);
   },
 });

@@ -3,7 +3,7 @@ import { ggmlType } from './table';
 import { f32, nearestInt, toInt8 } from './cfloat';
 import { readF16, writeF16 } from './fp16';
 import { GROUP_MAX_EPS } from './kquantFit';
-import { quantizeInPasses, type Passes } from './chunks';
+import { quantizeInPasses, roundTripInPasses, type Passes } from './chunks';
 
 /** ql[128] (low 4 bits), qh[64] (high 2 bits), int8 scales[16], fp16 d. // ggml-common.h: block_q6_K */
 const QL = 0;
@@ -50,6 +50,7 @@ const PASSES: Passes = {
     return true;
   },
   levels: 'q6_K_levels',
+  dequant: 'q6_K_deq',
   // Levels 0..63: low 4 bits to ql (two per byte, 32 apart), high 2 bits to qh (four per byte).
   pack(L, lo, dst, b) {
     let ql = b + QL;
@@ -103,5 +104,8 @@ export const Q6_K = ggmlType('Q6_K', {
   // ggml: quantize_row_q6_K_ref
   quantize(src, dst) {
     quantizeInPasses(src, dst, PASSES);
+  },
+  roundTrip(x, from, to, deq) {
+    roundTripInPasses(x, from, to, deq, PASSES);
   },
 });

@@ -6,6 +6,11 @@ export interface GgmlCodec {
   dequantize(src: Uint8Array, dst: Float32Array, nBlocks: number): void;
   /** Encodes `src` (a multiple of blockSize floats) into blocks, as ggml's reference quantizer does. // quantize_row_*_ref */
   quantize?(src: Float32Array, dst: Uint8Array): void;
+  /**
+   * deq[from..to) = dequantize(quantize(x[from..to))) without the bytes in between (whole blocks);
+   * non-finite values are quantized as 0 and copied through to deq.
+   */
+  roundTrip?(x: Float32Array, from: number, to: number, deq: Float32Array): void;
 }
 
 /** One ggml block type, like ggml's type_traits: its layout (from the shared table) plus its codec. */

@@ -95,6 +95,9 @@ export const i8x16 = {
 export const i16x8 = {
   /** The 4 lanes of a then b, each saturated to 0..65535. */
   narrowI32x4U: simd(0x86),
+  /** Bytes 0..7 (low) or 8..15 (high) widened to 16 bits, with sign or with zeros. */
+  extendLowI8x16S: simd(0x87), extendHighI8x16S: simd(0x88),
+  extendLowI8x16U: simd(0x89), extendHighI8x16U: simd(0x8a),
 };
 
 export const i32x4 = {
@@ -104,6 +107,9 @@ export const i32x4 = {
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
   /** Toward zero, saturating; NaN gives 0. */
   truncSatF32x4S: simd(0xf8),
+  /** 16-bit lanes 0..3 (low) or 4..7 (high) widened to 32 bits, with sign or with zeros. */
+  extendLowI16x8S: simd(0xa7), extendHighI16x8S: simd(0xa8),
+  extendLowI16x8U: simd(0xa9), extendHighI16x8U: simd(0xaa),
 };
 
 export const f32x4 = {

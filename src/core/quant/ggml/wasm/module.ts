@@ -7,6 +7,7 @@ import { qkx2Kernel, type Qkx2Params } from './qkx2';
 import { legacyAffineKernel, legacySymmetricKernel, q8Kernel } from './legacy';
 import { GGML_LAYOUTS } from '../../../../shared/vocab/ggmlTypes';
 import { q3Kernel, qxKernel } from './signed';
+import { dequantKernel } from './dequant';
 
 /** Whole ggml blocks but their headers: levels after each block's fp16 d (and m), and the fifth bits for 5 bits. */
 const Q4_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q4_0.typeSize, offset: 2, pack: 'nibbles' };
@@ -14,6 +15,9 @@ const Q4_1_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q4_1.typeSize, offset: 4
 const Q5_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q5_0.typeSize, offset: 6, pack: 'fifthBits' };
 const Q5_1_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q5_1.typeSize, offset: 8, pack: 'fifthBits' };
 const Q8_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q8_0.typeSize, offset: 2, pack: 'bytes' };
+/** One level byte per value, as the fits and the k-quants' levels kernels leave them. */
+const PLAIN_16: LevelLayout = { stride: 16, offset: 0, pack: 'bytes' };
+const PLAIN_32: LevelLayout = { stride: 32, offset: 0, pack: 'bytes' };
 
 /** ggml's rdelta 0.1f. */
 const POINT_ONE = Math.fround(0.1);
@@ -41,6 +45,10 @@ export const KERNELS = {
   q6_K_levels: { n: 16, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
   iq4_xs_levels: { n: 32, build: () => iq4LevelsKernel('iq4_xs_levels') },
   mxfp4_levels: { n: 32, build: () => mxfp4LevelsKernel('mxfp4_levels') },
+  /** Round trips: the values back from the levels, in place of the input (Q4_K and Q5_K share one). */
+  k32_deq: { n: 32, build: () => dequantKernel({ name: 'k32_deq', n: 32, layout: PLAIN_32, signed: false, bias: 0 }) },
+  q6_K_deq: { n: 16, build: () => dequantKernel({ name: 'q6_K_deq', n: 16, layout: PLAIN_16, signed: false, bias: -32 }) },
+  q8_0_deq: { n: 32, build: () => dequantKernel({ name: 'q8_0_deq', n: 32, layout: Q8_0_BLOCKS, signed: true, bias: 0 }) },
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
