@@ -6,7 +6,7 @@ import { withKept } from '../../core/plan/keep';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
 import { planLlamaCppPreset, resolvePreset } from '../../core/plan/llamaCpp/planPreset';
 import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
-import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName } from '../../core/plan/planTypes';
+import { isPlanTargetName, PLAN_TARGET_NAMES, type PlanTargetName } from '../../core/plan/planTypes';
 import { exportFor } from '../../core/plan/exports';
 import { candidateName } from '../../core/plan/costModel';
 import { LLAMA_CPP_TARGET } from '../../core/plan/targets/llamaCpp';
@@ -15,10 +15,11 @@ import { openTargetModel } from '../../core/plan/targets/openTargetModel';
 import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
 import { parseCommandArgs } from '../args';
 import { parseBudget } from './planBudget';
-import { runBudgetPlan } from './planBudgetCommand';
+import { OWN_NAMES, predictPresetPlan, runBudgetPlan } from './planBudgetCommand';
+import { presetPlanJson, presetPlanText } from './planPresetOutput';
 import type { Command } from '../command';
 
-const USAGE = 'plan FILE... --preset P | --budget-bpw B | --budget-bytes N [--target T] [--candidates LIST] [--imatrix F] [--keep REGEX] [--json] [--export T --out FILE]';
+const USAGE = 'plan FILE... --preset P | --budget-bpw B | --budget-bytes N [--target T] [--candidates LIST] [--imatrix F] [--keep REGEX] [--no-predict] [--json] [--export T --out FILE]';
 const HELP = `usage: quantlens ${USAGE}
 
 Chooses a storage type for every tensor as the target tool would apply it (headers only).
@@ -55,6 +56,8 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
   --no-cache          compute the errors again and do not store them
   --keep REGEX        tensors (GGUF or source names) that stay as they are stored
   --pure              llama-quantize --pure: the preset's type everywhere, no mixture rules
+  --no-predict        with --preset: sizes and types only, without the pass over the weights
+                      that prices the preset's errors (its predicted damage is then null)
   --json              CLI.md's plan JSON
   --export E          also write the plan in the tool's own syntax: llama.cpp (a llama-quantize
                       --tensor-type-file), onnxruntime (MatMulNBits runs + quantize_static nodes and
@@ -96,6 +99,7 @@ export const planCommand: Command = {
       cache: { type: 'string' },
       'no-cache': { type: 'boolean' },
       pure: { type: 'boolean' },
+      'no-predict': { type: 'boolean' },
       export: { type: 'string' },
       out: { type: 'string' },
     });
@@ -112,6 +116,7 @@ export const planCommand: Command = {
     const keep = keepPattern(flags.keep);
     if (budget !== null) {
       if (flags.pure) throw new UsageError('plan: --pure is for --preset');
+      if (flags['no-predict']) throw new UsageError('plan: --no-predict is for --preset (a budget plan needs the errors)');
       return runBudgetPlan(positionals, {
         target, budget, keep, candidates: flags.candidates, imatrix: flags.imatrix, refit: flags.refit, presets: flags.presets,
         cache: flags.cache, noCache: flags['no-cache'] === true, json: flags.json === true,
@@ -122,6 +127,7 @@ export const planCommand: Command = {
       if (flags[budgetOnly] !== undefined) throw new UsageError(`plan: --${budgetOnly} is for --budget-bpw / --budget-bytes plans`);
     }
     const preset = flags.preset!; // exactly one of --preset and a budget, and not a budget
+    const predictionFlags = { imatrix: flags.imatrix, cache: flags.cache, noCache: flags['no-cache'] === true, noPredict: flags['no-predict'] === true };
     if (target !== 'llama.cpp') {
       if (flags.pure) throw new UsageError('plan: --pure is llama-quantize\'s (--target llama.cpp)');
       if (flags.imatrix !== undefined) throw new UsageError('plan: --imatrix is llama.cpp\'s (--target llama.cpp)');
@@ -130,12 +136,13 @@ export const planCommand: Command = {
       const tensors = await openTargetModel(positionals);
       const stock = planTargetPreset(planTarget, tensors, preset);
       const plan = keep ? withKept(stock, tensors, keep) : stock;
+      const prediction = await predictPresetPlan(positionals, planTarget, { tensors, facts: OWN_NAMES }, plan, predictionFlags, io);
       let applied: { target: string; file: string; apply: string } | null = null;
       if (planExport && flags.out !== undefined) {
         await writeExport(flags.out, planExport.write(plan, tensors));
         applied = { target: planExport.name, file: flags.out, apply: planExport.apply(flags.out, plan) };
       }
-      io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, applied))}\n` : planText(plan, positionals, applied && { file: applied.file, how: applied.apply }));
+      io.stdout.write(flags.json ? `${JSON.stringify(presetPlanJson(plan, prediction, applied))}\n` : presetPlanText(plan, prediction, positionals, applied && { file: applied.file, how: applied.apply }));
       return 0;
     }
     resolvePreset(preset);
@@ -148,13 +155,16 @@ export const planCommand: Command = {
       throw new UsageError(`plan: ${stock.preset} needs an importance matrix (${needsImatrix} would be ${type}), which llama-quantize requires: give --imatrix`);
     }
     const plan = keep ? withKept(stock, model.tensors, keep) : stock;
+    const prediction = await predictPresetPlan(positionals, LLAMA_CPP_TARGET, model, plan, predictionFlags, io);
     let exported: { target: string; file: string; baseType: string } | null = null;
     if (flags.out !== undefined) {
       await writeExport(flags.out, (planExport ?? exportFor(target, target)).write(plan, model.tensors));
       exported = { target, file: flags.out, baseType: exportBase(plan) };
     }
     const how = exported && `llama-quantize --tensor-type-file ${exported.file} ${positionals.length === 1 && positionals[0]!.toLowerCase().endsWith('.gguf') ? positionals[0] : 'IN.gguf'} OUT.gguf ${exported.baseType}`;
-    io.stdout.write(flags.json ? `${JSON.stringify(planJson(plan, exported, model.generic ?? null))}\n` : planText(plan, positionals, exported && how !== null ? { file: exported.file, how } : null, model.generic ?? null));
+    io.stdout.write(flags.json
+      ? `${JSON.stringify(presetPlanJson(plan, prediction, exported, model.generic ?? null))}\n`
+      : presetPlanText(plan, prediction, positionals, exported && how !== null ? { file: exported.file, how } : null, model.generic ?? null));
     return 0;
   },
 };
@@ -165,49 +175,4 @@ async function writeExport(file: string, text: string): Promise<void> {
   } catch (e) {
     throw new UsageError(`--out ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-}
-
-/** CLI.md's plan JSON. Predictions need the error model (not computed for stock presets yet): null. */
-export function planJson(
-  plan: Plan, exported: { target: string; file: string; baseType: string } | { target: string; file: string; apply: string } | null, generic: string | null = null,
-): unknown {
-  return {
-    target: plan.target,
-    // why the architecture is unknown and llama-quantize's generic rules apply; null otherwise
-    generic,
-    preset: plan.preset,
-    budget: null,
-    tensors: plan.tensors.map((t) => ({ name: t.name, type: t.type, bytes: t.bytes, requested: t.requested, reason: t.reason, predicted: null })),
-    totalBytes: plan.totalBytes,
-    bitsPerWeight: plan.bitsPerWeight,
-    predictedDamage: null,
-    pareto: null,
-    ...(exported ? { export: exported } : {}),
-  };
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-
-/** The line that says a model is planned under llama-quantize's generic rules, and why. */
-function genericLine(why: string): string {
-  return `architecture unknown (${why}): llama-quantize's generic rules apply (names kept, every weight of 2+ dimensions at the preset's type with its fallbacks, the rest F32)`;
-}
-
-function planText(plan: Plan, files: readonly string[], exported: { file: string; how: string } | null, generic: string | null = null): string {
-  const head = ['name', 'type', 'bytes', 'requested', 'reason'];
-  const rows = plan.tensors.map((t) => [t.name, t.type, count(t.bytes), t.requested ?? '', t.reason]);
-  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length)); // no Math.max(...rows): a model may have more tensors than a call takes arguments
-  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const fallbacks = plan.tensors.filter((t) => t.requested !== null).length;
-  return [
-    `${files.join(', ')}: ${plan.target} ${plan.preset}`,
-    ...(generic === null ? [] : [genericLine(generic)]),
-    '',
-    line(head),
-    ...rows.map(line),
-    '',
-    `${count(plan.tensors.length)} tensors, ${count(plan.totalBytes)} bytes, ${plan.bitsPerWeight.toFixed(2)} bits per weight${fallbacks > 0 ? `, ${fallbacks} fallbacks` : ''}`,
-    ...(exported ? [`wrote ${exported.file}:`, exported.how] : []),
-    '',
-  ].join('\n');
 }

@@ -10,6 +10,7 @@ import { openModel } from '../../core/formats/registry';
 import { candidateName } from '../../core/plan/costModel';
 import { defaultCacheDir } from '../../core/plan/errors/errorCache';
 import type { ErrorRunner } from '../../core/plan/errors/errorSweep';
+import { predictStock, unpredictedWhy, type StockPrediction } from '../../core/plan/solver/predictStock';
 import { planErrorParams } from '../../core/plan/errors/planErrorRequest';
 import { tensorRelErrors } from '../../core/plan/errors/tensorErrors';
 import type { SweptModel } from '../../core/plan/errors/modelErrors';
@@ -56,7 +57,7 @@ interface TargetModel {
 }
 
 /** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
-const OWN_NAMES = { architecture: '' } as const;
+export const OWN_NAMES = { architecture: '' } as const;
 
 async function openForTarget(paths: readonly string[], target: PlanTarget, flags: BudgetFlags, presets: readonly string[]): Promise<TargetModel> {
   if (target.name === 'llama.cpp') {
@@ -101,6 +102,34 @@ async function withRunner<T>(paths: readonly string[], target: string, use: (run
   }
 }
 
+/** Where --preset plans and budget plans cache their errors: --cache DIR, none with --no-cache, else the default folder. */
+function cacheDirOf(cache: string | undefined, noCache: boolean): string | null {
+  return noCache ? null : (cache ?? defaultCacheDir());
+}
+
+export interface PresetPredictionFlags {
+  readonly imatrix: string | undefined;
+  readonly cache: string | undefined;
+  readonly noCache: boolean;
+  /** --no-predict: sizes only, no pass over the weights. */
+  readonly noPredict: boolean;
+}
+
+/** A stock preset's plan priced by the errors a budget plan would use (same cache), or why it is not. */
+export async function predictPresetPlan(paths: readonly string[], target: PlanTarget, model: SweptModel, plan: Plan, flags: PresetPredictionFlags, io: CliIO): Promise<StockPrediction> {
+  if (flags.noPredict) return { plan: null, errors: null, unpredicted: 'not computed: --no-predict' };
+  // a type without a quantizer is known from the plan alone: no runner started for it
+  const unpredicted = unpredictedWhy(plan, { model });
+  if (unpredicted !== null) return { plan: null, errors: null, unpredicted };
+  const onProgress = progressLine(io);
+  const prediction = await withRunner(paths, target.name, (run, concurrency) => predictStock(plan, {
+    paths, model, bytesOf: (c, t) => target.bytesOf(c, t), imatrixFile: flags.imatrix ?? null, cacheDir: cacheDirOf(flags.cache, flags.noCache),
+    run, concurrency: Math.max(1, Math.min(concurrency, os.availableParallelism())), ...(onProgress ? { onProgress } : {}),
+  }));
+  if (onProgress) io.stderr.write('\r\x1b[K');
+  return prediction;
+}
+
 function progressLine(io: CliIO): ((p: { elementsDone: number; elementsTotal: number; tensorsDone: number; tensorsTotal: number }) => void) | undefined {
   if (!io.stderr.isTTY) return undefined;
   return (p) => io.stderr.write(`\rpricing candidates: ${p.tensorsDone}/${p.tensorsTotal} tensors, ${p.elementsTotal > 0 ? ((100 * p.elementsDone) / p.elementsTotal).toFixed(0) : 100} %   `);
@@ -113,7 +142,7 @@ export async function runBudgetPlan(paths: readonly string[], flags: BudgetFlags
   // the other tools' stock recipes over these candidates show beside the front unless --presets says otherwise
   const presets = flags.presets === undefined ? presetsAmong(target, candidates) : flags.presets.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
   const { model, presetPlan, stock } = await openForTarget(paths, target, flags, presets);
-  const cacheDir = flags.noCache ? null : (flags.cache ?? defaultCacheDir());
+  const cacheDir = cacheDirOf(flags.cache, flags.noCache);
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);

@@ -2,6 +2,7 @@ import { assertNever } from '../../../shared/assertNever';
 import { UsageError } from '../../errors';
 import { affineRoundTripRun } from '../../quant/affine/affineKernel';
 import { computeQParams } from '../../quant/affine/qparams';
+import { GGML_TYPES } from '../../quant/ggml';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minMaxRun } from '../../metrics/statsKernel';
 import { BF16, FP16, FP8_E4M3, minifloatRoundTripRun } from '../../quant/formats/minifloat';
@@ -75,6 +76,13 @@ function absMaxOf(x: Float32Array, from: number, to: number): number {
 
 const absMaxOfRange = (range: TensorRange): number => Math.max(-range.min, range.max, 0);
 
+/** Why no error can be computed for `candidate` (no quantizer for it here), else null. */
+export function unpricedWhy(candidate: Candidate): string | null {
+  if (candidate.kind === 'bnb4') return 'its blocks run over the flattened tensor';
+  if (candidate.kind === 'ggml' && GGML_TYPES.get(candidate.type)?.quantize === undefined) return `no reference quantizer for ${candidate.type} here`;
+  return null;
+}
+
 /**
  * The existing quantizers, one per candidate kind, over chunks of whole rows of `rowLength`
  * values: ggml's reference quantizers, minifloat casts, MXFP4 and NVFP4 blocks (NVFP4 as
@@ -83,9 +91,11 @@ const absMaxOfRange = (range: TensorRange): number => Math.max(-range.min, range
  * needsTensorRange(candidate). bitsandbytes blocks (over the flattened tensor) are refused with a UsageError.
  */
 export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null): RoundTrip {
-  const refuse = (why: string): never => {
-    throw new UsageError(`predicted errors for ${candidateName(candidate)} are not computed yet (${why}); choose other --candidates`);
+  const unpriced = unpricedWhy(candidate);
+  const refuse = (): never => {
+    throw new UsageError(`predicted errors for ${candidateName(candidate)} are not computed yet (${unpriced}); choose other --candidates`);
   };
+  if (unpriced !== null) refuse();
   switch (candidate.kind) {
     case 'keep':
       return (x, deq, from, to) => deq.set(x.subarray(from, to), from);
@@ -116,7 +126,7 @@ export function roundTripOf(candidate: Candidate, rowLength: number, range: Tens
       return (x, deq, from, to) => intRun(bits, asymmetric, x, deq, from, to, whole.min, whole.max);
     }
     case 'bnb4':
-      return refuse('its blocks run over the flattened tensor');
+      return refuse();
     case 'nvfp4': {
       const tensorScale = nvfp4TensorScale(absMaxOfRange(tensorRange(candidate, range)));
       return inRuns(NVFP4_BLOCK, (x, deq, from, to) => void nvfp4RoundTripBlock(x, deq, from, to, tensorScale));
