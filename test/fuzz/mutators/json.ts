@@ -52,13 +52,28 @@ function toNode(value: unknown): JsonNode {
   return { kind: 'value', value: value as null | boolean | number | string };
 }
 
-export function writeJsonTree(node: JsonNode): string {
-  switch (node.kind) {
-    case 'value': return JSON.stringify(node.value);
-    case 'raw': return node.text;
-    case 'array': return `[${node.items.map(writeJsonTree).join(',')}]`;
-    case 'object': return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${writeJsonTree(v)}`).join(',')}}`;
-  }
+/**
+ * The tree as JSON text, or undefined as soon as the text passes MAX_MUTATED_FILE_BYTES characters:
+ * a big node duplicated a thousand times would otherwise build a string past V8's maximum
+ * (RangeError: Invalid string length) after a long time spent writing it.
+ */
+export function writeJsonTree(node: JsonNode): string | undefined {
+  const parts: string[] = [];
+  let length = 0;
+  const emit = (text: string): boolean => {
+    parts.push(text);
+    length += text.length;
+    return length <= MAX_MUTATED_FILE_BYTES;
+  };
+  const write = (n: JsonNode): boolean => {
+    switch (n.kind) {
+      case 'value': return emit(JSON.stringify(n.value));
+      case 'raw': return emit(n.text);
+      case 'array': return emit('[') && n.items.every((item, i) => (i === 0 || emit(',')) && write(item)) && emit(']');
+      case 'object': return emit('{') && n.entries.every(([k, v], i) => (i === 0 || emit(',')) && emit(`${JSON.stringify(k)}:`) && write(v)) && emit('}');
+    }
+  };
+  return write(node) ? parts.join('') : undefined;
 }
 
 interface Located {
@@ -175,7 +190,8 @@ const EDITS: readonly { name: string; edit: TreeEdit }[] = [
       const target = pick(nodes, p.a);
       const depth = pick(NESTING_DEPTHS, p.b);
       const [open, close] = p.d % 2 === 0 ? ['[', ']'] : ['{"a":', '}'];
-      return replaceIn(target, { kind: 'raw', text: `${open.repeat(depth)}${writeJsonTree(target.node)}${close.repeat(depth)}` });
+      const inner = writeJsonTree(target.node);
+      return inner !== undefined && replaceIn(target, { kind: 'raw', text: `${open.repeat(depth)}${inner}${close.repeat(depth)}` });
     },
   },
 ];
@@ -196,8 +212,7 @@ export function jsonMutators(prefix: string, slot: JsonSlot): Mutator[] {
       if (!root) return undefined;
       if (!edit(root, nodesOf(root), p)) return undefined;
       const out = writeJsonTree(root);
-      if (out.length > MAX_MUTATED_FILE_BYTES) return undefined;
-      return slot.write(files, p, out);
+      return out === undefined ? undefined : slot.write(files, p, out);
     },
   }));
 }

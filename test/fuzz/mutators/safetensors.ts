@@ -60,7 +60,8 @@ function entryField(name: string, field: string, values: readonly string[]): Mut
       const value = { kind: 'raw' as const, text: pick(values, p.b) };
       if (slot) slot[1] = value;
       else entry.entries.push([field, value]);
-      return withFile(files, parts.index, join(writeJsonTree(root), parts.data));
+      const header = writeJsonTree(root);
+      return header === undefined ? undefined : withFile(files, parts.index, join(header, parts.data));
     },
   };
 }
