@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../cli/run';
+import { suiteTempDir } from '../helpers/tempDir';
 import { PLAN_FIXTURES } from './expectedPlans';
 
 interface BudgetJson {
@@ -25,14 +25,10 @@ const SAMPLE = path.join(__dirname, '..', '..', '..', 'samples', 'mlp', 'model.s
 
 describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', function () {
   this.timeout(120_000);
-  let cache = '';
-  before(() => {
-    cache = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-cache-'));
-  });
-  after(() => rmSync(cache, { recursive: true, force: true }));
+  const cache = suiteTempDir('quantlens-plan-cache-');
 
   const plan = async (...args: string[]): Promise<BudgetJson> => {
-    const r = await run('plan', ...args, '--cache', cache, '--json');
+    const r = await run('plan', ...args, '--cache', cache(), '--json');
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as BudgetJson;
   };
@@ -80,7 +76,7 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     const down = byName.get('blk.0.ffn_down.weight')!;
     assert.equal(down.type, 'F16');
     assert.match(down.reason, /fallback: row of 48 not a multiple of 256 \(Q(4|6)_K\), nor of 32 \(Q(5|8)_0\) -> F16/);
-    const smallest = await run('plan', path.join(PLAN_FIXTURES, 'odd-rows.gguf'), '--budget-bpw', '1', '--candidates', 'q4_k,q6_k', '--cache', cache);
+    const smallest = await run('plan', path.join(PLAN_FIXTURES, 'odd-rows.gguf'), '--budget-bpw', '1', '--candidates', 'q4_k,q6_k', '--cache', cache());
     // the smallest plan: Q4_K where it fits, Q5_0 for rows of 64, F16 for rows of 48
     assert.match(smallest.stderr, /smallest plan over these candidates: 5\.9957 bits per weight/);
   });
@@ -113,7 +109,7 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
     assert.equal(weighted.imatrix!.layers.length, 8);
     const unweighted = await plan(file, '--budget-bpw', '7');
     assert.notEqual(weighted.predictedDamage, unweighted.predictedDamage);
-    const measuredFile = path.join(cache, 'measured.json');
+    const measuredFile = path.join(cache(), 'measured.json');
     writeFileSync(measuredFile, JSON.stringify(unweighted));
     const refit = await plan(file, '--budget-bpw', '7', '--refit', `${measuredFile}=0.05`);
     assert.ok(Math.abs(refit.refit!.predictedBefore - unweighted.predictedDamage) <= 1e-9 * unweighted.predictedDamage);
@@ -123,27 +119,22 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
   });
 
   it('refuses an impossible budget before computing any error: nothing cached, nothing written', async () => {
-    const fresh = mkdtempSync(path.join(os.tmpdir(), 'quantlens-plan-nocache-'));
-    try {
-      const out = path.join(fresh, 'never.txt');
-      const cacheDir = path.join(fresh, 'cache');
-      const r = await run('plan', path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bpw', '4', '--export', 'llama.cpp', '--out', out, '--cache', cacheDir);
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /budget 4 bits per weight is below the smallest plan over these candidates: 4\.5618 bits per weight \(310,784 bytes\)/);
-      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.ok(!existsSync(out), 'no export written');
-      assert.ok(!existsSync(cacheDir) || readdirSync(cacheDir).length === 0, 'no error computed and cached');
-      // the same figure the solver reports once the errors are known
-      const reachable = await plan(path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bytes', '310784');
-      assert.equal(reachable.pareto[0]!.bytes, 310_784);
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
-    }
+    const out = path.join(cache(), 'never-written.txt');
+    const cacheDir = path.join(cache(), 'unused-cache');
+    const r = await run('plan', path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bpw', '4', '--export', 'llama.cpp', '--out', out, '--cache', cacheDir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /budget 4 bits per weight is below the smallest plan over these candidates: 4\.5618 bits per weight \(310,784 bytes\)/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(!existsSync(out), 'no export written');
+    assert.ok(!existsSync(cacheDir) || readdirSync(cacheDir).length === 0, 'no error computed and cached');
+    // the same figure the solver reports once the errors are known
+    const reachable = await plan(path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), '--budget-bytes', '310784');
+    assert.equal(reachable.pareto[0]!.bytes, 310_784);
   });
 
   it('refuses bad input in one line, writing nothing', async () => {
     const file = path.join(PLAN_FIXTURES, 'llama-gqa.gguf');
-    const out = path.join(cache, 'never.txt');
+    const out = path.join(cache(), 'never.txt');
     const cases: [string[], RegExp][] = [
       [['--budget-bpw', '2', '--export', 'llama.cpp', '--out', out], /below the smallest plan over these candidates: 4\.5618 bits per weight \(310,784 bytes\)/],
       [['--budget-bpw', '7', '--imatrix', path.join(PLAN_FIXTURES, 'imatrix', 'moe.imatrix.gguf')], /blk\.0\.ffn_down_exps\.weight is not a tensor of the model/],
@@ -154,7 +145,7 @@ describe('plan --budget-bpw / --budget-bytes (the solver through the CLI)', func
       [['--preset', 'Q4_K_M', '--candidates', 'q4_k'], /--candidates is for --budget-bpw/],
     ];
     for (const [args, message] of cases) {
-      const r = await run('plan', file, ...args, '--cache', cache);
+      const r = await run('plan', file, ...args, '--cache', cache());
       assert.notEqual(r.code, 0, args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
@@ -17,6 +16,7 @@ import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
 import type { Scheme } from '../../../src/shared/analysisTypes';
 import { run } from '../cli/run';
+import { suiteTempDir } from '../helpers/tempDir';
 import { writeMatMulMlp } from './targetModels';
 import { PLAN_FIXTURES } from './expectedPlans';
 
@@ -44,18 +44,14 @@ async function errorsFor(file: string, tensors: readonly PlanTensor[], target: P
 
 describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', function () {
   this.timeout(120_000);
-  let tmp = '';
-  before(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'quantlens-target-budget-'));
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const tmp = suiteTempDir('quantlens-target-budget-');
 
   const cases: [PlanTargetName, () => string][] = [
     ['modelopt', () => HF_MIXTRAL],
     ['modelopt', () => HF_LLAMA],
     ['llm-compressor', () => HF_MIXTRAL],
     ['torchao', () => HF_LLAMA],
-    ['onnxruntime', () => writeMatMulMlp(tmp).file],
+    ['onnxruntime', () => writeMatMulMlp(tmp()).file],
   ];
   for (const [targetName, fileOf] of cases) {
     it(`${targetName}: every point of the front keeps the tool's exclusions and its shared formats, within its size`, async () => {
@@ -140,7 +136,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
       [{ kind: 'int', bits: 8, group: 'tensor', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'tensor', null)],
     ]);
     // MatMul B [K = 64, N = 256]: a planned row (64 values along K) is a stored column, analyze's channel axis 1
-    await check(writeMatMulMlp(tmp).file, 'fc2.weight', [
+    await check(writeMatMulMlp(tmp()).file, 'fc2.weight', [
       [{ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'channel', null, 1)],
       [{ kind: 'int', bits: 4, group: 'channel', scale: 'source', zero: 'packed' }, int(4, 'asymmetric', 'channel', null, 1)],
     ]);
@@ -173,7 +169,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     export: { target: string; file: string; apply: string };
   }
   const budgetPlan = async (file: string, ...args: string[]): Promise<BudgetJson> => {
-    const r = await run('plan', file, ...args, '--cache', path.join(tmp, 'cache'), '--json');
+    const r = await run('plan', file, ...args, '--cache', path.join(tmp(), 'cache'), '--json');
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as BudgetJson;
   };
@@ -182,7 +178,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
   const planned = (plan: BudgetJson) => new Map(plan.tensors.filter((t) => !t.reason.startsWith('kept as') && t.type !== 'BF16').map((t) => [moduleOf(t.name), t.type]));
 
   it('CLI --target modelopt: the solver plan exported as quant_cfg and hf_quant_config.json, read back', async () => {
-    const out = path.join(tmp, 'quant_cfg.json');
+    const out = path.join(tmp(), 'quant_cfg.json');
     const plan = await budgetPlan(HF_MIXTRAL, '--target', 'modelopt', '--budget-bpw', '6', '--candidates', 'nvfp4,fp8,int4_g128,int8_ch,keep',
       '--presets', 'NVFP4_DEFAULT_CFG,FP8_DEFAULT_CFG', '--export', 'modelopt', '--out', out);
     assert.equal(plan.target, 'modelopt');
@@ -199,7 +195,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     assert.deepEqual(read, planned(plan));
     assert.ok(read.size > 10);
 
-    const hfOut = path.join(tmp, 'hf_quant_config.json');
+    const hfOut = path.join(tmp(), 'hf_quant_config.json');
     const again = await budgetPlan(HF_MIXTRAL, '--target', 'modelopt', '--budget-bpw', '6', '--candidates', 'nvfp4,fp8,int4_g128,int8_ch,keep', '--export', 'modelopt-hf', '--out', hfOut);
     assert.deepEqual(again.tensors, plan.tensors);
     // without --presets: the tool's stock recipes over these candidates, each storage once
@@ -211,7 +207,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
   });
 
   it('CLI --target llm-compressor / torchao / onnxruntime: the solver plan exported in the tool\'s syntax, read back', async () => {
-    const recipeFile = path.join(tmp, 'recipe.yaml');
+    const recipeFile = path.join(tmp(), 'recipe.yaml');
     const lc = await budgetPlan(HF_MIXTRAL, '--target', 'llm-compressor', '--budget-bpw', '9', '--export', 'llm-compressor', '--out', recipeFile);
     const recipe = parseYaml(readFileSync(recipeFile, 'utf8')) as { default_stage: { default_modifiers: { QuantizationModifier: { ignore: string[]; config_groups: Record<string, { targets: string[]; weights: Record<string, unknown> }> } } } };
     const modifier = recipe.default_stage.default_modifiers.QuantizationModifier;
@@ -219,15 +215,15 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     assert.deepEqual(lcRead, planned(lc));
     assert.ok(modifier.ignore.includes('lm_head'));
 
-    const snippet = path.join(tmp, 'plan.py');
+    const snippet = path.join(tmp(), 'plan.py');
     const ao = await budgetPlan(HF_LLAMA, '--target', 'torchao', '--budget-bpw', '6', '--export', 'torchao', '--out', snippet);
     const aoRead = new Map([...readFileSync(snippet, 'utf8').matchAll(/^ {4}"([^"]+)": (Int4WeightOnlyConfig\(group_size=(\d+)\)|Int8WeightOnlyConfig\(\)),$/gm)]
       .map((m) => [m[1]!, m[3] ? `int4_g${m[3]}_asym` : 'int8_ch']));
     assert.deepEqual(aoRead, planned(ao));
     assert.ok(aoRead.size > 5);
 
-    const ortFile = path.join(tmp, 'ort.json');
-    const onnx = writeMatMulMlp(tmp).file;
+    const ortFile = path.join(tmp(), 'ort.json');
+    const onnx = writeMatMulMlp(tmp()).file;
     const ort = await budgetPlan(onnx, '--target', 'onnxruntime', '--budget-bpw', '9', '--candidates', 'int4_g32_asym,int8_ch,int8_tensor,keep', '--export', 'onnxruntime', '--out', ortFile);
     const config = JSON.parse(readFileSync(ortFile, 'utf8')) as { quantize_static: { extra_options: { TensorQuantOverrides: Record<string, { axis?: number }[]> } } | null; matmul_nbits: { block_size: number; nodes_to_include: string[] }[] };
     const nodeOf = new Map((await openTargetModel([onnx])).filter((t) => t.consumer).map((t) => [t.consumer!.node, t.name]));
@@ -259,7 +255,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
   });
 
   it('refuses bad input in one line, writing nothing', async () => {
-    const out = path.join(tmp, 'never.json');
+    const out = path.join(tmp(), 'never.json');
     const cases: [string, string[], RegExp][] = [
       [HF_LLAMA, ['--target', 'modelopt', '--budget-bpw', '1', '--export', 'modelopt', '--out', out], /below the smallest plan over these candidates: \d+\.\d+ bits per weight/],
       [HF_LLAMA, ['--target', 'torchao', '--budget-bytes', '1.5'], /--budget-bytes 1\.5 is not a positive whole number/],
@@ -269,7 +265,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
       [HF_LLAMA, ['--target', 'torchao', '--budget-bpw', '6', '--export', 'modelopt', '--out', out], /--export modelopt for a torchao plan/],
     ];
     for (const [file, args, message] of cases) {
-      const r = await run('plan', file, ...args, '--cache', path.join(tmp, 'cache'));
+      const r = await run('plan', file, ...args, '--cache', path.join(tmp(), 'cache'));
       assert.notEqual(r.code, 0, args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -2,8 +2,7 @@ import { UsageError } from '../../errors';
 import { tensorDamage } from '../damage/alpha';
 import { relErrOf, sqnrDbOf, type ErrorTable } from '../errors/errorTable';
 import type { Plan, PlannedTensor, PlanTensor } from '../planTypes';
-import { choiceCost, choiceOfPlan, improveWithin as improveFromPlan } from './fromPlan';
-import type { PlanProblem } from './planProblem';
+import { seedOf, type PlanProblem, type PlanSeed } from './planProblem';
 import { assignmentOf, improveWithin, type Assignment } from './improve';
 import { solveAt, type BudgetSolution } from './solveAt';
 
@@ -78,12 +77,15 @@ function prediction(relErr: number, damage: number): TensorPrediction {
  * improved by fill and exchange moves. The bound stays the Lagrangian one (valid for every plan
  * over these options), so the gap shrinks by what the moves saved.
  */
-function bestWithin(problem: PlanProblem, unitBytes: number): BudgetSolution {
+function bestWithin(problem: PlanProblem, unitBytes: number, extraSeeds: readonly PlanSeed[]): BudgetSolution {
   const walk = solveAt(problem.front, unitBytes);
   const options = problem.units.map((u) => u.options);
-  // a gap of 0 is optimal over these options: no stock plan can beat it
-  if (walk.gap === 0) return walk;
-  const seeds = problem.seeds.map((s) => assignmentOf(options, s.choice)).filter((a) => a.bytes <= unitBytes);
+  // a gap of 0 is optimal over these options: no stock plan can beat it (damage summed again: the walk's differences drift)
+  if (walk.gap === 0) {
+    const exact = assignmentOf(options, walk.choice).damage;
+    return { ...walk, damage: exact, lowerBound: Math.min(walk.lowerBound, exact), gap: 0 };
+  }
+  const seeds = [...problem.seeds, ...extraSeeds].map((s) => assignmentOf(options, s.choice)).filter((a) => a.bytes <= unitBytes);
   const bestSeed = seeds.reduce<Assignment | null>((a, b) => (a === null || b.damage < a.damage ? b : a), null);
   const improved = [walk, ...(bestSeed ? [bestSeed] : [])]
     .map((start) => improveWithin(options, start, unitBytes))
@@ -102,20 +104,14 @@ export function assertReachable(budget: Budget, smallestBytes: number, totalValu
 
 /**
  * The least-damage plan within `budget`; a budget below the smallest plan is a UsageError naming
- * that plan's size. Each of `seeds` (presets of other targets' tables) that fits the budget and is
- * one of the problem's plans also starts exchange moves (fromPlan.ts): the result is never worse than it.
+ * that plan's size. Each of `seeds` (presets asked for beside the problem's own stock plans) that
+ * fits the budget and is one of the problem's plans is a start for the same moves: the result is never worse than it.
  */
 export function planAtBudget(problem: PlanProblem, budget: Budget, pareto = paretoOf(problem), seeds: readonly Plan[] = []): BudgetPlan {
   const limit = budgetBytes(budget, problem.totalValues);
   assertReachable(budget, smallestPlan(problem).bytes, problem.totalValues);
   const unitBytes = limit - problem.fixedBytes;
-  let solution = bestWithin(problem, unitBytes);
-  for (const seed of seeds) {
-    const start = choiceOfPlan(problem, seed);
-    if (start === null || choiceCost(problem, start).bytes > unitBytes) continue;
-    const improved = improveFromPlan(problem, start, unitBytes);
-    if (improved.damage < solution.damage) solution = { ...solution, ...improved, gap: Math.max(0, improved.damage - solution.lowerBound) };
-  }
+  const solution = bestWithin(problem, unitBytes, seeds.map((p) => seedOf(p, problem.units)).filter((s): s is PlanSeed => s !== null));
   const planned = new Array<PredictedTensor>(problem.tensors.length);
   problem.tensors.forEach((t, i) => {
     const reason = problem.fixedReasons[i];

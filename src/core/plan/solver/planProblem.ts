@@ -111,7 +111,7 @@ export interface PlanSeed {
 }
 
 /** `plan` as one option per unit (the option whose types are the plan's for every member), or null when some unit has none. */
-function seedOf(plan: Plan, units: readonly PlanUnit[]): PlanSeed | null {
+export function seedOf(plan: Plan, units: readonly PlanUnit[]): PlanSeed | null {
   const choice = new Int32Array(units.length);
   for (const [u, unit] of units.entries()) {
     const k = unit.options.findIndex((o) => o.members.every((m, j) => m.type === plan.tensors[unit.tensors[j]!]?.type));

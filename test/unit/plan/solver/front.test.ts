@@ -1,44 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { buildFront, lowerHull, type UnitOption } from '../../../../src/core/plan/solver/front';
+import { buildFront, lowerHull } from '../../../../src/core/plan/solver/front';
 import { solveAt } from '../../../../src/core/plan/solver/solveAt';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Units shaped like tensors under ggml types: more bytes, less damage, with some noise and dominated options. */
-function randomUnits(rand: () => number, units: number, options: number): UnitOption[][] {
-  return Array.from({ length: units }, () => {
-    const size = 1 + Math.floor(rand() * 50);
-    return Array.from({ length: options }, (_, k) => ({
-      bytes: size * (4 + k + Math.floor(rand() * 2)),
-      damage: rand() * Math.pow(0.3, k) * (0.5 + rand()),
-    }));
-  });
-}
-
-/** The true optimum by enumerating every combination. */
-function bruteForce(units: UnitOption[][], budget: number): number {
-  let best = Infinity;
-  const walk = (u: number, bytes: number, damage: number): void => {
-    if (bytes > budget) return;
-    if (u === units.length) {
-      best = Math.min(best, damage);
-      return;
-    }
-    for (const o of units[u]!) walk(u + 1, bytes + o.bytes, damage + o.damage);
-  };
-  walk(0, 0, 0);
-  return best;
-}
+import { bruteForce, random, randomUnits } from './smallProblems';
 
 describe('plan solver: convex front and budget walk', () => {
   it('keeps only the lower convex hull of a unit, cheapest first', () => {

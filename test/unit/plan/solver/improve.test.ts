@@ -2,21 +2,7 @@ import * as assert from 'node:assert/strict';
 import { buildFront, type UnitOption } from '../../../../src/core/plan/solver/front';
 import { assignmentOf, improveWithin } from '../../../../src/core/plan/solver/improve';
 import { solveAt } from '../../../../src/core/plan/solver/solveAt';
-
-/** Every plan of the units within the budget: the least damage, by brute force. */
-function optimum(units: readonly (readonly UnitOption[])[], budget: number): number {
-  let best = Infinity;
-  const walk = (u: number, bytes: number, damage: number): void => {
-    if (bytes > budget) return;
-    if (u === units.length) {
-      best = Math.min(best, damage);
-      return;
-    }
-    for (const o of units[u]!) walk(u + 1, bytes + o.bytes, damage + o.damage);
-  };
-  walk(0, 0, 0);
-  return best;
-}
+import { bruteForce } from './smallProblems';
 
 describe('plan solver: fill and exchange moves after the Lagrangian walk', () => {
   it('trades a small upgrade for the large one the walk could not fit', () => {
@@ -45,7 +31,7 @@ describe('plan solver: fill and exchange moves after the Lagrangian walk', () =>
       const improved = improveWithin(units, walk, budget);
       assert.ok(improved.bytes <= budget, `${improved.bytes} > ${budget}`);
       assert.ok(improved.damage <= walk.damage + 1e-12);
-      assert.ok(improved.damage >= optimum(units, budget) - 1e-12);
+      assert.ok(improved.damage >= bruteForce(units, budget) - 1e-12);
       const again = assignmentOf(units, improved.choice);
       assert.equal(again.bytes, improved.bytes);
       assert.ok(Math.abs(again.damage - improved.damage) < 1e-12);
@@ -53,7 +39,7 @@ describe('plan solver: fill and exchange moves after the Lagrangian walk', () =>
     // on this instance single and pair moves reach the optimum at every budget
     for (const budget of [58, 64, 71, 80, 95]) {
       const improved = improveWithin(units, solveAt(front, budget), budget);
-      assert.ok(Math.abs(improved.damage - optimum(units, budget)) < 1e-9, `budget ${budget}: ${improved.damage} vs ${optimum(units, budget)}`);
+      assert.ok(Math.abs(improved.damage - bruteForce(units, budget)) < 1e-9, `budget ${budget}: ${improved.damage} vs ${bruteForce(units, budget)}`);
     }
   });
 });

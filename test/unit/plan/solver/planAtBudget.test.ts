@@ -5,6 +5,7 @@ import type { ErrorTable } from '../../../../src/core/plan/errors/errorTable';
 import type { PlanTensor } from '../../../../src/core/plan/planTypes';
 import { buildPlanProblem, type PlanRules } from '../../../../src/core/plan/solver/planProblem';
 import { planAtBudget, predictPlan, smallestPlan } from '../../../../src/core/plan/solver/planAtBudget';
+import { bruteForce } from './smallProblems';
 
 const weight = (name: string, ne: number[]): PlanTensor => {
   const numel = ne.reduce((a, b) => a * b, 1);
@@ -58,14 +59,7 @@ describe('plan solver: plans under a budget', () => {
     const budget = smallest.bytes + typeBytes('Q6_K', [256, 256]) - typeBytes('Q4_K', [256, 256]);
     const plan = planAtBudget(problem, { bytes: budget });
     assert.ok(plan.totalBytes <= budget);
-    // the optimum over every combination of the planned units
-    let optimum = Infinity;
-    const walk = (u: number, bytes: number, damage: number): void => {
-      if (bytes > budget) return;
-      if (u === problem.units.length) optimum = Math.min(optimum, damage);
-      else for (const o of problem.units[u]!.options) walk(u + 1, bytes + o.bytes, damage + o.damage);
-    };
-    walk(0, problem.fixedBytes, 0);
+    const optimum = bruteForce(problem.units.map((u) => u.options), budget, problem.fixedBytes);
     assert.ok(plan.predictedDamage >= optimum - 1e-12 && plan.damageLowerBound <= optimum + 1e-12);
     assert.ok(plan.predictedDamage < problem.front.startDamage, 'the extra bytes bought nothing');
     const upgraded = plan.tensors.filter((t) => t.reason.startsWith('solver: +'));

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { candidateName, type Candidate } from '../../../../src/core/plan/costModel';
 import type { ErrorTable } from '../../../../src/core/plan/errors/errorTable';
 import type { Plan, PlanTensor } from '../../../../src/core/plan/planTypes';
-import { choiceOfPlan, improveWithin } from '../../../../src/core/plan/solver/fromPlan';
+import { assignmentOf, improveWithin } from '../../../../src/core/plan/solver/improve';
 import { planAtBudget } from '../../../../src/core/plan/solver/planAtBudget';
-import { buildPlanProblem, type PlanRules } from '../../../../src/core/plan/solver/planProblem';
+import { buildPlanProblem, seedOf, type PlanRules } from '../../../../src/core/plan/solver/planProblem';
 
 const INT4: Candidate = { kind: 'int', bits: 4, group: 'channel', scale: 'F32', zero: 'none' };
 const INT8: Candidate = { kind: 'int', bits: 8, group: 'channel', scale: 'F32', zero: 'none' };
@@ -32,16 +32,20 @@ describe('plan solver: a preset as a start', () => {
   const all8 = uniform(tensors, INT8);
   const all8Damage = 0.49 ** 2 + 0.01 ** 2;
 
+  const options = problem.units.map((u) => u.options);
+
   it('reads a preset as one option per unit, and refuses a plan that is not one of the problem\'s', () => {
-    assert.deepEqual([...choiceOfPlan(problem, all8)!].map((k, u) => candidateName(problem.units[u]!.options[k]!.candidate)), ['int8_ch', 'int8_ch']);
+    const seed = seedOf(all8, problem.units)!;
+    assert.equal(seed.name, 'uniform');
+    assert.deepEqual([...seed.choice].map((k, u) => candidateName(problem.units[u]!.options[k]!.candidate)), ['int8_ch', 'int8_ch']);
     const fp8: Candidate = { kind: 'fp8', scale: 'tensor', scaleType: 'F32' };
-    assert.equal(choiceOfPlan(problem, uniform(tensors, fp8)), null);
+    assert.equal(seedOf(uniform(tensors, fp8), problem.units), null);
   });
 
-  it('exchange moves never raise the damage and stay within the budget', () => {
-    const start = choiceOfPlan(problem, uniform(tensors, INT4))!;
+  it('moves from a preset never raise the damage and stay within the budget', () => {
+    const start = assignmentOf(options, seedOf(uniform(tensors, INT4), problem.units)!.choice);
     const budget = 32 + 512;
-    const got = improveWithin(problem, start, budget);
+    const got = improveWithin(options, start, budget);
     assert.ok(got.bytes <= budget);
     // b to int8 (+256 bytes, -0.3599) is the only move that fits
     assert.ok(Math.abs(got.damage - (0.5 ** 2 + 0.01 ** 2)) < 1e-12, `${got.damage}`);
