@@ -34,8 +34,8 @@ function summaryText(p: PlanShown): string {
 }
 
 /**
- * Plan tab: which type each tensor gets under the target's rules (a stock preset now; the solver
- * under a budget), against a chosen preset, with the export shown before it is saved.
+ * Plan tab: which type each tensor gets under the target's rules (a stock preset, or the solver's
+ * plan under a budget), against a chosen preset, with the export shown before it is saved.
  */
 export class PlanView implements View {
   readonly root = el('div', { class: 'plan' });
@@ -114,7 +114,7 @@ export class PlanView implements View {
     if (imatrixKey !== this.imatrixKey) {
       this.imatrixKey = imatrixKey;
       const open = this.imatrixBox.querySelector('details')?.open ?? false;
-      this.imatrixBox.replaceChildren(...(plan.inputs && plan.inputs.noBudget === null ? imatrixControl(plan, this.host) : []));
+      this.imatrixBox.replaceChildren(...(plan.inputs?.imatrixOffered ? imatrixControl(plan, this.host) : []));
       const details = this.imatrixBox.querySelector('details');
       if (details) details.open = open;
     }
@@ -179,7 +179,7 @@ export class PlanView implements View {
       selectField('plan-reference', 'compare with', inputs.presets, settings.reference, (reference) => this.choose({ reference }), busy),
       el('label', { class: 'field' }, [diff, el('span', { text: 'only differences' })]),
       el('span', { class: 'fact', text: `candidates: ${inputs.candidates.length > 0 ? inputs.candidates.join(', ') : 'the presets\' types'}` }),
-      inputs.noBudget === null ? el('span', { class: 'fact', text: `imatrix: ${inputs.imatrix ?? 'none'}` }) : el('span', { class: 'fact', text: inputs.noBudget, attrs: { id: 'plan-no-budget' } }),
+      ...(inputs.imatrixOffered ? [el('span', { class: 'fact', text: `imatrix: ${inputs.imatrix ?? 'none'}` })] : []),
       el('span', { class: 'fact', text: `refit: ${inputs.refit ?? 'none (role defaults)'}` }),
     );
   }

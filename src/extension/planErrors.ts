@@ -1,14 +1,13 @@
 import type { Candidate } from '../core/plan/costModel';
 import type { SweepProgress } from '../core/plan/errors/errorSweep';
-import { modelErrors, type ModelErrors } from '../core/plan/errors/modelErrors';
+import { modelErrors, type ModelErrors, type SweptModel } from '../core/plan/errors/modelErrors';
 import { planErrorParams } from '../core/plan/errors/planErrorRequest';
-import type { LlamaModel } from '../core/plan/llamaCpp/planPreset';
 import type { PlanTensor } from '../core/plan/planTypes';
 import type { PoolClient } from './poolClient';
 
 /** What the Plan tab asks to be priced: the CLI's modelErrors request, less what the document fixes (files, cache, runner). */
 export interface PlanErrorsRequest {
-  readonly model: LlamaModel;
+  readonly model: SweptModel;
   /** The target whose candidate names the worker parses. */
   readonly target: string;
   readonly planned: (tensor: PlanTensor) => boolean;

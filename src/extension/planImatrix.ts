@@ -7,7 +7,7 @@ import * as path from 'path';
 import { layerImatrixStats, tensorImatrixStats, type ImatrixStats } from '../core/plan/imatrix/imatrixStats';
 import { matchImatrix } from '../core/plan/imatrix/matchImatrix';
 import { readImatrix } from '../core/plan/imatrix/readImatrix';
-import type { LlamaModel } from '../core/plan/llamaCpp/planPreset';
+import type { SweptModel } from '../core/plan/errors/modelErrors';
 import type { ImatrixStatsRow, PlanImatrixShown } from '../shared/planPanelProtocol';
 
 /** How the layer of tensors outside the blocks (token_embd, output) is named. */
@@ -17,7 +17,7 @@ function row(name: string, s: ImatrixStats): ImatrixStatsRow {
   return { name, energy: s.energy, spread: s.spread, cv: s.cv, columns: s.columns };
 }
 
-export async function loadPlanImatrix(file: string, model: LlamaModel): Promise<PlanImatrixShown> {
+export async function loadPlanImatrix(file: string, model: SweptModel): Promise<PlanImatrixShown> {
   const imatrix = await readImatrix(file);
   matchImatrix(imatrix, model.tensors);
   return {

@@ -1,18 +1,12 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { UsageError } from '../core/errors';
-import { candidateName, type Candidate } from '../core/plan/costModel';
+import { candidateName } from '../core/plan/costModel';
 import type { SweepProgress } from '../core/plan/errors/errorSweep';
 import type { ErrorTable } from '../core/plan/errors/errorTable';
 import type { ModelErrors } from '../core/plan/errors/modelErrors';
-import { openLlamaModel } from '../core/plan/llamaCpp/openLlamaModel';
-import type { LlamaModel, LlamaPlan } from '../core/plan/llamaCpp/planPreset';
 import { exportBase } from '../core/plan/llamaCpp/tensorTypeFile';
 import { isPlanTargetName, PLAN_TARGET_NAMES, type Plan, type PlanTargetName, type PlanTensor } from '../core/plan/planTypes';
-import { PLAN_TARGETS } from '../core/plan/targets';
-import { openTargetModel } from '../core/plan/targets/openTargetModel';
-import { planTargetPreset } from '../core/plan/targets/presets';
-import { GGML_TYPES } from '../core/quant/ggml';
 import {
   IDLE_PLAN, IDLE_PLAN_ERRORS, type ParetoPoint, type PlanErrorsState, type PlanExportPreview, type PlanImatrixShown, type PlanRefit, type PlanHostToWebview,
   type PlanInputs, type PlanPanelState, type PlanSettings, type PlanTargetOption,
@@ -21,68 +15,50 @@ import { JobRunner } from './jobRunner';
 import { isCancellation, toPanelError } from './panelError';
 import type { PlanErrorsFn } from './planErrors';
 import { loadPlanImatrix } from './planImatrix';
-import { applicablePresets, defaultPreset, LLAMA_CPP_RULES, shownPlan } from './planShown';
+import { defaultPreset, shownPlan } from './planShown';
 import { budgetLabel, planAt, refitScale, solveModel, type SolvedModel } from './planSolve';
-import { defaultTarget, exportFileName, exportsOf, targetOptions, targetPresetNames } from './planTargets';
+import { openTargetPlanModel, sweepScope, type TargetModel } from './planTargetModel';
+import { defaultTarget, exportFileName, exportsOf, targetOptions } from './planTargets';
 
-/** The target the error sweep, the solver and the imatrix are for. */
-const TARGET = PLAN_TARGETS['llama.cpp'];
-
-/** The model as the target sees it, and its stock plans (computed once per imatrix choice: headers only). */
-interface LoadedModel {
-  readonly model: LlamaModel;
-  readonly presets: ReadonlyMap<string, LlamaPlan>;
-}
-
-/** The target's candidate names: what the worker parses back. */
-const TARGET_CANDIDATES: ReadonlySet<string> = new Set(TARGET.candidates.map(candidateName));
+/** The only target that weights errors by an importance matrix (llama-quantize's --imatrix). */
+const IMATRIX_TARGET: PlanTargetName = 'llama.cpp';
 
 /**
- * Whether the worker can price the candidate: one of the target's candidates (TQ1_0 is not yet)
- * whose round trip this build has (ggml types without a quantizer here, e.g. IQ2_XXS, have none).
+ * One target's side of the tab: the file as the tool sees it (headers, read on its first plan), its
+ * errors once computed, the solver's problem at the role defaults' scale (the refit's reference)
+ * and with the refit applied. Kept per target, so switching back is instant.
  */
-function priceable(candidate: Candidate): boolean {
-  return TARGET_CANDIDATES.has(candidateName(candidate)) && (candidate.kind !== 'ggml' || GGML_TYPES.get(candidate.type)?.quantize !== undefined);
-}
-
-/** The candidates each tensor's preset plans give it, when they can be priced (a preset using others is left off the chart). */
-function presetCandidates(presets: ReadonlyMap<string, LlamaPlan>): Map<string, Candidate[]> {
-  const extra = new Map<string, Candidate[]>();
-  for (const p of presets.values()) {
-    for (const t of p.tensors) {
-      const list = extra.get(t.name) ?? [];
-      if (priceable(t.candidate) && !list.some((c) => candidateName(c) === candidateName(t.candidate))) list.push(t.candidate);
-      extra.set(t.name, list);
-    }
-  }
-  return extra;
+interface TargetSession {
+  readonly loaded: Promise<TargetModel>;
+  model: TargetModel | null;
+  errors: PlanErrorsState;
+  errorTable: ErrorTable | null;
+  unscaled: SolvedModel | null;
+  solved: SolvedModel | null;
+  refit: { readonly refit: PlanRefit; readonly scale: number } | null;
 }
 
 /**
- * The Plan tab of one weight file: its model's headers (read once, on the first plan), the
- * per-candidate errors (computed on request in the worker pool), the plan the user chose (a preset,
- * or the solver's at a budget) and the preset it is compared against, and the export shown
- * before saving. Re-planning never reads tensor values: the solver works on the error table.
+ * The Plan tab of one weight file, for each target tool: its model's headers (read once, on the
+ * first plan for that tool), the per-candidate errors (computed on request in the worker pool), the
+ * plan the user chose (a preset, or the solver's at a budget) and the preset it is compared
+ * against, and the export shown before saving. Re-planning never reads tensor values: the solver
+ * works on the error table.
  */
 export class DocumentPlan implements vscode.Disposable {
   private current: PlanPanelState;
-  private loaded: Promise<LoadedModel> | null = null;
-  /** The solver's problem at the role defaults' scale (the refit's reference), and with the refit applied. */
-  private unscaled: SolvedModel | null = null;
-  private solved: SolvedModel | null = null;
-  private errorTable: ErrorTable | null = null;
-  private refit: { readonly refit: PlanRefit; readonly scale: number } | null = null;
+  private readonly sessions = new Map<PlanTargetName, TargetSession>();
   /** The plan shown, as the core made it (what the export writes). */
   private corePlan: Plan | null = null;
   /** The tensors the plan shown was made from (what an export writes beside it). */
   private planTensors: readonly PlanTensor[] = [];
-  /** The file's tensors as the tools other than llama.cpp see them (read once, on their first plan). */
-  private targetTensors: Promise<PlanTensor[]> | null = null;
   /** Every target, those that do not apply to this file disabled with why. */
   private readonly targets: readonly PlanTargetOption[];
   /** The importance matrix chosen in the host (its path never leaves the host). */
   private imatrix: { readonly file: string; readonly shown: PlanImatrixShown } | null = null;
   private readonly errorsRunner = new JobRunner();
+  /** The sweep the runner is computing (its target), null when idle. */
+  private sweeping: { readonly target: PlanTargetName } | null = null;
   private readonly changed = new vscode.EventEmitter<PlanHostToWebview>();
   /** The panel messages that mirror the state. */
   readonly onMessage = this.changed.event;
@@ -113,6 +89,24 @@ export class DocumentPlan implements vscode.Disposable {
     return [{ type: 'planState', state: this.current }];
   }
 
+  /** The target's session, opened (headers read) on first use. */
+  private sessionOf(target: PlanTargetName): TargetSession {
+    const known = this.sessions.get(target);
+    if (known) return known;
+    const session: TargetSession = {
+      loaded: openTargetPlanModel(this.paths, target, target === IMATRIX_TARGET && this.imatrix !== null).then((m) => (session.model = m)),
+      model: null, errors: this.idleErrors(), errorTable: null, unscaled: null, solved: null, refit: null,
+    };
+    this.sessions.set(target, session);
+    return session;
+  }
+
+  /** The target shown (or last asked for); the file's default before any plan. */
+  private get shownTarget(): PlanTargetName {
+    const target = this.current.settings?.target ?? this.current.inputs?.target;
+    return target !== undefined && isPlanTargetName(target) ? target : defaultTarget(this.fileName);
+  }
+
   /**
    * Plans with `settings` (null: the defaults for this file; a target other than the one shown:
    * that target's defaults); resolves once the state is posted.
@@ -123,11 +117,15 @@ export class DocumentPlan implements vscode.Disposable {
     const settings = requested && shown && requested.target !== shown.target ? null : requested;
     const target = requested?.target ?? defaultTarget(this.fileName);
     let inputs = this.current.inputs;
+    let session: TargetSession | null = null;
     try {
       const offer = this.targets.find((o) => o.name === target);
       if (!offer || !isPlanTargetName(target)) throw new UsageError(`unknown plan target '${target}' (one of ${PLAN_TARGET_NAMES.join(', ')})`);
       if (offer.disabled !== null) throw new UsageError(offer.disabled);
-      const next = target === 'llama.cpp' ? await this.planLlamaCpp(generation, settings) : await this.planTarget(generation, target, settings);
+      // Another target's sweep stops: its errors so far are cached, the next sweep resumes there.
+      if (this.sweeping !== null && this.sweeping.target !== target) this.errorsRunner.cancel();
+      session = this.sessionOf(target);
+      const next = await this.planFor(generation, target, session, settings);
       if (next === null) return this.current;
       inputs = next.inputs;
       this.set(next);
@@ -135,191 +133,145 @@ export class DocumentPlan implements vscode.Disposable {
       if (generation !== this.generation) return this.current;
       this.corePlan = null;
       this.set({
-        ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings: requested, inputs, errors: this.current.errors, budgetRange: this.solved?.range ?? null,
-        imatrix: this.imatrix?.shown ?? null, imatrixError: this.current.imatrixError,
+        ...IDLE_PLAN, status: 'failed', error: oneLine(toPanelError(e)), settings: requested, inputs, errors: session?.errors ?? this.current.errors,
+        budgetRange: session?.solved?.range ?? null, imatrix: this.imatrix?.shown ?? null, imatrixError: this.current.imatrixError,
       });
     }
     return this.current;
   }
 
-  /** llama.cpp: its presets as llama-quantize applies them to this model, or the solver's plan under a budget; null when superseded. */
-  private async planLlamaCpp(generation: number, settings: PlanSettings | null): Promise<PlanPanelState | null> {
-    if (!this.loaded) {
-      this.set({ ...this.current, status: 'loading', error: null });
-      this.loaded = this.load();
-    }
-    const { model, presets } = await this.loaded;
+  /** The target's presets as the tool applies them to this file, or the solver's plan under a budget; null when superseded. */
+  private async planFor(generation: number, target: PlanTargetName, session: TargetSession, settings: PlanSettings | null): Promise<PlanPanelState | null> {
+    if (!session.model) this.set({ ...this.current, status: 'loading', error: null });
+    const m = await session.loaded;
     if (generation !== this.generation) return null;
-    const names = [...presets.keys()];
-    const chosen = settings ?? this.defaultSettings(names);
+    const names = [...m.presets.keys()];
+    const chosen = settings ?? this.defaultSettings(target, session, names);
+    const refit = session.refit;
     const inputs: PlanInputs = {
-      target: 'llama.cpp', targets: this.targets, noBudget: null, rules: LLAMA_CPP_RULES, presets: names,
-      candidates: TARGET.defaultCandidates.map(candidateName), imatrix: this.imatrix?.shown.file ?? null,
-      refit: this.refit ? `${this.refit.refit.preset} measured ${this.refit.refit.measured} (alphas × ${this.refit.scale.toPrecision(3)})` : null,
+      target, targets: this.targets, imatrixOffered: target === IMATRIX_TARGET, rules: m.rules, presets: names,
+      candidates: m.target.defaultCandidates.map(candidateName), imatrix: target === IMATRIX_TARGET ? this.imatrix?.shown.file ?? null : null,
+      refit: refit ? `${refit.refit.preset} measured ${refit.refit.measured} (alphas × ${refit.scale.toPrecision(3)})` : null,
     };
-    // A plan that fails still states its inputs.
-    this.current = { ...this.current, inputs };
-    const reference = presets.get(chosen.reference);
-    if (!reference) throw new UsageError(`the preset to compare against, '${chosen.reference}', does not apply to this model (one of ${names.join(', ')})`);
-    const { plan, label } = this.resolve(presets, chosen);
+    // A plan that fails still states its inputs and its target's sweep.
+    this.current = { ...this.current, inputs, errors: session.errors };
+    const reference = m.presets.get(chosen.reference);
+    if (!reference) throw new UsageError(`the preset to compare against, '${chosen.reference}', does not apply to this model for ${target} (one of ${names.join(', ')})`);
+    const { plan, label } = this.resolve(target, m, session, chosen);
     this.corePlan = plan;
-    this.planTensors = model.tensors;
-    const priced = (name: string, p: LlamaPlan) => shownPlan(name, this.solved?.presets.get(name) ?? p);
+    this.planTensors = m.model.tensors;
+    const solved = session.solved;
+    const priced = (name: string, p: Plan) => shownPlan(name, solved?.presets.get(name) ?? p);
     return {
       status: 'ready',
       error: null,
       settings: chosen,
       inputs,
-      plan: chosen.plan.kind === 'preset' ? priced(label, plan as LlamaPlan) : shownPlan(label, plan),
+      plan: chosen.plan.kind === 'preset' ? priced(label, plan) : shownPlan(label, plan),
       reference: priced(chosen.reference, reference),
-      pareto: this.solved ? { front: this.solved.front, presets: this.presetPoints(this.solved) } : null,
-      errors: this.current.errors,
-      budgetRange: this.solved?.range ?? null,
-      exportTargets: exportsOf('llama.cpp').map((e) => e.name),
+      pareto: solved ? { front: solved.front, presets: presetPoints(solved) } : null,
+      errors: session.errors,
+      budgetRange: solved?.range ?? null,
+      exportTargets: exportsOf(target).map((e) => e.name),
       exportPreview: null,
       imatrix: this.imatrix?.shown ?? null,
       imatrixError: this.current.imatrixError,
     };
   }
 
-  /** The other tools: their stock recipes on the file's own tensors (headers only), exported in their syntax; null when superseded. */
-  private async planTarget(generation: number, target: Exclude<PlanTargetName, 'llama.cpp'>, settings: PlanSettings | null): Promise<PlanPanelState | null> {
-    if (!this.targetTensors) {
-      this.set({ ...this.current, status: 'loading', error: null });
-      this.targetTensors = openTargetModel(this.paths);
-    }
-    const tensors = await this.targetTensors;
-    if (generation !== this.generation) return null;
-    const names = targetPresetNames(target);
-    const first = names[0] ?? '';
-    const chosen: PlanSettings = settings ?? { target, plan: { kind: 'preset', preset: first }, reference: first };
-    const noBudget = `budgets for ${target} are not in the Plan tab yet (the CLI solves them: quantlens plan --target ${target} --budget-bpw B): its stock recipes and exports here`;
-    const inputs: PlanInputs = {
-      target, targets: this.targets, noBudget, rules: `${target} stock recipes`, presets: names, candidates: [], imatrix: null, refit: null,
-    };
-    // A plan that fails still states its inputs.
-    this.current = { ...this.current, inputs };
-    if (chosen.plan.kind === 'budget') throw new UsageError(noBudget);
-    const plan = planTargetPreset(PLAN_TARGETS[target], tensors, chosen.plan.preset);
-    const reference = planTargetPreset(PLAN_TARGETS[target], tensors, chosen.reference);
-    this.corePlan = plan;
-    this.planTensors = tensors;
-    return {
-      ...IDLE_PLAN,
-      status: 'ready', settings: chosen, inputs, errors: this.current.errors,
-      plan: shownPlan(chosen.plan.preset, plan), reference: shownPlan(chosen.reference, reference),
-      exportTargets: exportsOf(target).map((e) => e.name),
-    };
-  }
-
-  /** The presets llama-quantize applies with or without an importance matrix (IQ2/IQ3 ones need one). */
-  private async load(): Promise<LoadedModel> {
-    const model = await openLlamaModel(this.paths);
-    return { model, presets: applicablePresets(model, this.imatrix !== null) };
-  }
-
-  /** A first plan: Q4_K_M; once errors are known, the solver's plan at Q4_K_M's size against Q4_K_M. */
-  private defaultSettings(presets: readonly string[]): PlanSettings {
+  /** A first plan: Q4_K_M (or the tool's first recipe); once errors are known, the solver's plan at that preset's size against it. */
+  private defaultSettings(target: PlanTargetName, session: TargetSession, presets: readonly string[]): PlanSettings {
     const preset = defaultPreset(presets);
-    if (preset === null) throw new UsageError('no llama.cpp preset applies to this model');
-    return { target: 'llama.cpp', plan: this.solved ? { kind: 'budget', unit: 'bpw', value: this.budgetAt(preset) } : { kind: 'preset', preset }, reference: preset };
+    if (preset === null) throw new UsageError(`no ${target} preset applies to this model`);
+    const plan = session.solved ? { kind: 'budget', unit: 'bpw', value: budgetAt(session.solved, preset) } as const : { kind: 'preset', preset } as const;
+    return { target, plan, reference: preset };
   }
 
-  private resolve(presets: ReadonlyMap<string, LlamaPlan>, settings: PlanSettings): { plan: Plan; label: string } {
+  private resolve(target: PlanTargetName, m: TargetModel, session: TargetSession, settings: PlanSettings): { plan: Plan; label: string } {
     const choice = settings.plan;
     if (choice.kind === 'budget') {
-      if (!this.solved) throw new UsageError('compute the per-candidate errors before planning under a budget');
+      if (!session.solved) throw new UsageError('compute the per-candidate errors before planning under a budget');
       if (!Number.isFinite(choice.value)) throw new UsageError(`budget ${choice.value} is not a number`);
-      return { plan: planAt(this.solved, choice.unit, choice.value), label: budgetLabel(choice.unit, choice.value) };
+      return { plan: planAt(session.solved, choice.unit, choice.value), label: budgetLabel(choice.unit, choice.value) };
     }
-    const plan = presets.get(choice.preset);
-    if (!plan) throw new UsageError(`preset '${choice.preset}' does not apply to this model (one of ${[...presets.keys()].join(', ')})`);
+    const plan = m.presets.get(choice.preset);
+    if (!plan) throw new UsageError(`preset '${choice.preset}' does not apply to this model for ${target} (one of ${[...m.presets.keys()].join(', ')})`);
     return { plan, label: choice.preset };
   }
 
-  private presetPoints(solved: SolvedModel): ParetoPoint[] {
-    return [...solved.presets].map(([label, p]) => ({ label, bytes: p.totalBytes, bitsPerWeight: p.bitsPerWeight, damage: p.predictedDamage }));
-  }
-
   /**
-   * Computes the errors of every planned tensor under the target's candidates and what the presets
-   * chose for it, as the CLI does (worker pool, imatrix-weighted when one is chosen, cached per file;
-   * cancellable), then shows the solver's plan at the reference preset's size.
+   * Computes the errors of every tensor the shown target plans, under its candidates and what its
+   * presets chose, as the CLI does (worker pool, imatrix-weighted for llama.cpp when one is chosen,
+   * cached per file; cancellable), then shows the solver's plan at the reference preset's size.
    */
   async startErrors(): Promise<PlanPanelState> {
     if (!this.current.settings) await this.plan(null);
-    this.requireLlamaCpp('computing errors for a budget');
-    const { model, presets } = await (this.loaded ?? this.load());
-    const extra = presetCandidates(presets);
-    const planned = (t: PlanTensor): boolean => TARGET.notPlanned(t) === null;
-    const imatrixFile = this.imatrix?.file ?? null;
+    const target = this.shownTarget;
+    const session = this.sessionOf(target);
+    const m = await session.loaded;
+    const scope = sweepScope(m);
+    const imatrixFile = target === IMATRIX_TARGET ? this.imatrix?.file ?? null : null;
+    const setErrors = (errors: PlanErrorsState): void => {
+      session.errors = errors;
+      if (this.sessions.get(target) === session && this.shownTarget === target) this.set({ ...this.current, errors });
+    };
+    const sweep = { target };
+    this.sweeping = sweep;
     const outcome = await this.errorsRunner.start<SweepProgress, ModelErrors>({
-      title: `QuantLens: errors of ${this.fileName} under each candidate`,
+      title: `QuantLens: errors of ${this.fileName} under each ${target} candidate`,
       run: (onProgress, signal) => this.computeErrors({
-        model, target: TARGET.name, imatrixFile, onProgress, signal,
-        // presets may store tensors the target's rules keep: price every tensor they change
-        planned: (t) => planned(t) || (extra.get(t.name)?.length ?? 0) > 0,
-        candidatesOf: (t) => [...(planned(t) ? TARGET.defaultCandidates : []), ...(extra.get(t.name) ?? [])],
-        bytesOf: (c, t) => TARGET.bytesOf(c, t),
+        model: m.model, target, imatrixFile, onProgress, signal, planned: scope.planned, candidatesOf: scope.candidatesOf, bytesOf: (c, t) => m.target.bytesOf(c, t),
       }),
       describe: (p) => ({ message: progressMessage(p), fraction: sweepFraction(p) }),
-      onProgress: (p) => this.setErrors({
+      onProgress: (p) => setErrors({
         status: 'running', done: p.tensorsDone, total: p.tensorsTotal, known: p.cachedTensors, values: p.elementsTotal, fraction: sweepFraction(p), cacheDir: this.cacheDir, error: null,
       }),
       onEnd: (end) => {
+        if (this.sweeping === sweep) this.sweeping = null;
         if (end.status !== 'done') {
           const error = end.status === 'failed' && !isCancellation(end.error) ? oneLine(toPanelError(end.error)) : null;
-          this.setErrors({ ...this.current.errors, status: error ? 'failed' : 'cancelled', error });
+          setErrors({ ...session.errors, status: error ? 'failed' : 'cancelled', error });
           return;
         }
         try {
           const table = end.report.table;
-          this.errorTable = table;
-          this.unscaled = solveModel(model, presets, TARGET.defaultCandidates, table, TARGET);
-          this.solved = this.refit ? solveModel(model, presets, TARGET.defaultCandidates, table, TARGET, this.refit.scale) : this.unscaled;
-          this.setErrors({ ...this.current.errors, status: 'done', fraction: 1, error: null });
+          session.errorTable = table;
+          session.unscaled = solveModel(m, table);
+          session.solved = session.refit ? solveModel(m, table, session.refit.scale) : session.unscaled;
+          setErrors({ ...session.errors, status: 'done', fraction: 1, error: null });
         } catch (e) {
-          this.setErrors({ ...this.current.errors, status: 'failed', error: oneLine(toPanelError(e)) });
+          setErrors({ ...session.errors, status: 'failed', error: oneLine(toPanelError(e)) });
         }
       },
     });
-    if (outcome !== 'done' || !this.solved) return this.current;
+    if (outcome !== 'done' || !session.solved || this.shownTarget !== target) return this.current;
     // The story: the solver's plan at the size of the preset it is compared against (within the solver's range).
-    const reference = this.current.settings?.reference ?? defaultPreset([...presets.keys()]);
+    const reference = this.current.settings?.reference ?? defaultPreset([...m.presets.keys()]);
     if (reference === null) return this.plan(this.current.settings);
-    return this.plan({ target: 'llama.cpp', plan: { kind: 'budget', unit: 'bpw', value: this.budgetAt(reference) }, reference });
+    return this.plan({ target, plan: { kind: 'budget', unit: 'bpw', value: budgetAt(session.solved, reference) }, reference });
   }
 
-  /** The bits per weight of `preset`, moved into the solver's range (a preset may be smaller than any plan over the candidates). */
-  private budgetAt(preset: string): number {
-    const solved = this.solved;
-    if (!solved) return 0;
-    const { minBytes, maxBytes, totalValues } = solved.range;
-    const bytes = Math.min(maxBytes, Math.max(minBytes, solved.presets.get(preset)?.totalBytes ?? minBytes));
-    // Half a byte over: the solver floors bpw · values / 8, which must not fall below `bytes`.
-    return totalValues > 0 ? (8 * bytes + 4) / totalValues : 0;
-  }
-
-  /** Rescales the damage model to a measured point (null: back to the role defaults), then re-plans. */
+  /** Rescales the shown target's damage model to a measured point (null: back to the role defaults), then re-plans. */
   async setRefit(refit: PlanRefit | null): Promise<PlanPanelState> {
-    const loaded = this.loaded ? await this.loaded : null;
-    if (!loaded || !this.unscaled || !this.errorTable) throw new UsageError('compute the per-candidate errors before refitting the damage model');
-    const scale = refit ? refitScale(this.unscaled, refit) : 1;
-    this.refit = refit ? { refit, scale } : null;
-    this.solved = refit ? solveModel(loaded.model, loaded.presets, TARGET.defaultCandidates, this.errorTable, TARGET, scale) : this.unscaled;
+    const session = this.sessions.get(this.shownTarget);
+    const m = session?.model ?? null;
+    if (!session || !m || !session.unscaled || !session.errorTable) throw new UsageError('compute the per-candidate errors before refitting the damage model');
+    const scale = refit ? refitScale(session.unscaled, refit) : 1;
+    session.refit = refit ? { refit, scale } : null;
+    session.solved = refit ? solveModel(m, session.errorTable, scale) : session.unscaled;
     return this.plan(this.current.settings);
   }
 
   /**
-   * Weights the errors by the importance matrix in `file` (null: none again). A file that cannot be
-   * read or does not match the model is a one-line error beside the picker; the one in use stays.
-   * Errors computed before are dropped (they were weighted otherwise): the sweep runs again, or
-   * comes from the cache when this file was planned with this imatrix before.
+   * Weights llama.cpp's errors by the importance matrix in `file` (null: none again). A file that
+   * cannot be read or does not match the model is a one-line error beside the picker; the one in use
+   * stays. Errors computed before are dropped (they were weighted otherwise): the sweep runs again,
+   * or comes from the cache when this file was planned with this imatrix before.
    */
   async setImatrix(file: string | null): Promise<PlanPanelState> {
     if (!this.current.settings) await this.plan(null);
-    this.requireLlamaCpp('an importance matrix');
-    const { model } = await (this.loaded ?? this.load());
+    if (this.shownTarget !== IMATRIX_TARGET) throw new UsageError(`an importance matrix is for llama.cpp plans (llama-quantize --imatrix), not ${this.shownTarget}'s`);
+    const { model } = await this.sessionOf(IMATRIX_TARGET).loaded;
     let chosen: { file: string; shown: PlanImatrixShown } | null = null;
     if (file !== null) {
       try {
@@ -331,29 +283,16 @@ export class DocumentPlan implements vscode.Disposable {
     }
     this.errorsRunner.cancel();
     this.imatrix = chosen;
-    this.errorTable = null;
-    this.unscaled = null;
-    this.solved = null;
-    this.refit = null;
-    this.loaded = Promise.resolve({ model, presets: applicablePresets(model, chosen !== null) });
+    // The presets llama-quantize applies depend on the imatrix (IQ2/IQ3 need one): the headers are read again.
+    this.sessions.delete(IMATRIX_TARGET);
     this.current = { ...this.current, imatrixError: null, errors: this.idleErrors(), pareto: null, budgetRange: null };
     // Without errors there is no budget plan: show the preset compared against.
     const settings = this.current.settings;
     return this.plan(settings && settings.plan.kind === 'budget' ? { ...settings, plan: { kind: 'preset', preset: settings.reference } } : settings);
   }
 
-  /** The error sweep, the solver and the imatrix are llama.cpp's so far. */
-  private requireLlamaCpp(what: string): void {
-    const target = this.current.settings?.target ?? this.current.inputs?.target;
-    if (target !== undefined && target !== 'llama.cpp') throw new UsageError(`${what} is for llama.cpp plans; the ${target} plan uses its stock recipes`);
-  }
-
   cancelErrors(): void {
     this.errorsRunner.cancel();
-  }
-
-  private setErrors(errors: PlanErrorsState): void {
-    this.set({ ...this.current, errors });
   }
 
   /** Renders the current plan with the export named `name` and shows it; the text saved is this one, never the webview's. */
@@ -389,6 +328,18 @@ export class DocumentPlan implements vscode.Disposable {
     this.errorsRunner.cancel();
     this.changed.dispose();
   }
+}
+
+function presetPoints(solved: SolvedModel): ParetoPoint[] {
+  return [...solved.presets].map(([label, p]) => ({ label, bytes: p.totalBytes, bitsPerWeight: p.bitsPerWeight, damage: p.predictedDamage }));
+}
+
+/** The bits per weight of `preset`, moved into the solver's range (a preset may be smaller than any plan over the candidates). */
+function budgetAt(solved: SolvedModel, preset: string): number {
+  const { minBytes, maxBytes, totalValues } = solved.range;
+  const bytes = Math.min(maxBytes, Math.max(minBytes, solved.presets.get(preset)?.totalBytes ?? minBytes));
+  // Half a byte over: the solver floors bpw · values / 8, which must not fall below `bytes`.
+  return totalValues > 0 ? (8 * bytes + 4) / totalValues : 0;
 }
 
 /** Values read over values to read; 1 when everything came from the cache. */

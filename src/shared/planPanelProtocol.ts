@@ -73,13 +73,13 @@ export interface PlanTargetOption {
 export interface PlanInputs {
   readonly target: string;
   readonly targets: readonly PlanTargetOption[];
-  /** Why the target's plans cannot be solved under a budget (presets and exports only); null when they can. */
-  readonly noBudget: string | null;
+  /** Whether the target weights errors by an importance matrix (llama.cpp's --imatrix): the picker is offered. */
+  readonly imatrixOffered: boolean;
   /** The version of the target's rules, e.g. `llama.cpp 81ff7abe` (the commit they were ported from). */
   readonly rules: string;
   /** The target's stock presets that apply to this model. */
   readonly presets: readonly string[];
-  /** Candidate storage types the solver chooses from (empty until errors can be computed). */
+  /** Candidate storage types the solver chooses from (the target's defaults, as the CLI's without --candidates). */
   readonly candidates: readonly string[];
   /** The importance matrix used, by file name; null for none. */
   readonly imatrix: string | null;

@@ -10,10 +10,12 @@ import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
 import { planTargetPreset } from '../../../src/core/plan/targets/presets';
 import type { PlanPanelState, PlanSettings } from '../../../src/shared/planPanelProtocol';
+import { runCli } from './cli';
 import { tempDir } from './files';
 import { api, closeAllEditors, inspectorFor, repoPath, waitFor, waitForInspector } from './helpers';
 
 const FIXTURE = ['test', 'fixtures', 'plan', 'llama-gqa.gguf'];
+const HF_LLAMA = ['test', 'fixtures', 'plan', 'hf-llama', 'model.safetensors'];
 
 describe('Plan Mixed Precision', () => {
   afterEach(closeAllEditors);
@@ -104,9 +106,12 @@ describe('Plan Mixed Precision: the solver', () => {
   });
 });
 
-/** A copy of the fixture under a new path: the error cache (keyed by path, size and time) has never seen it. */
+/** A copy of the fixture (and the config.json beside it) under a new path: the error cache (keyed by path, size and time) has never seen it. */
 function freshCopy(file: string): string {
-  const copy = path.join(tempDir('quantlens-plan-cache-'), path.basename(file));
+  const dir = tempDir('quantlens-plan-cache-');
+  const config = path.join(path.dirname(file), 'config.json');
+  if (fs.existsSync(config)) fs.copyFileSync(config, path.join(dir, 'config.json'));
+  const copy = path.join(dir, path.basename(file));
   fs.copyFileSync(file, copy);
   return copy;
 }
@@ -204,7 +209,7 @@ describe('Plan Mixed Precision: targets', () => {
   it('plans a Hugging Face checkpoint for ModelOpt with its stock recipe and previews its exports; a tool that does not apply is refused in one line', async function () {
     this.timeout(120_000);
     const quantlens = await api();
-    const file = repoPath('test', 'fixtures', 'plan', 'hf-llama', 'model.safetensors');
+    const file = repoPath(...HF_LLAMA);
     const first = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
     assert.deepStrictEqual(first.inputs?.targets.filter((t) => t.disabled === null).map((t) => t.name), ['llama.cpp', 'modelopt', 'torchao', 'llm-compressor']);
     assert.match(first.inputs?.targets.find((t) => t.name === 'onnxruntime')?.disabled ?? '', /ONNX graphs/);
@@ -219,18 +224,13 @@ describe('Plan Mixed Precision: targets', () => {
     assert.deepStrictEqual(state.plan?.rows.map((r) => [r.name, r.type, r.bytes]), core.tensors.map((t) => [t.name, t.type, t.bytes]));
     assert.strictEqual(state.reference?.label, 'FP8_DEFAULT_CFG');
     assert.deepStrictEqual(state.exportTargets, ['modelopt', 'modelopt-hf']);
-    assert.match(state.inputs?.noBudget ?? '', /budgets for modelopt/);
+    assert.strictEqual(state.inputs?.imatrixOffered, false);
+    assert.deepStrictEqual(state.inputs?.candidates, ['nvfp4', 'fp8', 'keep']);
     await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planLabel === 'NVFP4_DEFAULT_CFG');
 
     const out = path.join(tempDir('quantlens-plan-'), 'quant_cfg.json');
     assert.strictEqual(await vscode.commands.executeCommand('quantlens.savePlanExport', { tool: 'modelopt-hf', file: out }), out);
     assert.strictEqual(fs.readFileSync(out, 'utf8'), exportFor('modelopt-hf', 'modelopt').write(core, tensors));
-
-    const budget = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
-      settings: { ...settings, plan: { kind: 'budget', unit: 'bpw', value: 5 } },
-    });
-    assert.strictEqual(budget.status, 'failed');
-    assert.match(budget.error?.message ?? '', /budgets for modelopt/);
 
     const onnx = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', {
       settings: { target: 'onnxruntime', plan: { kind: 'preset', preset: 'MatMulNBits' }, reference: 'MatMulNBits' },
@@ -238,5 +238,67 @@ describe('Plan Mixed Precision: targets', () => {
     assert.strictEqual(onnx.status, 'failed');
     assert.match(onnx.error?.message ?? '', /ONNX Runtime quantizes ONNX graphs/);
     await waitForInspector(quantlens, file, (i) => i.rendered?.plan.error === onnx.error?.message);
+  });
+
+  it('ModelOpt under a budget: errors through the worker pool equal the CLI\'s, the slider re-solves without a sweep, recipes are points, the export is the CLI\'s', async function () {
+    this.timeout(240_000);
+    const quantlens = await api();
+    const file = freshCopy(repoPath(...HF_LLAMA));
+    const opened = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
+    assert.strictEqual(opened.status, 'ready', opened.error?.message);
+    const modelopt: PlanSettings = { target: 'modelopt', plan: { kind: 'preset', preset: 'FP8_DEFAULT_CFG' }, reference: 'FP8_DEFAULT_CFG' };
+    // Switching target starts from its defaults; then the settings of that target apply.
+    await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings: modelopt });
+    await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings: modelopt });
+    const solved = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { computeErrors: true });
+    assert.strictEqual(solved.errors.status, 'done', solved.errors.error?.message);
+    assert.strictEqual(solved.status, 'ready', solved.error?.message);
+    assert.strictEqual(solved.settings?.target, 'modelopt');
+    assert.strictEqual(solved.settings?.plan.kind, 'budget', 'the solver\'s plan at the reference\'s size');
+    assert.ok(solved.errors.values > 0, 'a file never planned: errors computed');
+    const range = solved.budgetRange;
+    assert.ok(range && range.minBytes < range.maxBytes, JSON.stringify(range));
+    // Every ModelOpt recipe is a point of the chart, priced by the same errors.
+    assert.deepStrictEqual(solved.pareto?.presets.map((p) => p.label), solved.inputs?.presets);
+    assert.strictEqual(solved.reference?.label, 'FP8_DEFAULT_CFG');
+    assert.ok(solved.reference.damage !== null && solved.reference.rows.some((r) => r.relErr !== null && r.relErr > 0), 'the recipe compared against is priced');
+    await waitForInspector(quantlens, file, (i) => i.rendered?.tab === 'plan' && i.rendered.chartsDrawn >= 1 && (i.rendered.plan.planLabel ?? '').endsWith('bpw plan'));
+
+    // The slider: each budget re-solves at once, and no error is computed again.
+    const at = async (bytes: number): Promise<PlanPanelState> => {
+      const settings: PlanSettings = { target: 'modelopt', plan: { kind: 'budget', unit: 'bytes', value: bytes }, reference: 'FP8_DEFAULT_CFG' };
+      const started = Date.now();
+      const state = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings });
+      assert.ok(Date.now() - started < 2_000, `re-solving took ${Date.now() - started} ms`);
+      assert.strictEqual(state.status, 'ready', state.error?.message);
+      assert.ok((state.plan?.totalBytes ?? Infinity) <= bytes, `${state.plan?.totalBytes} > ${bytes}`);
+      assert.deepStrictEqual(state.errors, solved.errors, 'no sweep while re-solving');
+      return state;
+    };
+    const low = await at(Math.round(range.minBytes + 0.25 * (range.maxBytes - range.minBytes)));
+    const budget = Math.round(range.minBytes + 0.6 * (range.maxBytes - range.minBytes));
+    const high = await at(budget);
+    assert.ok((high.plan?.damage ?? Infinity) < (low.plan?.damage ?? 0), `${high.plan?.damage} < ${low.plan?.damage}`);
+    await waitForInspector(quantlens, file, (i) => i.rendered?.plan.planBytes === high.plan?.totalBytes);
+
+    // The CLI at the same budget: the same types, bytes, errors and damage, and the same export.
+    const cliOut = path.join(tempDir('quantlens-plan-cli-'), 'quant_cfg.json');
+    const cli = await runCli('plan', file, '--target', 'modelopt', '--budget-bytes', String(budget), '--json', '--no-cache', '--export', 'modelopt', '--out', cliOut);
+    assert.strictEqual(cli.code, 0, cli.stderr);
+    const want = JSON.parse(cli.stdout) as { tensors: { name: string; type: string; bytes: number; predicted: { relErr: number; damage: number } }[]; predictedDamage: number };
+    assert.deepStrictEqual(high.plan?.rows.map((r) => [r.name, r.type, r.bytes, r.relErr, r.damage]), want.tensors.map((t) => [t.name, t.type, t.bytes, t.predicted.relErr, t.predicted.damage]));
+    assert.strictEqual(high.plan?.damage, want.predictedDamage);
+    const saved = path.join(tempDir('quantlens-plan-'), 'quant_cfg.json');
+    assert.strictEqual(await vscode.commands.executeCommand('quantlens.savePlanExport', { tool: 'modelopt', file: saved }), saved);
+    assert.strictEqual(fs.readFileSync(saved, 'utf8'), fs.readFileSync(cliOut, 'utf8'));
+    const cfg = JSON.parse(fs.readFileSync(saved, 'utf8')) as unknown;
+    assert.ok(Array.isArray(cfg) || typeof cfg === 'object', 'the quant_cfg reads back as JSON');
+    await waitForInspector(quantlens, file, (i) => (i.rendered?.plan.exportPreviewLines ?? 0) > 0);
+
+    // Back to llama.cpp and to ModelOpt again: its errors and solver are kept, its budget plan comes back without a sweep.
+    await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings: { target: 'llama.cpp', plan: { kind: 'preset', preset: 'Q4_K_M' }, reference: 'Q4_K_M' } });
+    const back = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { settings: { target: 'modelopt', plan: { kind: 'preset', preset: 'FP8_DEFAULT_CFG' }, reference: 'FP8_DEFAULT_CFG' } });
+    assert.strictEqual(back.settings?.plan.kind, 'budget');
+    assert.deepStrictEqual(back.errors, solved.errors);
   });
 });
