@@ -4,8 +4,8 @@
  * labelled point, the plan at the budget highlighted. Plain SVG, no dependencies.
  *
  *   npx tsx src/cli/main.ts plan test/fixtures/plan/llama-gqa.gguf --budget-bytes 364736 \
- *     --candidates q4_k,q5_k,q6_k,q8_0,q5_0,q4_0 --presets Q4_K_M,Q5_K_M,Q6_K,Q8_0 \
- *     --imatrix test/fixtures/plan/imatrix/llama-gqa.imatrix.gguf --json > /tmp/plan.json
+ *     --presets Q4_0,Q4_K_S,Q4_K_M,Q5_0,Q5_K_M,Q6_K,Q8_0 \
+ *     --imatrix test/fixtures/plan/imatrix/llama-gqa.imatrix.gguf --no-cache --json > /tmp/plan.json
  *   npx tsx scripts/plan/paretoSvg.ts /tmp/plan.json media/plan-pareto.svg
  */
 import { promises as fs } from 'node:fs';
