@@ -44,7 +44,7 @@ interface HeaderEntry {
  * scripts/sparse-llama.ts run as the script it is (through tsx): bundled, its command-line entry
  * would take this process's arguments for an output path.
  */
-function writeSparseLlama(file: string): Promise<void> {
+export function writeSparseLlama(file: string): Promise<void> {
   const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [tsx, path.join(ROOT, 'scripts', 'sparse-llama.ts'), file], (error, _out, stderr) => {
