@@ -36,14 +36,8 @@ export class ErrorAccumulator {
     return this.acc[ERR.COUNT]!;
   }
 
-  /** Finite originals whose reconstruction overflowed (excluded from the metrics). */
-  get nonFiniteOutputs(): number {
-    return this.acc[ERR.NON_FINITE_DEQ]!;
-  }
-
   metrics(): ErrorMetrics {
-    const m = finishErrorMetrics(this.acc, this.display.errorPercentiles ? this.errHist : null);
-    return this.nonFiniteOutputs > 0 ? { ...m, nonFiniteOutputs: this.nonFiniteOutputs } : m;
+    return finishErrorMetrics(this.acc, this.display.errorPercentiles ? this.errHist : null);
   }
 
   histograms(): ResultHistograms | undefined {

@@ -12,7 +12,8 @@ const ERROR_QUANTILES = [0.5, 0.95, 0.99] as const;
  * case of an all-zero signal with non-zero error, since JSON holds no -Infinity),
  * cosine = Σx·deq / (‖x‖‖deq‖) (1 when both are all zero, 0 when only one is).
  * With no finite values every figure is 0 and sqnrDb null. The percentiles come from the error
- * buckets, when they were counted (null: the table's figures only).
+ * buckets, when they were counted (null: the table's figures only). nonFiniteOutputs (finite x
+ * whose deq overflowed, left out of every sum) is reported when there are any, by every path alike.
  */
 export function finishErrorMetrics(acc: Float64Array, errHist: Float64Array | null): ErrorMetrics {
   const n = acc[ERR.COUNT]!;
@@ -29,9 +30,11 @@ export function finishErrorMetrics(acc: Float64Array, errHist: Float64Array | nu
     sqnrDb: sumSqErr > 0 && sumSqX > 0 ? 10 * Math.log10(sumSqX / sumSqErr) : null,
     cosine: cosine(acc[ERR.SUM_X_DEQ]!, sumSqX, sumSqDeq),
   };
-  if (errHist === null) return metrics;
+  const nonFiniteOutputs = acc[ERR.NON_FINITE_DEQ]!;
+  const overflowed = nonFiniteOutputs > 0 ? { nonFiniteOutputs } : {};
+  if (errHist === null) return { ...metrics, ...overflowed };
   const [errP50, errP95, errP99] = errorPercentiles(errHist, maxAbsErr, ERROR_QUANTILES);
-  return { ...metrics, errP50: errP50!, errP95: errP95!, errP99: errP99! };
+  return { ...metrics, errP50: errP50!, errP95: errP95!, errP99: errP99!, ...overflowed };
 }
 
 function cosine(dot: number, sumSqX: number, sumSqDeq: number): number {
