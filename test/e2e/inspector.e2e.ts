@@ -11,6 +11,8 @@ import { assertCleanPage, assertPainted, eventually, eventuallyEqual, MOUSE_REST
 const SAMPLE = 'model.safetensors';
 /** A tiny LLaMA-shaped GGUF (test/fixtures/plan) for the Plan tab: run-e2e.sh copies it into the workspace. */
 const PLAN_MODEL = 'llama-gqa.gguf';
+/** A tiny Hugging Face LLaMA (test/fixtures/plan/hf-llama): the Plan tab plans it for ModelOpt too. */
+const HF_MODEL = 'reference.safetensors';
 const step = (m: string): void => console.log(`[e2e] ${m}`);
 
 /** The sample MLP's float activations and PTQ rows (float + 3 weight-only + 1 activation-only + 3 both). */
@@ -107,6 +109,35 @@ async function planTab(page: Page, shotDir: string, theme: string): Promise<void
   await page.mouse.move(MOUSE_REST.x, MOUSE_REST.y);
   await page.locator(WEBVIEW_IFRAME).first().screenshot({ path: path.join(shotDir, `plan-${theme}.png`) });
   step(`Plan tab: errors computed, budget moved (${(await frame.locator('#plan-summary').textContent()) ?? ''}), preset points ${presetLabels.join(', ')}`);
+}
+
+/** The Plan tab for another tool: the Hugging Face checkpoint planned for ModelOpt, its errors computed, the budget moved, its export previewed. */
+async function planOtherTarget(page: Page): Promise<void> {
+  await openSample(page, HF_MODEL);
+  const frame = webview(page);
+  await frame.locator('#file-name', { hasText: HF_MODEL }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await runCommand(page, 'QuantLens: Plan Mixed Precision', []);
+  await frame.locator('#tab-plan[aria-selected="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator('#plan-summary', { hasText: 'Q4_K_M' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator('#plan-target').selectOption('modelopt');
+  await frame.locator('#plan-summary', { hasText: 'NVFP4_DEFAULT_CFG' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await eventuallyEqual(() => frame.locator('#plan-rules').textContent(), 'rules of modelopt stock recipes', 'ModelOpt\'s rules stated');
+  await frame.locator('#plan-errors-start').click();
+  const slider = frame.locator('#plan-budget-slider');
+  await slider.waitFor({ state: 'visible', timeout: PTQ_TIMEOUT_MS });
+  await frame.locator('#plan-summary', { hasText: 'bpw plan' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await assertPainted(frame, ['pareto-chart']);
+  const labels = await eventually(async () => JSON.parse((await frame.locator('canvas#pareto-chart').getAttribute('data-labels')) ?? '[]') as string[],
+    (l) => l.includes('NVFP4_DEFAULT_CFG') && l.includes('FP8_DEFAULT_CFG'), 'ModelOpt\'s recipes are points of the chart');
+  // The budget starts at NVFP4's size; the slider's far end keeps more: a larger plan, less damage.
+  const summary = async (): Promise<string> => (await frame.locator('#plan-summary').textContent()) ?? '';
+  const before = await summary();
+  await slider.focus();
+  await page.keyboard.press('End');
+  await eventually(summary, (t) => /bpw plan/.test(t) && t !== before, 'the plan re-solved at the new budget');
+  await frame.locator('#plan-export button[data-target="modelopt"]').click();
+  await eventually(async () => (await frame.locator('#plan-export-text').textContent()) ?? '', (t) => t.includes('"quant_cfg"'), 'ModelOpt\'s quant_cfg previewed');
+  step(`Plan tab: ${HF_MODEL} for ModelOpt, errors computed, budget at the far end (${(await frame.locator('#plan-summary').textContent()) ?? ''}), recipe points ${labels.join(', ')}`);
 }
 
 async function sqnrColumn(frame: FrameLocator): Promise<number[]> {
@@ -214,6 +245,7 @@ async function main(): Promise<void> {
     step(`screenshots in ${shotDir}`);
 
     await planTab(page, shotDir, theme);
+    await planOtherTarget(page);
 
     // Calibration: the workspace has no ONNX model, so the bundled sample is offered first; then its calib.npy.
     await runCommand(page, 'QuantLens: Calibrate Activations', ['Sample MLP', 'calib.npy']);

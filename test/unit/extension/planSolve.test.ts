@@ -9,6 +9,8 @@ import type { PlanTargetName } from '../../../src/core/plan/planTypes';
 import { budgetLabel, planAt, solveModel } from '../../../src/extension/planSolve';
 import { openTargetPlanModel, sweepScope, type TargetModel } from '../../../src/extension/planTargetModel';
 import { run } from '../cli/run';
+import { suiteTempDir } from '../helpers/tempDir';
+import { writeMatMulMlp } from '../plan/targetModels';
 import { PLAN_FIXTURES } from '../plan/expectedPlans';
 
 /** The Plan tab's sweep, in-process: the candidates sweepScope names, priced by the core. */
@@ -95,15 +97,18 @@ describe('extension: the Plan tab\'s errors and solver', () => {
   });
 
   // The CLI's `plan --target T --budget-bpw B` and the tab's pipeline (sweepScope, solveModel, planAt) on the same file.
-  const cases: [PlanTargetName, string, number][] = [
-    ['modelopt', path.join(PLAN_FIXTURES, 'hf-llama'), 6],
-    ['llm-compressor', path.join(PLAN_FIXTURES, 'hf-mixtral'), 10],
-    ['torchao', path.join(PLAN_FIXTURES, 'hf-llama'), 8],
-    ['llama.cpp', path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), 4.9],
+  const tmp = suiteTempDir('quantlens-plan-tab-');
+  const cases: [PlanTargetName, () => string, number][] = [
+    ['modelopt', () => path.join(PLAN_FIXTURES, 'hf-llama'), 6],
+    ['llm-compressor', () => path.join(PLAN_FIXTURES, 'hf-mixtral'), 10],
+    ['torchao', () => path.join(PLAN_FIXTURES, 'hf-llama'), 8],
+    ['onnxruntime', () => writeMatMulMlp(tmp()).file, 12],
+    ['llama.cpp', () => path.join(PLAN_FIXTURES, 'llama-gqa.gguf'), 4.9],
   ];
-  for (const [target, file, bpw] of cases) {
-    it(`${target} on ${path.basename(file)} at ${bpw} bpw: the tab's plan, errors, damage and preset points equal the CLI's`, async function () {
+  for (const [target, fileOf, bpw] of cases) {
+    it(`${target} at ${bpw} bpw: the tab's plan, errors, damage and preset points equal the CLI's`, async function () {
       this.timeout(120_000);
+      const file = fileOf();
       const cli = await run('plan', file, '--target', target, '--budget-bpw', String(bpw), '--json', '--no-cache');
       assert.equal(cli.code, 0, cli.stderr);
       const want = JSON.parse(cli.stdout) as {
