@@ -116,10 +116,16 @@ export class Program {
     return this.bytes([code, ...arg]);
   }
 
-  /** `b` written `n` times, as long as the program stays under `maxBytes`. */
+  /** `b` written `n` times, as long as the program stays under `maxBytes`; copied in doubling runs, not one call per copy (amplifiers repeat 130,000 times). */
   repeat(b: ArrayLike<number>, n: number, maxBytes: number): this {
     const times = Math.min(n, Math.floor(Math.max(0, maxBytes - this.length) / Math.max(1, b.length)));
-    for (let i = 0; i < times; i++) this.bytes(b);
+    if (times === 0 || b.length === 0) return this;
+    const start = this.length;
+    const total = times * b.length;
+    this.room(total);
+    this.buf.set(b, start);
+    for (let done = b.length; done < total; done *= 2) this.buf.copyWithin(start + done, start, start + Math.min(done, total - done));
+    this.length += total;
     return this;
   }
 
