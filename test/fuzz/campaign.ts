@@ -5,7 +5,7 @@ import { findingFolder, saveFinding } from './findings';
 import { minimizeBytes } from './minimize';
 import { threadCpuMs } from './threadCpu';
 import type { MutationParams } from './mutators/mutator';
-import { describeOutcome, isFinding, noveltyKey, signature, type Finding } from './outcome';
+import { describeOutcome, isFinding, noveltyKey, signature, type Finding, type Outcome } from './outcome';
 import { BATCH_INPUTS, type Sandbox } from './sandbox';
 import type { Target } from './targets';
 
@@ -28,10 +28,6 @@ export const SMOKE_INPUTS = 600;
 
 export interface CampaignOptions {
   readonly seed: number;
-  /** The long run stops after this long... */
-  readonly budgetMs?: number;
-  /** ...the deterministic one after this many inputs. */
-  readonly maxInputs?: number;
   /** Time spent shrinking (fast-check) and then minimizing (bytes) each new finding. */
   readonly shrinkMs: number;
   readonly minimizeMs: number;
@@ -115,65 +111,101 @@ function roundSeed(seed: number, round: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(round + 1, 0xc2b2ae35)) | 0;
 }
 
+/** How much more a campaign runs: a time slice (the long run) or a number of inputs (the deterministic one). */
+export interface Limit {
+  readonly budgetMs?: number;
+  readonly maxInputs?: number;
+}
+
 /**
  * Fuzzes one target: fast-check draws each round's recipes (a corpus entry and a few mutations)
  * from the seed, the sandbox runs the inputs in batches, and a finding is shrunk (fast-check,
- * starting from its recipe: fewer, simpler mutations), then minimized byte by byte.
+ * starting from its recipe: fewer, simpler mutations), then minimized byte by byte. `run` can be
+ * called again: it goes on where the last call stopped (same pool, same next recipe), so a target
+ * given several slices of time sees the same inputs as one given their sum.
  */
-export async function fuzzTarget(target: Target, sandbox: Sandbox, options: CampaignOptions): Promise<TargetReport> {
-  const seeds = loadSeeds(target.name, target.isMain);
-  const pool: Seed[] = [...seeds];
-  const seen = new Set<string>();
-  const report: TargetReport = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, mutateMs: 0, runMs: 0, cpuMs: 0, corpus: 0, bugs: [] };
-  const known = new Map<string, Bug>();
-  await sandbox.start();
-  const workerCpuAtStart = sandbox.cpuMs;
-  const mainCpuAtStart = threadCpuMs() ?? 0;
-  const started = Date.now();
-  const timeLeft = () => (options.budgetMs === undefined ? Infinity : options.budgetMs - (Date.now() - started));
-  const inputsLeft = () => (options.maxInputs === undefined ? Infinity : options.maxInputs - report.inputs);
+export class TargetCampaign {
+  readonly report: TargetReport;
+  private readonly pool: Seed[];
+  private readonly seen = new Set<string>();
+  private readonly known = new Map<string, Bug>();
+  private round = 0;
+  /** The current round's pool and recipes, and the next recipe to run. */
+  private snapshot: readonly Seed[] = [];
+  private arbitrary: fc.Arbitrary<Recipe> | undefined;
+  private recipes: readonly Recipe[] = [];
+  private at = 0;
 
-  for (let round = 0; timeLeft() > 0 && inputsLeft() > 0; round++) {
-    const snapshot = pool.slice();
-    const arbitrary = recipeArbitrary(snapshot.length, target.mutators.length);
-    const recipes = fc.sample(arbitrary, { seed: roundSeed(options.seed, round), numRuns: Math.max(1, Math.min(ROUND_RUNS, inputsLeft())) });
-    for (let at = 0; at < recipes.length && timeLeft() > 0; at += BATCH_INPUTS) {
+  constructor(private readonly target: Target, private readonly options: CampaignOptions) {
+    this.pool = [...loadSeeds(target.name, target.isMain)];
+    this.report = { target: target.name, inputs: 0, opened: 0, refused: 0, slow: 0, shrinkRuns: 0, elapsedMs: 0, mutateMs: 0, runMs: 0, cpuMs: 0, corpus: this.pool.length, bugs: [] };
+  }
+
+  async run(sandbox: Sandbox, limit: Limit): Promise<TargetReport> {
+    const { target, report } = this;
+    await sandbox.start();
+    const workerCpuAtStart = sandbox.cpuMs;
+    const mainCpuAtStart = threadCpuMs() ?? 0;
+    const started = Date.now();
+    const inputsAtStart = report.inputs;
+    const timeLeft = () => (limit.budgetMs === undefined ? Infinity : limit.budgetMs - (Date.now() - started));
+    const inputsLeft = () => (limit.maxInputs === undefined ? Infinity : limit.maxInputs - (report.inputs - inputsAtStart));
+
+    while (timeLeft() > 0 && inputsLeft() > 0) {
+      if (this.at >= this.recipes.length) this.nextRound();
       const mutating = performance.now();
-      const batch = recipes.slice(at, at + BATCH_INPUTS).map((recipe) => ({ recipe, files: applyRecipe(target, snapshot, recipe).files }));
+      const batch = this.recipes.slice(this.at, Math.min(this.at + BATCH_INPUTS, this.at + inputsLeft()))
+        .map((recipe) => ({ recipe, files: applyRecipe(target, this.snapshot, recipe).files }));
+      this.at += batch.length;
       const running = performance.now();
       const outcomes = await sandbox.runBatchConfirmed(target.kind, batch.map((b) => b.files), () => report.slow++);
       report.mutateMs += running - mutating;
       report.runMs += performance.now() - running;
-      for (let i = 0; i < batch.length; i++) {
-        const { recipe, files } = batch[i]!;
-        const outcome = outcomes[i]!;
-        report.inputs++;
-        if (!isFinding(outcome)) {
-          if (outcome.kind === 'opened') report.opened++;
-          else report.refused++;
-          const key = noveltyKey(outcome);
-          if (key !== undefined && !seen.has(key) && pool.length < MAX_POOL && totalBytes(files) <= MAX_POOL_INPUT_BYTES) {
-            seen.add(key);
-            pool.push({ label: key, files });
-          }
-          continue;
-        }
-        const sig = signature(outcome);
-        const bug = known.get(sig);
-        if (bug) {
-          bug.hits++;
-          continue;
-        }
-        options.log(`  ${target.name}: new finding: ${describeOutcome(outcome).split('\n')[0]}`);
-        const last = await shrink(target, sandbox, options, snapshot, arbitrary, sig, { files, outcome, recipe }, report);
-        known.set(sig, await recordBug(target, sandbox, options, snapshot, sig, last, report));
-      }
+      for (let i = 0; i < batch.length; i++) await this.record(sandbox, batch[i]!.recipe, batch[i]!.files, outcomes[i]!);
     }
+    report.elapsedMs += Date.now() - started;
+    report.cpuMs += sandbox.cpuMs - workerCpuAtStart + (threadCpuMs() ?? 0) - mainCpuAtStart;
+    report.corpus = this.pool.length;
+    return report;
   }
-  report.elapsedMs = Date.now() - started;
-  report.cpuMs = sandbox.cpuMs - workerCpuAtStart + (threadCpuMs() ?? 0) - mainCpuAtStart;
-  report.corpus = pool.length;
-  return report;
+
+  /** Draws the next round's recipes from the pool as it is now: always a whole round, so where a run stops does not change what comes next. */
+  private nextRound(): void {
+    this.snapshot = this.pool.slice();
+    this.arbitrary = recipeArbitrary(this.snapshot.length, this.target.mutators.length);
+    this.recipes = fc.sample(this.arbitrary, { seed: roundSeed(this.options.seed, this.round), numRuns: ROUND_RUNS });
+    this.round++;
+    this.at = 0;
+  }
+
+  private async record(sandbox: Sandbox, recipe: Recipe, files: FileSet, outcome: Outcome): Promise<void> {
+    const { target, options, report } = this;
+    report.inputs++;
+    if (!isFinding(outcome)) {
+      if (outcome.kind === 'opened') report.opened++;
+      else report.refused++;
+      const key = noveltyKey(outcome);
+      if (key !== undefined && !this.seen.has(key) && this.pool.length < MAX_POOL && totalBytes(files) <= MAX_POOL_INPUT_BYTES) {
+        this.seen.add(key);
+        this.pool.push({ label: key, files });
+      }
+      return;
+    }
+    const sig = signature(outcome);
+    const bug = this.known.get(sig);
+    if (bug) {
+      bug.hits++;
+      return;
+    }
+    options.log(`  ${target.name}: new finding: ${describeOutcome(outcome).split('\n')[0]}`);
+    const last = await shrink(target, sandbox, options, this.snapshot, this.arbitrary!, sig, { files, outcome, recipe }, report);
+    this.known.set(sig, await recordBug(target, sandbox, options, this.snapshot, sig, last, report));
+  }
+}
+
+/** One campaign run to its limit (the deterministic run; the long one goes through TargetCampaign to be given more time). */
+export function fuzzTarget(target: Target, sandbox: Sandbox, options: CampaignOptions & Limit): Promise<TargetReport> {
+  return new TargetCampaign(target, options).run(sandbox, options);
 }
 
 interface Failing {

@@ -1,14 +1,15 @@
 import { parseArgs } from 'node:util';
-import { brokenMutatorNames, fuzzTarget, SMOKE_INPUTS, SMOKE_SEED, type TargetReport } from './campaign';
+import { brokenMutatorNames, SMOKE_INPUTS, SMOKE_SEED, TargetCampaign, type CampaignOptions, type TargetReport } from './campaign';
 import { totalBytes } from './fileSet';
 import { loadFinding, saveFinding } from './findings';
 import { minimizeBytes } from './minimize';
 import { describeOutcome, isFinding, signature, type Finding } from './outcome';
 import { DEFAULT_TIMEOUT_MS, Sandbox } from './sandbox';
+import { EVEN_SHARE, MIN_INPUTS_PER_TARGET, runSchedule, summaryLine, type Scheduled } from './schedule';
 import { TARGETS, type Target } from './targets';
 
 /**
- * npm run fuzz [-- --minutes N] [--target a,b] [--seed S] [--jobs K]   the campaign, split evenly over the targets
+ * npm run fuzz [-- --minutes N] [--target a,b] [--seed S] [--jobs K]   the campaign (how its time is split: schedule.ts)
  * npm run fuzz -- --smoke                                               the deterministic run of npm test
  * npm run fuzz -- --replay test/fuzz/findings/<folder>...               runs saved findings again
  * npm run fuzz -- --minimize test/fuzz/findings/<folder> [--seconds N]  minimizes a saved finding further
@@ -41,37 +42,21 @@ async function main(): Promise<number> {
   const seed = values.seed !== undefined ? Number(values.seed) : smoke ? SMOKE_SEED : Date.now() % 2 ** 31;
   const minutes = Number(values.minutes ?? DEFAULT_MINUTES);
   const jobs = Math.max(1, Number(values.jobs ?? 1));
-  // With K jobs, K targets run at once, so each target gets K shares of the wall-clock budget.
-  const budgetMs = smoke ? undefined : (minutes * 60_000 * jobs) / targets.length;
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  log(smoke
-    ? `fuzz (deterministic): ${targets.length} targets x ${SMOKE_INPUTS} inputs, seed ${seed}`
-    : `fuzz: ${targets.length} targets, ${minutes} min (${(budgetMs! / 1000).toFixed(0)} s per target, ${jobs} at a time), seed ${seed}`);
-  const options = {
-    seed,
-    ...(smoke ? { maxInputs: SMOKE_INPUTS } : { budgetMs: budgetMs! }),
-    shrinkMs: 30_000,
-    minimizeMs: 30_000,
-    save: values['no-save'] !== true,
-    log,
-  };
-  const queue = targets.slice();
-  const reports: TargetReport[] = [];
-  const worker = async () => {
-    const sandbox = new Sandbox(DEFAULT_TIMEOUT_MS);
-    try {
-      for (let t: Target | undefined; (t = queue.shift()); ) {
-        const report = await fuzzTarget(t, sandbox, options);
-        reports.push(report);
-        log(summaryLine(report));
-      }
-    } finally {
-      await sandbox.close();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, targets.length) }, worker));
-  reports.sort((a, b) => targets.findIndex((t) => t.name === a.target) - targets.findIndex((t) => t.name === b.target));
-  log(`\n${table(reports)}`);
+  const options = { seed, shrinkMs: 30_000, minimizeMs: 30_000, save: values['no-save'] !== true, log };
+  let scheduled: Scheduled[];
+  if (smoke) {
+    log(`fuzz (deterministic): ${targets.length} targets x ${SMOKE_INPUTS} inputs, seed ${seed}`);
+    scheduled = await smokeRun(targets, options);
+  } else {
+    // With K jobs, K targets run at once, so the targets share K times the wall-clock time.
+    const evenS = (minutes * 60 * EVEN_SHARE * jobs) / targets.length;
+    log(`fuzz: ${targets.length} targets, ${minutes} min, ${jobs} at a time, seed ${seed}: ${evenS.toFixed(0)} s per target first, then the rest `
+      + `in slices to the targets furthest below ${MIN_INPUTS_PER_TARGET} inputs (once all are past it, to the one given the least extra time)`);
+    scheduled = await runSchedule(targets, options, minutes, jobs);
+  }
+  const reports = scheduled.map((s) => s.campaign.report);
+  log(`\n${table(scheduled)}`);
   const bugs = reports.flatMap((r) => r.bugs);
   for (const b of bugs) log(`\n${b.signature} (${b.hits} inputs)\n  ${describeOutcome(b.outcome).split('\n').join('\n  ')}\n  ${b.folder ?? ''}`);
   log(`\n${bugs.length} finding(s)`);
@@ -80,8 +65,21 @@ async function main(): Promise<number> {
   return bugs.length === 0 && broken.length === 0 ? 0 : 1;
 }
 
-function summaryLine(r: TargetReport): string {
-  return `${r.target}: ${r.inputs} inputs in ${(r.elapsedMs / 1000).toFixed(1)} s (${rate(r)}/s; ${cpuRate(r)}/s of CPU), ${r.bugs.length} finding(s)`;
+/** The deterministic run: each target to SMOKE_INPUTS, one after another. */
+async function smokeRun(targets: readonly Target[], options: CampaignOptions): Promise<Scheduled[]> {
+  const sandbox = new Sandbox(DEFAULT_TIMEOUT_MS);
+  const all: Scheduled[] = [];
+  try {
+    for (const target of targets) {
+      const s: Scheduled = { target, campaign: new TargetCampaign(target, options), evenMs: 0, extraMs: 0 };
+      await s.campaign.run(sandbox, { maxInputs: SMOKE_INPUTS });
+      all.push(s);
+      options.log(summaryLine(s, 'deterministic'));
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return all;
 }
 
 function rate(r: TargetReport): string {
@@ -93,12 +91,12 @@ function cpuRate(r: TargetReport): string {
   return r.cpuMs > 0 ? (r.inputs / (r.cpuMs / 1000)).toFixed(0) : '-';
 }
 
-function table(reports: readonly TargetReport[]): string {
-  const head = ['target', 'inputs', 'inputs/s', 'CPU s', 'inputs/CPU s', 'opened', 'refused', 'slow', 'findings', 'corpus', 'ms/input (mutate+run)'];
+function table(scheduled: readonly Scheduled[]): string {
+  const head = ['target', 'inputs', 'inputs/s', 'CPU s', 'inputs/CPU s', 'even s', 'extra s', 'opened', 'refused', 'slow', 'findings', 'corpus', 'ms/input (mutate+run)'];
   const perInput = (ms: number, r: TargetReport) => (ms / Math.max(1, r.inputs)).toFixed(2);
-  const rows = reports.map((r) => [
-    r.target, String(r.inputs), rate(r), (r.cpuMs / 1000).toFixed(1), cpuRate(r), String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus),
-    `${perInput(r.mutateMs, r)}+${perInput(r.runMs, r)}`,
+  const rows = scheduled.map(({ campaign: { report: r }, evenMs, extraMs }) => [
+    r.target, String(r.inputs), rate(r), (r.cpuMs / 1000).toFixed(1), cpuRate(r), (evenMs / 1000).toFixed(0), (extraMs / 1000).toFixed(0),
+    String(r.opened), String(r.refused), String(r.slow), String(r.bugs.length), String(r.corpus), `${perInput(r.mutateMs, r)}+${perInput(r.runMs, r)}`,
   ]);
   const widths = head.map((h, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
   return [head, ...rows].map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
