@@ -56,7 +56,7 @@ export const set = (l: Local, value: Code): Code => [value, 0x21, uleb(l.index)]
 
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v | 0)],
-  ltS: op(0x48), add: op(0x6a),
+  eqz: op(0x45), ltS: op(0x48), add: op(0x6a),
 };
 
 export const f32 = {
@@ -103,6 +103,8 @@ export const i16x8 = {
 export const i32x4 = {
   const: (v: number): Code => [0xfd, 0x0c, ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
   ne: simd(0x38),
+  /** 1 if every lane is non-zero. */
+  allTrue: simd(0xa3),
   shl: simd(0xab), shrS: simd(0xac), shrU: simd(0xad),
   add: simd(0xae), sub: simd(0xb1), minS: simd(0xb6), maxS: simd(0xb8),
   /** Toward zero, saturating; NaN gives 0. */

@@ -1,7 +1,7 @@
 /** The symmetric fits for 4 sub-blocks at once, one per lane: make_qx_quants (Q6_K) and make_q3_quants (Q3_K). */
 import { f32, f32x4, forRange, get, I32, i32, i32x4, seq, set, v128, when, type Code, type Func, type Local } from './asm';
 import { GROUP_MAX_EPS } from '../kquantFit';
-import { choose, clamp, forValues, kernel, LA, loadGroup, LT, nearestInt, vectors, XT, type Kernel } from './lanes';
+import { choose, clamp, forValues, kernel, LA, loadGroup, LT, nearestInt, vectors, WT, WXT, XT, type Kernel } from './lanes';
 
 const X = (k: Kernel): Code => v128.load(get(k.o), XT);
 const zero = f32x4.const(0);
@@ -34,9 +34,12 @@ function level(k: Kernel, iscale: Local, nmax: number): Code {
  */
 export function qxKernel(name: string, n: number, nmax: number): Func {
   return kernel(name, n, (k) => {
-    const { max, tiny, iscale, l, lf, w, sumlx, suml2, scale, best, better, newScale } = vectors(k.f,
-      ['max', 'tiny', 'iscale', 'l', 'lf', 'w', 'sumlx', 'suml2', 'scale', 'best', 'better', 'newScale']);
+    const { max, tiny, iscale, l, lf, sumlx, suml2, scale, best, better, newScale } = vectors(k.f,
+      ['max', 'tiny', 'iscale', 'l', 'lf', 'sumlx', 'suml2', 'scale', 'best', 'better', 'newScale']);
     const is = k.f.local(I32);
+    // w = x * x and w * x, as C multiplies them, computed once rather than on each of the 19 steps.
+    const W = v128.load(get(k.o), WT);
+    const WX = v128.load(get(k.o), WXT);
     const sums = (into: number): Code => seq(
       set(sumlx, zero),
       set(suml2, zero),
@@ -44,29 +47,33 @@ export function qxKernel(name: string, n: number, nmax: number): Func {
         set(l, level(k, iscale, nmax)),
         v128.store(get(k.o), i32x4.add(get(l), i32x4.const(nmax)), into),
         set(lf, f32x4.convertI32(get(l))),
-        set(w, f32x4.mul(X(k), X(k))),
-        set(sumlx, f32x4.add(get(sumlx), f32x4.mul(f32x4.mul(get(w), X(k)), get(lf)))),
-        set(suml2, f32x4.add(get(suml2), f32x4.mul(f32x4.mul(get(w), get(lf)), get(lf))))));
+        set(sumlx, f32x4.add(get(sumlx), f32x4.mul(WX, get(lf)))),
+        set(suml2, f32x4.add(get(suml2), f32x4.mul(f32x4.mul(W, get(lf)), get(lf))))));
     const code = seq(
       absMax(k, n, max, tiny),
+      forValues(k, n, 0,
+        v128.store(get(k.o), f32x4.mul(X(k), X(k)), WT),
+        v128.store(get(k.o), f32x4.mul(W, X(k)), WXT)),
       set(iscale, f32x4.div(f32x4.const(-nmax), get(max))),
       sums(LT),
       // C's `suml2 ? sumlx/suml2 : 0`: NaN counts as true.
       set(scale, v128.and(f32x4.div(get(sumlx), get(suml2)), f32x4.ne(get(suml2), zero))),
       set(best, f32x4.mul(get(scale), get(sumlx))),
-      forRange(is, i32.const(-9), i32.const(10), 1,
-        when(get(is),
-          set(iscale, f32x4.div(
-            f32x4.splat(f32.neg(f32.add(f32.const(nmax), f32.mul(f32.const(Math.fround(0.1)), f32.convertI32(get(is)))))),
-            get(max))),
-          sums(LA),
-          set(better, v128.and(f32x4.gt(get(suml2), zero),
-            f32x4.gt(f32x4.mul(get(sumlx), get(sumlx)), f32x4.mul(get(best), get(suml2))))),
-          when(v128.anyTrue(get(better)),
-            forValues(k, n, 0, v128.store(get(k.o), choose(get(better), v128.load(get(k.o), LA), v128.load(get(k.o), LT)), LT)),
-            set(newScale, f32x4.div(get(sumlx), get(suml2))),
-            set(scale, choose(get(better), get(newScale), get(scale))),
-            set(best, choose(get(better), f32x4.mul(get(newScale), get(sumlx)), get(best)))))),
+      // ggml returns early for all-tiny sub-blocks (masked below): a group of them skips the search.
+      when(i32.eqz(i32x4.allTrue(get(tiny))),
+        forRange(is, i32.const(-9), i32.const(10), 1,
+          when(get(is),
+            set(iscale, f32x4.div(
+              f32x4.splat(f32.neg(f32.add(f32.const(nmax), f32.mul(f32.const(Math.fround(0.1)), f32.convertI32(get(is)))))),
+              get(max))),
+            sums(LA),
+            set(better, v128.and(f32x4.gt(get(suml2), zero),
+              f32x4.gt(f32x4.mul(get(sumlx), get(sumlx)), f32x4.mul(get(best), get(suml2))))),
+            when(v128.anyTrue(get(better)),
+              forValues(k, n, 0, v128.store(get(k.o), choose(get(better), v128.load(get(k.o), LA), v128.load(get(k.o), LT)), LT)),
+              set(newScale, f32x4.div(get(sumlx), get(suml2))),
+              set(scale, choose(get(better), get(newScale), get(scale))),
+              set(best, choose(get(better), f32x4.mul(get(newScale), get(sumlx)), get(best))))))),
       maskTiny(k, n, scale, tiny));
     return { code, scale };
   });
