@@ -37,9 +37,12 @@ export function newErrorAccumulator(): Float64Array {
   return new Float64Array(ERR.LENGTH);
 }
 
-/** Adds the pairs (x[i], deq[i]), i in [from, to) with x[i] finite, to `acc` (layout ERR) and `errHist` (ERROR_BUCKETS). */
+/**
+ * Adds the pairs (x[i], deq[i]), i in [from, to) with x[i] finite, to `acc` (layout ERR) and `errHist`
+ * (ERROR_BUCKETS); a null errHist skips the per-value scatter when neither percentiles nor histograms are asked.
+ */
 export function errorStatsChunk(
-  x: Float32Array, deq: Float32Array, from: number, to: number, acc: Float64Array, errHist: Float64Array,
+  x: Float32Array, deq: Float32Array, from: number, to: number, acc: Float64Array, errHist: Float64Array | null,
 ): void {
   if (errScratch.length < to - from) {
     errScratch = new Float32Array(to - from);
@@ -73,7 +76,7 @@ export function errorStatsChunk(
     sumRel += a / (Math.abs(v) + REL_ERR_EPSILON);
     errScratch[m++] = e;
   }
-  for (let j = 0; j < m; j++) errHist[errScratchBits[j]! >>> ERROR_BUCKET_SHIFT]!++;
+  if (errHist) for (let j = 0; j < m; j++) errHist[errScratchBits[j]! >>> ERROR_BUCKET_SHIFT]!++;
   acc[ERR.COUNT]! += count;
   acc[ERR.SUM_SQ_ERR]! += sumSqErr;
   acc[ERR.SUM_SQ_X]! += sumSqX;

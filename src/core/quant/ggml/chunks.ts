@@ -74,15 +74,9 @@ export function roundTripChunks(x: Float32Array, from: number, to: number, deq: 
   const input = k.input;
   for (let at = from; at < to; at += CHUNK) {
     const values = Math.min(CHUNK, to - at);
-    let nonFinite = false;
-    for (let i = 0; i < values; i++) {
-      const v = x[at + i]!;
-      if (v - v === 0) input[i] = v;
-      else {
-        input[i] = 0;
-        nonFinite = true;
-      }
-    }
+    input.set(x.subarray(at, at + values));
+    k.run('finite', values);
+    const nonFinite = (k.flags[0]! | k.flags[1]! | k.flags[2]! | k.flags[3]!) !== 0;
     steps(k, values);
     deq.set(input.subarray(0, values), at);
     if (nonFinite) {

@@ -56,7 +56,7 @@ export const set = (l: Local, value: Code): Code => [value, 0x21, uleb(l.index)]
 
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v | 0)],
-  eqz: op(0x45), ltS: op(0x48), add: op(0x6a),
+  eqz: op(0x45), ltS: op(0x48), add: op(0x6a), mul: op(0x6c),
 };
 
 export const f32 = {

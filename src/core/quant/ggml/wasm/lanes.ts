@@ -11,6 +11,8 @@ export const LT = 1024;
 export const LA = 1536;
 /** A second per-value weight product a fit keeps across its steps (Q6_K: x^3). */
 export const WXT = 2048;
+/** One vector a kernel leaves for the caller to read (the input check's non-finite lanes). */
+export const FLAGS = 3072;
 /** Values per kernel call: the input chunk, then one level byte per value, then per-sub-block results. */
 export const CHUNK = 8192;
 export const IN = 4096;

@@ -1,6 +1,6 @@
 /** The SIMD kernels (fits and final levels), assembled and compiled once on first use, and their memory. */
 import { encodeModule, type Func } from './asm';
-import { CHUNK, IN, LEVEL_BYTES, LEVELS, MINS, PAGES, SCALES, type LevelLayout } from './lanes';
+import { CHUNK, FLAGS, IN, LEVEL_BYTES, LEVELS, MINS, PAGES, SCALES, type LevelLayout } from './lanes';
 import { iq4Kernel } from './iq4fit';
 import { iq4LevelsKernel, levelsKernel, mxfp4LevelsKernel } from './levels';
 import { qkx2Kernel, type Qkx2Params } from './qkx2';
@@ -8,6 +8,7 @@ import { legacyAffineKernel, legacySymmetricKernel, q8Kernel } from './legacy';
 import { GGML_LAYOUTS } from '../../../../shared/vocab/ggmlTypes';
 import { q3Kernel, qxKernel } from './signed';
 import { dequantKernel } from './dequant';
+import { finiteKernel } from './finite';
 
 /** Whole ggml blocks but their headers: levels after each block's fp16 d (and m), and the fifth bits for 5 bits. */
 const Q4_0_BLOCKS: LevelLayout = { stride: GGML_LAYOUTS.Q4_0.typeSize, offset: 2, pack: 'nibbles' };
@@ -45,6 +46,8 @@ export const KERNELS = {
   q6_K_levels: { n: 16, build: () => levelsKernel('q6_K_levels', 16, -32, 31) },
   iq4_xs_levels: { n: 32, build: () => iq4LevelsKernel('iq4_xs_levels') },
   mxfp4_levels: { n: 32, build: () => mxfp4LevelsKernel('mxfp4_levels') },
+  /** Round trips: non-finite inputs to 0 (FLAGS tells whether there were any). */
+  finite: { n: 32, build: () => finiteKernel('finite') },
   /** Round trips: the values back from the levels, in place of the input (Q4_K and Q5_K share one). */
   k32_deq: { n: 32, build: () => dequantKernel({ name: 'k32_deq', n: 32, layout: PLAIN_32, signed: false, bias: 0 }) },
   q6_K_deq: { n: 16, build: () => dequantKernel({ name: 'q6_K_deq', n: 16, layout: PLAIN_16, signed: false, bias: -32 }) },
@@ -80,6 +83,8 @@ export interface GgmlKernels {
   /** One scale and one min per sub-block: a fit's results, or a levels kernel's inputs. */
   readonly scales: Float32Array;
   readonly mins: Float32Array;
+  /** Non-zero lanes when the last 'finite' run zeroed a non-finite value. */
+  readonly flags: Int32Array;
   /** Runs kernel `name` over the first `values` input values (whole sub-blocks). */
   run(name: KernelName, values: number): void;
 }
@@ -105,6 +110,7 @@ function instantiate(): GgmlKernels {
     levels: new Uint8Array(memory.buffer, LEVELS, LEVEL_BYTES),
     scales: new Float32Array(memory.buffer, SCALES, CHUNK / 16),
     mins: new Float32Array(memory.buffer, MINS, CHUNK / 16),
+    flags: new Int32Array(memory.buffer, FLAGS, 4),
     run(name, values) {
       const group = 4 * KERNELS[name].n;
       const groups = Math.ceil(values / group);
