@@ -8,7 +8,10 @@ import {
 import type { TensorRole } from '../src/shared/layerGroups';
 import { IDLE_PLAN, type PlanPanelState, type PlanSettings } from '../src/shared/planPanelProtocol';
 import type { SchemeSelection } from '../src/shared/schemeSelection';
-import { blockKey, type AnalysisOutcome, type BlockStats, type HostToWebview, type InspectorTab, type PanelError, type PanelInit } from '../src/shared/webviewProtocol';
+import {
+  blockKey, histogramKey,
+  type AnalysisOutcome, type BlockStats, type HostToWebview, type InspectorTab, type PanelError, type PanelInit, type TensorHistograms,
+} from '../src/shared/webviewProtocol';
 
 export type SortDir = 1 | -1;
 export interface SortState {
@@ -95,6 +98,8 @@ export class Store {
   ui: UiState;
   /** Per-channel / per-group ranges by blockKey(): the stats, or why there are none. */
   blockStats = new Map<string, BlockStats | string>();
+  /** The Tensor tab's histograms by histogramKey() (asked for on demand, for the analysis shown): the histograms, or why there are none. */
+  histograms = new Map<string, TensorHistograms | string>();
   calibration: CalibrationState = IDLE_JOB;
   ptq: PtqState = IDLE_JOB;
   plan: PlanPanelState = IDLE_PLAN;
@@ -129,6 +134,7 @@ export class Store {
         break;
       case 'analysisStarted':
         this.analysis = { ...emptyAnalysis(), status: 'running', selection: m.selection, tensorsTotal: m.tensorsTotal };
+        this.histograms = new Map();
         this.ui = { ...this.ui, selection: m.selection };
         break;
       case 'tensorResults':
@@ -158,6 +164,9 @@ export class Store {
         break;
       case 'blockStats':
         this.blockStats.set(blockKey(m.request), m.stats ?? m.error ?? 'unavailable');
+        break;
+      case 'tensorHistograms':
+        this.histograms.set(histogramKey(m.request), m.histograms ?? m.error ?? 'unavailable');
         break;
       case 'showTab':
         this.ui = { ...this.ui, tab: m.tab, ...(m.tensor !== undefined ? { selectedTensor: m.tensor } : {}) };

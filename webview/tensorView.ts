@@ -1,7 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { IntResult, QuantResult, TensorResult, TensorSummary } from '../src/shared/analysisTypes';
+import type { Histogram, IntResult, QuantResult, ResultHistograms, TensorResult, TensorSummary } from '../src/shared/analysisTypes';
 import { configLabel } from '../src/shared/resultLabels';
-import { blockKey, type BlockRequest } from '../src/shared/webviewProtocol';
+import { blockKey, histogramKey, type BlockRequest, type HistogramRequest } from '../src/shared/webviewProtocol';
 import { ChartSet, shadeOutside, verticalLines, type VerticalLine } from './charts';
 import { el } from './dom';
 import { formatCount, formatDb, formatNumber, formatPct, formatShape } from './format';
@@ -26,6 +26,21 @@ function blockRequest(t: TensorResult, int: IntResult | undefined): BlockRequest
   return int?.granularity === 'group'
     ? { tensor: t.name, granularity: 'group', groupSize: int.groupSize }
     : { tensor: t.name, granularity: 'channel', groupSize: null };
+}
+
+/** What the values and error charts draw: the weights' histogram, and the shown result's (none without a result). */
+interface ShownHistograms {
+  readonly values: Histogram;
+  readonly result: ResultHistograms | null;
+}
+
+/**
+ * The histograms a result's configuration asks for: its own result's or, with none, the first's (the
+ * weights' histogram is the same under every configuration; undefined: the tensor has no result).
+ */
+function histogramRequest(t: TensorResult, r: QuantResult | undefined): HistogramRequest | undefined {
+  const shown = r ?? t.results[0];
+  return shown ? { tensor: t.name, config: configLabel(shown) } : undefined;
 }
 
 /** Tensor tab: histograms of one tensor before and after quantization, its error, its channel scales. */
@@ -67,7 +82,9 @@ export class TensorView implements View {
     const t = name ? analysis.byName.get(name) : undefined;
     const chosen = t ? this.chosenResult(t) : undefined;
     const blocks = t ? typeof this.store.blockStats.get(blockKey(blockRequest(t, chosen?.kind === 'int' ? chosen : undefined))) : '';
-    const key = JSON.stringify([name, t ? 1 : 0, this.configKey(), ui.logScale, blocks, analysis.results.length === 0]);
+    const wanted = t ? histogramRequest(t, chosen) : undefined;
+    const histograms = wanted ? typeof this.store.histograms.get(histogramKey(wanted)) : '';
+    const key = JSON.stringify([name, t ? 1 : 0, this.configKey(), ui.logScale, blocks, histograms, analysis.results.length === 0]);
     if (!force && key === this.key) return;
     this.key = key;
     this.charts.destroyAll();
@@ -112,16 +129,37 @@ export class TensorView implements View {
     const int = r?.kind === 'int' ? r : undefined;
     const methods = int ? rangeMethodResults(t, int) : [];
     const parts: HTMLElement[] = [this.statsTable(summary, t, r)];
-    const grid = el('div', { class: 'chart-grid' });
-    if (t.histogram) grid.append(this.valuesChart(t, r, int, methods.length > 1 ? methods : []));
-    if (r?.histograms) grid.append(this.errorChart(r));
-    parts.push(grid);
+    const histograms = this.histograms(t, r);
+    if (typeof histograms === 'string') {
+      parts.push(el('p', { class: 'empty-state', attrs: { id: 'histograms-pending' }, text: histograms }));
+    } else {
+      const grid = el('div', { class: 'chart-grid' });
+      grid.append(this.valuesChart(histograms, r, int, methods.length > 1 ? methods : []));
+      if (r && histograms.result) grid.append(this.errorChart(r, histograms.result));
+      parts.push(grid);
+    }
     if (methods.length > 1) {
       parts.push(this.methodsTable(methods, int));
       this.shown.rangeMethods = methods.map((m) => m.range);
     }
     if (t.shape.length >= 2) parts.push(this.blockChart(t, int));
     return parts;
+  }
+
+  /**
+   * The histograms of t under r: those the analysis computed (a report analysed with --histograms),
+   * else those the host sent on request (asked for here when missing); a string says why none are drawn.
+   */
+  private histograms(t: TensorResult, r: QuantResult | undefined): ShownHistograms | string {
+    if (t.histogram && (!r || r.histograms)) return { values: t.histogram, result: r?.histograms ?? null };
+    const request = histogramRequest(t, r);
+    if (!request) return 'No configuration applies to this tensor: no histograms.';
+    const got = this.store.histograms.get(histogramKey(request));
+    if (typeof got === 'string') return `No histograms: ${got}`;
+    if (got) return { values: got.values, result: r ? got : null };
+    if (!this.host.interactive) return 'Histograms are drawn in the editor only (or saved with analyze --histograms).';
+    this.host.post({ type: 'requestHistograms', request });
+    return 'Computing this tensor\'s histograms…';
   }
 
   /** Each range method's clipping range and what it costs, for the lines on the values chart. */
@@ -163,7 +201,7 @@ export class TensorView implements View {
     ]);
   }
 
-  private valuesChart(t: TensorResult, r: QuantResult | undefined, int: IntResult | undefined, methods: readonly IntResult[]): HTMLElement {
+  private valuesChart(h: ShownHistograms, r: QuantResult | undefined, int: IntResult | undefined, methods: readonly IntResult[]): HTMLElement {
     const log = this.store.ui.logScale;
     const original = seriesColor(0);
     const deq = seriesColor(1);
@@ -171,12 +209,10 @@ export class TensorView implements View {
     const clip = int && int.clipMin !== null && int.clipMax !== null ? { lo: int.clipMin, hi: int.clipMax } : null;
     const saturated = int ? saturationRange(int) : null;
     const datasets: ChartConfiguration<'line'>['data']['datasets'] = [];
-    if (t.histogram) {
-      datasets.push({ label: 'original', data: histogramPoints(t.histogram, log), borderColor: original, backgroundColor: withAlpha(original, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 });
-    }
-    if (r?.histograms) {
+    datasets.push({ label: 'original', data: histogramPoints(h.values, log), borderColor: original, backgroundColor: withAlpha(original, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 });
+    if (r && h.result) {
       // Points as well as the line: dequantized values sit in a few bins, isolated between gaps.
-      datasets.push({ label: `dequantized (${configLabel(r)})`, data: histogramPoints(r.histograms.dequantized, log), borderColor: deq, backgroundColor: deq, fill: false, stepped: 'middle', pointRadius: 2.5, borderWidth: 1.5 });
+      datasets.push({ label: `dequantized (${configLabel(r)})`, data: histogramPoints(h.result.dequantized, log), borderColor: deq, backgroundColor: deq, fill: false, stepped: 'middle', pointRadius: 2.5, borderWidth: 1.5 });
     }
     const levelColor = deq;
     const clipColor = seriesColor(4);
@@ -211,12 +247,12 @@ export class TensorView implements View {
     });
   }
 
-  private errorChart(r: QuantResult): HTMLElement {
+  private errorChart(r: QuantResult, h: ResultHistograms): HTMLElement {
     const color = seriesColor(4);
     const log = this.store.ui.logScale;
     return this.charts.add('error-chart', 'Error: x − x̂', `Histogram of the quantization error under ${configLabel(r)}; max |error| ${formatNumber(r.maxAbsErr)}`, {
       type: 'line',
-      data: { datasets: [{ label: 'error', data: r.histograms ? histogramPoints(r.histograms.error, log) : [], borderColor: color, backgroundColor: withAlpha(color, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 }] },
+      data: { datasets: [{ label: 'error', data: histogramPoints(h.error, log), borderColor: color, backgroundColor: withAlpha(color, FILL_ALPHA), fill: true, stepped: 'middle', pointRadius: 0, borderWidth: 1 }] },
       options: {
         parsing: false,
         scales: { x: { type: 'linear', title: { display: true, text: 'error' } }, y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'count' } } },

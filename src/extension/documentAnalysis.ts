@@ -1,15 +1,23 @@
 import * as vscode from 'vscode';
-import type { AnalysisOptions, AnalysisProgress, AnalysisReport, SkippedTensor, TensorResult } from '../shared/analysisTypes';
+import type { AnalysisOptions, AnalysisProgress, AnalysisReport, Scheme, SkippedTensor, TensorResult } from '../shared/analysisTypes';
 import type { TensorEstimate } from '../shared/estimateTypes';
 import type { JobStatus } from '../shared/calibPanelProtocol';
+import { configLabel } from '../shared/resultLabels';
 import { expandSelection, type SchemeSelection } from '../shared/schemeSelection';
-import type { HostToWebview, PanelError } from '../shared/webviewProtocol';
+import type { HistogramRequest, HostToWebview, PanelError, TensorHistograms } from '../shared/webviewProtocol';
+import { HistogramCache } from './histogramCache';
 import { JobRunner, type JobEnd } from './jobRunner';
 import { toPanelError } from './panelError';
 import type { PoolClient } from './poolClient';
 import { histogramBins } from './settings';
 
 export type AnalysisStatus = JobStatus;
+
+/**
+ * Files below this size are analysed exactly in seconds: a first estimate (which reads a good part
+ * of a small tensor) would only delay the exact figures. Above it, every tensor is estimated first.
+ */
+export const PROGRESSIVE_MIN_BYTES = 256 * 2 ** 20;
 
 /** One file's analysis: its state, and the stream of panel messages that rebuilds it. */
 export class DocumentAnalysis implements vscode.Disposable {
@@ -27,10 +35,14 @@ export class DocumentAnalysis implements vscode.Disposable {
   error: PanelError | null = null;
   private startedAt = 0;
   private readonly runner = new JobRunner();
+  /** The schemes of the running or last analysis, what the Tensor tab's histograms are asked under. */
+  private schemes: readonly Scheme[] = [];
+  private readonly histogramCache = new HistogramCache((request, signal) => this.computeHistograms(request, signal));
 
   constructor(
     private readonly paths: readonly string[],
     private readonly label: string,
+    private readonly fileSize: number,
     private readonly pool: PoolClient,
     private readonly onStatus: () => void,
   ) {}
@@ -52,6 +64,8 @@ export class DocumentAnalysis implements vscode.Disposable {
     this.progress = null;
     this.report = null;
     this.error = null;
+    this.schemes = [];
+    this.histogramCache.clear();
     this.startedAt = Date.now();
     this.onStatus();
     this.changed.fire({ type: 'analysisStarted', selection, tensorsTotal });
@@ -89,8 +103,10 @@ export class DocumentAnalysis implements vscode.Disposable {
   private async run(selection: SchemeSelection, onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
     const expansion = expandSelection(selection);
     if (!expansion.ok) throw new Error(expansion.problem);
-    const options = { schemes: expansion.schemes, histogramBins: histogramBins() };
-    await this.estimate(options, signal);
+    this.schemes = expansion.schemes;
+    // The table's figures only: histograms cost a scatter per value and are drawn for one tensor at a time (histograms()).
+    const options: AnalysisOptions = { schemes: expansion.schemes, histogramBins: histogramBins(), tableOnly: true };
+    if (this.fileSize >= PROGRESSIVE_MIN_BYTES) await this.estimate(options, signal);
     return this.pool.get().analyze(this.paths, options, {
       onTensor: (r) => {
         if (signal.aborted) return;
@@ -104,13 +120,31 @@ export class DocumentAnalysis implements vscode.Disposable {
   /** Progressive: every tensor's first estimate (a few MB read) before the full pass starts. */
   private async estimate(options: AnalysisOptions, signal: AbortSignal): Promise<void> {
     try {
-      this.estimates = await this.pool.get().estimate(this.paths, { ...options, tableOnly: true }, signal);
+      this.estimates = await this.pool.get().estimate(this.paths, options, signal);
     } catch (e) {
       // The full pass reads the same file and reports its errors; only a cancel stops here.
       if (signal.aborted) throw e;
       return;
     }
     if (!signal.aborted) this.changed.fire({ type: 'tensorEstimates', estimates: this.estimates });
+  }
+
+  /**
+   * The Tensor tab's histograms of one tensor under one configuration of the analysis (one pass over
+   * that tensor in a worker, kept); null when a request for another one stopped it first.
+   */
+  histograms(request: HistogramRequest): Promise<TensorHistograms | null> {
+    return this.histogramCache.get(request);
+  }
+
+  private async computeHistograms(request: HistogramRequest, signal: AbortSignal): Promise<TensorHistograms> {
+    const scheme = this.schemes.find((s) => configLabel(s) === request.config);
+    if (!scheme) throw new Error(`${request.config} is not a configuration of this analysis`);
+    const options: AnalysisOptions = { schemes: [scheme], histogramBins: histogramBins() };
+    const t = await this.pool.get().analyzeOne(this.paths, request.tensor, options, signal);
+    const r = t.results[0];
+    if (!t.histogram || !r?.histograms) throw new Error(`${request.config} does not apply to ${request.tensor}`);
+    return { values: t.histogram, dequantized: r.histograms.dequantized, error: r.histograms.error };
   }
 
   private onProgress(p: AnalysisProgress): void {
@@ -134,6 +168,7 @@ export class DocumentAnalysis implements vscode.Disposable {
 
   dispose(): void {
     this.cancel();
+    this.histogramCache.clear();
     this.changed.dispose();
   }
 }

@@ -3,7 +3,7 @@ import { assertNever } from '../shared/assertNever';
 import { selectionProblem, type SchemeSelection } from '../shared/schemeSelection';
 import type { RangeMethod } from '../shared/analysisTypes';
 import type { CalibSettings, CalibTableFormat, PtqSettings } from '../shared/calibPanelProtocol';
-import type { BlockRequest, ExportFormat, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
+import type { BlockRequest, ExportFormat, HistogramRequest, HostToWebview, InspectorTab, RenderedView, WebviewToHost } from '../shared/webviewProtocol';
 import type { CalibWorkerScript } from '../worker/host/calibClient';
 import { toPanelError } from './panelError';
 import { INSPECTOR_VALIDATORS, type InspectorContext } from './messages/inspectorMessages';
@@ -149,6 +149,9 @@ export class InspectorPanel implements vscode.Disposable {
       case 'requestBlockStats':
         void this.sendBlockStats(m.request);
         return;
+      case 'requestHistograms':
+        void this.sendHistograms(m.request);
+        return;
       case 'rendered':
         this.rendered = m.view;
         this.services.registry.notify();
@@ -236,6 +239,16 @@ export class InspectorPanel implements vscode.Disposable {
       this.post({ type: 'blockStats', request, stats, error: null });
     } catch (e) {
       if (!signal.aborted) this.post({ type: 'blockStats', request, stats: null, error: toPanelError(e).message });
+    }
+  }
+
+  /** Computed in a worker on demand (the table's analysis has none); a superseded request sends nothing. */
+  private async sendHistograms(request: HistogramRequest): Promise<void> {
+    try {
+      const histograms = await this.document.analysis.histograms(request);
+      if (histograms) this.post({ type: 'tensorHistograms', request, histograms, error: null });
+    } catch (e) {
+      this.post({ type: 'tensorHistograms', request, histograms: null, error: toPanelError(e).message });
     }
   }
 

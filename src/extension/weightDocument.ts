@@ -31,7 +31,7 @@ export class WeightDocument implements vscode.CustomDocument {
     calibScript: CalibWorkerScript,
     planCacheDir: string,
   ) {
-    this.analysis = new DocumentAnalysis([uri.fsPath], path.basename(uri.fsPath), pool, onStatus);
+    this.analysis = new DocumentAnalysis([uri.fsPath], path.basename(uri.fsPath), fileSize, pool, onStatus);
     this.autoAnalyzePending = summary !== null && fileSize <= autoAnalyzeLimit && autoAnalyzeLimit > 0;
     // A folder standing for an ONNX model opens too, but the runtime needs the .onnx file itself.
     const runnable = summary !== null && summary.format.startsWith('onnx') && /\.onnx$/i.test(uri.fsPath);

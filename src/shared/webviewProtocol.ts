@@ -2,7 +2,7 @@
  * Every message between the extension host and the inspector webview (and the offline HTML
  * report, which replays the same host messages from embedded data).
  */
-import type { AnalysisProgress, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
+import type { AnalysisProgress, Histogram, ModelSummary, SkippedTensor, TensorResult } from './analysisTypes';
 import type { PanelError } from './panelError';
 import type { CalibHostToWebview, CalibRendered, CalibWebviewToHost } from './calibPanelProtocol';
 import type { TensorEstimate } from './estimateTypes';
@@ -61,6 +61,23 @@ export function blockKey(r: BlockRequest): string {
   return `${r.tensor}\u0000${r.granularity}\u0000${r.groupSize ?? ''}`;
 }
 
+/** The Tensor tab's charts of one tensor under one analysed configuration (its configLabel), computed on demand. */
+export interface HistogramRequest {
+  readonly tensor: string;
+  readonly config: string;
+}
+
+/** The weights' histogram, the dequantized values' and the error's (each over its own range). */
+export interface TensorHistograms {
+  readonly values: Histogram;
+  readonly dequantized: Histogram;
+  readonly error: Histogram;
+}
+
+export function histogramKey(r: HistogramRequest): string {
+  return `${r.tensor}\u0000${r.config}`;
+}
+
 export type HostToWebview =
   | { readonly type: 'init'; readonly init: PanelInit }
   | { readonly type: 'analysisStarted'; readonly selection: SchemeSelection; readonly tensorsTotal: number }
@@ -75,6 +92,7 @@ export type HostToWebview =
       readonly error: PanelError | null;
     }
   | { readonly type: 'blockStats'; readonly request: BlockRequest; readonly stats: BlockStats | null; readonly error: string | null }
+  | { readonly type: 'tensorHistograms'; readonly request: HistogramRequest; readonly histograms: TensorHistograms | null; readonly error: string | null }
   /** `tensor` also selects that tensor (for the Tensor tab). */
   | { readonly type: 'showTab'; readonly tab: InspectorTab; readonly tensor?: string }
   | CalibHostToWebview
@@ -102,6 +120,8 @@ export type WebviewToHost =
   | { readonly type: 'export'; readonly format: ExportFormat | null }
   | { readonly type: 'reopenWithDefault' }
   | { readonly type: 'requestBlockStats'; readonly request: BlockRequest }
+  /** The Tensor tab shows this tensor and configuration: its histograms (a newer request supersedes an unfinished one). */
+  | { readonly type: 'requestHistograms'; readonly request: HistogramRequest }
   | { readonly type: 'rendered'; readonly view: RenderedView }
   | CalibWebviewToHost
   | PlanWebviewToHost;

@@ -1,6 +1,6 @@
 import { parseActivationConfig, parseWeightConfig } from '../../core/calib/ptq/configs';
 import { CALIB_TABLE_FORMATS } from '../../shared/calibPanelProtocol';
-import { EXPORT_FORMATS, INSPECTOR_TABS, type BlockRequest, type RenderedView, type WebviewToHost } from '../../shared/webviewProtocol';
+import { EXPORT_FORMATS, INSPECTOR_TABS, type BlockRequest, type HistogramRequest, type RenderedView, type WebviewToHost } from '../../shared/webviewProtocol';
 import { CONVENTIONS, GRANULARITIES, INT_BITS, INT_MODES, isGroupSize, isIntBits, MAX_GROUP_SIZE } from '../../shared/vocab/intSchemes';
 import { NAMED_FORMATS } from '../../shared/vocab/namedFormats';
 import { parseRangeMethod, rangeMethodProblem } from '../../shared/vocab/rangeMethods';
@@ -17,6 +17,8 @@ export interface InspectorContext {
 const MAX_NAME_CHARS = 4096;
 /** A range method or a PTQ config as written (`percentile:99.999`, `int4:asymmetric:group:128`). */
 const MAX_SPEC_CHARS = 64;
+/** A configuration's label (configLabel: `int8 asym group128 percentile:99.999`): a few dozen chars. */
+const MAX_CONFIG_CHARS = 256;
 /** An error line the webview says it shows (paths included). */
 const MAX_ERROR_CHARS = 16384;
 /** Rows, charts and tensors a view can report: far above any model's tensor count, below overflow. */
@@ -64,6 +66,10 @@ function blockRequest(ctx: InspectorContext): Decoder<BlockRequest> {
   return refine(fields, (r) => ((r.granularity === 'group') === (r.groupSize !== null) ? null : 'groupSize is set for group, null for channel'));
 }
 
+function histogramRequest(ctx: InspectorContext): Decoder<HistogramRequest> {
+  return object({ tensor: tensorName(ctx), config: text(MAX_CONFIG_CHARS) });
+}
+
 function renderedView(ctx: InspectorContext): Decoder<RenderedView> {
   return object({
     tab: oneOf(INSPECTOR_TABS),
@@ -93,6 +99,7 @@ export const INSPECTOR_VALIDATORS: MessageValidators<WebviewToHost, InspectorCon
   export: (raw) => object({ type: literal('export'), format: nullable(oneOf(EXPORT_FORMATS)) })(raw, 'message'),
   reopenWithDefault: bare('reopenWithDefault'),
   requestBlockStats: (raw, ctx) => object({ type: literal('requestBlockStats'), request: blockRequest(ctx) })(raw, 'message'),
+  requestHistograms: (raw, ctx) => object({ type: literal('requestHistograms'), request: histogramRequest(ctx) })(raw, 'message'),
   rendered: (raw, ctx) => object({ type: literal('rendered'), view: renderedView(ctx) })(raw, 'message'),
   calibrate: (raw) => object({
     type: literal('calibrate'),

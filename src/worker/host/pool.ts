@@ -152,6 +152,14 @@ export class AnalysisPool {
   }
 
   /**
+   * One tensor analysed with the options given (the Tensor tab's histograms of one configuration) on
+   * the least busy thread, interleaved with any analysis there. `signal` stops it (the thread lives on).
+   */
+  analyzeOne(paths: readonly string[], tensor: string, options: AnalysisOptions, signal?: AbortSignal): Promise<TensorResult> {
+    return this.light('analyzeTensor', { paths, tensor, options }, signal);
+  }
+
+  /**
    * Pairs and measures two models (CLI.md `compare`) on one thread of its own; `onElements` gets the
    * candidate's elements read so far. `stop` cancels it (the thread is replaced if it does not stop soon).
    */

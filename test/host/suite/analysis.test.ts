@@ -131,11 +131,31 @@ describe('analysis: cancelling mid-stream, range methods, per-group scales', () 
     const selection: SchemeSelection = { ...SELECTION, bits: [4], granularities: ['group'], groupSize: 64, formats: [] };
     assert.strictEqual(await vscode.commands.executeCommand('quantlens.analyze', { selection }), 'done');
     await vscode.commands.executeCommand('quantlens.showTensor', { tensor: 'fc2.weight' });
+    // The histograms are computed on request once the tab shows the tensor: the per-group chart may be drawn first.
     const shown = await waitFor(quantlens, () => {
       const i = quantlens.inspectors().find((x) => x.active);
-      return i?.rendered?.tab === 'tensor' && i.rendered.tensorView.blockChart !== null ? i : undefined;
+      return i?.rendered?.tab === 'tensor' && i.rendered.tensorView.blockChart !== null && i.rendered.chartsDrawn >= 3 ? i : undefined;
     });
     assert.strictEqual(shown.rendered?.tensorView.blockChart, 'group');
     assert.strictEqual(shown.rendered?.chartsDrawn, 3, 'values, error and per-group scale charts');
+  });
+
+  it('analyses the table\'s figures only; the Tensor tab gets the histograms of the tensor it shows on request', async () => {
+    const quantlens = await api();
+    const file = repoPath(...SAMPLE);
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'quantlens.inspector');
+    await waitForInspector(quantlens, file, (i) => i.rendered !== null);
+    const selection: SchemeSelection = { ...SELECTION, bits: [8, 4], granularities: ['tensor'], formats: [] };
+    assert.strictEqual(await vscode.commands.executeCommand('quantlens.analyze', { selection }), 'done');
+    const done = await waitForInspector(quantlens, file, (i) => i.status === 'done');
+    assert.strictEqual(done.report?.options.tableOnly, true, 'the table\'s analysis asks for no histograms');
+    for (const t of done.results) {
+      assert.strictEqual(t.histogram, undefined, t.name);
+      for (const r of t.results) assert.ok(r.histograms === undefined && r.errP50 === undefined, `${t.name} ${configLabel(r)}`);
+    }
+    assert.strictEqual(await vscode.commands.executeCommand('quantlens.showTensor', { tensor: 'fc2.weight' }), 'fc2.weight');
+    // Values and error charts (from the histograms asked for) and the per-channel chart.
+    const shown = await waitForInspector(quantlens, file, (i) => i.rendered?.tab === 'tensor' && i.rendered.selectedTensor === 'fc2.weight' && i.rendered.chartsDrawn >= 3);
+    assert.strictEqual(shown.rendered?.chartsDrawn, 3);
   });
 });

@@ -31,6 +31,7 @@ const VALID: readonly WebviewToHost[] = [
   { type: 'reopenWithDefault' },
   { type: 'requestBlockStats', request: { tensor: 'lm_head.weight', granularity: 'group', groupSize: 32 } },
   { type: 'requestBlockStats', request: { tensor: 'model.embed.weight', granularity: 'channel', groupSize: null } },
+  { type: 'requestHistograms', request: { tensor: 'lm_head.weight', config: 'int4 asym group128 percentile:99.9' } },
   { type: 'rendered', view: RENDERED },
   { type: 'calibrate', settings: DEFAULT_CALIB_SETTINGS },
   { type: 'cancelCalibration' },
@@ -142,6 +143,8 @@ describe('extension: webview messages are validated before use', () => {
     assert.match(problemOf(request(['lm_head.weight'])), /expected a string, got an array/);
     assert.match(problemOf({ type: 'rendered', view: { ...RENDERED, selectedTensor: 'ghost' } }), /selectedTensor: no such tensor/);
     assert.match(problemOf({ type: 'requestBlockStats', request: { tensor: 'lm_head.weight', granularity: 'channel', groupSize: 32 } }), /groupSize is set for group, null for channel/);
+    assert.match(problemOf({ type: 'requestHistograms', request: { tensor: 'ghost', config: 'int8 sym tensor' } }), /request\.tensor: no such tensor/);
+    assert.match(problemOf({ type: 'requestHistograms', request: { tensor: 'lm_head.weight', config: 'x'.repeat(100_000) } }), /request\.config: string of 100000 chars exceeds 256/);
   });
 
   it('refuses plan settings that are not table names, unknown plan kinds and budgets out of range', () => {
