@@ -186,7 +186,7 @@ interface LlamaResult {
   readonly size: number;
   readonly filledBytes: number;
   readonly int: Measurement;
-  /** The progressive first estimate of every tensor (one thread, as `analyze --progressive`). */
+  /** The progressive first estimate of every tensor (over the pool's threads, as `analyze --progressive`). */
   readonly estimate: Measurement;
   readonly intFilled: Measurement;
   /** null with --no-sweep. */
@@ -295,7 +295,7 @@ async function main(argv: string[]): Promise<void> {
       log('');
       const { size, filledBytes, int, estimate, intFilled, sweep } = llamaResult;
       const llamaRows: Row[] = [
-        { category: `whole file, first estimate (${(estimate.elements / 1e6).toFixed(1)} M values sampled)`, impl: 'int8+int4 sym+asym, 1 thread', ...estimate },
+        { category: `whole file, first estimate (${(estimate.elements / 1e6).toFixed(1)} M values sampled)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...estimate },
         { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(int.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...int },
         { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...intFilled },
       ];

@@ -9,8 +9,6 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisOptions, Scheme } from '../../src/shared/analysisTypes';
 import { AnalysisPool } from '../../src/worker/host/pool';
-import { estimateModel } from '../../src/core/analysis/progressive/estimateModel';
-import { openModel } from '../../src/core/formats/registry';
 import { toBf16Bits, weights } from './data';
 
 /** The repository root, seen from dist/bench.js. */
@@ -31,7 +29,7 @@ const LLAMA_OPTIONS: AnalysisOptions = { schemes: [8, 4].flatMap((b) => [int(b, 
 export const SWEEP_FORMATS = ['q4_k', 'q5_k', 'q6_k', 'q8_0'] as const;
 const SWEEP_OPTIONS: AnalysisOptions = { schemes: SWEEP_FORMATS.map((format) => ({ kind: 'format', format })), histogramBins: 128, tableOnly: true };
 
-/** 'estimate': the progressive first estimate of every tensor (int8+int4 sym+asym), in this process as `analyze --progressive` does. */
+/** 'estimate': the progressive first estimate of every tensor (int8+int4 sym+asym) over the pool's threads, as `analyze --progressive` does. */
 export type LlamaRun = 'int' | 'sweep' | 'estimate';
 
 interface HeaderEntry {
@@ -85,23 +83,27 @@ export async function writeLlama(file: string): Promise<{ size: number; filledBy
   }
 }
 
-/** Time from opening the file to the first estimate of all its tensors; `elements` counts the values sampled. */
-async function estimateLlama(file: string): Promise<Measurement> {
+/**
+ * Time from pressing Analyze (a cold pool: threads started, kernels compiled) to the first estimate
+ * of all the file's tensors, spread over the pool's threads as `analyze --progressive` does;
+ * `elements` counts the values sampled.
+ */
+async function estimateLlama(file: string, threads: number): Promise<Measurement> {
   const t0 = performance.now();
-  const model = await openModel([file]);
+  const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
   try {
-    const estimates = await estimateModel(model, LLAMA_OPTIONS, undefined, () => undefined);
+    const estimates = await pool.estimate([file], LLAMA_OPTIONS);
     const seconds = (performance.now() - t0) / 1000;
     const elements = estimates.reduce((n, e) => n + e.sampledElements, 0);
     return { seconds, elements, inputBytes: elements * 2, maxRssMB: process.resourceUsage().maxRSS / 1024 };
   } finally {
-    await model.close();
+    await pool.dispose();
   }
 }
 
 /** One analysis of the file by a pool of `threads` (run in a child process, so its peak RSS is its own). */
 export async function analyzeLlama(file: string, threads: number, run: LlamaRun, tensors?: string): Promise<Measurement> {
-  if (run === 'estimate') return estimateLlama(file);
+  if (run === 'estimate') return estimateLlama(file, threads);
   const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
   const options = run === 'int' ? LLAMA_OPTIONS : SWEEP_OPTIONS;
   try {

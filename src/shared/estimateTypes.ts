@@ -47,3 +47,9 @@ export interface TensorEstimate {
   /** One per scheme that applies to the whole tensor, in the order asked. */
   readonly results: readonly QuantEstimate[];
 }
+
+/** One thread's share of a model's estimates: the tensors at positions index, index + count, ... of the file order. */
+export interface EstimateShare {
+  readonly index: number;
+  readonly count: number;
+}

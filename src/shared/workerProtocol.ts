@@ -4,7 +4,7 @@
  */
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
-import type { TensorEstimate } from './estimateTypes';
+import type { EstimateShare, TensorEstimate } from './estimateTypes';
 import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
 import type { PlanErrorParams, PlanErrorResult } from './planErrorProtocol';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
@@ -28,7 +28,7 @@ export interface WorkerMethods {
   };
   /** The progressive first estimate of every tensor an analysis covers (core/analysis/progressive), from a sample of each. */
   estimateTensors: {
-    params: { readonly paths: readonly string[]; readonly options: AnalysisOptions; readonly tensors?: string } & Pinned;
+    params: { readonly paths: readonly string[]; readonly options: AnalysisOptions; readonly tensors?: string; readonly share?: EstimateShare } & Pinned;
     result: TensorEstimate[];
   };
   /** Pass 1 over a part of one large tensor split across threads (core/analysis/engine/tensorParts.ts). */

@@ -79,8 +79,15 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
       const html = wantsHtml(values.html === true, reportFlags, text('out'));
       const histograms = values.histograms === true || html;
       const request = parseAnalyzeFlags({ ...Object.fromEntries(STRING_FLAGS.map((f) => [f, text(f)])), histograms, reportFlags });
-      if (values.progressive === true) await writeEstimates(positionals, request, io);
-      const report = await analyzeWithProgress(deps, positionals, request, io, html);
+      // One pool for the estimate and the analysis: threads and kernels start once.
+      const pool = new AnalysisPool(request.threads === undefined ? { workerScript: deps.workerScript } : { workerScript: deps.workerScript, threads: request.threads });
+      let report: Awaited<ReturnType<typeof analyzeWithProgress>>;
+      try {
+        if (values.progressive === true) await writeEstimates(pool, positionals, request, io);
+        report = await analyzeWithProgress(pool, positionals, request, io, html);
+      } finally {
+        await pool.dispose();
+      }
       if (report.summary) {
         const page = renderHtml(report.report, report.summary, await readHtmlAssets(path.dirname(deps.workerScript)));
         await writeText(page, request, io);
@@ -93,13 +100,12 @@ export function createAnalyzeCommand(deps: AnalyzeDeps): Command {
 }
 
 async function analyzeWithProgress(
-  deps: AnalyzeDeps,
+  pool: AnalysisPool,
   paths: readonly string[],
   request: AnalyzeRequest,
   io: CliIO,
   withSummary: boolean,
 ): Promise<{ report: AnalysisReport; elapsedMs: number; summary: ModelSummary | null }> {
-  const pool = new AnalysisPool(request.threads === undefined ? { workerScript: deps.workerScript } : { workerScript: deps.workerScript, threads: request.threads });
   const bar = io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
@@ -113,13 +119,12 @@ async function analyzeWithProgress(
   } finally {
     bar?.clear();
     process.removeListener('SIGINT', onSigint);
-    await pool.dispose();
   }
 }
 
 /** `--progressive`: the estimate table, on stdout before the exact table, or on stderr when stdout carries another format. */
-async function writeEstimates(paths: readonly string[], request: AnalyzeRequest, io: CliIO): Promise<void> {
-  const text = await estimateText(paths, request.options, request.tensors);
+async function writeEstimates(pool: AnalysisPool, paths: readonly string[], request: AnalyzeRequest, io: CliIO): Promise<void> {
+  const text = await estimateText(pool, paths, request.options, request.tensors);
   const toStdout = request.format === undefined && request.out === undefined;
   (toStdout ? io.stdout : io.stderr).write(text + (toStdout ? '\n' : ''));
 }

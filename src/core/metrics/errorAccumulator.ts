@@ -17,10 +17,12 @@ export interface DisplayRange {
 /** Streams (x, deq) pairs of one scheme: error sums, error buckets, histogram of deq. */
 export class ErrorAccumulator {
   private readonly acc = newErrorAccumulator();
-  private readonly errHist = new Float64Array(ERROR_BUCKETS);
+  /** Error buckets (512 KB) only for percentiles or the error histogram: the table's figures need none. */
+  private readonly errHist: Float64Array | null;
   private readonly deqCounts: Float64Array;
 
   constructor(private readonly display: DisplayRange) {
+    this.errHist = display.errorPercentiles || display.bins > 0 ? new Float64Array(ERROR_BUCKETS) : null;
     this.deqCounts = new Float64Array(display.bins);
   }
 
@@ -42,7 +44,7 @@ export class ErrorAccumulator {
   }
 
   histograms(): ResultHistograms | undefined {
-    if (this.display.bins === 0) return undefined;
+    if (this.display.bins === 0 || !this.errHist) return undefined;
     const dequantized: Histogram = { min: this.display.min, max: this.display.max, counts: Array.from(this.deqCounts) };
     const error = errorDisplayHistogram(this.errHist, this.metrics().maxAbsErr, this.display.bins);
     return { dequantized, error };

@@ -81,10 +81,22 @@ export class AnalysisPool {
     return this.light('inspect', { paths });
   }
 
-  /** The progressive first estimate of every tensor `analyze` would cover, on one thread (a few MB read). */
-  estimate(paths: readonly string[], options: AnalysisOptions & { tensors?: string }, signal?: AbortSignal): Promise<TensorEstimate[]> {
-    const { tensors, ...analysisOptions } = options;
-    return this.light('estimateTensors', { paths, options: analysisOptions, ...(tensors === undefined ? {} : { tensors }) }, signal);
+  /**
+   * The progressive first estimate of every tensor `analyze` would cover (a few MB read), the
+   * tensors shared out over every thread (each estimate is independent), in file order.
+   */
+  async estimate(paths: readonly string[], options: AnalysisOptions & { tensors?: string }, signal?: AbortSignal): Promise<TensorEstimate[]> {
+    const { tensors: filter, ...analysisOptions } = options;
+    const stop = signal ?? new AbortController().signal;
+    const common = { paths, options: analysisOptions, ...(filter === undefined ? {} : { tensors: filter }) };
+    const count = this.threads;
+    const [model, shares] = await Promise.all([
+      this.light('inspect', { paths }, signal),
+      allOrStop(stop, (s) => Array.from({ length: count }, (_, index) =>
+        this.heavy('estimateTensors', { ...common, share: { index, count } }, s, () => undefined))),
+    ]);
+    const order = planAnalysis(model.tensors, filter).fileOrder;
+    return shares.flat().sort((a, b) => order.get(a.name)! - order.get(b.name)!);
   }
 
   /**

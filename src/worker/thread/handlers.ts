@@ -36,7 +36,7 @@ export const HANDLERS: { readonly [M in WorkerMethod]: Handler<M> } = {
     }, params.version),
 
   estimateTensors: (params, ctx) =>
-    ctx.models.use(params.paths, (model) => estimateModel(model, params.options, params.tensors, () => undefined, ctx.signal), params.version),
+    ctx.models.use(params.paths, (model) => estimateModel(model, params.options, params.tensors, () => undefined, ctx.signal, params.share), params.version),
 
   analyzePartStats: (params, ctx) =>
     ctx.models.use(params.paths, async (model) => {
