@@ -1,16 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { assertSame } from '../wasm/sameResult';
-import { buildBundlesOnce } from '../worker/bundles';
+import { builtAnalyze } from './builtCli';
+import type { Run } from './run';
 import { f32Tensor, noise, writeSafetensors } from '../worker/fixtures';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const SAMPLE = path.join(__dirname, '../../../samples/mlp/model.safetensors');
 const SAMPLE_TENSORS = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias'];
@@ -25,19 +19,11 @@ interface ReportJson {
 
 describe('quantlens analyze (built CLI, worker threads)', function () {
   this.timeout(60_000);
-  let cli = '';
+  let analyze: (...argv: string[]) => Promise<Run>;
   let withInts = '';
 
-  /** Runs `node cli.js analyze ...argv` as a user would (the CLI finds worker.js next to itself). */
-  const analyze = (...argv: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [cli, 'analyze', ...argv], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-
   before(async () => {
-    cli = path.join(await buildBundlesOnce(), 'cli.js');
+    analyze = await builtAnalyze();
     withInts = await writeSafetensors('ints.safetensors', [
       f32Tensor('w', [8, 64], noise(8 * 64, 7)),
       { name: 'ids', dtype: 'I32', shape: [2], bytes: new Uint8Array(8) },

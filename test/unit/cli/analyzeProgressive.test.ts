@@ -1,32 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { buildBundlesOnce } from '../worker/bundles';
+import { builtAnalyze } from './builtCli';
+import type { Run } from './run';
 import { f32Tensor, noise, writeSafetensors } from '../worker/fixtures';
-import * as path from 'node:path';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** The header line's wall time differs from run to run. */
 const withoutTime = (text: string): string => text.replace(/ · \d+\.\d\d s/g, ' · T');
 
 describe('quantlens analyze --progressive (built CLI)', function () {
   this.timeout(60_000);
-  let cli = '';
+  let analyze: (...argv: string[]) => Promise<Run>;
   let file = '';
 
-  const analyze = (...argv: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [cli, 'analyze', ...argv], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-
   before(async () => {
-    cli = path.join(await buildBundlesOnce(), 'cli.js');
+    analyze = await builtAnalyze();
     // 2048 rows of 64: a sample of 1024 rows; the vector is read whole.
     file = await writeSafetensors('progressive.safetensors', [f32Tensor('w', [2048, 64], noise(2048 * 64, 11)), f32Tensor('b', [64], noise(64, 12))]);
   });
