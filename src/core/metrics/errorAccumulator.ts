@@ -27,8 +27,7 @@ export class ErrorAccumulator {
   }
 
   add(x: Float32Array, deq: Float32Array, from: number, to: number): void {
-    // The error buckets feed only the percentiles and the error histogram: the Layers table alone needs the sums.
-    errorStatsChunk(x, deq, from, to, this.acc, this.display.errorPercentiles || this.display.bins > 0 ? this.errHist : null);
+    errorStatsChunk(x, deq, from, to, this.acc, this.errHist);
     if (this.display.bins > 0) {
       histogramChunk(deq, from, to, this.display.min, this.display.max, this.deqCounts, HISTOGRAM_FLAGS.CLAMP);
     }
