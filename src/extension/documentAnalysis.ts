@@ -38,6 +38,8 @@ export class DocumentAnalysis implements vscode.Disposable {
   /** The schemes of the running or last analysis, what the Tensor tab's histograms are asked under. */
   private schemes: readonly Scheme[] = [];
   private readonly histogramCache = new HistogramCache((request, signal) => this.computeHistograms(request, signal));
+  /** The finished report again with every histogram (the HTML export draws them), computed once per analysis. */
+  private reportWithHistograms: Promise<AnalysisReport> | null = null;
 
   constructor(
     private readonly paths: readonly string[],
@@ -66,6 +68,7 @@ export class DocumentAnalysis implements vscode.Disposable {
     this.error = null;
     this.schemes = [];
     this.histogramCache.clear();
+    this.reportWithHistograms = null;
     this.startedAt = Date.now();
     this.onStatus();
     this.changed.fire({ type: 'analysisStarted', selection, tensorsTotal });
@@ -135,6 +138,23 @@ export class DocumentAnalysis implements vscode.Disposable {
    */
   histograms(request: HistogramRequest): Promise<TensorHistograms | null> {
     return this.histogramCache.get(request);
+  }
+
+  /**
+   * The finished report with the histograms the table's run leaves out (one more pass over the file,
+   * kept), for the HTML export's Tensor tab; a cancelled pass is forgotten so the next export retries.
+   */
+  histogramReport(onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
+    if (!this.report) return Promise.reject(new Error('no finished analysis'));
+    if (!this.reportWithHistograms) {
+      const options: AnalysisOptions = { schemes: this.schemes, histogramBins: histogramBins() };
+      const pass = this.pool.get().analyze(this.paths, options, { onProgress }, signal);
+      this.reportWithHistograms = pass;
+      pass.catch(() => {
+        if (this.reportWithHistograms === pass) this.reportWithHistograms = null;
+      });
+    }
+    return this.reportWithHistograms;
   }
 
   private async computeHistograms(request: HistogramRequest, signal: AbortSignal): Promise<TensorHistograms> {

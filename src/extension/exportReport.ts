@@ -46,6 +46,26 @@ async function pickFormat(): Promise<ExportFormat | undefined> {
   return picked?.format;
 }
 
+/** The panel's report with every histogram (the table's run computes none), or undefined if the user cancelled. */
+function withHistograms(panel: InspectorPanel): Thenable<AnalysisReport | undefined> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'QuantLens: histograms for the HTML report', cancellable: true },
+    async (progress, token) => {
+      const stop = new AbortController();
+      token.onCancellationRequested(() => stop.abort());
+      try {
+        return await panel.document.analysis.histogramReport(
+          (p) => progress.report({ message: `${p.tensorsDone} / ${p.tensorsTotal} tensors` }),
+          stop.signal,
+        );
+      } catch (e) {
+        if (stop.signal.aborted) return undefined;
+        throw e;
+      }
+    },
+  );
+}
+
 /** Writes the panel's finished report; returns the path written, or undefined if the user backed out. */
 export async function exportPanelReport(extensionUri: vscode.Uri, panel: InspectorPanel, request: ExportRequest): Promise<string | undefined> {
   const { report } = panel.document.analysis;
@@ -65,7 +85,9 @@ export async function exportPanelReport(extensionUri: vscode.Uri, panel: Inspect
         title: 'QuantLens: export report',
       });
   if (!target) return undefined;
-  const text = await renderExport(extensionUri, format, report, summary);
+  const full = format === 'html' ? await withHistograms(panel) : report;
+  if (!full) return undefined;
+  const text = await renderExport(extensionUri, format, full, summary);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   return target.fsPath;
 }

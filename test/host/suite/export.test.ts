@@ -59,5 +59,10 @@ describe('export', () => {
     const messages = JSON.parse(data) as HostToWebview[];
     const results = messages.find((m) => m.type === 'tensorResults');
     assert.ok(results && results.type === 'tensorResults' && results.results.length === tensors);
+    // The panel's run computes the table only; the page still carries every tensor's histograms.
+    for (const t of results.results) {
+      assert.ok(t.histogram && t.histogram.counts.length > 0, `${t.name}: values histogram`);
+      for (const r of t.results) assert.ok(r.histograms && r.histograms.error.counts.length > 0, `${t.name}: ${JSON.stringify(r).slice(0, 60)} histograms`);
+    }
   });
 });
