@@ -10,7 +10,7 @@ import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
 import { planTargetPreset } from '../../../src/core/plan/targets/presets';
 import type { PlanPanelState, PlanSettings } from '../../../src/shared/planPanelProtocol';
-import { runCli } from './cli';
+import { run as runCli } from '../../unit/cli/run';
 import { tempDir } from './files';
 import { api, closeAllEditors, inspectorFor, repoPath, waitFor, waitForInspector } from './helpers';
 
