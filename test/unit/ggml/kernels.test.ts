@@ -1,21 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { xorshiftUniform as random } from '../helpers/xorshift';
 import { CHUNK, ggmlKernels, KERNELS, type KernelName } from '../../../src/core/quant/ggml/wasm/module';
 import { bestIndexInt8, iq4SubBlock, makeQ3Quants, makeQkx2Quants, makeQxQuants } from './reference/fits';
 import { nearestInt } from '../../../src/core/quant/ggml/cfloat';
 import { KVALUES_IQ4NL } from '../../../src/core/quant/ggml/kvalues';
 
 const f32 = Math.fround;
-
-/** xorshift32 in [0, 1), so failures reproduce. */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const BITS = new Uint32Array(1);
 const BITS_F32 = new Float32Array(BITS.buffer);

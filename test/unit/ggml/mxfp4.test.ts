@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { xorshiftUniform } from '../helpers/xorshift';
 import { e8m0ToFp32Half } from '../../../src/core/quant/ggml/fp16';
 import { CHUNK, ggmlKernels } from '../../../src/core/quant/ggml/wasm/module';
 import { bestIndexMxfp4Reference } from './reference/mxfp4';
@@ -25,13 +26,7 @@ function valuesAt(e: number, next: () => number): number[] {
 
 describe('MXFP4 levels kernel (|x| against codes 1..7) against best_index_mxfp4 over all 16 codes', () => {
   it('agrees for every E8M0 scale on levels, midpoints, their float neighbours and random values', () => {
-    let s = 987654321;
-    const next = (): number => {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      return (s >>> 0) / 4294967296;
-    };
+    const next = xorshiftUniform(987654321);
     // One (x, e) per value, sub-blocks of 32 sharing e.
     const cases: { x: number; e: number; code: number }[] = [];
     for (let code = 0; code < 255; code++) {

@@ -1,17 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { xorshiftUniform as random } from '../helpers/xorshift';
 import { ALL_GGML_TYPES } from '../../../src/core/quant/ggml/index';
 import { CHUNK } from '../../../src/core/quant/ggml/wasm/module';
-
-/** xorshift32 in [0, 1), so failures reproduce. */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** Per 256-value block: weights, outliers, all zero, a single value, tiny, huge, ties, and non-finite values. */
 const BLOCKS: readonly ((r: () => number, i: number) => number)[] = [
