@@ -12,7 +12,7 @@ import type { Plan, PlanTargetName, PlanTensor } from '../core/plan/planTypes';
 import { candidatesFor } from '../core/plan/solver/planProblem';
 import { PLAN_TARGETS, type PlanTarget } from '../core/plan/targets';
 import { openTargetModel } from '../core/plan/targets/openTargetModel';
-import { planTargetPreset, presetsAmong, TARGET_PRESETS } from '../core/plan/targets/presets';
+import { OWN_NAMES, presetsAmong, targetStockPlans } from '../core/plan/targets/presets';
 import { GGML_TYPES } from '../core/quant/ggml';
 import { applicablePresets, LLAMA_CPP_RULES } from './planShown';
 
@@ -39,12 +39,12 @@ export async function openTargetPlanModel(paths: readonly string[], name: PlanTa
   return targetModelOf(target, await openTargetModel(paths));
 }
 
-/** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
+/** The tools other than llama.cpp plan the file's own tensors. */
 export function targetModelOf(target: PlanTarget, tensors: readonly PlanTensor[]): TargetModel {
   if (target.name === 'llama.cpp') throw new Error('llama.cpp models are opened by openTargetPlanModel');
-  const presets = new Map(Object.keys(TARGET_PRESETS[target.name]).map((p) => [p, planTargetPreset(target, tensors, p)]));
+  const presets = targetStockPlans(target, tensors);
   return {
-    target, model: { tensors, facts: { architecture: '' } }, presets, stock: [...presets.values()],
+    target, model: { tensors, facts: OWN_NAMES }, presets, stock: [...presets.values()],
     seeds: presetsAmong(target, target.defaultCandidates).map((p) => presets.get(p)!),
     rules: `${target.name} stock recipes`,
   };

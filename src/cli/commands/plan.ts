@@ -12,10 +12,10 @@ import { candidateName } from '../../core/plan/costModel';
 import { LLAMA_CPP_TARGET } from '../../core/plan/targets/llamaCpp';
 import { PLAN_TARGETS } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
-import { planTargetPreset, presetOf } from '../../core/plan/targets/presets';
+import { OWN_NAMES, planTargetPreset, presetOf } from '../../core/plan/targets/presets';
 import { parseCommandArgs } from '../args';
 import { parseBudget } from './planBudget';
-import { OWN_NAMES, predictPresetPlan, runBudgetPlan } from './planBudgetCommand';
+import { predictPresetPlan, runBudgetPlan } from './planBudgetCommand';
 import { presetPlanJson, presetPlanText } from './planPresetOutput';
 import type { Command } from '../command';
 

@@ -23,7 +23,7 @@ import type { Plan, PlanTargetName } from '../../core/plan/planTypes';
 import type { Budget } from '../../core/plan/solver/planAtBudget';
 import { parseCandidateList, PLAN_TARGETS, type PlanTarget } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
-import { planTargetPreset, presetOf, presetsAmong, TARGET_PRESETS } from '../../core/plan/targets/presets';
+import { OWN_NAMES, planTargetPreset, presetOf, presetsAmong, targetStockPlans } from '../../core/plan/targets/presets';
 import '../../core/quant/ggml';
 import { AnalysisPool } from '../../worker/host/pool';
 import type { CliIO } from '../command';
@@ -56,9 +56,6 @@ interface TargetModel {
   readonly stock: readonly Plan[];
 }
 
-/** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
-export const OWN_NAMES = { architecture: '' } as const;
-
 async function openForTarget(paths: readonly string[], target: PlanTarget, flags: BudgetFlags, presets: readonly string[]): Promise<TargetModel> {
   if (target.name === 'llama.cpp') {
     for (const p of presets) resolvePreset(p);
@@ -73,7 +70,7 @@ async function openForTarget(paths: readonly string[], target: PlanTarget, flags
   const tensors = await openTargetModel(paths);
   return {
     model: { tensors, facts: OWN_NAMES }, presetPlan: (preset) => planTargetPreset(target, tensors, preset),
-    stock: Object.keys(TARGET_PRESETS[target.name]).map((preset) => planTargetPreset(target, tensors, preset)),
+    stock: [...targetStockPlans(target, tensors).values()],
   };
 }
 

@@ -14,6 +14,7 @@ import { buildPlanProblem } from '../../../src/core/plan/solver/planProblem';
 import { paretoOf, planAtBudget } from '../../../src/core/plan/solver/planAtBudget';
 import { PLAN_TARGETS } from '../../../src/core/plan/targets';
 import { openTargetModel } from '../../../src/core/plan/targets/openTargetModel';
+import { OWN_NAMES } from '../../../src/core/plan/targets/presets';
 import type { Scheme } from '../../../src/shared/analysisTypes';
 import { run } from '../cli/run';
 import { suiteTempDir } from '../helpers/tempDir';
@@ -32,7 +33,7 @@ async function errorsFor(file: string, tensors: readonly PlanTensor[], target: P
   const model = await openModel([file]);
   try {
     return await modelErrors({
-      paths: [file], model: { tensors, facts: { architecture: '' } },
+      paths: [file], model: { tensors, facts: OWN_NAMES },
       planned: (x) => t.notPlanned(x) === null, candidatesOf: () => candidates, bytesOf: (c, x) => t.bytesOf(c, x),
       imatrixFile: null, cacheDir: null, concurrency: 1,
       run: (request, signal, onElements) => tensorRelErrors(model, request, { signal, onProgress: onElements }),

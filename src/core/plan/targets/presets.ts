@@ -77,6 +77,15 @@ function kept(t: PlanTensor, reason: string): PlannedTensor {
   return { name: t.name, type: t.type, candidate: { kind: 'keep' }, bytes: t.bytes, requested: null, reason: `kept as ${t.type}: ${reason}` };
 }
 
+/** The tools other than llama.cpp plan the file's own tensors: none merged, so no architecture names them. */
+export const OWN_NAMES = { architecture: '' } as const;
+
+/** Every stock recipe of the target applied to the file's own tensors, by name (llama.cpp's come from its rules: stockPlans). */
+export function targetStockPlans(target: PlanTarget, tensors: readonly PlanTensor[]): Map<string, Plan> {
+  if (target.name === 'llama.cpp') throw new Error('llama.cpp stock plans come from its rules (stockPlans)');
+  return new Map(Object.keys(TARGET_PRESETS[target.name]).map((preset) => [preset, planTargetPreset(target, tensors, preset)]));
+}
+
 /** The plan a target's stock recipe gives: its candidate wherever the tool quantizes and can store it, the rest kept. */
 export function planTargetPreset(target: PlanTarget, tensors: readonly PlanTensor[], presetName: string): Plan {
   const preset = presetOf(target, presetName);
