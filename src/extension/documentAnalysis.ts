@@ -38,8 +38,8 @@ export class DocumentAnalysis implements vscode.Disposable {
   /** The schemes of the running or last analysis, what the Tensor tab's histograms are asked under. */
   private schemes: readonly Scheme[] = [];
   private readonly histogramCache = new HistogramCache((request, signal) => this.computeHistograms(request, signal));
-  /** The finished report again with every histogram (the HTML export draws them), computed once per analysis. */
-  private reportWithHistograms: Promise<AnalysisReport> | null = null;
+  /** The finished report again with every histogram (the HTML export draws them), kept once computed. */
+  private reportWithHistograms: AnalysisReport | null = null;
 
   constructor(
     private readonly paths: readonly string[],
@@ -142,19 +142,17 @@ export class DocumentAnalysis implements vscode.Disposable {
 
   /**
    * The finished report with the histograms the table's run leaves out (one more pass over the file,
-   * kept), for the HTML export's Tensor tab; a cancelled pass is forgotten so the next export retries.
+   * kept once it completes), for the HTML export's Tensor tab; each export's pass is its own to cancel.
    */
-  histogramReport(onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
-    if (!this.report) return Promise.reject(new Error('no finished analysis'));
-    if (!this.reportWithHistograms) {
-      const options: AnalysisOptions = { schemes: this.schemes, histogramBins: histogramBins() };
-      const pass = this.pool.get().analyze(this.paths, options, { onProgress }, signal);
-      this.reportWithHistograms = pass;
-      pass.catch(() => {
-        if (this.reportWithHistograms === pass) this.reportWithHistograms = null;
-      });
-    }
-    return this.reportWithHistograms;
+  async histogramReport(onProgress: (p: AnalysisProgress) => void, signal: AbortSignal): Promise<AnalysisReport> {
+    const report = this.report;
+    if (!report) throw new Error('no finished analysis');
+    if (this.reportWithHistograms) return this.reportWithHistograms;
+    const options: AnalysisOptions = { schemes: this.schemes, histogramBins: histogramBins() };
+    const full = await this.pool.get().analyze(this.paths, options, { onProgress }, signal);
+    // An analysis started meanwhile makes this one stale: hand it to this export only.
+    if (this.report === report) this.reportWithHistograms = full;
+    return full;
   }
 
   private async computeHistograms(request: HistogramRequest, signal: AbortSignal): Promise<TensorHistograms> {
