@@ -830,3 +830,88 @@ function suiteOne(v: f32, p: usize, acc: usize): void {
   if (a > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), a);
   addF64(acc, ERR_SUM_REL_ERR, a / (Math.abs(x64) + REL_ERR_EPSILON));
 }
+
+// ---- Error sums of any round trip (the named formats' pass 2; errorStatsChunk with no error buckets) ----
+
+/**
+ * errorSums: adds the pairs (x[i], deq[i]), i in [0, n), to the ERR accumulator at `acc`, as the
+ * reference errorStatsChunk does with no buckets: a non-finite x is skipped, a finite x with a
+ * non-finite deq is counted in NON_FINITE_DEQ and left out of the sums. Both masked to 0 in f32
+ * first, so a skipped lane adds exactly 0 everywhere (0 / (0 + eps) included).
+ */
+export function errorSums(x: usize, deq: usize, n: i32, acc: usize): void {
+  const vecEnd = n & ~3;
+  const relEps = f64x2.splat(REL_ERR_EPSILON);
+  const one = f64x2.splat(1);
+  let count = i32x4.splat(0);
+  let nonFiniteDeq = i32x4.splat(0);
+  let sqErr = f64x2.splat(0);
+  let sqX = f64x2.splat(0);
+  let sqDeq = f64x2.splat(0);
+  let xDeq = f64x2.splat(0);
+  let rel = f64x2.splat(0);
+  let maxErr = f64x2.splat(0);
+  for (let i = 0; i < vecEnd; i += 4) {
+    const at = <usize>i << 2;
+    const v = v128.load(x + at);
+    const d = v128.load(deq + at);
+    const xFinite = isFinite32(v);
+    const both = v128.and(xFinite, isFinite32(d));
+    count = i32x4.sub(count, both);
+    nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(xFinite, both));
+    const vz = v128.and(v, both);
+    const dz = v128.and(d, both);
+    const xLo = lowF64(vz);
+    const xHi = highF64(vz);
+    const dLo = lowF64(dz);
+    const dHi = highF64(dz);
+    const eLo = f64x2.sub(xLo, dLo);
+    const eHi = f64x2.sub(xHi, dHi);
+    const aLo = f64x2.abs(eLo);
+    const aHi = f64x2.abs(eHi);
+    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
+    sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(xLo, xLo), f64x2.mul(xHi, xHi)));
+    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
+    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(xLo, dLo), f64x2.mul(xHi, dHi)));
+    maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
+    // 1/y and 1/y' from one division, as widenTile (y = |x| + eps in [1e-10, 4e38]: no overflow).
+    const yLo = f64x2.add(f64x2.abs(xLo), relEps);
+    const yHi = f64x2.add(f64x2.abs(xHi), relEps);
+    const r = f64x2.div(one, f64x2.mul(yLo, yHi));
+    rel = f64x2.add(rel, f64x2.add(f64x2.mul(aLo, f64x2.mul(r, yHi)), f64x2.mul(aHi, f64x2.mul(r, yLo))));
+  }
+  let c = sumLanesI32(count);
+  let bad = sumLanesI32(nonFiniteDeq);
+  let sumSqErr = sumLanesF64(sqErr);
+  let sumSqX = sumLanesF64(sqX);
+  let sumSqDeq = sumLanesF64(sqDeq);
+  let sumXDeq = sumLanesF64(xDeq);
+  let sumRel = sumLanesF64(rel);
+  let maxAbs = max(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)), max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    const d = <f64>load<f32>(deq + (<usize>i << 2));
+    if (d - d != 0) {
+      bad++;
+      continue;
+    }
+    const e = v - d;
+    const a = Math.abs(e);
+    c++;
+    sumSqErr += e * e;
+    sumSqX += v * v;
+    sumSqDeq += d * d;
+    sumXDeq += v * d;
+    if (a > maxAbs) maxAbs = a;
+    sumRel += a / (Math.abs(v) + REL_ERR_EPSILON);
+  }
+  addF64(acc, ERR_COUNT, <f64>c);
+  addF64(acc, ERR_SUM_SQ_ERR, sumSqErr);
+  addF64(acc, ERR_SUM_SQ_X, sumSqX);
+  addF64(acc, ERR_SUM_SQ_DEQ, sumSqDeq);
+  addF64(acc, ERR_SUM_X_DEQ, sumXDeq);
+  store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), maxAbs);
+  addF64(acc, ERR_SUM_REL_ERR, sumRel);
+  addF64(acc, ERR_NON_FINITE_DEQ, <f64>bad);
+}

@@ -59,6 +59,8 @@ interface KernelExports {
     acc: number, errHist: number, codes: number, deqCounts: number, bins: number, lo: number, hi: number, binEach: number,
   ): number;
   sumSquares(x: number, n: number): number;
+  /** errorStatsChunk without error buckets: the ERR sums of (x[i], deq[i]), i in [0, n). */
+  errorSums(x: number, deq: number, n: number, acc: number): void;
   /** Table metrics of several per-tensor schemes in one read of each tile (SUITE_* layouts below). */
   affineSuiteFinite(x: number, n: number, params: number, schemes: number, accs: number, scratch: number): void;
 }

@@ -47,8 +47,9 @@ class FormatPass implements SchemePass {
   private readonly tensorScale: number;
 
   constructor(private readonly traits: FormatTraits, rowLength: number, ctx: PrepareContext) {
-    this.errors = new ErrorAccumulator(ctx.display);
-    this.deq = new Float32Array(Math.max(ctx.chunkLength, traits.blockSize));
+    this.errors = new ErrorAccumulator(ctx.display, ctx.errorSums);
+    const deqLength = Math.max(ctx.chunkLength, traits.blockSize);
+    this.deq = ctx.errorSums?.buffer(deqLength) ?? new Float32Array(deqLength);
     this.assembler = traits.blockAxis === 'element' ? null : new GroupAssembler(Math.max(1, rowLength), traits.blockSize);
     this.tensorScale = nvfp4TensorScale(ctx.stats.absMax);
   }

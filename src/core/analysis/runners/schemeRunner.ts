@@ -1,5 +1,6 @@
 import type { QuantResult, TensorStats } from '../../../shared/analysisTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
+import type { ErrorSumsKernel } from '../../metrics/errorSumsKernel';
 import type { CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
 
 /** What is known after pass 1 (and the calibration pass, when one ran). */
@@ -11,6 +12,8 @@ export interface PrepareContext {
   readonly display: DisplayRange;
   /** Length of the chunks pass 2 hands out. */
   readonly chunkLength: number;
+  /** Where the error sums run, lending a buffer of max(chunkLength, block) values per named format; null: the reference. */
+  readonly errorSums: ErrorSumsKernel | null;
 }
 
 /** One scheme applied to one tensor: optional pass-1 observation, then prepare() builds its pass 2. */
