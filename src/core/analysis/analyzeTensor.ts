@@ -1,4 +1,4 @@
-import type { AnalysisOptions, Histogram, QuantResult, TensorResult } from '../../shared/analysisTypes';
+import type { AnalysisOptions, Histogram, QuantResult, TensorResult, TensorStats } from '../../shared/analysisTypes';
 import { finishTensorStats } from '../metrics/tensorStats';
 import { HISTOGRAM_FLAGS, histogramChunk } from '../metrics/histogramKernel';
 import { newStatsAccumulator, statsChunk } from '../metrics/statsKernel';
@@ -25,7 +25,8 @@ const MAX_FORMAT_BLOCK = Math.max(...Object.values(FORMATS).map((f) => f.blockSi
  *   pass 1: stats, per-channel ranges;
  *   calibration pass (only when a range method needs it): 2048-bin histograms of x and |x|,
  *   and per-channel histograms for per-channel range methods;
- *   pass 2: the weights' histogram, and every scheme's round trip and error on each chunk.
+ *   pass 2: the weights' histogram, and every scheme's round trip and error on each chunk
+ *   (in pass 1's read when no scheme needs pass 1 and no histogram is asked).
  * For the table's figures alone, the named formats' error sums run where `openErrorSums` says (null: here).
  * Throws CancelledError promptly once `hooks.signal` fires.
  */
@@ -37,7 +38,11 @@ export async function analyzeTensor(
   const needsCalibration = runners.some((r) => r.needsCalibration);
   const calibrators = runners.filter((r) => r.calibrate !== undefined);
   const calibrationPass = needsCalibration || calibrators.length > 0;
-  const passes = calibrationPass ? 3 : 2;
+  const observers = runners.filter((r) => r.observe !== undefined);
+  const bins = options.tableOnly ? 0 : Math.max(0, Math.floor(options.histogramBins));
+  // Pass 2 in pass 1's read when it needs nothing from pass 1: no range to histogram, no scheme reading the stats.
+  const unranged = bins === 0 && !calibrationPass && runners.length > 0 && runners.every((r) => r.prepareUnranged !== undefined);
+  const passes = unranged ? 1 : calibrationPass ? 3 : 2;
   let passesDone = 0;
   let reported = 0;
   const progress = {
@@ -52,44 +57,55 @@ export async function analyzeTensor(
     },
   };
 
-  const statsAcc = newStatsAccumulator();
-  const observers = runners.filter((r) => r.observe !== undefined);
-  await streamTensor(entry, progress, (x, start) => {
-    statsChunk(x, x.length, statsAcc);
-    for (const r of observers) r.observe!(x, x.length, start);
-  });
-  passesDone++;
-  const stats = finishTensorStats(statsAcc);
-
-  let calibration: CalibrationHistograms | null = null;
-  if (calibrationPass) {
-    const h = needsCalibration ? newCalibrationHistograms(stats.min, stats.max) : null;
-    await streamTensor(entry, progress, (x, start) => {
-      if (h) addToCalibration(h, x, 0, x.length);
-      for (const r of calibrators) r.calibrate!(x, x.length, start);
-    });
-    passesDone++;
-    calibration = h;
-  }
-
-  const bins = options.tableOnly ? 0 : Math.max(0, Math.floor(options.histogramBins));
-  const display = { min: stats.min, max: stats.max, bins, errorPercentiles: !options.tableOnly };
   const step = chunkLength(entry.data.blockSize);
-  // The table alone (no error buckets, no histograms): the named formats' sums can run elsewhere.
   const formats = plans.runners.filter((p) => p.scheme.kind === 'format').length;
-  // Each format's deq and the chunk itself lent by the kernel: the sums read them where they are.
+  // The table alone (no error buckets): the named formats' sums run where openErrorSums says, reading
+  // each format's deq and the chunk itself where they are, in buffers it lends.
   const errorSums = openErrorSums && formats > 0 && options.tableOnly ? openErrorSums(Math.max(step, MAX_FORMAT_BLOCK), formats + 1) : null;
   const weights = new Float64Array(bins);
+  let stats: TensorStats;
   let results: QuantResult[];
   try {
     const chunk = errorSums?.buffer(step) ?? null;
-    const ctx = { stats, calibration, display, chunkLength: step, errorSums };
-    const schemePasses: SchemePass[] = runners.map((r) => r.prepare(ctx));
+    const lent = (x: Float32Array): Float32Array => (chunk ? copyInto(chunk, x) : x);
+    const early = unranged ? runners.map((r) => r.prepareUnranged!({ chunkLength: step, errorSums, errorPercentiles: !options.tableOnly })) : null;
+
+    const statsAcc = newStatsAccumulator();
     await streamTensor(entry, progress, (read, start) => {
-      const x = chunk ? copyInto(chunk, read) : read;
-      if (bins > 0) histogramChunk(x, 0, x.length, stats.min, stats.max, weights, HISTOGRAM_FLAGS.CLAMP);
-      for (const p of schemePasses) p.consume(x, x.length, start);
+      const x = early ? lent(read) : read;
+      statsChunk(x, x.length, statsAcc);
+      for (const r of observers) r.observe!(x, x.length, start);
+      if (early) for (const p of early) p.consume(x, x.length, start);
     });
+    passesDone++;
+    stats = finishTensorStats(statsAcc);
+
+    let calibration: CalibrationHistograms | null = null;
+    if (calibrationPass) {
+      const h = needsCalibration ? newCalibrationHistograms(stats.min, stats.max) : null;
+      await streamTensor(entry, progress, (x, start) => {
+        if (h) addToCalibration(h, x, 0, x.length);
+        for (const r of calibrators) r.calibrate!(x, x.length, start);
+      });
+      passesDone++;
+      calibration = h;
+    }
+
+    let schemePasses: readonly SchemePass[];
+    if (early) {
+      schemePasses = early;
+    } else {
+      const display = { min: stats.min, max: stats.max, bins, errorPercentiles: !options.tableOnly };
+      const ctx = { stats, calibration, display, chunkLength: step, errorSums };
+      const late = runners.map((r) => r.prepare(ctx));
+      const range = stats;
+      await streamTensor(entry, progress, (read, start) => {
+        const x = lent(read);
+        if (bins > 0) histogramChunk(x, 0, x.length, range.min, range.max, weights, HISTOGRAM_FLAGS.CLAMP);
+        for (const p of late) p.consume(x, x.length, start);
+      });
+      schemePasses = late;
+    }
     results = schemePasses.map((p) => p.finish());
   } finally {
     errorSums?.release();

@@ -1,5 +1,5 @@
 import type { FormatResult, FormatScheme } from '../../../shared/analysisTypes';
-import { ErrorAccumulator } from '../../metrics/errorAccumulator';
+import { ErrorAccumulator, type DisplayRange } from '../../metrics/errorAccumulator';
 import { bnb4RoundTripBlock } from '../../quant/formats/bnb4';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minifloatRoundTripRun } from '../../quant/formats/minifloat';
@@ -8,7 +8,7 @@ import { nvfp4RoundTripBlock, nvfp4TensorScale } from '../../quant/formats/nvfp4
 import { GGML_TYPES } from '../../quant/ggml';
 import { FORMATS, type FormatTraits } from '../../quant/formats/formatTraits';
 import { forEachGroup, GroupAssembler } from '../groupAssembler';
-import type { PrepareContext, RunnerPlan, SchemePass, SchemeRunner } from './schemeRunner';
+import type { PrepareContext, RunnerPlan, SchemePass, SchemeRunner, UnrangedContext } from './schemeRunner';
 
 /** Named formats: which apply to a tensor of this shape, and how each runs. */
 export function planFormat(s: FormatScheme, shape: readonly number[], numel: number): RunnerPlan {
@@ -30,12 +30,23 @@ export function planFormat(s: FormatScheme, shape: readonly number[], numel: num
 
 class FormatRunner implements SchemeRunner {
   readonly needsCalibration = false;
+  readonly prepareUnranged?: (ctx: UnrangedContext) => SchemePass;
 
-  constructor(private readonly traits: FormatTraits, private readonly rowLength: number) {}
+  constructor(private readonly traits: FormatTraits, private readonly rowLength: number) {
+    // NVFP4's per-tensor scale comes from pass 1's largest magnitude.
+    if (traits.family.kind !== 'nvfp4') {
+      this.prepareUnranged = (ctx) => new FormatPass(traits, rowLength, { ...ctx, display: noDisplayRange(ctx.errorPercentiles) }, 0);
+    }
+  }
 
   prepare(ctx: PrepareContext): SchemePass {
-    return new FormatPass(this.traits, this.rowLength, ctx);
+    return new FormatPass(this.traits, this.rowLength, ctx, nvfp4TensorScale(ctx.stats.absMax));
   }
+}
+
+/** Overlays of a run with no histograms: the range is never used. */
+function noDisplayRange(errorPercentiles: boolean): DisplayRange {
+  return { min: 0, max: 0, bins: 0, errorPercentiles };
 }
 
 class FormatPass implements SchemePass {
@@ -43,15 +54,16 @@ class FormatPass implements SchemePass {
   private readonly deq: Float32Array;
   /** Blocks of the format (null for element-wise casts). */
   private readonly assembler: GroupAssembler | null;
-  /** NVFP4's per-tensor scale, from pass 1's largest finite magnitude. */
-  private readonly tensorScale: number;
 
-  constructor(private readonly traits: FormatTraits, rowLength: number, ctx: PrepareContext) {
+  /** `tensorScale`: NVFP4's per-tensor scale (unused by the other formats). */
+  constructor(
+    private readonly traits: FormatTraits, rowLength: number,
+    ctx: Pick<PrepareContext, 'display' | 'chunkLength' | 'errorSums'>, private readonly tensorScale: number,
+  ) {
     this.errors = new ErrorAccumulator(ctx.display, ctx.errorSums);
     const deqLength = Math.max(ctx.chunkLength, traits.blockSize);
     this.deq = ctx.errorSums?.buffer(deqLength) ?? new Float32Array(deqLength);
     this.assembler = traits.blockAxis === 'element' ? null : new GroupAssembler(Math.max(1, rowLength), traits.blockSize);
-    this.tensorScale = nvfp4TensorScale(ctx.stats.absMax);
   }
 
   consume(x: Float32Array, n: number, start: number): void {

@@ -25,7 +25,15 @@ export interface SchemeRunner {
   /** Set when the runner calibrates itself (per-channel histograms): sees every chunk in the calibration pass, after pass 1. */
   readonly calibrate?: (x: Float32Array, n: number, start: number) => void;
   prepare(ctx: PrepareContext): SchemePass;
+  /**
+   * Set when pass 2 reads nothing of pass 1 (a named format without a tensor-wide scale): with no
+   * histograms to range, it then runs in pass 1's read of each chunk.
+   */
+  readonly prepareUnranged?: (ctx: UnrangedContext) => SchemePass;
 }
+
+/** What pass 2 gets when it runs in pass 1's read: no stats yet, and no histograms. */
+export type UnrangedContext = Pick<PrepareContext, 'chunkLength' | 'errorSums'> & { readonly errorPercentiles: boolean };
 
 /** Pass 2 of one scheme: round-trip every chunk and accumulate the error, then report. */
 export interface SchemePass {
