@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { openModel } from '../../src/core/formats/registry';
-import { candidateName, type Candidate } from '../../src/core/plan/costModel';
+import { errorKeyOf, type Candidate } from '../../src/core/plan/costModel';
 import type { ErrorTable } from '../../src/core/plan/errors/errorTable';
 import { roundTripOf } from '../../src/core/plan/errors/roundTrip';
 import type { PlanTensor } from '../../src/core/plan/planTypes';
@@ -38,7 +38,7 @@ async function sampleSlices(): Promise<Float32Array[]> {
 /** ||x - Q(x)|| / ||x|| of one slice under one candidate (row-wise candidates only: no whole-tensor range). */
 function relErr(x: Float32Array, candidate: Candidate): number {
   const deq = new Float32Array(x.length);
-  roundTripOf(candidate, ROW, null)(x, deq, 0, x.length);
+  roundTripOf(candidate, ROW, null, 'F32')(x, deq, 0, x.length); // the sample's weights are float32
   let noise = 0;
   let signal = 0;
   for (let i = 0; i < x.length; i++) {
@@ -53,7 +53,7 @@ export async function sampleErrorTable(tensors: readonly PlanTensor[], candidate
   const slices = await sampleSlices();
   const perSlice = new Map<string, Float64Array>();
   const errorOf = (k: number, c: Candidate): number => {
-    const name = candidateName(c);
+    const name = errorKeyOf(c);
     let row = perSlice.get(name);
     if (!row) {
       row = new Float64Array(slices.length).fill(NaN);
@@ -65,7 +65,7 @@ export async function sampleErrorTable(tensors: readonly PlanTensor[], candidate
   const relErrs: Record<string, Record<string, number>> = {};
   tensors.forEach((t, i) => {
     const k = i % slices.length;
-    relErrs[t.name] = Object.fromEntries(candidatesOf(t).map((c) => [candidateName(c), errorOf(k, c)]));
+    relErrs[t.name] = Object.fromEntries(candidatesOf(t).map((c) => [errorKeyOf(c), errorOf(k, c)]));
   });
   return { table: { weighted: false, relErr: relErrs }, slices: slices.length };
 }

@@ -4,7 +4,7 @@
  * (well under a millisecond: the slider re-solves on every move, nothing is re-quantized).
  * Plain TypeScript (no vscode), so it is unit-tested.
  */
-import { candidateName } from '../core/plan/costModel';
+import { errorKeyOf } from '../core/plan/costModel';
 import { isExactCopy, type ErrorTable } from '../core/plan/errors/errorTable';
 import type { Plan, PlanTensor } from '../core/plan/planTypes';
 import { buildPlanProblem, type PlanProblem } from '../core/plan/solver/planProblem';
@@ -29,7 +29,7 @@ export interface SolvedModel {
 
 /** Every tensor the preset changes has an error under the candidate it chose. */
 function priced(plan: Plan, tensors: readonly PlanTensor[], errors: ErrorTable): boolean {
-  return plan.tensors.every((t, i) => isExactCopy(t.candidate, tensors[i]!) || errors.relErr[t.name]?.[candidateName(t.candidate)] !== undefined);
+  return plan.tensors.every((t, i) => isExactCopy(t.candidate, tensors[i]!) || errors.relErr[t.name]?.[errorKeyOf(t.candidate)] !== undefined);
 }
 
 /**

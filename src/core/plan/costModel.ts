@@ -2,6 +2,7 @@ import { assertNever } from '../../shared/assertNever';
 import { bytesForType, storageBlock } from '../../shared/vocab/dtypes';
 import type { GgmlDType } from '../../shared/vocab/dtypes';
 import type { PlanTensor, PlanType } from './planTypes';
+import type { IntConventionName } from './intConventions';
 
 /** The plain float types a plan can assign. */
 const FLOAT_TYPES = ['F32', 'F16', 'BF16'] as const;
@@ -42,8 +43,14 @@ export type Candidate =
   | { readonly kind: 'ggml'; readonly type: GgmlDType }
   | { readonly kind: 'float'; readonly type: FloatType }
   | { readonly kind: 'keep' }
-  /** k-bit integers along the row (ne[0], the reduction axis) in groups, each group with a scale (+ zero point). */
-  | { readonly kind: 'int'; readonly bits: 2 | 3 | 4 | 8; readonly group: IntGroup; readonly scale: ScaleStorage; readonly zero: ZeroPointStorage }
+  /**
+   * k-bit integers along the row (ne[0], the reduction axis) in groups, each group with a scale (+ zero point),
+   * computed as the tool named by `convention` computes them (intConventions.ts).
+   */
+  | {
+    readonly kind: 'int'; readonly bits: 2 | 3 | 4 | 8; readonly group: IntGroup; readonly scale: ScaleStorage; readonly zero: ZeroPointStorage;
+    readonly convention: IntConventionName;
+  }
   /**
    * bitsandbytes NF4 / FP4 over the flattened tensor, 64 values per float32 absmax (or 8-bit absmax
    * with double quantization), as transformers saves it: the tensors, not the small quant_state JSON blob.
@@ -182,4 +189,12 @@ export function candidateName(candidate: Candidate): string {
     default:
       return assertNever(candidate, 'candidate');
   }
+}
+
+/**
+ * The key of a candidate's errors in the error table and its cache: its name, and for integers the
+ * tool convention too, since targets share names (int8_ch) whose round trips differ.
+ */
+export function errorKeyOf(candidate: Candidate): string {
+  return candidate.kind === 'int' ? `${candidateName(candidate)}@${candidate.convention}` : candidateName(candidate);
 }

@@ -45,17 +45,17 @@ describe('plan cost model', () => {
   });
 
   it('prices int-k groups with their scales and zero points, per row', () => {
-    const asym: Candidate = { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'packed' };
+    const asym: Candidate = { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'packed', convention: 'matmulnbits' };
     // a row of 256: 128 bytes of nibbles, 2 fp16 scales, 2 zero points packed in 1 byte
     assert.equal(candidateBytes(asym, tensor([256, 2], 1024)), 2 * (128 + 2 * 2 + 1));
     // the same over a float32 tensor: float32 scales
     assert.equal(candidateBytes(asym, tensor([256, 2], 2048, 'F32')), 2 * (128 + 2 * 4 + 1));
     assert.equal(candidateBytes(asym, tensor([192, 2], 768)), null);
     // torchao tinygemm: a bf16 scale and a bf16 zero per group of 32
-    assert.equal(candidateBytes({ kind: 'int', bits: 4, group: 32, scale: 'BF16', zero: 'scale' }, tensor([64, 2], 256)), 2 * (32 + 2 * 2 + 2 * 2));
+    assert.equal(candidateBytes({ kind: 'int', bits: 4, group: 32, scale: 'BF16', zero: 'scale', convention: 'tinygemm' }, tensor([64, 2], 256)), 2 * (32 + 2 * 2 + 2 * 2));
     // QDQ int8: a float32 scale and an int8 zero point per channel, or one of each per tensor
-    assert.equal(candidateBytes({ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte' }, tensor([10, 3], 120, 'F32')), 3 * (10 + 4 + 1));
-    assert.equal(candidateBytes({ kind: 'int', bits: 8, group: 'tensor', scale: 'F32', zero: 'byte' }, tensor([10, 3], 60)), 30 + 4 + 1);
+    assert.equal(candidateBytes({ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte', convention: 'qdq' }, tensor([10, 3], 120, 'F32')), 3 * (10 + 4 + 1));
+    assert.equal(candidateBytes({ kind: 'int', bits: 8, group: 'tensor', scale: 'F32', zero: 'byte', convention: 'qdq' }, tensor([10, 3], 60)), 30 + 4 + 1);
   });
 
   it('prices the 4-bit float formats and FP8 with their scales', () => {
@@ -77,8 +77,8 @@ describe('plan cost model', () => {
   it('names candidates as plans show them', () => {
     const names = ([
       { kind: 'ggml', type: 'Q4_K' }, { kind: 'float', type: 'BF16' }, { kind: 'keep' },
-      { kind: 'int', bits: 4, group: 128, scale: 'F16', zero: 'packed' }, { kind: 'int', bits: 8, group: 'channel', scale: 'F32', zero: 'none' },
-      { kind: 'int', bits: 8, group: 'tensor', scale: 'F32', zero: 'byte' }, { kind: 'bnb4', codebook: 'fp4', doubleQuant: true },
+      { kind: 'int', bits: 4, group: 128, scale: 'F16', zero: 'packed', convention: 'matmulnbits' }, { kind: 'int', bits: 8, group: 'channel', scale: 'F32', zero: 'none', convention: 'modelopt' },
+      { kind: 'int', bits: 8, group: 'tensor', scale: 'F32', zero: 'byte', convention: 'qdq' }, { kind: 'bnb4', codebook: 'fp4', doubleQuant: true },
       { kind: 'nvfp4' }, { kind: 'mxfp4' }, { kind: 'fp8', scale: 'tensor', scaleType: 'F32' }, { kind: 'fp8', scale: 'channel', scaleType: 'F32' },
     ] as Candidate[]).map(candidateName);
     assert.deepEqual(names, ['Q4_K', 'BF16', 'keep', 'int4_g128_asym', 'int8_ch', 'int8_tensor', 'fp4_dq', 'nvfp4', 'mxfp4', 'fp8', 'fp8_ch']);

@@ -27,10 +27,10 @@ const CASES: readonly (readonly [string, readonly string[], PlanTensor, (t: Plan
     'model.layers.0.mlp.down_proj.weight.nested_absmax', 'model.layers.0.mlp.down_proj.weight.nested_quant_map'],
     weight(40, 128, 'BF16'), (t) => candidateBytes({ kind: 'bnb4', codebook: 'fp4', doubleQuant: true }, t)],
   ['compressed.safetensors', ['model.layers.0.mlp.up_proj.weight_packed', 'model.layers.0.mlp.up_proj.weight_scale', 'model.layers.0.mlp.up_proj.weight_shape'],
-    weight(48, 128, 'BF16'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'int', bits: 4, group: 32, scale: 'source', zero: 'none' } satisfies Candidate, t)],
+    weight(48, 128, 'BF16'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'int', bits: 4, group: 32, scale: 'source', zero: 'none', convention: 'compressed-tensors' } satisfies Candidate, t)],
   ['compressed.safetensors', ['model.layers.0.self_attn.q_proj.weight_packed', 'model.layers.0.self_attn.q_proj.weight_scale', 'model.layers.0.self_attn.q_proj.weight_shape',
     'model.layers.0.self_attn.q_proj.weight_zero_point'],
-    weight(40, 128, 'BF16'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'int', bits: 4, group: 64, scale: 'source', zero: 'packed' } satisfies Candidate, t)],
+    weight(40, 128, 'BF16'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'int', bits: 4, group: 64, scale: 'source', zero: 'packed', convention: 'compressed-tensors' } satisfies Candidate, t)],
 ];
 
 describe('plan cost model against stored checkpoints', () => {

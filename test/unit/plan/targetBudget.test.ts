@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
 import { openModel } from '../../../src/core/formats/registry';
-import { candidateName, type Candidate } from '../../../src/core/plan/costModel';
+import { candidateName, errorKeyOf, type Candidate } from '../../../src/core/plan/costModel';
 import { sourcesOf } from '../../../src/core/plan/errors/errorSweep';
 import { roleOf } from '../../../src/core/plan/damage/roles';
 import { modelErrors } from '../../../src/core/plan/errors/modelErrors';
@@ -106,7 +106,7 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
     assert.equal(new Set(['q_proj', 'k_proj', 'v_proj'].map((p) => type(`model.layers.0.self_attn.${p}.weight`).type)).size, 1);
   });
 
-  it('errors equal analyze\'s for the same scheme: nvfp4, int groups, per channel (also along a MatMul weight\'s stored columns)', async () => {
+  it('errors equal analyze\'s for the same scheme: nvfp4; ONNX Runtime QDQ int8 per channel along a MatMul weight\'s stored columns', async () => {
     const sqnr = (relErr: number) => -20 * Math.log10(relErr);
     const check = async (file: string, name: string, pairs: [Candidate, Scheme][]) => {
       const tensors = await openTargetModel([file]);
@@ -119,27 +119,20 @@ describe('budget plans for modelopt, onnxruntime, torchao and llm-compressor', f
         pairs.forEach(([c], k) => {
           const want = analyzed.results[k]!;
           assert.ok('sqnrDb' in want && want.sqnrDb !== null, JSON.stringify(want));
-          const plan = sqnr(got[candidateName(c)]!);
+          const plan = sqnr(got[errorKeyOf(c)]!);
           assert.ok(Math.abs(plan - want.sqnrDb) < 1e-6, `${name} ${candidateName(c)}: plan ${plan} dB, analyze ${want.sqnrDb} dB`);
         });
       } finally {
         await model.close();
       }
     };
-    const int = (bits: number, mode: 'symmetric' | 'asymmetric', granularity: 'channel' | 'group' | 'tensor', groupSize: number | null, axis = 0): Scheme => ({
-      kind: 'int', bits, mode, granularity, groupSize, axis, range: 'minmax', convention: 'lecture',
-    });
-    await check(HF_LLAMA, 'model.layers.0.mlp.down_proj.weight', [
-      [{ kind: 'nvfp4' }, { kind: 'format', format: 'nvfp4' }],
-      [{ kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'none' }, int(4, 'symmetric', 'group', 128)],
-      [{ kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'packed' }, int(4, 'asymmetric', 'group', 128)],
-      [{ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none' }, int(8, 'symmetric', 'channel', null)],
-      [{ kind: 'int', bits: 8, group: 'tensor', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'tensor', null)],
-    ]);
-    // MatMul B [K = 64, N = 256]: a planned row (64 values along K) is a stored column, analyze's channel axis 1
+    await check(HF_LLAMA, 'model.layers.0.mlp.down_proj.weight', [[{ kind: 'nvfp4' }, { kind: 'format', format: 'nvfp4' }]]);
+    // MatMul B [K = 64, N = 256], float32: a planned row (64 values along K) is a stored column, analyze's channel axis 1;
+    // quantize_static's symmetric int8 is analyze's onnxruntime convention
     await check(writeMatMulMlp(tmp()).file, 'fc2.weight', [
-      [{ kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte' }, int(8, 'symmetric', 'channel', null, 1)],
-      [{ kind: 'int', bits: 4, group: 'channel', scale: 'source', zero: 'packed' }, int(4, 'asymmetric', 'channel', null, 1)],
+      [PLAN_TARGETS.onnxruntime.parseCandidate('int8_ch'), {
+        kind: 'int', bits: 8, mode: 'symmetric', granularity: 'channel', groupSize: null, axis: 1, range: 'minmax', convention: 'onnxruntime',
+      }],
     ]);
   });
 

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandPaths } from '../../formats/folders';
 
-const CACHE_VERSION = 1;
+/** 2: int candidates keyed by their tool's convention (name@convention) and computed as that tool does. */
+const CACHE_VERSION = 2;
 
 /** What the cached errors were computed from. */
 export interface ErrorCacheKey {

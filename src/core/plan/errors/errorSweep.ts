@@ -5,7 +5,7 @@
  */
 import { CancelledError } from '../../errors';
 import { hfToGguf } from '../../naming/hfGguf';
-import { candidateName, type Candidate } from '../costModel';
+import { errorKeyOf, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
 import { storedTransposed } from '../targets/openTargetModel';
 import type { ErrorCache, ErrorCacheKey } from './errorCache';
@@ -51,8 +51,8 @@ export async function sweepErrors(
     .map(({ tensor, sources }) => {
       const known = relErr[tensor.name] ?? {};
       const candidates = candidatesOf(tensor);
-      const missing = candidates.filter((c, k) => candidates.findIndex((o) => candidateName(o) === candidateName(c)) === k
-        && !isExactCopy(c, tensor) && bytesOf(c, tensor) !== null && known[candidateName(c)] === undefined);
+      const missing = candidates.filter((c, k) => candidates.findIndex((o) => errorKeyOf(o) === errorKeyOf(c)) === k
+        && !isExactCopy(c, tensor) && bytesOf(c, tensor) !== null && known[errorKeyOf(c)] === undefined);
       return { tensor, sources, missing };
     })
     .filter((w) => w.missing.length > 0)

@@ -1,10 +1,10 @@
-import { candidateName, type Candidate } from '../costModel';
+import { candidateName, errorKeyOf, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
 
 /**
  * The relative error `t = ||W - Q(W)|| / ||W||` of storing each tensor under each candidate
  * (weighted by the imatrix column weights when one was given), by tensor name, then by candidate
- * name (candidateName: Q4_K, F16, int4_g128, ...). Plain JSON: it crosses the worker boundary
+ * error key (errorKeyOf: Q4_K, F16, int4_g128@modelopt, ...). Plain JSON: it crosses the worker boundary
  * and is what the cache stores.
  */
 export interface ErrorTable {
@@ -21,9 +21,8 @@ export function isExactCopy(candidate: Candidate, tensor: PlanTensor): boolean {
 /** A tensor's relative error under a candidate: 0 for an exact copy. */
 export function relErrOf(table: ErrorTable, tensor: PlanTensor, candidate: Candidate): number {
   if (isExactCopy(candidate, tensor)) return 0;
-  const name = candidateName(candidate);
-  const t = table.relErr[tensor.name]?.[name];
-  if (t === undefined) throw new Error(`no error computed for ${tensor.name} as ${name}`);
+  const t = table.relErr[tensor.name]?.[errorKeyOf(candidate)];
+  if (t === undefined) throw new Error(`no error computed for ${tensor.name} as ${candidateName(candidate)}`);
   return t;
 }
 

@@ -1,7 +1,5 @@
 import { assertNever } from '../../../shared/assertNever';
 import { UsageError } from '../../errors';
-import { affineRoundTripRun } from '../../quant/affine/affineKernel';
-import { computeQParams } from '../../quant/affine/qparams';
 import { GGML_TYPES } from '../../quant/ggml';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minMaxRun } from '../../metrics/statsKernel';
@@ -9,6 +7,7 @@ import { BF16, FP16, FP8_E4M3, minifloatRoundTripRun } from '../../quant/formats
 import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
 import { nvfp4RoundTripBlock, nvfp4TensorScale } from '../../quant/formats/nvfp4';
 import { candidateName, MXFP4_BLOCK, NVFP4_BLOCK, type Candidate } from '../costModel';
+import { INT_CONVENTIONS, modelFloatOf, type ModelFloat } from '../intConventions';
 
 /** The finite range of a whole tensor: what candidates with one scale per tensor need before their pass. */
 export interface TensorRange {
@@ -34,22 +33,21 @@ function inRuns(size: number, block: (x: Float32Array, deq: Float32Array, from: 
   };
 }
 
-/** One integer scale (+ zero point) for x[from..to) from its range, as analyze's int schemes compute it (lecture convention, minmax). */
-function intRun(bits: number, asymmetric: boolean, x: Float32Array, deq: Float32Array, from: number, to: number, min: number, max: number): void {
-  // a run without finite values has nothing to quantize: treat it as all zero (as analyze does)
-  const [lo, hi] = min <= max ? [min, max] : [0, 0];
-  const q = computeQParams(lo, hi, bits, asymmetric ? 'asymmetric' : 'symmetric', 'lecture');
-  affineRoundTripRun(x, deq, from, to, q.scale, q.zeroPoint, q.qmin, q.qmax, q.multiplyByInverse);
-}
+type IntCandidate = Extract<Candidate, { kind: 'int' }>;
 
-/** Integer groups along the row, each with the range of its own finite values (analyze's per-group minmax). */
-function intGroups(bits: number, size: number, asymmetric: boolean): RoundTrip {
+/** True when the candidate stores zero points that shift its range (asymmetric), not only the symmetric one. */
+const isAsymmetric = (candidate: IntCandidate): boolean => candidate.zero === 'packed' || candidate.zero === 'scale';
+
+/** Integer runs of `size` values along the row, each with the range of its own finite values, as the candidate's tool computes them. */
+function intGroups(candidate: IntCandidate, size: number, model: ModelFloat): RoundTrip {
+  const convention = INT_CONVENTIONS[candidate.convention];
+  const asymmetric = isAsymmetric(candidate);
   const range = new Float64Array(2);
   return inRuns(size, (x, deq, from, to) => {
     range[0] = Infinity;
     range[1] = -Infinity;
     minMaxRun(x, from, to, range, 0);
-    intRun(bits, asymmetric, x, deq, from, to, range[0]!, range[1]!);
+    convention.roundTrip({ x, deq, from, to, min: range[0]!, max: range[1]! }, candidate.bits, asymmetric, model);
   });
 }
 
@@ -86,11 +84,12 @@ export function unpricedWhy(candidate: Candidate): string | null {
 /**
  * The existing quantizers, one per candidate kind, over chunks of whole rows of `rowLength`
  * values: ggml's reference quantizers, minifloat casts, MXFP4 and NVFP4 blocks (NVFP4 as
- * analyze's nvfp4 format, ModelOpt's reference), integer groups (as analyze's int schemes),
- * scaled FP8. `range` is the whole tensor's finite range, required exactly when
- * needsTensorRange(candidate). bitsandbytes blocks (over the flattened tensor) are refused with a UsageError.
+ * analyze's nvfp4 format, ModelOpt's reference), integer groups as the candidate's tool computes
+ * them (its convention, in the float type of the tensor's `sourceType`), scaled FP8. `range` is the
+ * whole tensor's finite range, required exactly when needsTensorRange(candidate). bitsandbytes
+ * blocks (over the flattened tensor) are refused with a UsageError.
  */
-export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null): RoundTrip {
+export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null, sourceType: string): RoundTrip {
   const unpriced = unpricedWhy(candidate);
   const refuse = (): never => {
     throw new UsageError(`predicted errors for ${candidateName(candidate)} are not computed yet (${unpriced}); choose other --candidates`);
@@ -119,11 +118,12 @@ export function roundTripOf(candidate: Candidate, rowLength: number, range: Tens
     case 'mxfp4':
       return inRuns(MXFP4_BLOCK, (x, deq, from, to) => void mxfp4RoundTripBlock(x, deq, from, to));
     case 'int': {
-      const { bits } = candidate;
-      const asymmetric = candidate.zero === 'packed' || candidate.zero === 'scale';
-      if (candidate.group !== 'tensor') return intGroups(bits, candidate.group === 'channel' ? rowLength : candidate.group, asymmetric);
+      const model = modelFloatOf(sourceType);
+      if (candidate.group !== 'tensor') return intGroups(candidate, candidate.group === 'channel' ? rowLength : candidate.group, model);
       const whole = tensorRange(candidate, range);
-      return (x, deq, from, to) => intRun(bits, asymmetric, x, deq, from, to, whole.min, whole.max);
+      const convention = INT_CONVENTIONS[candidate.convention];
+      const asymmetric = isAsymmetric(candidate);
+      return (x, deq, from, to) => convention.roundTrip({ x, deq, from, to, min: whole.min, max: whole.max }, candidate.bits, asymmetric, model);
     }
     case 'bnb4':
       return refuse();

@@ -11,7 +11,7 @@ import { UsageError } from '../../errors';
 import { findTensor } from '../../analysis/findTensor';
 import { minMaxRun } from '../../metrics/statsKernel';
 import type { Model } from '../../tensor';
-import { candidateBytes, candidateName, type Candidate } from '../costModel';
+import { candidateBytes, errorKeyOf, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
 import { isExactCopy } from './errorTable';
 import { needsTensorRange, roundTripOf, type RoundTrip, type TensorRange } from './roundTrip';
@@ -37,7 +37,7 @@ export interface TensorErrorRequest {
   readonly weights: Float32Array | null;
 }
 
-/** Relative error by candidate name; exact copies and candidates that cannot store the tensor are left out. */
+/** Relative error by candidate error key (errorKeyOf); exact copies and candidates that cannot store the tensor are left out. */
 export type TensorRelErrors = Record<string, number>;
 
 interface Accumulator {
@@ -50,7 +50,7 @@ interface Accumulator {
 function pricedCandidates(request: TensorErrorRequest): Candidate[] {
   const seen = new Set<string>();
   return request.candidates.filter((c) => {
-    const key = candidateName(c);
+    const key = errorKeyOf(c);
     if (seen.has(key) || isExactCopy(c, request.tensor) || candidateBytes(c, request.tensor) === null) return false;
     seen.add(key);
     return true;
@@ -116,7 +116,7 @@ export async function tensorRelErrors(model: Model, request: TensorErrorRequest,
   const priced = pricedCandidates(request);
   if (priced.length === 0) return {};
   const range = priced.some(needsTensorRange) ? await tensorRangeOf(model, request, hooks.signal) : null;
-  const acc: Accumulator[] = priced.map((c) => ({ key: candidateName(c), roundTrip: roundTripOf(c, rowLength, range), noise: 0 }));
+  const acc: Accumulator[] = priced.map((c) => ({ key: errorKeyOf(c), roundTrip: roundTripOf(c, rowLength, range, request.tensor.type), noise: 0 }));
   const { weights } = request;
   let deq = new Float32Array(stepOf(rowLength));
   let signal = 0;

@@ -23,9 +23,9 @@ function notPlanned(tensor: PlanTensor): string | null {
 export const LLM_COMPRESSOR_TARGET = planTarget({
   name: 'llm-compressor',
   candidates: [
-    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'none' },
-    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'packed' },
-    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none' },
+    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'none', convention: 'compressed-tensors' },
+    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'packed', convention: 'compressed-tensors' },
+    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none', convention: 'compressed-tensors' },
     { kind: 'fp8', scale: 'tensor', scaleType: 'source' },
     { kind: 'fp8', scale: 'channel', scaleType: 'source' },
     { kind: 'nvfp4' },

@@ -40,8 +40,8 @@ export const MODELOPT_TARGET = planTarget({
   candidates: [
     { kind: 'nvfp4' },
     { kind: 'fp8', scale: 'tensor', scaleType: 'F32' },
-    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'none' },
-    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none' },
+    { kind: 'int', bits: 4, group: 128, scale: 'source', zero: 'none', convention: 'modelopt' },
+    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none', convention: 'modelopt' },
     { kind: 'keep' },
   ],
   // auto_quantize's default quantization_formats, plus leaving a layer unquantized

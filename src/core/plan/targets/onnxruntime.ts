@@ -11,16 +11,16 @@ const B_INPUT = 1;
 
 /**
  * ONNX Runtime, two ways: MatMulNBits weight-only int4 blocks along K (scales in the graph's
- * float type; zero points packed 4-bit unless symmetric), and QDQ int8 via quantize_static
- * (float scale + int8 zero point per channel or per tensor).
+ * float type; zero points packed 4-bit unless symmetric; MLAS's blockwise rounding), and QDQ int8
+ * via quantize_static (symmetric [-127, 127]: float scale + int8 zero point per channel or per tensor).
  */
 const CANDIDATES: readonly Candidate[] = [
   ...MATMUL_NBITS_BLOCKS.flatMap((group): Candidate[] => [
-    { kind: 'int', bits: 4, group, scale: 'source', zero: 'packed' },
-    { kind: 'int', bits: 4, group, scale: 'source', zero: 'none' },
+    { kind: 'int', bits: 4, group, scale: 'source', zero: 'packed', convention: 'matmulnbits' },
+    { kind: 'int', bits: 4, group, scale: 'source', zero: 'none', convention: 'matmulnbits' },
   ]),
-  { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte' },
-  { kind: 'int', bits: 8, group: 'tensor', scale: 'source', zero: 'byte' },
+  { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'byte', convention: 'qdq' },
+  { kind: 'int', bits: 8, group: 'tensor', scale: 'source', zero: 'byte', convention: 'qdq' },
   { kind: 'keep' },
 ];
 

@@ -15,15 +15,16 @@ function notPlanned(tensor: PlanTensor): string | null {
 }
 
 /**
- * torchao quantize_ with FqnToConfig: Int4WeightOnlyConfig (tinygemm: int4 groups, a bf16 scale
- * and zero per group), Int8WeightOnlyConfig (per-channel scale in the model dtype),
+ * torchao quantize_ with FqnToConfig: Int4WeightOnlyConfig (int4 groups, a scale and a float zero
+ * per group in the model dtype), Int8WeightOnlyConfig (per-channel scale in the model dtype),
  * Float8WeightOnlyConfig (per-row float32 scale); filter_fn quantizes nn.Linear only.
  */
 export const TORCHAO_TARGET = planTarget({
   name: 'torchao',
   candidates: [
-    ...INT4_GROUPS.map((group): Candidate => ({ kind: 'int', bits: 4, group, scale: 'BF16', zero: 'scale' })),
-    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none' },
+    // Int4Tensor.from_hp: scale.to(w.dtype), zero_point.to(w.dtype)
+    ...INT4_GROUPS.map((group): Candidate => ({ kind: 'int', bits: 4, group, scale: 'source', zero: 'scale', convention: 'tinygemm' })),
+    { kind: 'int', bits: 8, group: 'channel', scale: 'source', zero: 'none', convention: 'torchao-int8' },
     { kind: 'fp8', scale: 'channel', scaleType: 'F32' },
     { kind: 'keep' },
   ],

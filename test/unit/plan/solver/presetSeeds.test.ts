@@ -6,8 +6,8 @@ import { assignmentOf, improveWithin } from '../../../../src/core/plan/solver/im
 import { planAtBudget } from '../../../../src/core/plan/solver/planAtBudget';
 import { buildPlanProblem, seedOf, type PlanRules } from '../../../../src/core/plan/solver/planProblem';
 
-const INT4: Candidate = { kind: 'int', bits: 4, group: 'channel', scale: 'F32', zero: 'none' };
-const INT8: Candidate = { kind: 'int', bits: 8, group: 'channel', scale: 'F32', zero: 'none' };
+const INT4: Candidate = { kind: 'int', bits: 4, group: 'channel', scale: 'F32', zero: 'none', convention: 'modelopt' };
+const INT8: Candidate = { kind: 'int', bits: 8, group: 'channel', scale: 'F32', zero: 'none', convention: 'modelopt' };
 const tensor = (name: string, rows: number): PlanTensor => ({ name, ne: [64, rows], numel: 64 * rows, type: 'F32', bytes: 4 * 64 * rows });
 const RULES: PlanRules = {
   name: 'torchao', notPlanned: () => null, groupOf: () => null,
@@ -27,7 +27,7 @@ describe('plan solver: a preset as a start', () => {
   // At all-int8's size the hull walk takes b's int8, then cannot afford a's keep: a stays int4 (0.25 + 1e-4),
   // worse than all-int8 (0.2401 + 1e-4)
   const tensors = [tensor('a', 1), tensor('b', 8)];
-  const errors: ErrorTable = { weighted: false, relErr: { a: { int4_ch: 0.5, int8_ch: 0.49 }, b: { int4_ch: 0.6, int8_ch: 0.01 } } };
+  const errors: ErrorTable = { weighted: false, relErr: { a: { 'int4_ch@modelopt': 0.5, 'int8_ch@modelopt': 0.49 }, b: { 'int4_ch@modelopt': 0.6, 'int8_ch@modelopt': 0.01 } } };
   const problem = buildPlanProblem(tensors, [INT4, INT8, { kind: 'keep' }], errors, RULES);
   const all8 = uniform(tensors, INT8);
   const all8Damage = 0.49 ** 2 + 0.01 ** 2;
