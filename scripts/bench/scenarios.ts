@@ -107,9 +107,14 @@ async function kernelInt8Wasm(files: BenchFiles): Promise<Measurement> {
   lease.reserve(regionBytes(KERNEL_CHUNK, 4) + regionBytes(STATS.LENGTH, 8) + SuiteRun.bytes(1));
   const chunk = lease.f32(KERNEL_CHUNK);
   const stats = lease.f64(STATS.LENGTH);
-  let absMax = 0;
-  for (const v of x) absMax = Math.max(absMax, Math.abs(v));
-  const suite = new SuiteRun(lease, [computeQParams(-absMax, absMax, 8, 'symmetric', 'lecture')]);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const absMax = Math.max(-min, max);
+  const suite = new SuiteRun(lease, [computeQParams(-absMax, absMax, 8, 'symmetric', 'lecture')], { min, max });
   const seconds = await best(() => {
     stats.view.set(newStatsAccumulator());
     for (let s = 0; s < x.length; s += KERNEL_CHUNK) {

@@ -570,8 +570,12 @@ function affineOne(
   return clipped;
 }
 
-/** affineSuiteFinite's scheme records: scale, zero point, qmin, qmax (f32), multiplyByInverse (i32). */
+/** affineSuiteFinite's scheme records: scale, zero point, qmin, qmax (f32), flags (i32, SUITE_* below). */
 const SUITE_RECORD_BYTES: usize = 32;
+/** Record flag: the round trip multiplies by f32(1/scale) (torch) instead of dividing. */
+const SUITE_MULTIPLY_BY_INVERSE: i32 = 1;
+/** Record flag: no value of the data can clip (the caller checked its min and max): no clamp, no clip count. */
+const SUITE_NO_CLIP: i32 = 2;
 /** affineSuiteFinite's accumulators per scheme: the ERR layout, then the clipped count (f64 slots). */
 const SUITE_ACC_SLOTS: usize = 10;
 const SUITE_ACC_CLIPPED: usize = 8;
@@ -609,9 +613,7 @@ export function affineSuiteFinite(x: usize, n: i32, params: usize, schemes: i32,
     for (let i = vecEnd; i < m; i++) {
       const v = load<f32>(xt + (<usize>i << 2));
       for (let s = 0; s < schemes; s++) {
-        const p = params + <usize>s * SUITE_RECORD_BYTES;
-        const acc = accs + ((<usize>s * SUITE_ACC_SLOTS) << 3);
-        suiteOne(v, p, acc);
+        suiteOne(v, params + <usize>s * SUITE_RECORD_BYTES, accs + ((<usize>s * SUITE_ACC_SLOTS) << 3));
       }
     }
   }
@@ -637,146 +639,96 @@ function widenTile(x: usize, vecEnd: i32, scratch: usize): void {
   }
 }
 
-/**
- * One scheme over the vector part of a tile; `widened` reads x in f64 and 1/y from scratch, else
- * computes them. A scheme that divides by its scale takes the float32 error first (suiteF32Error);
- * a tile where it clipped, or a scheme that multiplies by 1/scale, takes e = x - deq in f64.
- */
+/** One scheme over the vector part of a tile; `widened` reads x in f64 and 1/y from scratch, else computes them. */
 @inline function suiteScheme(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize, widened: bool): void {
-  const multiplyByInverse = load<i32>(p, 16) != 0;
+  const flags = load<i32>(p, 16);
+  const byInverse = (flags & SUITE_MULTIPLY_BY_INVERSE) != 0;
+  const clamp = (flags & SUITE_NO_CLIP) == 0;
   if (widened) {
-    if (multiplyByInverse) suiteF64ErrorWidenedByInverse(x, vecEnd, p, acc, scratch);
-    else if (!suiteF32ErrorWidened(x, vecEnd, p, acc, scratch)) suiteF64ErrorWidened(x, vecEnd, p, acc, scratch);
+    if (clamp) {
+      if (byInverse) suiteWidenedByInverseClamped(x, vecEnd, p, acc, scratch);
+      else suiteWidenedClamped(x, vecEnd, p, acc, scratch);
+    } else {
+      if (byInverse) suiteWidenedByInverse(x, vecEnd, p, acc, scratch);
+      else suiteWidened(x, vecEnd, p, acc, scratch);
+    }
   } else {
-    if (multiplyByInverse) suiteF64ErrorByInverse(x, vecEnd, p, acc, scratch);
-    else if (!suiteF32ErrorDirect(x, vecEnd, p, acc, scratch)) suiteF64ErrorDirect(x, vecEnd, p, acc, scratch);
+    if (clamp) {
+      if (byInverse) suiteDirectByInverseClamped(x, vecEnd, p, acc, scratch);
+      else suiteDirectClamped(x, vecEnd, p, acc, scratch);
+    } else {
+      if (byInverse) suiteDirectByInverse(x, vecEnd, p, acc, scratch);
+      else suiteDirect(x, vecEnd, p, acc, scratch);
+    }
   }
 }
 
-// Each variant specialized: no per-vector select between dividing and multiplying (wasm computed both).
-function suiteF32ErrorWidened(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): bool {
-  return suiteF32Error(x, vecEnd, p, acc, scratch, true);
+// Each variant specialized: no per-vector select between dividing and multiplying, clamping or not (wasm computes both sides).
+function suiteWidenedByInverseClamped(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, true, true, true);
 }
 
-function suiteF32ErrorDirect(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): bool {
-  return suiteF32Error(x, vecEnd, p, acc, scratch, false);
+function suiteWidenedClamped(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, true, false, true);
 }
 
-function suiteF64ErrorWidened(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
-  suiteF64Error(x, vecEnd, p, acc, scratch, true, false);
+function suiteWidenedByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, true, true, false);
 }
 
-function suiteF64ErrorWidenedByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
-  suiteF64Error(x, vecEnd, p, acc, scratch, true, true);
+function suiteWidened(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, true, false, false);
 }
 
-function suiteF64ErrorDirect(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
-  suiteF64Error(x, vecEnd, p, acc, scratch, false, false);
+function suiteDirectByInverseClamped(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, false, true, true);
 }
 
-function suiteF64ErrorByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
-  suiteF64Error(x, vecEnd, p, acc, scratch, false, true);
+function suiteDirectClamped(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, false, false, true);
+}
+
+function suiteDirectByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, false, true, false);
+}
+
+function suiteDirect(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize): void {
+  suiteErrors(x, vecEnd, p, acc, scratch, false, false, false);
 }
 
 /**
- * suiteF64Error for a scheme that divides by its scale, with e = x - deq in float32: exact for
- * every value that was not clipped (Sterbenz: the code k = round(x / scale) with x / scale
- * correctly rounded gives deq = 0, or |x - deq| <= scale / 2 <= |deq| / 2), so e, |e| and their
- * max are those of the reference and only the sums widen to f64. Adds nothing and returns false
- * when a value of the tile was clipped (x may be beyond 2 deq, where e could round).
+ * One scheme over the vector part of a tile: round trip in float32 as the reference, e = x - deq
+ * in f64 (exact: the two are within a factor of 2^29), its sums in f64. Without `clamp` (no value
+ * can clip) q - zeroPoint is nearest(t) itself: both are small integers, so the reference's
+ * float32 add and subtract of the zero point are exact.
  */
-@inline function suiteF32Error(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize, widened: bool): bool {
+@inline function suiteErrors(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize, widened: bool, byInverse: bool, clamp: bool): void {
   const scale = load<f32>(p);
-  const zeroPoint = load<f32>(p, 4);
-  const s = f32x4.splat(scale);
-  const z = f32x4.splat(zeroPoint);
-  const qlo = f32x4.splat(load<f32>(p, 8));
-  const qhi = f32x4.splat(load<f32>(p, 12));
-  const relEps = f64x2.splat(REL_ERR_EPSILON);
-  let clip = i32x4.splat(0);
-  let sqErrLo = f64x2.splat(0);
-  let sqErrHi = f64x2.splat(0);
-  let xErrLo = f64x2.splat(0);
-  let xErrHi = f64x2.splat(0);
-  let rel = f64x2.splat(0);
-  let maxErr = f32x4.splat(0);
-  for (let i = 0; i < vecEnd; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    const q0 = f32x4.add(f32x4.nearest(f32x4.div(v, s)), z);
-    const q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
-    clip = i32x4.sub(clip, f32x4.ne(q0, q));
-    const e = f32x4.sub(v, f32x4.mul(s, f32x4.sub(q, z)));
-    maxErr = f32x4.pmax(maxErr, f32x4.abs(e));
-    let xLo: v128;
-    let xHi: v128;
-    if (widened) {
-      const w = scratch + (<usize>i << 4);
-      xLo = v128.load(w);
-      xHi = v128.load(w, 16);
-    } else {
-      xLo = lowF64(v);
-      xHi = highF64(v);
-    }
-    const eLo = lowF64(e);
-    const eHi = highF64(e);
-    sqErrLo = f64x2.add(sqErrLo, f64x2.mul(eLo, eLo));
-    sqErrHi = f64x2.add(sqErrHi, f64x2.mul(eHi, eHi));
-    xErrLo = f64x2.add(xErrLo, f64x2.mul(xLo, eLo));
-    xErrHi = f64x2.add(xErrHi, f64x2.mul(xHi, eHi));
-    const aLo = f64x2.abs(eLo);
-    const aHi = f64x2.abs(eHi);
-    if (widened) {
-      const w = scratch + (<usize>i << 4);
-      rel = f64x2.add(rel, f64x2.add(f64x2.mul(aLo, v128.load(w, 32)), f64x2.mul(aHi, v128.load(w, 48))));
-    } else {
-      rel = f64x2.add(rel, relErrPair(xLo, xHi, aLo, aHi, relEps));
-    }
-  }
-  if (v128.any_true(clip)) return false;
-  addF64(acc, ERR_COUNT, <f64>vecEnd);
-  addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(f64x2.add(sqErrLo, sqErrHi)));
-  addF64(acc, SUITE_ACC_SUM_X_ERR, sumLanesF64(f64x2.add(xErrLo, xErrHi)));
-  addF64(acc, ERR_SUM_REL_ERR, sumLanesF64(rel));
-  const tileMax = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(maxErr, 0), f32x4.extract_lane(maxErr, 1)), Mathf.max(f32x4.extract_lane(maxErr, 2), f32x4.extract_lane(maxErr, 3)));
-  if (tileMax > load<f64>(f64slot(acc, ERR_MAX_ABS_ERR))) store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), tileMax);
-  return true;
-}
-
-/**
- * a/y + a'/y' as (a y' + a' y) / (y y') with y = |x| + eps: one division per 4 values. Every term
- * is >= 0 and y in [1e-10, 4e38], so no overflow and a few ulps per pair, a few ulps of the sum.
- */
-@inline function relErrPair(xLo: v128, xHi: v128, aLo: v128, aHi: v128, relEps: v128): v128 {
-  const yLo = f64x2.add(f64x2.abs(xLo), relEps);
-  const yHi = f64x2.add(f64x2.abs(xHi), relEps);
-  return f64x2.div(f64x2.add(f64x2.mul(aLo, yHi), f64x2.mul(aHi, yLo)), f64x2.mul(yLo, yHi));
-}
-
-/** One scheme over the vector part of a tile with e = x - deq in f64 (exact: the two are within a factor of 2^29). */
-@inline function suiteF64Error(x: usize, vecEnd: i32, p: usize, acc: usize, scratch: usize, widened: bool, multiplyByInverse: bool): void {
-  const scale = load<f32>(p);
-  const zeroPoint = load<f32>(p, 4);
   const s = f32x4.splat(scale);
   const inv = f32x4.splat(<f32>1 / scale);
-  const z = f32x4.splat(zeroPoint);
+  const z = f32x4.splat(load<f32>(p, 4));
   const qlo = f32x4.splat(load<f32>(p, 8));
   const qhi = f32x4.splat(load<f32>(p, 12));
   const relEps = f64x2.splat(REL_ERR_EPSILON);
   let clip = i32x4.splat(0);
-  let sqErrLo = f64x2.splat(0);
-  let sqErrHi = f64x2.splat(0);
-  let xErrLo = f64x2.splat(0);
-  let xErrHi = f64x2.splat(0);
+  // Low and high halves summed into one accumulator each: fewer registers, fewer spills.
+  let sqErr = f64x2.splat(0);
+  let xErr = f64x2.splat(0);
   let rel = f64x2.splat(0);
   let maxErr = f64x2.splat(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)));
   for (let i = 0; i < vecEnd; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    const t = multiplyByInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
-    const q0 = f32x4.add(f32x4.nearest(t), z);
-    const q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
-    // Clipped: the clamp moved the code (q0 is finite: all data finite, scale not 0).
-    clip = i32x4.sub(clip, f32x4.ne(q0, q));
-    const d = f32x4.mul(s, f32x4.sub(q, z));
+    const t = byInverse ? f32x4.mul(v, inv) : f32x4.div(v, s);
+    let d: v128;
+    if (clamp) {
+      const q0 = f32x4.add(f32x4.nearest(t), z);
+      const q = f32x4.pmax(f32x4.pmin(q0, qhi), qlo);
+      // Clipped: the clamp moved the code (q0 is finite: all data finite, scale not 0).
+      clip = i32x4.sub(clip, f32x4.ne(q0, q));
+      d = f32x4.mul(s, f32x4.sub(q, z));
+    } else {
+      d = f32x4.mul(s, f32x4.nearest(t));
+    }
     let xLo: v128;
     let xHi: v128;
     if (widened) {
@@ -789,10 +741,8 @@ function suiteF64ErrorByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scr
     }
     const eLo = f64x2.sub(xLo, lowF64(d));
     const eHi = f64x2.sub(xHi, highF64(d));
-    sqErrLo = f64x2.add(sqErrLo, f64x2.mul(eLo, eLo));
-    sqErrHi = f64x2.add(sqErrHi, f64x2.mul(eHi, eHi));
-    xErrLo = f64x2.add(xErrLo, f64x2.mul(xLo, eLo));
-    xErrHi = f64x2.add(xErrHi, f64x2.mul(xHi, eHi));
+    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
+    xErr = f64x2.add(xErr, f64x2.add(f64x2.mul(xLo, eLo), f64x2.mul(xHi, eHi)));
     const aLo = f64x2.abs(eLo);
     const aHi = f64x2.abs(eHi);
     maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
@@ -804,11 +754,21 @@ function suiteF64ErrorByInverse(x: usize, vecEnd: i32, p: usize, acc: usize, scr
     }
   }
   addF64(acc, ERR_COUNT, <f64>vecEnd);
-  addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(f64x2.add(sqErrLo, sqErrHi)));
-  addF64(acc, SUITE_ACC_SUM_X_ERR, sumLanesF64(f64x2.add(xErrLo, xErrHi)));
+  addF64(acc, ERR_SUM_SQ_ERR, sumLanesF64(sqErr));
+  addF64(acc, SUITE_ACC_SUM_X_ERR, sumLanesF64(xErr));
   addF64(acc, ERR_SUM_REL_ERR, sumLanesF64(rel));
   store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), Math.max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
-  addF64(acc, SUITE_ACC_CLIPPED, <f64>sumLanesI32(clip));
+  if (clamp) addF64(acc, SUITE_ACC_CLIPPED, <f64>sumLanesI32(clip));
+}
+
+/**
+ * a/y + a'/y' as (a y' + a' y) / (y y') with y = |x| + eps: one division per 4 values. Every term
+ * is >= 0 and y in [1e-10, 4e38], so no overflow and a few ulps per pair, a few ulps of the sum.
+ */
+@inline function relErrPair(xLo: v128, xHi: v128, aLo: v128, aHi: v128, relEps: v128): v128 {
+  const yLo = f64x2.add(f64x2.abs(xLo), relEps);
+  const yHi = f64x2.add(f64x2.abs(xHi), relEps);
+  return f64x2.div(f64x2.add(f64x2.mul(aLo, yHi), f64x2.mul(aHi, yLo)), f64x2.mul(yLo, yHi));
 }
 
 /** One value of affineSuiteFinite, scalar (a tile's last values that do not fill a vector). */
@@ -817,7 +777,7 @@ function suiteOne(v: f32, p: usize, acc: usize): void {
   const zeroPoint = load<f32>(p, 4);
   const qmin = load<f32>(p, 8);
   const qmax = load<f32>(p, 12);
-  const t: f32 = load<i32>(p, 16) != 0 ? v * (<f32>1 / scale) : v / scale;
+  const t: f32 = (load<i32>(p, 16) & SUITE_MULTIPLY_BY_INVERSE) != 0 ? v * (<f32>1 / scale) : v / scale;
   const q0: f32 = nearest<f32>(t) + zeroPoint;
   const q: f32 = q0 < qmin ? qmin : q0 > qmax ? qmax : q0;
   if (q != q0) addF64(acc, SUITE_ACC_CLIPPED, 1);

@@ -85,8 +85,15 @@ export interface U32Region {
 export const WASM_ERROR_BUCKET_SLOTS = 65537;
 /** affineErrorRun's code tables: 4 lanes of 256 codes plus a scratch slot, u32. */
 export const WASM_CODE_SLOTS = 4 * 257;
-/** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), multiplyByInverse (i32), padding; in f32 slots. */
+/** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), flags (i32, SUITE_FLAGS), padding; in f32 slots. */
 export const SUITE_RECORD_SLOTS = 8;
+/** affineSuiteFinite's record flags (src/wasm/kernels.ts SUITE_MULTIPLY_BY_INVERSE, SUITE_NO_CLIP). */
+export const SUITE_FLAGS = {
+  /** The round trip multiplies by f32(1/scale) (torch) instead of dividing. */
+  MULTIPLY_BY_INVERSE: 1,
+  /** No value of the data can clip: no clamp and no clip count (the clipped count stays 0). */
+  NO_CLIP: 2,
+} as const;
 /**
  * affineSuiteFinite's accumulators per scheme, in f64 slots: the ERR layout (its sums of deq^2 and
  * x deq left 0), the clipped count, the sum of x (x - deq).

@@ -163,7 +163,7 @@ export async function streamErrors(
     clipped: 0,
   }));
   const fused = slots.filter((s) => s.plan.fused);
-  const suite = new SuiteRun(lease, fused.map((s) => s.plan.params[0]!));
+  const suite = new SuiteRun(lease, fused.map((s) => s.plan.params[0]!), stats);
   const separate = slots.filter((s) => !s.plan.fused);
   const display: DisplayRange = { min: stats.min, max: stats.max, bins, errorPercentiles };
   await passInto(entry, range, buffers, progress, (chunk, n, start) => {
