@@ -4,6 +4,7 @@
  */
 import { PLAN_EXPORTS, type PlanExport } from '../core/plan/exports';
 import { PLAN_TARGET_NAMES, type PlanTargetName } from '../core/plan/planTypes';
+import { defaultPlanTarget, planFileKind, type PlanFileKind } from '../core/plan/targets/defaultTarget';
 import { TARGET_PRESETS } from '../core/plan/targets/presets';
 import type { PlanTargetOption } from '../shared/planPanelProtocol';
 
@@ -17,16 +18,8 @@ const EXPORT_SUFFIX: Readonly<Record<string, string>> = {
   'llm-compressor': 'recipe.yaml',
 };
 
-type FileKind = 'gguf' | 'onnx' | 'checkpoint';
-
-function kindOf(fileName: string): FileKind {
-  if (/\.gguf$/i.test(fileName)) return 'gguf';
-  if (/\.onnx$/i.test(fileName)) return 'onnx';
-  return 'checkpoint';
-}
-
 /** Why `target` does not apply to a file of `kind`, or null when it does. */
-function whyNot(target: PlanTargetName, kind: FileKind): string | null {
+function whyNot(target: PlanTargetName, kind: PlanFileKind): string | null {
   if (target === 'llama.cpp') return kind === 'onnx' ? 'llama.cpp quantizes GGUF files (and Hugging Face checkpoints converted to GGUF), not ONNX graphs' : null;
   if (target === 'onnxruntime') return kind === 'onnx' ? null : 'ONNX Runtime quantizes ONNX graphs (.onnx files)';
   if (kind === 'gguf') return `${target} quantizes Hugging Face checkpoints; a GGUF is planned for llama.cpp`;
@@ -35,14 +28,13 @@ function whyNot(target: PlanTargetName, kind: FileKind): string | null {
 
 /** Every target, those that do not apply to the file disabled with why. */
 export function targetOptions(fileName: string): PlanTargetOption[] {
-  const kind = kindOf(fileName);
+  const kind = planFileKind([fileName]);
   return PLAN_TARGET_NAMES.map((name) => ({ name, disabled: whyNot(name, kind) }));
 }
 
-/** The target a new Plan tab starts with: ONNX Runtime for an .onnx file, else llama.cpp (GGUF, and the Hugging Face checkpoints it converts). */
+/** The target a new Plan tab starts with: the CLI's default for the same file. */
 export function defaultTarget(fileName: string): PlanTargetName {
-  const kind = kindOf(fileName);
-  return kind === 'onnx' ? 'onnxruntime' : 'llama.cpp';
+  return defaultPlanTarget([fileName]);
 }
 
 /** The stock presets of a target other than llama.cpp (whose presets depend on the model). */

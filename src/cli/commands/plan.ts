@@ -9,6 +9,7 @@ import { exportBase } from '../../core/plan/llamaCpp/tensorTypeFile';
 import { isPlanTargetName, PLAN_TARGET_NAMES, type PlanTargetName } from '../../core/plan/planTypes';
 import { exportFor } from '../../core/plan/exports';
 import { candidateName } from '../../core/plan/costModel';
+import { defaultPlanTarget } from '../../core/plan/targets/defaultTarget';
 import { LLAMA_CPP_TARGET } from '../../core/plan/targets/llamaCpp';
 import { PLAN_TARGETS } from '../../core/plan/targets';
 import { openTargetModel } from '../../core/plan/targets/openTargetModel';
@@ -26,7 +27,8 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
 
   --target T          the tool the plan is for: llama.cpp (default for GGUF; Hugging Face
                       safetensors are planned as convert_hf_to_gguf.py would convert them),
-                      modelopt (default otherwise), onnxruntime, torchao, llm-compressor
+                      onnxruntime (default for ONNX), modelopt (default otherwise), torchao,
+                      llm-compressor
   --preset P          the tool's stock recipe, reproduced exactly (llama.cpp: Q4_K_M, Q5_K_M,
                       Q6_K, Q8_0, Q2_K, Q3_K_S/M/L, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS,
                       MXFP4_MOE, F16, BF16, ...; modelopt: NVFP4_DEFAULT_CFG, FP8_DEFAULT_CFG,
@@ -67,7 +69,7 @@ Chooses a storage type for every tensor as the target tool would apply it (heade
 `;
 
 function targetFor(flag: string | undefined, files: readonly string[]): PlanTargetName {
-  const target = flag ?? (files.every((f) => f.toLowerCase().endsWith('.gguf')) ? 'llama.cpp' : 'modelopt');
+  const target = flag ?? defaultPlanTarget(files);
   if (!isPlanTargetName(target)) throw new UsageError(`plan: unknown --target '${target}' (one of ${PLAN_TARGET_NAMES.join(', ')})`);
   return target;
 }

@@ -213,6 +213,9 @@ describe('Plan Mixed Precision: targets', () => {
     const first = await vscode.commands.executeCommand<PlanPanelState>('quantlens.planMixedPrecision', { file });
     assert.deepStrictEqual(first.inputs?.targets.filter((t) => t.disabled === null).map((t) => t.name), ['llama.cpp', 'modelopt', 'torchao', 'llm-compressor']);
     assert.match(first.inputs?.targets.find((t) => t.name === 'onnxruntime')?.disabled ?? '', /ONNX graphs/);
+    // it opens on ModelOpt, the CLI's default for a checkpoint (one function decides: core defaultPlanTarget)
+    assert.strictEqual(first.inputs?.target, 'modelopt');
+    assert.strictEqual(first.plan?.label, 'NVFP4_DEFAULT_CFG');
 
     const settings: PlanSettings = { target: 'modelopt', plan: { kind: 'preset', preset: 'NVFP4_DEFAULT_CFG' }, reference: 'FP8_DEFAULT_CFG' };
     // Switching target starts from its defaults; then the settings of that target apply.

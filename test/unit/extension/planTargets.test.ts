@@ -17,6 +17,7 @@ describe('extension: the Plan tab\'s targets', () => {
     assert.match(targetOptions('model.gguf').find((t) => t.name === 'modelopt')!.disabled!, /GGUF is planned for llama\.cpp/);
     assert.equal(defaultTarget('model.onnx'), 'onnxruntime');
     assert.equal(defaultTarget('Model.GGUF'), 'llama.cpp');
+    assert.equal(defaultTarget('model.safetensors'), 'modelopt');
   });
 
   it('every target has an export, saved under a name that says what it holds', () => {
