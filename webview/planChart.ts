@@ -1,6 +1,7 @@
 import type { Chart, Plugin } from 'chart.js';
 import type { ParetoPoint, PlanShown } from '../src/shared/planPanelProtocol';
 import type { ChartSet } from './charts';
+import { presetPoints } from './planPresetPoints';
 import { cssVar, seriesColor } from './theme';
 
 /** Preset labels: their font size, and the gap between a point and its label. */
@@ -58,7 +59,7 @@ const point = (p: { bitsPerWeight: number; damage: number }): { x: number; y: nu
 
 /**
  * Size against predicted damage: the solver's front as a line, each stock preset a labelled
- * point, the plan shown highlighted. Down and left is better.
+ * point (presets giving the same plan share one), the plan shown highlighted. Down and left is better.
  */
 export function paretoChart(
   charts: ChartSet, front: readonly ParetoPoint[], presets: readonly ParetoPoint[], plan: PlanShown, reference: PlanShown | null,
@@ -68,7 +69,7 @@ export function paretoChart(
   const planColor = seriesColor(4);
   // Damage spans orders of magnitude from 2 to 8 bits: a log axis, without zero-damage points (plain floats).
   const positive = <P extends { damage: number }>(ps: readonly P[]): P[] => ps.filter((p) => p.damage > 0);
-  const shownPresets = positive(presets);
+  const shownPresets = presetPoints(positive(presets));
   const current = plan.damage !== null && plan.damage > 0 ? [{ x: plan.bitsPerWeight, y: plan.damage }] : [];
   const caption = `Each stock preset a labelled point, the solver's front a line, ${plan.label} highlighted${reference ? `; compared with ${reference.label}` : ''}. Lower and further left is better.`;
   return charts.add('pareto-chart', 'Size against predicted damage', caption, {

@@ -129,6 +129,8 @@ async function planOtherTarget(page: Page): Promise<void> {
   await assertPainted(frame, ['pareto-chart']);
   const labels = await eventually(async () => JSON.parse((await frame.locator('canvas#pareto-chart').getAttribute('data-labels')) ?? '[]') as string[],
     (l) => l.includes('NVFP4_DEFAULT_CFG') && l.includes('FP8_DEFAULT_CFG'), 'ModelOpt\'s recipes are points of the chart');
+  // INT4_AWQ_CFG and W4A8_AWQ_BETA_CFG store the weights alike: one point, never one name hiding the other
+  assert.ok(!labels.includes('INT4_AWQ_CFG') && !labels.includes('W4A8_AWQ_BETA_CFG'), labels.join(', '));
   // The budget starts at NVFP4's size; the slider's far end keeps more: a larger plan, less damage.
   const summary = async (): Promise<string> => (await frame.locator('#plan-summary').textContent()) ?? '';
   const before = await summary();
