@@ -875,3 +875,55 @@ export function errorSums(x: usize, deq: usize, n: i32, acc: usize): void {
   addF64(acc, ERR_SUM_REL_ERR, sumRel);
   addF64(acc, ERR_NON_FINITE_DEQ, <f64>bad);
 }
+
+// ---- Plan errors (src/core/plan/errors/squaredErrors.ts): weighted squared-error sums per row ----
+
+/**
+ * planSquares: sum over `rows` rows of `rowLength` values of w_j (x_ij - q_ij)^2 (q 0: of
+ * w_j x_ij^2; w 0: w_j = 1), in f64, skipping non-finite x (as weightedSquares, the reference).
+ */
+export function planSquares(x: usize, q: usize, w: usize, rows: i32, rowLength: i32): f64 {
+  if (q == 0) return w == 0 ? planSquaresBody(x, q, w, rows, rowLength, false, false) : planSquaresBody(x, q, w, rows, rowLength, false, true);
+  return w == 0 ? planSquaresBody(x, q, w, rows, rowLength, true, false) : planSquaresBody(x, q, w, rows, rowLength, true, true);
+}
+
+/** The one body of the four variants; `hasQ` and `hasW` are constants at each call site, so each gets its own loop. */
+@inline function planSquaresBody(x: usize, q: usize, w: usize, rows: i32, rowLength: i32, hasQ: bool, hasW: bool): f64 {
+  const vecEnd = rowLength & ~3;
+  let accLo = f64x2.splat(0);
+  let accHi = f64x2.splat(0);
+  let tail: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const rowStart = <usize>r * <usize>rowLength;
+    const rx = x + (rowStart << 2);
+    const rq = q + (rowStart << 2);
+    for (let j = 0; j < vecEnd; j += 4) {
+      const v = v128.load(rx + (<usize>j << 2));
+      const finite = isFinite32(v);
+      let dLo = lowF64(v);
+      let dHi = highF64(v);
+      if (hasQ) {
+        const u = v128.load(rq + (<usize>j << 2));
+        dLo = f64x2.sub(dLo, lowF64(u));
+        dHi = f64x2.sub(dHi, highF64(u));
+      }
+      let tLo = dLo;
+      let tHi = dHi;
+      if (hasW) {
+        const wv = v128.load(w + (<usize>j << 2));
+        tLo = f64x2.mul(lowF64(wv), dLo);
+        tHi = f64x2.mul(highF64(wv), dHi);
+      }
+      accLo = f64x2.add(accLo, v128.and(f64x2.mul(tLo, dLo), lowMask(finite)));
+      accHi = f64x2.add(accHi, v128.and(f64x2.mul(tHi, dHi), highMask(finite)));
+    }
+    for (let j = vecEnd; j < rowLength; j++) {
+      const v = load<f32>(rx + (<usize>j << 2));
+      if (v - v != 0) continue;
+      let d = <f64>v;
+      if (hasQ) d -= <f64>load<f32>(rq + (<usize>j << 2));
+      tail += hasW ? <f64>load<f32>(w + (<usize>j << 2)) * d * d : d * d;
+    }
+  }
+  return sumLanesF64(f64x2.add(accLo, accHi)) + tail;
+}

@@ -35,7 +35,9 @@ describe('worker pool: planErrors', function () {
     const got = await pool.planErrors(planErrorParams([MOE], 'llama.cpp', request), (n) => progress.push(n), new AbortController().signal);
     const model = await openModel([MOE]);
     try {
-      assert.deepEqual(got, await tensorRelErrors(model, request, {}));
+      // the worker sums in WebAssembly, the reference here in TypeScript: equal but for the last bits
+      const reference = await tensorRelErrors(model, request, {}, null);
+      for (const [type, value] of Object.entries(reference)) assert.ok(Math.abs(got[type]! - value) <= 1e-12 * value, `${type}: ${got[type]} vs ${value}`);
     } finally {
       await model.close();
     }

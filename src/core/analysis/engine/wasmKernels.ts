@@ -61,6 +61,8 @@ interface KernelExports {
   sumSquares(x: number, n: number): number;
   /** errorStatsChunk without error buckets: the ERR sums of (x[i], deq[i]), i in [0, n). */
   errorSums(x: number, deq: number, n: number, acc: number): void;
+  /** Plan errors' weighted squared-error sums over whole rows (src/core/plan/errors/squaredErrors.ts); q or w 0: none. */
+  planSquares(x: number, q: number, w: number, rows: number, rowLength: number): number;
   /** Table metrics of several per-tensor schemes in one read of each tile (SUITE_* layouts below). */
   affineSuiteFinite(x: number, n: number, params: number, schemes: number, accs: number, scratch: number): void;
 }

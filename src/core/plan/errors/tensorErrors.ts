@@ -6,15 +6,18 @@
  * squared output error of the layer over the imatrix's inputs, relative to the output itself.
  * Q is the reference quantizer of each type; memory stays one chunk of rows.
  */
-import { CHUNK_ELEMENTS, streamTensor, type StreamHooks } from '../../analysis/chunkStream';
-import { UsageError } from '../../errors';
+import { streamTensor, throwIfAborted, type StreamHooks } from '../../analysis/chunkStream';
+import { loadWasmKernels, type WasmKernels } from '../../analysis/engine/wasmKernels';
 import { findTensor } from '../../analysis/findTensor';
+import { toFloat32 } from '../../dtypes/contiguous';
+import { UsageError } from '../../errors';
 import { minMaxRun } from '../../metrics/statsKernel';
-import type { Model } from '../../tensor';
+import type { Model, TensorEntry } from '../../tensor';
 import { candidateBytes, errorKeyOf, type Candidate } from '../costModel';
 import type { PlanTensor } from '../planTypes';
 import { isExactCopy } from './errorTable';
 import { needsTensorRange, roundTripOf, type RoundTrip, type TensorRange } from './roundTrip';
+import { chunkSquares } from './squaredErrors';
 
 /** One input tensor of a planned tensor (several for a Hugging Face model's experts, merged by the converter). */
 export interface ErrorSource {
@@ -57,8 +60,37 @@ function pricedCandidates(request: TensorErrorRequest): Candidate[] {
   });
 }
 
+/**
+ * Values per chunk: 4 MB of float32 for the values and as much for a round trip's output, so the
+ * per-read costs (a positional read, a file identity check, an event-loop turn) vanish.
+ */
+const PLAN_CHUNK_ELEMENTS = 1 << 20;
+
 /** Elements read per chunk: whole planned rows. */
-const stepOf = (rowLength: number): number => Math.max(1, Math.floor(CHUNK_ELEMENTS / rowLength)) * rowLength;
+const stepOf = (rowLength: number): number => Math.max(1, Math.floor(PLAN_CHUNK_ELEMENTS / rowLength)) * rowLength;
+
+/**
+ * As streamTensor, reading one chunk ahead: the next read runs on libuv's threads while this
+ * chunk is consumed. A read left behind by a failure or cancel settles unobserved.
+ */
+async function streamAhead(entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void, step: number): Promise<void> {
+  const readAt = (start: number): Promise<Float32Array> => {
+    const read = entry.data.read(start, Math.min(step, entry.numel - start)).then(toFloat32);
+    read.catch(() => undefined);
+    return read;
+  };
+  let next = entry.numel > 0 ? readAt(0) : null;
+  for (let start = 0; next !== null; start += step) {
+    throwIfAborted(hooks.signal);
+    const x = await next;
+    next = start + step < entry.numel ? readAt(start + step) : null;
+    throwIfAborted(hooks.signal);
+    consume(x, start);
+    hooks.onProgress?.(start + x.length);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throwIfAborted(hooks.signal);
+}
 
 /**
  * Hands every chunk of whole planned rows of `source` to `consume`, with its first element's
@@ -71,7 +103,7 @@ async function forEachChunk(
   const entry = findTensor(model.tensors, source.name, model.file);
   if (entry.numel % rowLength !== 0) throw new UsageError(`${source.name}: ${entry.numel} values are not whole rows of ${rowLength}`);
   if (!source.transposed) {
-    await streamTensor(entry, hooks, consume, stepOf(rowLength));
+    await streamAhead(entry, hooks, consume, stepOf(rowLength));
     return entry.numel;
   }
   const rows = entry.numel / rowLength;
@@ -98,19 +130,10 @@ async function tensorRangeOf(model: Model, request: TensorErrorRequest, signal: 
   return { min: range[0]!, max: range[1]! };
 }
 
-/** sum_j w_j (x_j - q_j)^2 over one row (q null: sum_j w_j x_j^2); non-finite values carry no comparable error. */
-function weightedSquares(x: Float32Array, q: Float32Array | null, from: number, length: number, w: Float32Array | null): number {
-  let sum = 0;
-  for (let j = 0; j < length; j++) {
-    const v = x[from + j]!;
-    if (v - v !== 0) continue;
-    const d = q === null ? v : v - q[from + j]!;
-    sum += (w === null ? 1 : w[j]!) * d * d;
-  }
-  return sum;
-}
-
-export async function tensorRelErrors(model: Model, request: TensorErrorRequest, hooks: StreamHooks): Promise<TensorRelErrors> {
+/** `kernels`: this thread's WebAssembly kernels by default; null sums in TypeScript (same values but the last bits). */
+export async function tensorRelErrors(
+  model: Model, request: TensorErrorRequest, hooks: StreamHooks, kernels: WasmKernels | null = loadWasmKernels(),
+): Promise<TensorRelErrors> {
   const rowLength = request.tensor.ne[0] ?? 1;
   const rowsPerMatrix = request.tensor.ne[1] ?? 1;
   const priced = pricedCandidates(request);
@@ -118,26 +141,36 @@ export async function tensorRelErrors(model: Model, request: TensorErrorRequest,
   const range = priced.some(needsTensorRange) ? await tensorRangeOf(model, request, hooks.signal) : null;
   const acc: Accumulator[] = priced.map((c) => ({ key: errorKeyOf(c), roundTrip: roundTripOf(c, rowLength, range, request.tensor.type), noise: 0 }));
   const { weights } = request;
-  let deq = new Float32Array(stepOf(rowLength));
+  const squares = chunkSquares(kernels, stepOf(rowLength), rowLength, weights);
   let signal = 0;
   let done = 0;
-  for (const source of request.sources) {
-    const before = done;
-    done += await forEachChunk(model, source, request.tensor, { signal: hooks.signal, onProgress: (n) => hooks.onProgress?.(before + n) }, (x, start) => {
-      if (deq.length < x.length) deq = new Float32Array(x.length);
-      const rows = x.length / rowLength;
-      const firstRow = start / rowLength;
-      const rowWeights = (row: number): Float32Array | null => {
-        if (weights === null) return null;
-        const matrix = source.matrixOffset + Math.floor((firstRow + row) / rowsPerMatrix);
-        return weights.subarray(matrix * rowLength, (matrix + 1) * rowLength);
-      };
-      for (let row = 0; row < rows; row++) signal += weightedSquares(x, null, row * rowLength, rowLength, rowWeights(row));
-      for (const a of acc) {
-        a.roundTrip(x, deq, 0, x.length);
-        for (let row = 0; row < rows; row++) a.noise += weightedSquares(x, deq, row * rowLength, rowLength, rowWeights(row));
-      }
-    });
+  try {
+    for (const source of request.sources) {
+      const before = done;
+      done += await forEachChunk(model, source, request.tensor, { signal: hooks.signal, onProgress: (n) => hooks.onProgress?.(before + n) }, (chunk, start) => {
+        const x = squares.take(chunk);
+        const rows = x.length / rowLength;
+        const firstRow = start / rowLength;
+        // runs of rows of one matrix (expert): one weight vector each
+        const sum = (withDeq: boolean): number => {
+          let total = 0;
+          for (let row = 0; row < rows;) {
+            const matrix = Math.floor((firstRow + row) / rowsPerMatrix);
+            const run = Math.min(rows - row, (matrix + 1) * rowsPerMatrix - firstRow - row);
+            total += squares.sum(withDeq, row, run, weights === null ? null : source.matrixOffset + matrix);
+            row += run;
+          }
+          return total;
+        };
+        signal += sum(false);
+        for (const a of acc) {
+          a.roundTrip(x, squares.deq, 0, x.length);
+          a.noise += sum(true);
+        }
+      });
+    }
+  } finally {
+    squares.release();
   }
   const out: TensorRelErrors = {};
   for (const a of acc) out[a.key] = signal > 0 ? Math.sqrt(a.noise / signal) : 0;

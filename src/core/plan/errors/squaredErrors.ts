@@ -1,0 +1,82 @@
+/**
+ * The sums behind a plan's relative errors, per chunk of whole rows: sum_j w_j (x_j - q_j)^2 and
+ * sum_j w_j x_j^2, in f64. The WebAssembly kernel (planSquares in src/wasm/kernels.ts) works on
+ * buffers in its own memory, so the chunk is copied there once and every candidate's round trip
+ * writes its Q(x) there directly; without the kernel, weightedSquares (the reference) serves.
+ */
+import { regionBytes, type KernelLease, type WasmKernels } from '../../analysis/engine/wasmKernels';
+
+/** sum_j w_j (x_j - q_j)^2 over one row (q null: sum_j w_j x_j^2); non-finite values carry no comparable error. */
+export function weightedSquares(x: Float32Array, q: Float32Array | null, from: number, length: number, w: Float32Array | null): number {
+  let sum = 0;
+  for (let j = 0; j < length; j++) {
+    const v = x[from + j]!;
+    if (v - v !== 0) continue;
+    const d = q === null ? v : v - q[from + j]!;
+    sum += (w === null ? 1 : w[j]!) * d * d;
+  }
+  return sum;
+}
+
+/** One chunk of whole rows at a time, its round trips and its sums. */
+export interface ChunkSquares {
+  /** Takes the next chunk (whole rows, at most the capacity); returns its values where round trips read them. */
+  take(chunk: Float32Array): Float32Array;
+  /** Where a round trip writes the chunk's Q(x) (indices as in the chunk). */
+  readonly deq: Float32Array;
+  /**
+   * Over the chunk's rows [row, row + rows): sum of w (x - deq)^2, or of w x^2 when `withDeq` is
+   * false; w the column weights of matrix `matrix` (null: unweighted).
+   */
+  sum(withDeq: boolean, row: number, rows: number, matrix: number | null): number;
+  /** Hands the kernel's memory back (the views are dead from here on). */
+  release(): void;
+}
+
+/**
+ * Sums for chunks of up to `capacity` values in rows of `rowLength`, with `weights` (rowLength per
+ * matrix, matrices one after another; null: unweighted): on `kernels` when given, else in TypeScript.
+ */
+export function chunkSquares(kernels: WasmKernels | null, capacity: number, rowLength: number, weights: Float32Array | null): ChunkSquares {
+  return kernels ? kernelSquares(kernels.lease(), capacity, rowLength, weights) : referenceSquares(capacity, rowLength, weights);
+}
+
+function kernelSquares(lease: KernelLease, capacity: number, rowLength: number, weights: Float32Array | null): ChunkSquares {
+  lease.reserve(2 * regionBytes(capacity, 4) + (weights ? regionBytes(weights.length, 4) : 0));
+  const x = lease.f32(capacity);
+  const deq = lease.f32(capacity);
+  const w = weights ? lease.f32(weights.length) : null;
+  w?.view.set(weights!);
+  const rowBytes = rowLength * 4;
+  return {
+    take(chunk) {
+      x.view.set(chunk);
+      return x.view.subarray(0, chunk.length);
+    },
+    deq: deq.view,
+    sum(withDeq, row, rows, matrix) {
+      const offset = row * rowBytes;
+      return lease.k.planSquares(x.ptr + offset, withDeq ? deq.ptr + offset : 0, w === null || matrix === null ? 0 : w.ptr + matrix * rowBytes, rows, rowLength);
+    },
+    release: () => lease.release(),
+  };
+}
+
+function referenceSquares(capacity: number, rowLength: number, weights: Float32Array | null): ChunkSquares {
+  let x: Float32Array = new Float32Array(0);
+  const deq = new Float32Array(capacity);
+  return {
+    take(chunk) {
+      x = chunk;
+      return chunk;
+    },
+    deq,
+    sum(withDeq, row, rows, matrix) {
+      const w = weights === null || matrix === null ? null : weights.subarray(matrix * rowLength, (matrix + 1) * rowLength);
+      let sum = 0;
+      for (let r = row; r < row + rows; r++) sum += weightedSquares(x, withDeq ? deq : null, r * rowLength, rowLength, w);
+      return sum;
+    },
+    release: () => undefined,
+  };
+}
