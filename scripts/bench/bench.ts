@@ -23,6 +23,7 @@ import { alignColumns } from '../../src/core/report/textTable';
 import { writeBenchFiles, type BenchFiles } from './data';
 import { compareGgml, ggmlCMissing, ggmlOurs, type GgmlComparison, type GgmlRate } from './ggmlVsC';
 import { analyzeLlama, FILLED_TENSORS, SWEEP_FORMATS, writeLlama, type LlamaRun } from './llama';
+import { planWhole, planWholeLine, type PlanWholeResult } from './planWhole';
 import { cancelLatency, CATEGORIES, SCENARIOS, type Measurement } from './scenarios';
 import { bestProcess, writeBigNpy, type ProcessRun } from './wholeProcess';
 
@@ -191,6 +192,8 @@ interface LlamaResult {
   readonly intFilled: Measurement;
   /** null with --no-sweep. */
   readonly sweep: Measurement | null;
+  /** The whole `quantlens plan` process over the sweep's types; null with --no-sweep. */
+  readonly plan: PlanWholeResult | null;
 }
 
 async function llama(dir: string, withSweep: boolean): Promise<LlamaResult> {
@@ -200,7 +203,8 @@ async function llama(dir: string, withSweep: boolean): Promise<LlamaResult> {
   const int = await child('llama', file, 'int');
   const intFilled = await child('llama', file, 'int', FILLED_TENSORS.source);
   const sweep = withSweep ? await child('llama', file, 'sweep') : null;
-  return { size, filledBytes, int, estimate, intFilled, sweep };
+  const plan = withSweep ? await planWhole(CLI, file) : null;
+  return { size, filledBytes, int, estimate, intFilled, sweep, plan };
 }
 
 function machine(): string {
@@ -271,6 +275,7 @@ async function main(argv: string[]): Promise<void> {
       log(`7B BF16 file, int8+int4 sym+asym, ${LLAMA_THREADS} threads: ${int.seconds.toFixed(1)} s (target ${TARGET_LLAMA_SECONDS} s: ${verdict(int.seconds <= TARGET_LLAMA_SECONDS)}), `
         + `peak RSS ${mb(int.maxRssMB)} (target ${TARGET_LLAMA_RSS_MB} MB: ${verdict(int.maxRssMB <= TARGET_LLAMA_RSS_MB)})`);
       if (sweep) log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
+      if (llamaResult.plan) log(planWholeLine(llamaResult.plan, ggml, LLAMA_THREADS, TARGET_SWEEP_SECONDS));
     }
     log(`cancel: a running analysis (2 threads) rejected ${(cancel.seconds * 1000).toFixed(0)} ms after abort(), worst of 3 (target < ${TARGET_CANCEL_SECONDS * 1000} ms: ${verdict(cancel.seconds < TARGET_CANCEL_SECONDS)})`);
 
