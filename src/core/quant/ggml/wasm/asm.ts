@@ -68,13 +68,10 @@ export const f32 = {
 export const v128 = {
   load: mem([0xfd, 0x00], 4),
   store: store([0xfd, 0x0b], 4),
-  load32Zero: mem([0xfd, 0x5c], 2),
   /** Replaces byte lane `lane` of `vec` with the byte at addr + offset. */
   load8Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x54, 0, uleb(offset), lane],
   /** Stores lane `lane` of `vec` (32 bits) at addr + offset. */
   store32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x5a, 2, uleb(offset), lane],
-  /** Replaces lane `lane` of `vec` with the 32 bits at addr + offset. */
-  load32Lane: (addr: Code, vec: Code, offset: number, lane: number): Code => [addr, vec, 0xfd, 0x56, 2, uleb(offset), lane],
   bytes: (b: readonly number[]): Code => [0xfd, 0x0c, ...b],
   and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50),
   /** (a & mask) | (b & ~mask): per lane, `mask ? a : b` for comparison masks. */
@@ -127,6 +124,11 @@ export const f32x4 = {
 /** `if (cond) { body }`. */
 export function when(cond: Code, ...body: Code[]): Code {
   return [cond, 0x04, 0x40, body, 0x0b];
+}
+
+/** `if (cond) { then } else { otherwise }`. */
+export function ifElse(cond: Code, then: Code, otherwise: Code): Code {
+  return [cond, 0x04, 0x40, then, 0x05, otherwise, 0x0b];
 }
 
 /** `for (i = from; i < to; i += step) { body }` with from < to known, so the test sits at the bottom. */

@@ -39,12 +39,6 @@ export function choose(mask: Code, a: Code, b: Code): Code {
   return v128.bitselect(a, b, mask);
 }
 
-/** Lane k gets the float at x + 4 (k n): value i of each of the 4 consecutive sub-blocks of n floats at x + 4 i. */
-function gather(x: Code, n: number): Code {
-  const v0 = v128.load32Zero(x);
-  return v128.load32Lane(x, v128.load32Lane(x, v128.load32Lane(x, v0, 4 * n, 1), 8 * n, 2), 12 * n, 3);
-}
-
 /** Named v128 locals of `f`. */
 export function vectors<N extends string>(f: Func, names: readonly N[]): Record<N, Local> {
   return Object.fromEntries(names.map((n) => [n, f.local(V128)])) as Record<N, Local>;
@@ -165,7 +159,42 @@ export function forValues(k: Kernel, n: number, stride: number, ...body: Code[])
   return forRange(k.o, i32.const(0), i32.const(16 * n), 16, ...body, step);
 }
 
-/** For each value i: XT[i] = the 4 lanes' x values, then `more` (which can use `xi`). */
+/** 32-bit lanes of two vectors a, b (b's are 4..7): a0 b0 a1 b1, a2 b2 a3 b3, then a0 a1 b0 b1, a2 a3 b2 b3. */
+const lanes32 = (l: readonly number[]): number[] => l.flatMap((i) => [4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3]);
+const INTERLEAVE_LOW = lanes32([0, 4, 1, 5]);
+const INTERLEAVE_HIGH = lanes32([2, 6, 3, 7]);
+const LOW_PAIRS = lanes32([0, 1, 4, 5]);
+const HIGH_PAIRS = lanes32([2, 3, 6, 7]);
+
+/**
+ * For each value i: XT[i] = the 4 lanes' x values (value i of each of the 4 consecutive sub-blocks of
+ * n floats at x), then `more` with o = 16 i (which can use `xi`). Four values of each sub-block are
+ * read at once and transposed by shuffles, rather than gathered a float at a time.
+ */
 export function loadGroup(k: Kernel, n: number, xi: Local, ...more: Code[]): Code {
-  return seq(set(k.p, get(k.x)), forValues(k, n, 4, set(xi, gather(get(k.p), n)), v128.store(get(k.o), get(xi), XT), ...more));
+  const [v0, v1, v2, v3, lo01, lo23, hi01, hi23] = Array.from({ length: 8 }, () => k.f.local(V128)) as
+    [Local, Local, Local, Local, Local, Local, Local, Local];
+  const columns = [
+    i8x16.shuffle(get(lo01), get(lo23), LOW_PAIRS), i8x16.shuffle(get(lo01), get(lo23), HIGH_PAIRS),
+    i8x16.shuffle(get(hi01), get(hi23), LOW_PAIRS), i8x16.shuffle(get(hi01), get(hi23), HIGH_PAIRS),
+  ];
+  const turn = k.f.local(I32);
+  return seq(
+    set(k.p, get(k.x)),
+    set(k.o, i32.const(0)),
+    forRange(turn, i32.const(0), i32.const(n), 4,
+      set(v0, v128.load(get(k.p))),
+      set(v1, v128.load(get(k.p), 4 * n)),
+      set(v2, v128.load(get(k.p), 8 * n)),
+      set(v3, v128.load(get(k.p), 12 * n)),
+      set(lo01, i8x16.shuffle(get(v0), get(v1), INTERLEAVE_LOW)),
+      set(lo23, i8x16.shuffle(get(v2), get(v3), INTERLEAVE_LOW)),
+      set(hi01, i8x16.shuffle(get(v0), get(v1), INTERLEAVE_HIGH)),
+      set(hi23, i8x16.shuffle(get(v2), get(v3), INTERLEAVE_HIGH)),
+      ...columns.map((column) => seq(
+        set(xi, column),
+        v128.store(get(k.o), get(xi), XT),
+        ...more,
+        set(k.o, i32.add(get(k.o), i32.const(16))))),
+      set(k.p, i32.add(get(k.p), i32.const(16)))));
 }

@@ -62,14 +62,19 @@ export function legacyAffineKernel(name: string, top: number, clamp: boolean, la
   }, layout);
 }
 
+/** 1.5 * 2^23: an integer r with |r| < 2^22 plus this has r's low bits as its low mantissa bits. */
+const MAGIC = 12582912;
+
 /**
  * d = amax / 127 with amax = MAX(amax, |x|) (a NaN does not stick), level = (int8_t)roundf(x id):
- * half away from zero as trunc(v) + trunc(2 (v - trunc(v))), every step exact.
- * // ggml-quants.c: quantize_row_q8_0_ref
+ * half away from zero as r = trunc(v) + trunc(2 (v - trunc(v))), every step exact. r is an integer
+ * within +-128 (|x| <= amax), an infinity (1 / d overflowed) or NaN, so the low byte of r + MAGIC's
+ * bits is C's byte: r's own, 0 for the infinities (bits 7f800000), and NaN (whose payload may reach
+ * the low byte) is masked to 0, as x86 converts it to 0x80000000. // ggml-quants.c: quantize_row_q8_0_ref
  */
 export function q8Kernel(name: string, layout: LevelLayout): Func {
   return kernel(name, N, (k) => {
-    const { xi, ax, amax, d, id, v, t, frac } = vectors(k.f, ['xi', 'ax', 'amax', 'd', 'id', 'v', 't', 'frac']);
+    const { xi, ax, amax, d, id, v, t, frac, r } = vectors(k.f, ['xi', 'ax', 'amax', 'd', 'id', 'v', 't', 'frac', 'r']);
     const code = seq(
       set(amax, zero),
       loadGroup(k, N, xi,
@@ -81,7 +86,8 @@ export function q8Kernel(name: string, layout: LevelLayout): Func {
         set(v, f32x4.mul(X(k), get(id))),
         set(t, f32x4.trunc(get(v))),
         set(frac, f32x4.sub(get(v), get(t))),
-        v128.store(get(k.o), truncToInt8(f32x4.add(get(t), f32x4.trunc(f32x4.add(get(frac), get(frac))))), LT)));
+        set(r, f32x4.add(get(t), f32x4.trunc(f32x4.add(get(frac), get(frac))))),
+        v128.store(get(k.o), v128.and(f32x4.add(get(r), f32x4.const(MAGIC)), f32x4.eq(get(r), get(r))), LT)));
     return { code, scale: d };
   }, layout);
 }

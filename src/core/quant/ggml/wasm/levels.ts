@@ -1,5 +1,5 @@
 /** Levels against already quantized scales, 4 sub-blocks at once: the k-quants' and IQ4_XS's last pass, MXFP4. */
-import { f32x4, get, i32x4, seq, set, v128, type Code, type Func } from './asm';
+import { f32x4, get, i32x4, ifElse, seq, set, v128, type Code, type Func } from './asm';
 import { KVALUES_MXFP4 } from '../kvalues';
 import { bestIndex } from './iq4fit';
 import { choose, clamp, kernel, loadGroup, loadLevels, LT, nearestInt, vectors } from './lanes';
@@ -18,9 +18,13 @@ export function levelsKernel(name: string, n: number, lo: number, hi: number): F
       set(d, v128.load(get(k.scales))),
       set(m, v128.load(get(k.mins))),
       set(keep, f32x4.eq(get(d), f32x4.const(0))),
-      loadLevels(k, n),
-      loadGroup(k, n, xi,
-        v128.store(get(k.o), choose(get(keep), v128.load(get(k.o), LT), i32x4.sub(level, i32x4.const(lo))), LT)));
+      // Groups with no d == 0 lane (most, on real weights) need not read the fit's levels back.
+      ifElse(v128.anyTrue(get(keep)),
+        seq(
+          loadLevels(k, n),
+          loadGroup(k, n, xi,
+            v128.store(get(k.o), choose(get(keep), v128.load(get(k.o), LT), i32x4.sub(level, i32x4.const(lo))), LT))),
+        loadGroup(k, n, xi, v128.store(get(k.o), i32x4.sub(level, i32x4.const(lo)), LT))));
     return { code };
   });
 }
