@@ -63,12 +63,13 @@ const QKX2 = {
 };
 
 /** Runs kernel `name` on 3 stress chunks and compares each sub-block with `reference` (scale, levels, min). */
-function crossCheck(name: KernelName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number }): void {
+function crossCheck(name: KernelName, reference: (x: Float32Array, xo: number, L: Uint8Array) => { scale: number; min?: number },
+  fill: (x: Float32Array, seed: number) => void = fillChunk): void {
   const { n } = KERNELS[name];
   const k = ggmlKernels();
   const L = new Uint8Array(n);
   for (let seed = 1; seed <= 3; seed++) {
-    fillChunk(k.input, seed);
+    fill(k.input, seed);
     const x = k.input.slice();
     k.run(name, CHUNK);
     for (let s = 0; s < CHUNK / n; s++) {
@@ -103,6 +104,20 @@ describe('ggml SIMD kernels against the scalar ports, lane by lane, on stress in
       const scale = makeQxQuants(16, 32, x, xo, L, 0);
       out.set(L);
       return { scale };
+    });
+  });
+
+  it('q6_K: make_qx_quants per lane, infinities and NaNs among the values (its search for non-finite groups)', () => {
+    const L = new Int8Array(16);
+    const special = [NaN, Infinity, -Infinity];
+    crossCheck('q6_K', (x, xo, out) => {
+      const scale = makeQxQuants(16, 32, x, xo, L, 0);
+      out.set(L);
+      return { scale };
+    }, (x, seed) => {
+      fillChunk(x, seed);
+      const r = random(seed + 100);
+      for (let i = 0; i < x.length; i++) if (r() < 0.01) x[i] = special[Math.floor(r() * special.length)]!;
     });
   });
 

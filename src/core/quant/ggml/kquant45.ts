@@ -1,7 +1,8 @@
 import { QK_K } from '../../../shared/vocab/ggmlTypes';
 /** What Q4_K and Q5_K share: 8 sub-blocks of 32 with 6-bit scales and mins. // ggml: quantize_row_q4_K_ref, q5_K */
 import { f32, nearestInt } from './cfloat';
-import { readF16, writeF16 } from './fp16';
+import { fp32ToFp16, readF16 } from './fp16';
+import { f16ToF32 } from '../../numeric/floats';
 import { getScaleMinK4, packScaleMinK4 } from './kquantFit';
 import type { GgmlKernels } from './wasm/module';
 
@@ -21,29 +22,34 @@ const lm = new Uint8Array(SUB);
  * dmin and the packed 6-bit scales at dst[b], and each sub-block's d and dmin for the levels kernel.
  */
 export function scaleSuperBlock(k: GgmlKernels, i: number, dst: Uint8Array, b: number): boolean {
+  const { scales, mins } = k;
   const s = i * SUB;
   let maxScale = 0;
   let maxMin = 0;
   for (let j = s; j < s + SUB; j++) {
-    if (k.scales[j]! > maxScale) maxScale = k.scales[j]!;
-    if (k.mins[j]! > maxMin) maxMin = k.mins[j]!;
+    if (scales[j]! > maxScale) maxScale = scales[j]!;
+    if (mins[j]! > maxMin) maxMin = mins[j]!;
   }
   const invScale = maxScale > 0 ? f32(63 / maxScale) : 0;
   const invMin = maxMin > 0 ? f32(63 / maxMin) : 0;
   for (let j = 0; j < SUB; j++) {
     // C stores nearest_int into a uint8_t before MIN(63, ...): wrap first, then clamp.
-    ls[j] = Math.min(63, nearestInt(f32(invScale * k.scales[s + j]!)) & 0xff);
-    lm[j] = Math.min(63, nearestInt(f32(invMin * k.mins[s + j]!)) & 0xff);
+    ls[j] = Math.min(63, nearestInt(f32(invScale * scales[s + j]!)) & 0xff);
+    lm[j] = Math.min(63, nearestInt(f32(invMin * mins[s + j]!)) & 0xff);
   }
   packScaleMinK4(ls, lm, dst, b + SCALES);
-  writeF16(dst, b + D, f32(maxScale / 63));
-  writeF16(dst, b + DMIN, f32(maxMin / 63));
-  const dAll = readF16(dst, b + D);
-  const dminAll = readF16(dst, b + DMIN);
+  const d = fp32ToFp16(f32(maxScale / 63));
+  const dmin = fp32ToFp16(f32(maxMin / 63));
+  dst[b + D] = d & 0xff;
+  dst[b + D + 1] = d >>> 8;
+  dst[b + DMIN] = dmin & 0xff;
+  dst[b + DMIN + 1] = dmin >>> 8;
+  // What get_scale_min_k4 reads back from the packed bytes is ls and lm themselves (6 bits each).
+  const dAll = f16ToF32(d);
+  const dminAll = f16ToF32(dmin);
   for (let j = 0; j < SUB; j++) {
-    const sm = getScaleMinK4(j, dst, b + SCALES);
-    k.scales[s + j] = f32(dAll * (sm & 0xff));
-    k.mins[s + j] = f32(dminAll * (sm >> 8));
+    scales[s + j] = f32(dAll * ls[j]!);
+    mins[s + j] = f32(dminAll * lm[j]!);
   }
   return true;
 }

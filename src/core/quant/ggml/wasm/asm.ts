@@ -116,8 +116,12 @@ export const f32x4 = {
   const: (v: number): Code => [0xfd, 0x0c, ...f32Bytes([v, v, v, v])],
   eq: simd(0x41), ne: simd(0x42), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
   trunc: simd(0x69),
+  /** To the nearest integer, ties to even. */
+  nearest: simd(0x6a),
   abs: simd(0xe0), neg: simd(0xe1), sqrt: simd(0xe3),
   add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7),
+  /** `b < a ? b : a` and `a < b ? b : a`: one instruction each, unlike min and max (NaN and -0 rules). */
+  pmin: simd(0xea), pmax: simd(0xeb),
   convertI32: simd(0xfa),
 };
 

@@ -24,9 +24,21 @@ export const SCALES = LEVELS + LEVEL_BYTES;
 export const MINS = SCALES + CHUNK / 4;
 export const PAGES = 1;
 
+/** 1.5 * 2^23: a float v with |v| < 2^22 plus this is rounded to an integer r, whose low bits are the mantissa's. */
+export const MAGIC = 12582912;
+
 /** ggml's nearest_int on each lane: add 1.5 * 2^23 in float, keep the low mantissa bits. */
 export function nearestInt(v: Code): Code {
-  return i32x4.sub(v128.and(f32x4.add(v, f32x4.const(12582912)), i32x4.const(0x007fffff)), i32x4.const(0x00400000));
+  return i32x4.sub(v128.and(f32x4.add(v, f32x4.const(MAGIC)), i32x4.const(0x007fffff)), i32x4.const(0x00400000));
+}
+
+/**
+ * MAX(lo, MIN(hi, nearest_int(v))) as a float, in 3 instructions instead of nearestInt's 3, a clamp's 2
+ * and a conversion: the same value (or -0 for 0, which sums and products here treat alike) for any
+ * |v| < 2^22, where ggml's trick rounds half to even as f32x4.nearest does; not for NaN.
+ */
+export function nearestClampedF(v: Code, lo: Code, hi: Code): Code {
+  return f32x4.pmax(f32x4.pmin(f32x4.nearest(v), hi), lo);
 }
 
 /** MAX(lo, MIN(hi, v)) on integer lanes. */

@@ -1,6 +1,6 @@
 /** The fixed-formula quantizers of blocks of 32 (Q4_0, Q5_0, Q4_1, Q5_1, Q8_0), 4 blocks at once, one per lane. */
 import { f32x4, i32, i32x4, seq, set, v128, get, type Code, type Func } from './asm';
-import { choose, forValues, kernel, loadGroup, LT, vectors, XT, type Kernel, type LevelLayout } from './lanes';
+import { choose, forValues, kernel, loadGroup, LT, MAGIC, vectors, XT, type Kernel, type LevelLayout } from './lanes';
 import { absMax } from './signed';
 import { FLT_MAX } from '../cfloat';
 
@@ -61,9 +61,6 @@ export function legacyAffineKernel(name: string, top: number, clamp: boolean, la
     return { code, scale: d, min };
   }, layout);
 }
-
-/** 1.5 * 2^23: an integer r with |r| < 2^22 plus this has r's low bits as its low mantissa bits. */
-const MAGIC = 12582912;
 
 /**
  * d = amax / 127 with amax = MAX(amax, |x|) (a NaN does not stick), level = (int8_t)roundf(x id):

@@ -1,6 +1,6 @@
 /** make_qkx2_quants for 4 sub-blocks at once, one per lane (Q2_K, Q4_K, Q5_K). */
 import { f32, f32x4, forRange, get, I32, i32, i32x4, seq, set, v128, when, type Code, type Func, type Local } from './asm';
-import { choose, clamp, forValues, kernel, LA, loadGroup, LT, nearestInt, vectors, WT, XT } from './lanes';
+import { choose, clamp, forValues, kernel, LA, loadGroup, LT, MAGIC, nearestInt, vectors, WT, XT } from './lanes';
 
 export interface Qkx2Params {
   readonly name: string;
@@ -104,7 +104,8 @@ export function qkx2Kernel(q: Qkx2Params): Func {
             set(min, choose(get(accept), get(thisMin), get(min)))))),
       set(scale, v128.andnot(get(scale), get(flat))),
       set(negMin, f32x4.neg(get(min))),
-      forValues(k, n, 0, v128.store(get(k.o), v128.andnot(i32x4.truncSatF32x4S(v128.load(get(k.o), LT)), get(flat)), LT)));
+      // The levels (exact small integers) as the low bytes of level + MAGIC, all the level bytes need.
+      forValues(k, n, 0, v128.store(get(k.o), v128.andnot(f32x4.add(v128.load(get(k.o), LT), f32x4.const(MAGIC)), get(flat)), LT)));
     return { code, scale, min: negMin };
   });
 }

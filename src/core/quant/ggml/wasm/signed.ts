@@ -1,7 +1,7 @@
 /** The symmetric fits for 4 sub-blocks at once, one per lane: make_qx_quants (Q6_K) and make_q3_quants (Q3_K). */
 import { f32, f32x4, forRange, get, I32, i32, i32x4, seq, set, v128, when, type Code, type Func, type Local } from './asm';
 import { GROUP_MAX_EPS } from '../kquantFit';
-import { choose, clamp, forValues, kernel, LA, loadGroup, LT, nearestInt, vectors, WT, WXT, XT, type Kernel } from './lanes';
+import { choose, clamp, forValues, kernel, loadGroup, LT, nearestClampedF, nearestInt, vectors, WT, WXT, XT, type Kernel } from './lanes';
 
 const X = (k: Kernel): Code => v128.load(get(k.o), XT);
 const zero = f32x4.const(0);
@@ -34,46 +34,64 @@ function level(k: Kernel, iscale: Local, nmax: number): Code {
  */
 export function qxKernel(name: string, n: number, nmax: number): Func {
   return kernel(name, n, (k) => {
-    const { max, tiny, iscale, l, lf, sumlx, suml2, scale, best, better, newScale } = vectors(k.f,
-      ['max', 'tiny', 'iscale', 'l', 'lf', 'sumlx', 'suml2', 'scale', 'best', 'better', 'newScale']);
+    const { max, tiny, iscale, l, lf, sumlx, suml2, scale, best, better, newScale, bestIscale, top, bottom } = vectors(k.f,
+      ['max', 'tiny', 'iscale', 'l', 'lf', 'sumlx', 'suml2', 'scale', 'best', 'better', 'newScale', 'bestIscale', 'top', 'bottom']);
     const is = k.f.local(I32);
     // w = x * x and w * x, as C multiplies them, computed once rather than on each of the 19 steps.
     const W = v128.load(get(k.o), WT);
     const WX = v128.load(get(k.o), WXT);
-    const sums = (into: number): Code => seq(
+    // The first step's sums, as C computes them.
+    const sums = seq(
       set(sumlx, zero),
       set(suml2, zero),
       forValues(k, n, 0,
         set(l, level(k, iscale, nmax)),
-        v128.store(get(k.o), i32x4.add(get(l), i32x4.const(nmax)), into),
         set(lf, f32x4.convertI32(get(l))),
         set(sumlx, f32x4.add(get(sumlx), f32x4.mul(WX, get(lf)))),
         set(suml2, f32x4.add(get(suml2), f32x4.mul(f32x4.mul(W, get(lf)), get(lf))))));
+    const stepScale = (step: Code): Code => set(iscale, f32x4.div(
+      f32x4.splat(f32.neg(f32.add(f32.const(nmax), f32.mul(f32.const(Math.fround(0.1)), f32.convertI32(step))))),
+      get(max)));
+    const isBetter = set(better, v128.and(f32x4.gt(get(suml2), zero),
+      f32x4.gt(f32x4.mul(get(sumlx), get(sumlx)), f32x4.mul(get(best), get(suml2)))));
+    /**
+     * C's 18 more steps, unrolled, levels as floats by nearest and clamps (3 instructions for nearest_int's
+     * 3, the clamp's 2 and a conversion) and not stored: each lane's best iscale is kept and its levels
+     * computed once at the end, as C computes them from it. Exact: |iscale * x| <= |iscale * max| < nmax + 1
+     * for finite x; a lane with an infinite or NaN x has a NaN best from the start (its sums are infinite
+     * or NaN whatever the levels), so no step is better in C or here.
+     */
+    const search = seq(
+      set(top, f32x4.const(nmax - 1)),
+      set(bottom, f32x4.const(-nmax)),
+      set(bestIscale, get(iscale)),
+      forRange(is, i32.const(-9), i32.const(10), 1,
+        when(get(is),
+          stepScale(get(is)),
+          set(sumlx, zero),
+          set(suml2, zero),
+          ...Array.from({ length: n }, (_, i) => seq(
+            set(lf, nearestClampedF(f32x4.mul(get(iscale), v128.load(i32.const(0), XT + 16 * i)), get(bottom), get(top))),
+            set(sumlx, f32x4.add(get(sumlx), f32x4.mul(v128.load(i32.const(0), WXT + 16 * i), get(lf)))),
+            set(suml2, f32x4.add(get(suml2), f32x4.mul(f32x4.mul(v128.load(i32.const(0), WT + 16 * i), get(lf)), get(lf)))))),
+          isBetter,
+          set(newScale, f32x4.div(get(sumlx), get(suml2))),
+          set(scale, choose(get(better), get(newScale), get(scale))),
+          set(best, choose(get(better), f32x4.mul(get(newScale), get(sumlx)), get(best))),
+          set(bestIscale, choose(get(better), get(iscale), get(bestIscale))))),
+      forValues(k, n, 0, v128.store(get(k.o), i32x4.add(level(k, bestIscale, nmax), i32x4.const(nmax)), LT)));
     const code = seq(
       absMax(k, n, max, tiny),
       forValues(k, n, 0,
         v128.store(get(k.o), f32x4.mul(X(k), X(k)), WT),
         v128.store(get(k.o), f32x4.mul(W, X(k)), WXT)),
       set(iscale, f32x4.div(f32x4.const(-nmax), get(max))),
-      sums(LT),
+      sums,
       // C's `suml2 ? sumlx/suml2 : 0`: NaN counts as true.
       set(scale, v128.and(f32x4.div(get(sumlx), get(suml2)), f32x4.ne(get(suml2), zero))),
       set(best, f32x4.mul(get(scale), get(sumlx))),
       // ggml returns early for all-tiny sub-blocks (masked below): a group of them skips the search.
-      when(i32.eqz(i32x4.allTrue(get(tiny))),
-        forRange(is, i32.const(-9), i32.const(10), 1,
-          when(get(is),
-            set(iscale, f32x4.div(
-              f32x4.splat(f32.neg(f32.add(f32.const(nmax), f32.mul(f32.const(Math.fround(0.1)), f32.convertI32(get(is)))))),
-              get(max))),
-            sums(LA),
-            set(better, v128.and(f32x4.gt(get(suml2), zero),
-              f32x4.gt(f32x4.mul(get(sumlx), get(sumlx)), f32x4.mul(get(best), get(suml2))))),
-            when(v128.anyTrue(get(better)),
-              forValues(k, n, 0, v128.store(get(k.o), choose(get(better), v128.load(get(k.o), LA), v128.load(get(k.o), LT)), LT)),
-              set(newScale, f32x4.div(get(sumlx), get(suml2))),
-              set(scale, choose(get(better), get(newScale), get(scale))),
-              set(best, choose(get(better), f32x4.mul(get(newScale), get(sumlx)), get(best))))))),
+      when(i32.eqz(i32x4.allTrue(get(tiny))), search),
       maskTiny(k, n, scale, tiny));
     return { code, scale };
   });
