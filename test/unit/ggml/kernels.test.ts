@@ -136,13 +136,19 @@ describe('ggml SIMD kernels against the scalar ports, lane by lane, on stress in
     });
   }
 
-  /** Per sub-block d and m (d: random, 0, NaN, infinite, tiny), stored for the levels kernels. */
+  /**
+   * Per sub-block d and m (d: random, 0, NaN, infinite, tiny), stored for the levels kernels; some
+   * groups of 4 sub-blocks (one kernel lane each) with d = 0 or -0 in every lane.
+   */
   function scalesFor(k: ReturnType<typeof ggmlKernels>, n: number, seed: number): void {
     const r = random(seed);
     const special = [0, NaN, Infinity, -Infinity, 1e-40, -0];
     for (let s = 0; s < CHUNK / n; s++) {
       k.scales[s] = r() < 0.3 ? special[Math.floor(r() * special.length)]! : (r() - 0.3) * 10 ** (Math.floor(r() * 8) - 4);
       k.mins[s] = r() < 0.2 ? NaN : (r() - 0.5) * 10 ** (Math.floor(r() * 8) - 4);
+    }
+    for (let s = 0; s < CHUNK / n; s += 4) {
+      if (r() < 0.2) for (let j = s; j < s + 4; j++) k.scales[j] = r() < 0.5 ? 0 : -0;
     }
   }
 

@@ -2,7 +2,7 @@
  * What the SIMD kernels share: the memory map, the loop over groups of 4 sub-blocks, and per-lane
  * forms of ggml's scalar steps. Each lane runs one sub-block's float32 arithmetic in ggml's order.
  */
-import { f32x4, forRange, Func, get, I32, i16x8, i32, i32x4, i8x16, seq, set, v128, V128, type Code, type Local } from './asm';
+import { f32x4, forRange, Func, get, I32, i16x8, i32, i32x4, i8x16, seq, set, v128, V128, when, type Code, type Local } from './asm';
 
 /** Scratch vectors, value i of the 4 sub-blocks at base + 16 i (sub-blocks of at most 32 values). */
 export const XT = 0;
@@ -140,18 +140,21 @@ function storeFifthBits(k: Kernel, n: number, layout: LevelLayout): Code {
  * from byte address x: per sub-block its level bytes at `levels` in `layout`, one float at `scales`
  * and `mins`. `body` leaves the group's levels in LT; the scale and min it returns (if any) are stored.
  */
-export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale?: Local; min?: Local },
+export function kernel(name: string, n: number, body: (k: Kernel) => { code: Code; scale?: Local; min?: Local; skipIf?: Code },
   layout: LevelLayout = plainLevels(n)): Func {
   const f = new Func(name, [I32, I32, I32, I32, I32]);
   const [x, levels, scales, mins, groups] = [0, 1, 2, 3, 4].map((i) => f.param(i)) as [Local, Local, Local, Local, Local];
   const g = f.local(I32);
   const k: Kernel = { f, x, levels, scales, mins, o: f.local(I32), p: f.local(I32) };
   const result = body(k);
-  f.body = forRange(g, i32.const(0), get(groups), 1,
+  const work = seq(
     result.code,
     result.scale ? v128.store(get(scales), get(result.scale)) : [],
     result.min ? v128.store(get(mins), get(result.min)) : [],
-    storeLevels(k, n, layout),
+    storeLevels(k, n, layout));
+  f.body = forRange(g, i32.const(0), get(groups), 1,
+    // A group for which `skipIf` holds is left as it is: its results would be what is there already.
+    result.skipIf ? when(i32.eqz(result.skipIf), work) : work,
     set(x, i32.add(get(x), i32.const(16 * n))),
     set(levels, i32.add(get(levels), i32.const(4 * layout.stride))),
     set(scales, i32.add(get(scales), i32.const(16))),

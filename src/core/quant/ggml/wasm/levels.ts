@@ -25,7 +25,8 @@ export function levelsKernel(name: string, n: number, lo: number, hi: number): F
           loadGroup(k, n, xi,
             v128.store(get(k.o), choose(get(keep), v128.load(get(k.o), LT), i32x4.sub(level, i32x4.const(lo))), LT))),
         loadGroup(k, n, xi, v128.store(get(k.o), i32x4.sub(level, i32x4.const(lo)), LT))));
-    return { code };
+    // With d == 0 in every lane (all-zero sub-blocks, say) the levels written would be those read.
+    return { code, skipIf: i32x4.allTrue(f32x4.eq(v128.load(get(k.scales)), f32x4.const(0))) };
   });
 }
 
