@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { candidateName, type Candidate } from '../../../src/core/plan/costModel';
-import { INT_CONVENTIONS, type IntConventionName, type ModelFloat } from '../../../src/core/plan/intConventions';
+import { INT_CONVENTIONS, toModelFloat, type IntConventionName, type ModelFloat } from '../../../src/core/plan/intConventions';
+import { BF16, FP16, roundToMinifloat } from '../../../src/core/quant/formats/minifloat';
 import { PLAN_TARGETS, PLAN_TARGET_NAMES } from '../../../src/core/plan/targets';
+import { xorshiftUniform } from '../helpers/xorshift';
 import { PLAN_FIXTURES } from './expectedPlans';
 
 /** The convention's dequantized values of x, in runs of `group` values, each with its own finite range. */
@@ -39,6 +41,22 @@ describe('plan int candidates: each tool\'s own round trip', () => {
       // the quantization is not the identity: the fixture would not catch a copy
       assert.ok(got.some((v, i) => v !== c.x[i]), label);
     }
+  });
+
+  it('rounds to bf16 and f16 by bit pattern exactly as the reference minifloat cast: random float32 patterns, ties, f16 subnormals', () => {
+    const random = xorshiftUniform(20261205);
+    const bits = new Uint32Array(1);
+    const value = new Float32Array(bits.buffer);
+    const values = [1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -11), 1 + 3 * 2 ** -11, 2 ** -25, 3 * 2 ** -25, 2 ** -14 - 2 ** -25, 0, -0];
+    for (let i = 0; i < 200_000; i++) {
+      bits[0] = Math.floor(random() * 2 ** 32);
+      if (Number.isFinite(value[0]!) && Math.abs(value[0]!) < 65000) values.push(value[0]!);
+    }
+    for (const v of values) {
+      assert.equal(toModelFloat(v, 'BF16'), roundToMinifloat(v, BF16), `bf16 of ${v}`);
+      assert.equal(toModelFloat(v, 'F16'), roundToMinifloat(v, FP16), `f16 of ${v}`);
+    }
+    assert.ok(values.length > 100_000);
   });
 
   it('MatMulNBits rounds half away from zero (roundf); the symmetric scale is the largest-magnitude value / -8', () => {
