@@ -32,9 +32,15 @@ export function targetOptions(fileName: string): PlanTargetOption[] {
   return PLAN_TARGET_NAMES.map((name) => ({ name, disabled: whyNot(name, kind) }));
 }
 
-/** The target a new Plan tab starts with: the CLI's default for the same file. */
+/**
+ * The target a new Plan tab starts with: the CLI's default for the same file, unless the tab does not
+ * offer it for that file (ModelOpt for an ONNX graph), then the first target that applies.
+ */
 export function defaultTarget(fileName: string): PlanTargetName {
-  return defaultPlanTarget([fileName]);
+  const kind = planFileKind([fileName]);
+  const cliDefault = defaultPlanTarget([fileName]);
+  if (whyNot(cliDefault, kind) === null) return cliDefault;
+  return PLAN_TARGET_NAMES.find((name) => whyNot(name, kind) === null) ?? cliDefault;
 }
 
 /** The stock presets of a target other than llama.cpp (whose presets depend on the model). */

@@ -13,8 +13,9 @@ export function planFileKind(files: readonly string[]): PlanFileKind {
 /** The tool a plan is for when none is named: the CLI without --target and a new Plan tab both ask here. */
 const DEFAULT_TARGET: Readonly<Record<PlanFileKind, PlanTargetName>> = {
   gguf: 'llama.cpp',
-  onnx: 'onnxruntime',
-  // a Hugging Face checkpoint: ModelOpt (CLI.md's default for anything but GGUF); llama.cpp plans it too, once chosen
+  // CLI.md's contract: ModelOpt for anything but GGUF (scripts depend on it); --target onnxruntime is one flag away
+  onnx: 'modelopt',
+  // a Hugging Face checkpoint: llama.cpp plans it too, once chosen
   checkpoint: 'modelopt',
 };
 
