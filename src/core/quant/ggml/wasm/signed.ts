@@ -82,16 +82,17 @@ export function qxKernel(name: string, n: number, nmax: number): Func {
       forValues(k, n, 0, v128.store(get(k.o), i32x4.add(level(k, bestIscale, nmax), i32x4.const(nmax)), LT)));
     const code = seq(
       absMax(k, n, max, tiny),
-      forValues(k, n, 0,
-        v128.store(get(k.o), f32x4.mul(X(k), X(k)), WT),
-        v128.store(get(k.o), f32x4.mul(W, X(k)), WXT)),
-      set(iscale, f32x4.div(f32x4.const(-nmax), get(max))),
-      sums,
-      // C's `suml2 ? sumlx/suml2 : 0`: NaN counts as true.
-      set(scale, v128.and(f32x4.div(get(sumlx), get(suml2)), f32x4.ne(get(suml2), zero))),
-      set(best, f32x4.mul(get(scale), get(sumlx))),
-      // ggml returns early for all-tiny sub-blocks (masked below): a group of them skips the search.
-      when(i32.eqz(i32x4.allTrue(get(tiny))), search),
+      // ggml returns early for all-tiny sub-blocks (masked below): a group of them skips the rest.
+      when(i32.eqz(i32x4.allTrue(get(tiny))),
+        forValues(k, n, 0,
+          v128.store(get(k.o), f32x4.mul(X(k), X(k)), WT),
+          v128.store(get(k.o), f32x4.mul(W, X(k)), WXT)),
+        set(iscale, f32x4.div(f32x4.const(-nmax), get(max))),
+        sums,
+        // C's `suml2 ? sumlx/suml2 : 0`: NaN counts as true.
+        set(scale, v128.and(f32x4.div(get(sumlx), get(suml2)), f32x4.ne(get(suml2), zero))),
+        set(best, f32x4.mul(get(scale), get(sumlx))),
+        search),
       maskTiny(k, n, scale, tiny));
     return { code, scale };
   });
