@@ -12,7 +12,7 @@ import { defaultCacheDir } from '../../core/plan/errors/errorCache';
 import type { ErrorRunner } from '../../core/plan/errors/errorSweep';
 import { predictStock, unpredictedWhy, type StockPrediction } from '../../core/plan/solver/predictStock';
 import { planErrorParams } from '../../core/plan/errors/planErrorRequest';
-import { tensorRelErrors } from '../../core/plan/errors/tensorErrors';
+import { tensorErrorSums } from '../../core/plan/errors/tensorErrors';
 import type { SweptModel } from '../../core/plan/errors/modelErrors';
 import type { PlanExport } from '../../core/plan/exports';
 import { openLlamaModel } from '../../core/plan/llamaCpp/openLlamaModel';
@@ -93,7 +93,7 @@ async function withRunner<T>(paths: readonly string[], target: string, use: (run
   }
   const model = await openModel(paths);
   try {
-    return await use((request, signal, onElements) => tensorRelErrors(model, request, { signal, onProgress: onElements }), 1);
+    return await use((request, signal, onElements) => tensorErrorSums(model, request, { signal, onProgress: onElements }), 1);
   } finally {
     await model.close();
   }

@@ -4,7 +4,7 @@ import { openModel } from '../../../src/core/formats/registry';
 import { candidateName } from '../../../src/core/plan/costModel';
 import type { ErrorTable } from '../../../src/core/plan/errors/errorTable';
 import { modelErrors } from '../../../src/core/plan/errors/modelErrors';
-import { tensorRelErrors } from '../../../src/core/plan/errors/tensorErrors';
+import { tensorErrorSums } from '../../../src/core/plan/errors/tensorErrors';
 import type { PlanTargetName } from '../../../src/core/plan/planTypes';
 import { budgetLabel, planAt, solveModel } from '../../../src/extension/planSolve';
 import { openTargetPlanModel, sweepScope, type TargetModel } from '../../../src/extension/planTargetModel';
@@ -21,7 +21,7 @@ async function panelErrors(paths: readonly string[], m: TargetModel): Promise<Er
     const errors = await modelErrors({
       paths, model: m.model, planned: scope.planned, candidatesOf: scope.candidatesOf, bytesOf: (c, t) => m.target.bytesOf(c, t),
       imatrixFile: null, cacheDir: null, concurrency: 1,
-      run: (request, signal, onElements) => tensorRelErrors(model, request, { signal, onProgress: onElements }),
+      run: (request, signal, onElements) => tensorErrorSums(model, request, { signal, onProgress: onElements }),
     });
     return errors.table;
   } finally {

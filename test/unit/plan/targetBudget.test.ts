@@ -8,7 +8,7 @@ import { candidateName, errorKeyOf, type Candidate } from '../../../src/core/pla
 import { sourcesOf } from '../../../src/core/plan/errors/errorSweep';
 import { roleOf } from '../../../src/core/plan/damage/roles';
 import { modelErrors } from '../../../src/core/plan/errors/modelErrors';
-import { tensorRelErrors } from '../../../src/core/plan/errors/tensorErrors';
+import { tensorErrorSums, tensorRelErrors } from '../../../src/core/plan/errors/tensorErrors';
 import type { PlanTargetName, PlanTensor } from '../../../src/core/plan/planTypes';
 import { buildPlanProblem } from '../../../src/core/plan/solver/planProblem';
 import { paretoOf, planAtBudget } from '../../../src/core/plan/solver/planAtBudget';
@@ -36,7 +36,7 @@ async function errorsFor(file: string, tensors: readonly PlanTensor[], target: P
       paths: [file], model: { tensors, facts: OWN_NAMES },
       planned: (x) => t.notPlanned(x) === null, candidatesOf: () => candidates, bytesOf: (c, x) => t.bytesOf(c, x),
       imatrixFile: null, cacheDir: null, concurrency: 1,
-      run: (request, signal, onElements) => tensorRelErrors(model, request, { signal, onProgress: onElements }),
+      run: (request, signal, onElements) => tensorErrorSums(model, request, { signal, onProgress: onElements }),
     });
   } finally {
     await model.close();

@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandPaths } from '../../formats/folders';
 
-/** 2: int candidates keyed by their tool's convention (name@convention) and computed as that tool does; 3: sums in WebAssembly (equal but for the last bits). */
-const CACHE_VERSION = 3;
+/** 2: int candidates keyed by their tool's convention (name@convention) and computed as that tool does; 3: sums in WebAssembly (equal but for the last bits); 4: large tensors summed in parts (the same). */
+const CACHE_VERSION = 4;
 
 /** What the cached errors were computed from. */
 export interface ErrorCacheKey {

@@ -1,7 +1,8 @@
 /**
  * The errors a plan needs: every planned tensor under every type asked for, from the cache where
  * it has them, else computed by `run` (a worker pool in the CLI and extension, in-process in
- * tests), largest tensors first, `concurrency` at a time. Cancelling keeps what was computed.
+ * tests), `concurrency` at a time, in parts (errorParts.ts), largest parts first so the threads
+ * end together. Cancelling keeps the tensors whose parts were all computed.
  */
 import { CancelledError } from '../../errors';
 import { hfToGguf } from '../../naming/hfGguf';
@@ -10,10 +11,17 @@ import type { PlanTensor } from '../planTypes';
 import { storedTransposed } from '../targets/openTargetModel';
 import type { ErrorCache, ErrorCacheKey } from './errorCache';
 import { isExactCopy, type ErrorTable } from './errorTable';
-import type { ErrorSource, TensorErrorRequest, TensorRelErrors } from './tensorErrors';
+import { errorParts } from './errorParts';
+import { addErrorSums, relErrorsOf, type ErrorSource, type TensorErrorRequest, type TensorErrorSums } from './tensorErrors';
 
-/** Computes one tensor's errors; `onElements` reports elements read so far (cumulative). */
-export type ErrorRunner = (request: TensorErrorRequest, signal: AbortSignal, onElements: (done: number) => void) => Promise<TensorRelErrors>;
+/** Computes the error sums of one tensor or part of it (tensorErrorSums); `onElements` reports elements read so far (cumulative). */
+export type ErrorRunner = (request: TensorErrorRequest, signal: AbortSignal, onElements: (done: number) => void) => Promise<TensorErrorSums>;
+
+/** One request of a sweep: a tensor or part of one, and its values. */
+export interface ErrorPart {
+  readonly request: TensorErrorRequest;
+  readonly values: number;
+}
 
 export interface SweepProgress {
   readonly elementsDone: number;
@@ -29,6 +37,8 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SweepProgress) => void;
   readonly cache?: { readonly cache: ErrorCache; readonly key: ErrorCacheKey } | null;
+  /** Values per part (errorParts.ts's PART_VALUES unless a test cuts smaller). */
+  readonly partValues?: number;
 }
 
 /** The tensor(s) of the input file a planned tensor is read from; Hugging Face experts are one source each. */
@@ -57,9 +67,15 @@ export async function sweepErrors(
     })
     .filter((w) => w.missing.length > 0)
     .sort((a, b) => b.tensor.numel - a.tensor.numel);
-  const elementsTotal = work.reduce((n, w) => n + w.tensor.numel, 0);
+  const parts = work.map((w) => errorParts({ sources: w.sources, tensor: w.tensor, candidates: w.missing, weights: weights?.get(w.tensor.name) ?? null }, options.partValues));
+  const sums = parts.map((p) => new Array<TensorErrorSums | undefined>(p.length));
+  const pending = parts.map((p) => p.length);
+  const tasks = parts
+    .flatMap((p, tensor) => p.map((part, index) => ({ ...part, tensor, index })))
+    .sort((a, b) => b.values - a.values);
+  const elementsTotal = tasks.reduce((n, t) => n + t.values, 0);
   const cachedTensors = tensors.length - work.length;
-  const progressOf = new Map<string, number>();
+  const progressOf = new Array<number>(tasks.length).fill(0);
   let elementsDone = 0;
   let tensorsDone = cachedTensors;
   const report = (): void => options.onProgress?.({ elementsDone, elementsTotal, tensorsDone, tensorsTotal: tensors.length, cachedTensors });
@@ -70,19 +86,24 @@ export async function sweepErrors(
   if (options.signal?.aborted) controller.abort();
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < work.length) {
+    while (next < tasks.length) {
       if (controller.signal.aborted) throw new CancelledError();
-      const w = work[next++]!;
-      const request: TensorErrorRequest = { sources: w.sources, tensor: w.tensor, candidates: w.missing, weights: weights?.get(w.tensor.name) ?? null };
-      const got = await run(request, controller.signal, (done) => {
-        elementsDone += done - (progressOf.get(w.tensor.name) ?? 0);
-        progressOf.set(w.tensor.name, done);
+      const k = next++;
+      const task = tasks[k]!;
+      const got = await run(task.request, controller.signal, (done) => {
+        elementsDone += done - progressOf[k]!;
+        progressOf[k] = done;
         report();
       });
-      relErr[w.tensor.name] = { ...relErr[w.tensor.name], ...got };
-      elementsDone += w.tensor.numel - (progressOf.get(w.tensor.name) ?? 0);
-      progressOf.set(w.tensor.name, w.tensor.numel);
-      tensorsDone++;
+      elementsDone += task.values - progressOf[k]!;
+      progressOf[k] = task.values;
+      sums[task.tensor]![task.index] = got;
+      if (--pending[task.tensor]! === 0) {
+        const name = work[task.tensor]!.tensor.name;
+        // the parts added in their order, whichever finished first
+        relErr[name] = { ...relErr[name], ...relErrorsOf(addErrorSums(sums[task.tensor] as TensorErrorSums[])) };
+        tensorsDone++;
+      }
       report();
     }
   };

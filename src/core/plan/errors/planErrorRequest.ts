@@ -5,7 +5,7 @@ import { candidateName } from '../costModel';
 import { isPlanTargetName } from '../planTypes';
 import { PLAN_TARGETS } from '../targets';
 import type { StreamHooks } from '../../analysis/chunkStream';
-import { tensorRelErrors, type TensorErrorRequest } from './tensorErrors';
+import { tensorErrorSums, type TensorErrorRequest } from './tensorErrors';
 
 /** The worker method's params for one sweep request (candidates by name, for the target to parse back). */
 export function planErrorParams(paths: readonly string[], target: string, request: TensorErrorRequest): PlanErrorParams {
@@ -20,7 +20,7 @@ export function planErrorParams(paths: readonly string[], target: string, reques
 export function runPlanErrorParams(model: Model, params: PlanErrorParams, hooks: StreamHooks): Promise<PlanErrorResult> {
   if (!isPlanTargetName(params.target)) throw new UsageError(`unknown plan target '${params.target}'`);
   const target = PLAN_TARGETS[params.target];
-  return tensorRelErrors(model, {
+  return tensorErrorSums(model, {
     sources: params.sources, tensor: params.tensor, candidates: params.candidates.map((c) => target.parseCandidate(c)), weights: params.weights,
   }, hooks);
 }

@@ -29,6 +29,11 @@ export interface ErrorSource {
    * MatMul weight B [K, N], whose blocks and channels run along K): it is read whole and transposed.
    */
   readonly transposed?: boolean;
+  /**
+   * Only these planned rows of the source (a part of the tensor, errorSweep's split); absent: all.
+   * Never with `transposed` (read whole), nor with candidates that need the tensor's range (it would be the part's).
+   */
+  readonly rows?: { readonly first: number; readonly count: number };
 }
 
 export interface TensorErrorRequest {
@@ -42,6 +47,33 @@ export interface TensorErrorRequest {
 
 /** Relative error by candidate error key (errorKeyOf); exact copies and candidates that cannot store the tensor are left out. */
 export type TensorRelErrors = Record<string, number>;
+
+/**
+ * The sums behind the relative errors, so the parts of a tensor add up: sum w x^2 and, by candidate
+ * error key, sum w (x - Q(x))^2.
+ */
+export interface TensorErrorSums {
+  readonly signal: number;
+  readonly noise: Readonly<Record<string, number>>;
+}
+
+/** The relative errors of a tensor's sums (a tensor without signal has none to lose: 0). */
+export function relErrorsOf(sums: TensorErrorSums): TensorRelErrors {
+  const out: TensorRelErrors = {};
+  for (const [key, noise] of Object.entries(sums.noise)) out[key] = sums.signal > 0 ? Math.sqrt(noise / sums.signal) : 0;
+  return out;
+}
+
+/** Adds parts' sums in the order given (the same order every run: the same last bits). */
+export function addErrorSums(parts: readonly TensorErrorSums[]): TensorErrorSums {
+  let signal = 0;
+  const noise: Record<string, number> = {};
+  for (const part of parts) {
+    signal += part.signal;
+    for (const [key, value] of Object.entries(part.noise)) noise[key] = (noise[key] ?? 0) + value;
+  }
+  return { signal, noise };
+}
 
 interface Accumulator {
   readonly key: string;
@@ -73,28 +105,31 @@ const stepOf = (rowLength: number): number => Math.max(1, Math.floor(PLAN_CHUNK_
  * As streamTensor, reading one chunk ahead: the next read runs on libuv's threads while this
  * chunk is consumed. A read left behind by a failure or cancel settles unobserved.
  */
-async function streamAhead(entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void, step: number): Promise<void> {
+async function streamAhead(
+  entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void, step: number, from: number, to: number,
+): Promise<void> {
   const readAt = (start: number): Promise<Float32Array> => {
-    const read = entry.data.read(start, Math.min(step, entry.numel - start)).then(toFloat32);
+    const read = entry.data.read(start, Math.min(step, to - start)).then(toFloat32);
     read.catch(() => undefined);
     return read;
   };
-  let next = entry.numel > 0 ? readAt(0) : null;
-  for (let start = 0; next !== null; start += step) {
+  let next = from < to ? readAt(from) : null;
+  for (let start = from; next !== null; start += step) {
     throwIfAborted(hooks.signal);
     const x = await next;
-    next = start + step < entry.numel ? readAt(start + step) : null;
+    next = start + step < to ? readAt(start + step) : null;
     throwIfAborted(hooks.signal);
     consume(x, start);
-    hooks.onProgress?.(start + x.length);
+    hooks.onProgress?.(start + x.length - from);
     await new Promise((resolve) => setImmediate(resolve));
   }
   throwIfAborted(hooks.signal);
 }
 
 /**
- * Hands every chunk of whole planned rows of `source` to `consume`, with its first element's
- * index; a transposed source is read whole and handed over as planned rows.
+ * Hands every chunk of whole planned rows of `source` (its `rows` only, when given) to `consume`,
+ * with its first element's index in the source; a transposed source is read whole and handed over
+ * as planned rows. Returns the values read.
  */
 async function forEachChunk(
   model: Model, source: ErrorSource, tensor: PlanTensor, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void,
@@ -103,9 +138,12 @@ async function forEachChunk(
   const entry = findTensor(model.tensors, source.name, model.file);
   if (entry.numel % rowLength !== 0) throw new UsageError(`${source.name}: ${entry.numel} values are not whole rows of ${rowLength}`);
   if (!source.transposed) {
-    await streamAhead(entry, hooks, consume, stepOf(rowLength));
-    return entry.numel;
+    const { first, count } = source.rows ?? { first: 0, count: entry.numel / rowLength };
+    if (first < 0 || count < 0 || first + count > entry.numel / rowLength) throw new RangeError(`${source.name}: rows ${first}+${count} outside its ${entry.numel / rowLength}`);
+    await streamAhead(entry, hooks, consume, stepOf(rowLength), first * rowLength, (first + count) * rowLength);
+    return count * rowLength;
   }
+  if (source.rows) throw new RangeError(`${source.name}: a transposed source is read whole`);
   const rows = entry.numel / rowLength;
   const planned = new Float32Array(entry.numel);
   // stored [rowLength, rows]: stored element (k, n) is planned row n, value k
@@ -130,14 +168,24 @@ async function tensorRangeOf(model: Model, request: TensorErrorRequest, signal: 
   return { min: range[0]!, max: range[1]! };
 }
 
-/** `kernels`: this thread's WebAssembly kernels by default; null sums in TypeScript (same values but the last bits). */
+/** relErrorsOf(tensorErrorSums(...)): a whole tensor's relative errors. */
 export async function tensorRelErrors(
   model: Model, request: TensorErrorRequest, hooks: StreamHooks, kernels: WasmKernels | null = loadWasmKernels(),
 ): Promise<TensorRelErrors> {
+  return relErrorsOf(await tensorErrorSums(model, request, hooks, kernels));
+}
+
+/**
+ * The error sums of the request's sources (or of their `rows`), in one streamed pass.
+ * `kernels`: this thread's WebAssembly kernels by default; null sums in TypeScript (same values but the last bits).
+ */
+export async function tensorErrorSums(
+  model: Model, request: TensorErrorRequest, hooks: StreamHooks, kernels: WasmKernels | null = loadWasmKernels(),
+): Promise<TensorErrorSums> {
   const rowLength = request.tensor.ne[0] ?? 1;
   const rowsPerMatrix = request.tensor.ne[1] ?? 1;
   const priced = pricedCandidates(request);
-  if (priced.length === 0) return {};
+  if (priced.length === 0) return { signal: 0, noise: {} };
   const range = priced.some(needsTensorRange) ? await tensorRangeOf(model, request, hooks.signal) : null;
   const acc: Accumulator[] = priced.map((c) => ({ key: errorKeyOf(c), roundTrip: roundTripOf(c, rowLength, range, request.tensor.type), noise: 0 }));
   const { weights } = request;
@@ -172,7 +220,5 @@ export async function tensorRelErrors(
   } finally {
     squares.release();
   }
-  const out: TensorRelErrors = {};
-  for (const a of acc) out[a.key] = signal > 0 ? Math.sqrt(a.noise / signal) : 0;
-  return out;
+  return { signal, noise: Object.fromEntries(acc.map((a) => [a.key, a.noise])) };
 }

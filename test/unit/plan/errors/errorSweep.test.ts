@@ -7,7 +7,7 @@ import { openModel } from '../../../../src/core/formats/registry';
 import { candidateBytes, type Candidate } from '../../../../src/core/plan/costModel';
 import { defaultCacheDir, ErrorCache, errorCacheKey } from '../../../../src/core/plan/errors/errorCache';
 import { sourcesOf, sweepErrors, type ErrorRunner } from '../../../../src/core/plan/errors/errorSweep';
-import { tensorRelErrors } from '../../../../src/core/plan/errors/tensorErrors';
+import { tensorErrorSums } from '../../../../src/core/plan/errors/tensorErrors';
 import { openLlamaModel } from '../../../../src/core/plan/llamaCpp/openLlamaModel';
 import { whyNotQuantized } from '../../../../src/core/plan/llamaCpp/notQuantized';
 
@@ -30,7 +30,7 @@ describe('plan errors: the sweep over a model, cached per file', () => {
     let runs = 0;
     const run: ErrorRunner = (request, signal, onElements) => {
       runs++;
-      return tensorRelErrors(model, request, { signal, onProgress: onElements });
+      return tensorErrorSums(model, request, { signal, onProgress: onElements });
     };
     const cache = { cache: new ErrorCache(dir), key: await errorCacheKey([MODEL], null) };
     const progress: number[] = [];
@@ -63,7 +63,7 @@ describe('plan errors: the sweep over a model, cached per file', () => {
     let runs = 0;
     const run: ErrorRunner = async (request, signal, onElements) => {
       if (++runs === 3) controller.abort();
-      return tensorRelErrors(model, request, { signal, onProgress: onElements });
+      return tensorErrorSums(model, request, { signal, onProgress: onElements });
     };
     const cache = { cache: new ErrorCache(dir), key: await errorCacheKey([MODEL], null) };
     try {
