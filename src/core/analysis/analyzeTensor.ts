@@ -76,7 +76,7 @@ export async function analyzeTensor(
       statsChunk(x, x.length, statsAcc);
       for (const r of observers) r.observe!(x, x.length, start);
       if (early) for (const p of early) p.consume(x, x.length, start);
-    });
+    }, step, early !== null);
     passesDone++;
     stats = finishTensorStats(statsAcc);
 

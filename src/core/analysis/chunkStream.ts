@@ -23,19 +23,27 @@ export function chunkLength(blockSize: number): number {
  * Reads the tensor once, in order, in bounded chunks as float32, and hands each chunk to
  * `consume` with the flat index of its first element. Yields to the event loop after every
  * chunk so cancellation can arrive, and throws CancelledError as soon as the signal fires.
- * `step` is the elements per read, a whole number of storage blocks.
+ * `step` is the elements per read, a whole number of storage blocks. With `readAhead`, the next
+ * chunk's read is issued before `consume` runs on this one (one read in flight at a time, as without).
  */
 export async function streamTensor(
   entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void,
-  step = chunkLength(entry.data.blockSize),
+  step = chunkLength(entry.data.blockSize), readAhead = false,
 ): Promise<void> {
+  const read = (start: number): ReturnType<TensorEntry['data']['read']> => entry.data.read(start, Math.min(step, entry.numel - start));
+  let ahead: ReturnType<typeof read> | null = null;
   for (let start = 0; start < entry.numel; start += step) {
     throwIfAborted(hooks.signal);
-    const count = Math.min(step, entry.numel - start);
-    const x = toFloat32(await entry.data.read(start, count));
+    const bytes = await (ahead ?? read(start));
+    ahead = null;
     throwIfAborted(hooks.signal);
-    consume(x, start);
-    hooks.onProgress?.(start + count);
+    if (readAhead && start + step < entry.numel) {
+      ahead = read(start + step);
+      // Awaited on the next turn; left unread when this one stops (cancelled or failed), so its failure is not unhandled.
+      ahead.catch(() => undefined);
+    }
+    consume(toFloat32(bytes), start);
+    hooks.onProgress?.(Math.min(entry.numel, start + step));
     await yieldToEventLoop();
   }
   throwIfAborted(hooks.signal);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
-import { CHUNK_ELEMENTS } from '../../../src/core/analysis/chunkStream';
+import { CHUNK_ELEMENTS, streamTensor } from '../../../src/core/analysis/chunkStream';
+import { CancelledError } from '../../../src/core/errors';
 import type { Scheme } from '../../../src/shared/analysisTypes';
 import { noise } from '../worker/fixtures';
 import { memoryTensor } from './memoryTensor';
@@ -26,5 +27,43 @@ describe('named formats for the table alone: pass 2 in pass 1\'s read', () => {
     assert.equal(twoPass.reads, 2 * chunks);
     assert.deepEqual(alone.stats, withNvfp4.stats);
     assert.deepEqual(alone.results, withNvfp4.results.slice(0, formats.length));
+  });
+});
+
+describe('streamTensor reading ahead', () => {
+  it('issues the next read before handing out a chunk, one read in flight, and hands out the same chunks', async () => {
+    const n = 3 * 1000 + 7;
+    const values = noise(n, 3, 1);
+    for (const readAhead of [false, true]) {
+      const t = memoryTensor(values, [n]);
+      const readsAtConsume: number[] = [];
+      const seen: number[] = [];
+      await streamTensor(t, {}, (x, start) => {
+        readsAtConsume.push(t.reads);
+        seen.push(...x.subarray(0, 2), start, x.length);
+      }, 1000, readAhead);
+      assert.deepEqual(readsAtConsume, readAhead ? [2, 3, 4, 4] : [1, 2, 3, 4]);
+      assert.deepEqual(seen, [0, 1000, 2000, 3000].flatMap((s) => [values[s]!, values[s + 1]!, s, Math.min(1000, n - s)]));
+    }
+  });
+
+  it('a read ahead that fails after the stream was cancelled is dropped, not unhandled', async () => {
+    const t = memoryTensor(noise(4000, 4, 1), [4000]);
+    const read = t.data.read.bind(t.data);
+    t.data.read = async (start: number, count: number) => {
+      if (start > 0) throw new Error('gone');
+      return read(start, count);
+    };
+    const stop = new AbortController();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await assert.rejects(streamTensor(t, { signal: stop.signal }, () => stop.abort(), 1000, true), CancelledError);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
   });
 });
