@@ -4,7 +4,7 @@ import { HISTOGRAM_FLAGS, histogramChunk } from '../metrics/histogramKernel';
 import { newStatsAccumulator, statsChunk } from '../metrics/statsKernel';
 import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../quant/ranges/calibrationHistogram';
 import type { TensorEntry } from '../tensor';
-import { chunkLength, streamTensor } from './chunkStream';
+import { CHUNK_ELEMENTS, chunkLength, FORMAT_CHUNK_ELEMENTS, streamTensor } from './chunkStream';
 import { planSchemes } from './planSchemes';
 import type { SchemePass } from './runners/schemeRunner';
 import type { OpenErrorSums } from '../metrics/errorSumsKernel';
@@ -57,7 +57,7 @@ export async function analyzeTensor(
     },
   };
 
-  const step = chunkLength(entry.data.blockSize);
+  const step = chunkLength(entry.data.blockSize, unranged ? FORMAT_CHUNK_ELEMENTS : CHUNK_ELEMENTS);
   const formats = plans.runners.filter((p) => p.scheme.kind === 'format').length;
   // The table alone (no error buckets): the named formats' sums run where openErrorSums says, reading
   // each format's deq and the chunk itself where they are, in buffers it lends.
