@@ -793,61 +793,35 @@ function suiteOne(v: f32, p: usize, acc: usize): void {
 
 // ---- Error sums of any round trip (the named formats' pass 2; errorStatsChunk with no error buckets) ----
 
+/** errorSumsVectors's results (wasm globals: the module allocates no memory of its own). */
+let esCount: i32 = 0;
+let esNonFiniteDeq: i32 = 0;
+let esSqErr: f64 = 0;
+let esSqX: f64 = 0;
+let esSqDeq: f64 = 0;
+let esXDeq: f64 = 0;
+let esRel: f64 = 0;
+let esMax: f64 = 0;
+
 /**
  * errorSums: adds the pairs (x[i], deq[i]), i in [0, n), to the ERR accumulator at `acc`, as the
  * reference errorStatsChunk does with no buckets: a non-finite x is skipped, a finite x with a
- * non-finite deq is counted in NON_FINITE_DEQ and left out of the sums. Both masked to 0 in f32
- * first, so a skipped lane adds exactly 0 everywhere (0 / (0 + eps) included).
+ * non-finite deq is counted in NON_FINITE_DEQ and left out of the sums.
  */
 export function errorSums(x: usize, deq: usize, n: i32, acc: usize): void {
   const vecEnd = n & ~3;
-  const relEps = f64x2.splat(REL_ERR_EPSILON);
-  const one = f64x2.splat(1);
-  let count = i32x4.splat(0);
-  let nonFiniteDeq = i32x4.splat(0);
-  let sqErr = f64x2.splat(0);
-  let sqX = f64x2.splat(0);
-  let sqDeq = f64x2.splat(0);
-  let xDeq = f64x2.splat(0);
-  let rel = f64x2.splat(0);
-  let maxErr = f64x2.splat(0);
-  for (let i = 0; i < vecEnd; i += 4) {
-    const at = <usize>i << 2;
-    const v = v128.load(x + at);
-    const d = v128.load(deq + at);
-    const xFinite = isFinite32(v);
-    const both = v128.and(xFinite, isFinite32(d));
-    count = i32x4.sub(count, both);
-    nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(xFinite, both));
-    const vz = v128.and(v, both);
-    const dz = v128.and(d, both);
-    const xLo = lowF64(vz);
-    const xHi = highF64(vz);
-    const dLo = lowF64(dz);
-    const dHi = highF64(dz);
-    const eLo = f64x2.sub(xLo, dLo);
-    const eHi = f64x2.sub(xHi, dHi);
-    const aLo = f64x2.abs(eLo);
-    const aHi = f64x2.abs(eHi);
-    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
-    sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(xLo, xLo), f64x2.mul(xHi, xHi)));
-    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
-    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(xLo, dLo), f64x2.mul(xHi, dHi)));
-    maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
-    // 1/y and 1/y' from one division, as widenTile (y = |x| + eps in [1e-10, 4e38]: no overflow).
-    const yLo = f64x2.add(f64x2.abs(xLo), relEps);
-    const yHi = f64x2.add(f64x2.abs(xHi), relEps);
-    const r = f64x2.div(one, f64x2.mul(yLo, yHi));
-    rel = f64x2.add(rel, f64x2.add(f64x2.mul(aLo, f64x2.mul(r, yHi)), f64x2.mul(aHi, f64x2.mul(r, yLo))));
-  }
-  let c = sumLanesI32(count);
-  let bad = sumLanesI32(nonFiniteDeq);
-  let sumSqErr = sumLanesF64(sqErr);
-  let sumSqX = sumLanesF64(sqX);
-  let sumSqDeq = sumLanesF64(sqDeq);
-  let sumXDeq = sumLanesF64(xDeq);
-  let sumRel = sumLanesF64(rel);
-  let maxAbs = max(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)), max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1)));
+  // Optimistic first: no lane masks. A non-finite x or deq makes the sum of its squares infinite or
+  // NaN (squares of finite float32 values cannot overflow in f64); then the run is read again with masks.
+  errorSumsUnmasked(x, deq, vecEnd);
+  if (!(esSqX + esSqDeq - (esSqX + esSqDeq) == 0)) errorSumsMasked(x, deq, vecEnd);
+  let c = esCount;
+  let bad = esNonFiniteDeq;
+  let sumSqErr = esSqErr;
+  let sumSqX = esSqX;
+  let sumSqDeq = esSqDeq;
+  let sumXDeq = esXDeq;
+  let sumRel = esRel;
+  let maxAbs = max(load<f64>(f64slot(acc, ERR_MAX_ABS_ERR)), esMax);
   for (let i = vecEnd; i < n; i++) {
     const v = <f64>load<f32>(x + (<usize>i << 2));
     if (v - v != 0) continue;
@@ -874,6 +848,71 @@ export function errorSums(x: usize, deq: usize, n: i32, acc: usize): void {
   store<f64>(f64slot(acc, ERR_MAX_ABS_ERR), maxAbs);
   addF64(acc, ERR_SUM_REL_ERR, sumRel);
   addF64(acc, ERR_NON_FINITE_DEQ, <f64>bad);
+}
+
+// Each variant specialized: no masking work in the common all-finite case.
+function errorSumsUnmasked(x: usize, deq: usize, vecEnd: i32): void {
+  errorSumsVectors(x, deq, vecEnd, false);
+}
+
+function errorSumsMasked(x: usize, deq: usize, vecEnd: i32): void {
+  errorSumsVectors(x, deq, vecEnd, true);
+}
+
+/**
+ * The vector part x[0..vecEnd) of errorSums into the es* globals. `masked`: a skipped pair has both
+ * values masked to 0 in f32 first, so it adds exactly 0 everywhere (0 / (0 + eps) included).
+ */
+@inline function errorSumsVectors(x: usize, deq: usize, vecEnd: i32, masked: bool): void {
+  const relEps = f64x2.splat(REL_ERR_EPSILON);
+  const one = f64x2.splat(1);
+  let count = i32x4.splat(0);
+  let nonFiniteDeq = i32x4.splat(0);
+  let sqErr = f64x2.splat(0);
+  let sqX = f64x2.splat(0);
+  let sqDeq = f64x2.splat(0);
+  let xDeq = f64x2.splat(0);
+  let rel = f64x2.splat(0);
+  let maxErr = f64x2.splat(0);
+  for (let i = 0; i < vecEnd; i += 4) {
+    const at = <usize>i << 2;
+    let v = v128.load(x + at);
+    let d = v128.load(deq + at);
+    if (masked) {
+      const xFinite = isFinite32(v);
+      const both = v128.and(xFinite, isFinite32(d));
+      count = i32x4.sub(count, both);
+      nonFiniteDeq = i32x4.sub(nonFiniteDeq, v128.andnot(xFinite, both));
+      v = v128.and(v, both);
+      d = v128.and(d, both);
+    }
+    const xLo = lowF64(v);
+    const xHi = highF64(v);
+    const dLo = lowF64(d);
+    const dHi = highF64(d);
+    const eLo = f64x2.sub(xLo, dLo);
+    const eHi = f64x2.sub(xHi, dHi);
+    const aLo = f64x2.abs(eLo);
+    const aHi = f64x2.abs(eHi);
+    sqErr = f64x2.add(sqErr, f64x2.add(f64x2.mul(eLo, eLo), f64x2.mul(eHi, eHi)));
+    sqX = f64x2.add(sqX, f64x2.add(f64x2.mul(xLo, xLo), f64x2.mul(xHi, xHi)));
+    sqDeq = f64x2.add(sqDeq, f64x2.add(f64x2.mul(dLo, dLo), f64x2.mul(dHi, dHi)));
+    xDeq = f64x2.add(xDeq, f64x2.add(f64x2.mul(xLo, dLo), f64x2.mul(xHi, dHi)));
+    maxErr = f64x2.pmax(maxErr, f64x2.pmax(aLo, aHi));
+    // 1/y and 1/y' from one division, as widenTile (y = |x| + eps in [1e-10, 4e38]: no overflow).
+    const yLo = f64x2.add(f64x2.abs(xLo), relEps);
+    const yHi = f64x2.add(f64x2.abs(xHi), relEps);
+    const r = f64x2.div(one, f64x2.mul(yLo, yHi));
+    rel = f64x2.add(rel, f64x2.add(f64x2.mul(aLo, f64x2.mul(r, yHi)), f64x2.mul(aHi, f64x2.mul(r, yLo))));
+  }
+  esCount = masked ? sumLanesI32(count) : vecEnd;
+  esNonFiniteDeq = masked ? sumLanesI32(nonFiniteDeq) : 0;
+  esSqErr = sumLanesF64(sqErr);
+  esSqX = sumLanesF64(sqX);
+  esSqDeq = sumLanesF64(sqDeq);
+  esXDeq = sumLanesF64(xDeq);
+  esRel = sumLanesF64(rel);
+  esMax = max(f64x2.extract_lane(maxErr, 0), f64x2.extract_lane(maxErr, 1));
 }
 
 // ---- Plan errors (src/core/plan/errors/squaredErrors.ts): weighted squared-error sums per row ----

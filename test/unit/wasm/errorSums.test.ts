@@ -67,6 +67,35 @@ describe('errorSums (WebAssembly) equals errorStatsChunk without error buckets',
     }
   });
 
+  it('all-finite runs, and runs whose one non-finite value is a reconstruction (or one original), as the reference', () => {
+    const x = noise(N, 13, 0.1);
+    const jitter = noise(N, 14, 0.001);
+    const deq = x.map((v, i) => v + jitter[i]!);
+    const lease = kernels.lease();
+    try {
+      const sums = new WasmErrorSums(lease, N, 0);
+      const cases: Array<[string, (a: Float32Array, b: Float32Array) => void]> = [
+        ['finite', () => undefined],
+        ['one infinite deq', (_a, b) => { b[2001] = Infinity; }],
+        ['one NaN deq', (_a, b) => { b[4] = Number.NaN; }],
+        ['one NaN x', (a) => { a[8] = Number.NaN; }],
+        ['huge but finite', (a, b) => { a[12] = 3.4e38; b[12] = -3.4e38; }],
+      ];
+      for (const [what, spoil] of cases) {
+        const xs = Float32Array.from(x);
+        const ds = Float32Array.from(deq);
+        spoil(xs, ds);
+        const expected = newErrorAccumulator();
+        errorStatsChunk(xs, ds, 0, N, expected, null);
+        const actual = newErrorAccumulator();
+        sums.add(xs, ds, 0, N, actual);
+        assertSameSums(actual, expected, what);
+      }
+    } finally {
+      lease.release();
+    }
+  });
+
   it('reads buffers in kernel memory in place, with the same sums as copies of them', () => {
     const { x, deq } = awkwardPairs(N, 5);
     const lease = kernels.lease();
