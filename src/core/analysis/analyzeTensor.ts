@@ -7,7 +7,7 @@ import type { TensorEntry } from '../tensor';
 import { CHUNK_ELEMENTS, chunkLength, FORMAT_CHUNK_ELEMENTS, streamTensor } from './chunkStream';
 import { planSchemes } from './planSchemes';
 import type { SchemePass } from './runners/schemeRunner';
-import type { OpenErrorSums } from '../metrics/errorSumsKernel';
+import type { OpenPassKernels } from '../metrics/passKernels';
 import { FORMATS } from '../quant/formats/formatTraits';
 
 export interface AnalyzeHooks {
@@ -27,11 +27,12 @@ const MAX_FORMAT_BLOCK = Math.max(...Object.values(FORMATS).map((f) => f.blockSi
  *   and per-channel histograms for per-channel range methods;
  *   pass 2: the weights' histogram, and every scheme's round trip and error on each chunk
  *   (in pass 1's read when no scheme needs pass 1 and no histogram is asked).
- * For the table's figures alone, the named formats' error sums run where `openErrorSums` says (null: here).
+ * For the table's figures alone with named formats, the stats and the formats' error sums run on the
+ * kernels `openPassKernels` gives (null: the reference kernels here).
  * Throws CancelledError promptly once `hooks.signal` fires.
  */
 export async function analyzeTensor(
-  entry: TensorEntry, options: AnalysisOptions, hooks: AnalyzeHooks = {}, openErrorSums: OpenErrorSums | null = null,
+  entry: TensorEntry, options: AnalysisOptions, hooks: AnalyzeHooks = {}, openPassKernels: OpenPassKernels | null = null,
 ): Promise<TensorResult> {
   const plans = planSchemes(options.schemes, entry.shape, entry.numel);
   const runners = plans.runners.map((p) => p.runner);
@@ -59,21 +60,22 @@ export async function analyzeTensor(
 
   const step = chunkLength(entry.data.blockSize, unranged ? FORMAT_CHUNK_ELEMENTS : CHUNK_ELEMENTS);
   const formats = plans.runners.filter((p) => p.scheme.kind === 'format').length;
-  // The table alone (no error buckets): the named formats' sums run where openErrorSums says, reading
-  // each format's deq and the chunk itself where they are, in buffers it lends.
-  const errorSums = openErrorSums && formats > 0 && options.tableOnly ? openErrorSums(Math.max(step, MAX_FORMAT_BLOCK), formats + 1) : null;
+  // The table alone (no error buckets): the stats and the named formats' error sums run on the kernels
+  // openPassKernels gives, reading each format's deq and the chunk itself where they are, in buffers they lend.
+  const kernels = openPassKernels && formats > 0 && options.tableOnly ? openPassKernels(Math.max(step, MAX_FORMAT_BLOCK), formats + 1) : null;
   const weights = new Float64Array(bins);
   let stats: TensorStats;
   let results: QuantResult[];
   try {
-    const chunk = errorSums?.buffer(step) ?? null;
+    const chunk = kernels?.buffer(step) ?? null;
     const lent = (x: Float32Array): Float32Array => (chunk ? copyInto(chunk, x) : x);
-    const early = unranged ? runners.map((r) => r.prepareUnranged!({ chunkLength: step, errorSums, errorPercentiles: !options.tableOnly })) : null;
+    const early = unranged ? runners.map((r) => r.prepareUnranged!({ chunkLength: step, kernels, errorPercentiles: !options.tableOnly })) : null;
 
     const statsAcc = newStatsAccumulator();
     await streamTensor(entry, progress, (read, start) => {
-      const x = early ? lent(read) : read;
-      statsChunk(x, x.length, statsAcc);
+      const x = lent(read);
+      if (kernels) kernels.stats(x, x.length, statsAcc);
+      else statsChunk(x, x.length, statsAcc);
       for (const r of observers) r.observe!(x, x.length, start);
       if (early) for (const p of early) p.consume(x, x.length, start);
     }, step, early !== null);
@@ -96,7 +98,7 @@ export async function analyzeTensor(
       schemePasses = early;
     } else {
       const display = { min: stats.min, max: stats.max, bins, errorPercentiles: !options.tableOnly };
-      const ctx = { stats, calibration, display, chunkLength: step, errorSums };
+      const ctx = { stats, calibration, display, chunkLength: step, kernels };
       const late = runners.map((r) => r.prepare(ctx));
       const range = stats;
       await streamTensor(entry, progress, (read, start) => {
@@ -108,7 +110,7 @@ export async function analyzeTensor(
     }
     results = schemePasses.map((p) => p.finish());
   } finally {
-    errorSums?.release();
+    kernels?.release();
   }
 
   const histogram: Histogram | undefined = bins > 0 ? { min: stats.min, max: stats.max, counts: Array.from(weights) } : undefined;

@@ -3,7 +3,7 @@ import { ERR, ERROR_BUCKETS, errorStatsChunk, newErrorAccumulator } from './erro
 import { HISTOGRAM_FLAGS, histogramChunk } from './histogramKernel';
 import { errorDisplayHistogram } from './errorBuckets';
 import { finishErrorMetrics } from './errorMetrics';
-import type { ErrorSumsKernel } from './errorSumsKernel';
+import type { PassKernels } from './passKernels';
 
 /** Where the overlays of one result are drawn: the weights' own range, so the bars line up. */
 export interface DisplayRange {
@@ -23,13 +23,13 @@ export class ErrorAccumulator {
   private readonly deqCounts: Float64Array;
 
   /** `kernel`: where the sums run when no error buckets are kept (null: the reference kernel). */
-  constructor(private readonly display: DisplayRange, private readonly kernel: ErrorSumsKernel | null = null) {
+  constructor(private readonly display: DisplayRange, private readonly kernel: PassKernels | null = null) {
     this.errHist = display.errorPercentiles || display.bins > 0 ? new Float64Array(ERROR_BUCKETS) : null;
     this.deqCounts = new Float64Array(display.bins);
   }
 
   add(x: Float32Array, deq: Float32Array, from: number, to: number): void {
-    if (this.kernel && !this.errHist) this.kernel.add(x, deq, from, to, this.acc);
+    if (this.kernel && !this.errHist) this.kernel.errorSums(x, deq, from, to, this.acc);
     else errorStatsChunk(x, deq, from, to, this.acc, this.errHist);
     if (this.display.bins > 0) {
       histogramChunk(deq, from, to, this.display.min, this.display.max, this.deqCounts, HISTOGRAM_FLAGS.CLAMP);

@@ -13,7 +13,7 @@ import { analyzeTensor, type AnalyzeHooks } from '../analyzeTensor';
 import { planSchemes } from '../planSchemes';
 import { analyzeByValueCounts, NotCountableError, VALUE_COUNT_DTYPES } from './valueCounts';
 import { analyzeByWasmStream, wasmStreamSupports } from './wasmStream';
-import { openWasmErrorSums } from './formatErrorSums';
+import { openWasmPassKernels } from './formatPassKernels';
 
 /** The fast paths count in u32 (value counts, error buckets): larger tensors take the reference. */
 const MAX_FAST_ELEMENTS = 2 ** 32 - 1;
@@ -28,9 +28,9 @@ export async function analyzeTensorFast(
   entry: TensorEntry, options: AnalysisOptions, hooks: AnalyzeHooks, kernels: WasmKernels | null,
 ): Promise<TensorResult> {
   const plans = planSchemes(options.schemes, entry.shape, entry.numel);
-  const openErrorSums = kernels ? openWasmErrorSums(kernels) : null;
+  const openPassKernels = kernels ? openWasmPassKernels(kernels) : null;
   const applicable = plans.runners.map((r) => r.scheme);
-  if (entry.numel > MAX_FAST_ELEMENTS) return analyzeTensor(entry, options, hooks, openErrorSums);
+  if (entry.numel > MAX_FAST_ELEMENTS) return analyzeTensor(entry, options, hooks, openPassKernels);
   const byCounts = VALUE_COUNT_DTYPES.has(entry.dtype) ? applicable.filter(isTensorMinmax) : [];
   const byWasm = kernels && byCounts.length < applicable.filter(isInt).length
     ? applicable.filter((s): s is IntScheme => isInt(s) && wasmStreamSupports(s, entry.shape))
@@ -38,7 +38,7 @@ export async function analyzeTensorFast(
   // One fast path per tensor: the streaming one also covers what counting would.
   const fast: readonly Scheme[] = byWasm.length > 0 ? byWasm : byCounts;
   const rest = applicable.filter((s) => !fast.includes(s));
-  if (fast.length === 0) return analyzeTensor(entry, options, hooks, openErrorSums);
+  if (fast.length === 0) return analyzeTensor(entry, options, hooks, openPassKernels);
 
   const bins = options.tableOnly ? 0 : options.histogramBins;
   const errorPercentiles = !options.tableOnly;
@@ -56,7 +56,7 @@ export async function analyzeTensorFast(
     try {
       part = await analyzeByValueCounts(entry, byCounts, bins, errorPercentiles, fastHooks);
     } catch (e) {
-      if (e instanceof NotCountableError) return analyzeTensor(entry, options, hooks, openErrorSums);
+      if (e instanceof NotCountableError) return analyzeTensor(entry, options, hooks, openPassKernels);
       throw e;
     }
   }
@@ -64,7 +64,7 @@ export async function analyzeTensorFast(
     ? await analyzeTensor(entry, { ...options, schemes: rest }, {
       signal: hooks.signal,
       onElements: (n) => hooks.onElements?.(Math.floor(entry.numel * share + n * (1 - share))),
-    }, openErrorSums)
+    }, openPassKernels)
     : null;
   const byScheme = new Map<Scheme, QuantResult>();
   fast.forEach((s, i) => byScheme.set(s, part.results[i]!));

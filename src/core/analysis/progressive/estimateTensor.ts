@@ -54,7 +54,7 @@ function prepareOnSample(sample: Float32Array, runners: readonly SchemeRunner[],
       for (const r of runners) r.calibrate?.(x, x.length, start);
     });
   }
-  return { stats, calibration, display: { min: stats.min, max: stats.max, bins: 0, errorPercentiles: false }, chunkLength, errorSums: null };
+  return { stats, calibration, display: { min: stats.min, max: stats.max, bins: 0, errorPercentiles: false }, chunkLength, kernels: null };
 }
 
 function estimateScheme(

@@ -58,11 +58,11 @@ class FormatPass implements SchemePass {
   /** `tensorScale`: NVFP4's per-tensor scale (unused by the other formats). */
   constructor(
     private readonly traits: FormatTraits, rowLength: number,
-    ctx: Pick<PrepareContext, 'display' | 'chunkLength' | 'errorSums'>, private readonly tensorScale: number,
+    ctx: Pick<PrepareContext, 'display' | 'chunkLength' | 'kernels'>, private readonly tensorScale: number,
   ) {
-    this.errors = new ErrorAccumulator(ctx.display, ctx.errorSums);
+    this.errors = new ErrorAccumulator(ctx.display, ctx.kernels);
     const deqLength = Math.max(ctx.chunkLength, traits.blockSize);
-    this.deq = ctx.errorSums?.buffer(deqLength) ?? new Float32Array(deqLength);
+    this.deq = ctx.kernels?.buffer(deqLength) ?? new Float32Array(deqLength);
     this.assembler = traits.blockAxis === 'element' ? null : new GroupAssembler(Math.max(1, rowLength), traits.blockSize);
   }
 

@@ -1,6 +1,6 @@
 import type { QuantResult, TensorStats } from '../../../shared/analysisTypes';
 import type { DisplayRange } from '../../metrics/errorAccumulator';
-import type { ErrorSumsKernel } from '../../metrics/errorSumsKernel';
+import type { PassKernels } from '../../metrics/passKernels';
 import type { CalibrationHistograms } from '../../quant/ranges/calibrationHistogram';
 
 /** What is known after pass 1 (and the calibration pass, when one ran). */
@@ -12,8 +12,8 @@ export interface PrepareContext {
   readonly display: DisplayRange;
   /** Length of the chunks pass 2 hands out. */
   readonly chunkLength: number;
-  /** Where the error sums run, lending a buffer of max(chunkLength, block) values per named format; null: the reference. */
-  readonly errorSums: ErrorSumsKernel | null;
+  /** Where the error sums run (null: the reference kernel), lending a buffer of max(chunkLength, block) values per named format. */
+  readonly kernels: PassKernels | null;
 }
 
 /** One scheme applied to one tensor: optional pass-1 observation, then prepare() builds its pass 2. */
@@ -33,7 +33,7 @@ export interface SchemeRunner {
 }
 
 /** What pass 2 gets when it runs in pass 1's read: no stats yet, and no histograms. */
-export type UnrangedContext = Pick<PrepareContext, 'chunkLength' | 'errorSums'> & { readonly errorPercentiles: boolean };
+export type UnrangedContext = Pick<PrepareContext, 'chunkLength' | 'kernels'> & { readonly errorPercentiles: boolean };
 
 /** Pass 2 of one scheme: round-trip every chunk and accumulate the error, then report. */
 export interface SchemePass {

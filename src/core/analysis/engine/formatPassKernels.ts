@@ -1,25 +1,27 @@
 import { ERR } from '../../metrics/errorStatsKernel';
-import type { ErrorSumsKernel, OpenErrorSums } from '../../metrics/errorSumsKernel';
+import { STATS } from '../../metrics/statsKernel';
+import type { PassKernels, OpenPassKernels } from '../../metrics/passKernels';
 import { regionBytes, type F32Region, type F64Region, type KernelLease, type WasmKernels } from './wasmKernels';
 
 /**
- * The table's error sums in WebAssembly (kernels.ts errorSums, the reference errorStatsChunk
- * without error buckets) for one analysis pass, on one kernel lease. Float32 buffers handed out by
- * `buffer` live in the kernels' memory: pairs read from them are summed in place, others are
- * copied in first (a group carried over a chunk boundary, data from elsewhere).
+ * PassKernels in WebAssembly (kernels.ts statsChunk and errorSums) for one analysis, on one kernel
+ * lease. Float32 buffers handed out by `buffer` live in the kernels' memory: values read from them
+ * are read in place, others are copied in first (a group carried over a chunk boundary, data from elsewhere).
  */
-export class WasmErrorSums implements ErrorSumsKernel {
+export class WasmPassKernels implements PassKernels {
   private readonly xCopy: F32Region;
   private readonly deqCopy: F32Region;
   private readonly acc: F64Region;
+  private readonly statsAcc: F64Region;
   private buffersLeft: number;
 
   /** Reserves the lease's memory for `buffers` buffers of at most `spanLength` values and the copies (views taken before are dead). */
   constructor(private readonly lease: KernelLease, private readonly spanLength: number, buffers: number) {
-    lease.reserve(regionBytes(spanLength, 4) * (buffers + 2) + regionBytes(ERR.LENGTH, 8));
+    lease.reserve(regionBytes(spanLength, 4) * (buffers + 2) + regionBytes(ERR.LENGTH, 8) + regionBytes(STATS.LENGTH, 8));
     this.xCopy = lease.f32(spanLength);
     this.deqCopy = lease.f32(spanLength);
     this.acc = lease.f64(ERR.LENGTH);
+    this.statsAcc = lease.f64(STATS.LENGTH);
     this.buffersLeft = buffers;
   }
 
@@ -34,8 +36,16 @@ export class WasmErrorSums implements ErrorSumsKernel {
     this.lease.release();
   }
 
-  /** errorStatsChunk(x, deq, from, to, acc, null), in WebAssembly. */
-  add(x: Float32Array, deq: Float32Array, from: number, to: number, acc: Float64Array): void {
+  stats(x: Float32Array, n: number, acc: Float64Array): void {
+    this.statsAcc.view.set(acc);
+    for (let at = 0; at < n; at += this.spanLength) {
+      const end = Math.min(n, at + this.spanLength);
+      this.lease.k.statsChunk(this.pointer(x, at, end, this.xCopy), end - at, this.statsAcc.ptr);
+    }
+    acc.set(this.statsAcc.view);
+  }
+
+  errorSums(x: Float32Array, deq: Float32Array, from: number, to: number, acc: Float64Array): void {
     this.acc.view.set(acc);
     for (let at = from; at < to; at += this.spanLength) {
       const end = Math.min(to, at + this.spanLength);
@@ -52,12 +62,12 @@ export class WasmErrorSums implements ErrorSumsKernel {
   }
 }
 
-/** Error sums on a lease of these kernels, returned when released. */
-export function openWasmErrorSums(kernels: WasmKernels): OpenErrorSums {
+/** PassKernels on a lease of these kernels, returned when released. */
+export function openWasmPassKernels(kernels: WasmKernels): OpenPassKernels {
   return (spanLength, buffers) => {
     const lease = kernels.lease();
     try {
-      return new WasmErrorSums(lease, spanLength, buffers);
+      return new WasmPassKernels(lease, spanLength, buffers);
     } catch (e) {
       lease.release();
       throw e;
