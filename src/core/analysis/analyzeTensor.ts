@@ -4,7 +4,7 @@ import { HISTOGRAM_FLAGS, histogramChunk } from '../metrics/histogramKernel';
 import { newStatsAccumulator, statsChunk } from '../metrics/statsKernel';
 import { addToCalibration, newCalibrationHistograms, type CalibrationHistograms } from '../quant/ranges/calibrationHistogram';
 import type { TensorEntry } from '../tensor';
-import { CHUNK_ELEMENTS, chunkLength, FORMAT_CHUNK_ELEMENTS, streamTensor } from './chunkStream';
+import { CHUNK_ELEMENTS, chunkLength, FORMAT_CHUNK_ELEMENTS, streamInto, streamTensor } from './chunkStream';
 import { planSchemes } from './planSchemes';
 import type { SchemePass } from './runners/schemeRunner';
 import type { OpenPassKernels } from '../metrics/passKernels';
@@ -62,23 +62,26 @@ export async function analyzeTensor(
   const formats = plans.runners.filter((p) => p.scheme.kind === 'format').length;
   // The table alone (no error buckets): the stats and the named formats' error sums run on the kernels
   // openPassKernels gives, reading each format's deq and the chunk itself where they are, in buffers they lend.
-  const kernels = openPassKernels && formats > 0 && options.tableOnly ? openPassKernels(Math.max(step, MAX_FORMAT_BLOCK), formats + 1) : null;
+  const kernels = openPassKernels && formats > 0 && options.tableOnly ? openPassKernels(Math.max(step, MAX_FORMAT_BLOCK), formats + 2) : null;
   const weights = new Float64Array(bins);
   let stats: TensorStats;
   let results: QuantResult[];
   try {
-    const chunk = kernels?.buffer(step) ?? null;
-    const lent = (x: Float32Array): Float32Array => (chunk ? copyInto(chunk, x) : x);
+    // The kernels' passes read into two lent chunks (the next read in flight meanwhile), as does the one pass without them.
+    const lent: readonly [Float32Array, Float32Array] | null = kernels
+      ? [kernels.buffer(step), kernels.buffer(step)]
+      : unranged ? [new Float32Array(step), new Float32Array(step)] : null;
+    const stream = (consume: (x: Float32Array, start: number) => void): Promise<void> =>
+      lent ? streamInto(entry, progress, lent, consume) : streamTensor(entry, progress, consume);
     const early = unranged ? runners.map((r) => r.prepareUnranged!({ chunkLength: step, kernels, errorPercentiles: !options.tableOnly })) : null;
 
     const statsAcc = newStatsAccumulator();
-    await streamTensor(entry, progress, (read, start) => {
-      const x = lent(read);
+    await stream((x, start) => {
       if (kernels) kernels.stats(x, x.length, statsAcc);
       else statsChunk(x, x.length, statsAcc);
       for (const r of observers) r.observe!(x, x.length, start);
       if (early) for (const p of early) p.consume(x, x.length, start);
-    }, step, early !== null);
+    });
     passesDone++;
     stats = finishTensorStats(statsAcc);
 
@@ -101,8 +104,7 @@ export async function analyzeTensor(
       const ctx = { stats, calibration, display, chunkLength: step, kernels };
       const late = runners.map((r) => r.prepare(ctx));
       const range = stats;
-      await streamTensor(entry, progress, (read, start) => {
-        const x = lent(read);
+      await stream((x, start) => {
         if (bins > 0) histogramChunk(x, 0, x.length, range.min, range.max, weights, HISTOGRAM_FLAGS.CLAMP);
         for (const p of late) p.consume(x, x.length, start);
       });
@@ -120,10 +122,4 @@ export async function analyzeTensor(
     results,
     ...(plans.notApplicable.length > 0 ? { notApplicable: plans.notApplicable } : {}),
   };
-}
-
-/** `values` copied to the start of `into`, as a view of that many values. */
-function copyInto(into: Float32Array, values: Float32Array): Float32Array {
-  into.set(values);
-  return into.subarray(0, values.length);
 }

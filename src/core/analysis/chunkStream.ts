@@ -30,30 +30,65 @@ export function chunkLength(blockSize: number, elements = CHUNK_ELEMENTS): numbe
  * Reads the tensor once, in order, in bounded chunks as float32, and hands each chunk to
  * `consume` with the flat index of its first element. Yields to the event loop after every
  * chunk so cancellation can arrive, and throws CancelledError as soon as the signal fires.
- * `step` is the elements per read, a whole number of storage blocks. With `readAhead`, the next
- * chunk's read is issued before `consume` runs on this one (one read in flight at a time, as without).
+ * `step` is the elements per read, a whole number of storage blocks.
  */
 export async function streamTensor(
   entry: TensorEntry, hooks: StreamHooks, consume: (x: Float32Array, start: number) => void,
-  step = chunkLength(entry.data.blockSize), readAhead = false,
+  step = chunkLength(entry.data.blockSize),
 ): Promise<void> {
-  const read = (start: number): ReturnType<TensorEntry['data']['read']> => entry.data.read(start, Math.min(step, entry.numel - start));
-  let ahead: ReturnType<typeof read> | null = null;
   for (let start = 0; start < entry.numel; start += step) {
     throwIfAborted(hooks.signal);
-    const bytes = await (ahead ?? read(start));
-    ahead = null;
+    const count = Math.min(step, entry.numel - start);
+    const x = toFloat32(await entry.data.read(start, count));
     throwIfAborted(hooks.signal);
-    if (readAhead && start + step < entry.numel) {
-      ahead = read(start + step);
-      // Awaited on the next turn; left unread when this one stops (cancelled or failed), so its failure is not unhandled.
-      ahead.catch(() => undefined);
-    }
-    consume(toFloat32(bytes), start);
-    hooks.onProgress?.(Math.min(entry.numel, start + step));
+    consume(x, start);
+    hooks.onProgress?.(start + count);
     await yieldToEventLoop();
   }
   throwIfAborted(hooks.signal);
+}
+
+/**
+ * streamTensor into two buffers of the caller (their length is the step, a whole number of storage
+ * blocks), alternately: the next chunk's read is in flight while `consume` runs on this one, straight
+ * into the other buffer where the storage allows it (TensorData.readFloat32Into: no intermediate array).
+ * `consume` gets a view of the buffer. Never returns while a read into the buffers is still in flight.
+ */
+export async function streamInto(
+  entry: TensorEntry, hooks: StreamHooks, buffers: readonly [Float32Array, Float32Array], consume: (x: Float32Array, start: number) => void,
+): Promise<void> {
+  const step = buffers[0].length;
+  const data = entry.data;
+  const fill = async (start: number, out: Float32Array): Promise<Float32Array> => {
+    const view = out.subarray(0, Math.min(step, entry.numel - start));
+    if (data.readFloat32Into) await data.readFloat32Into(start, view.length, view);
+    else view.set(toFloat32(await data.read(start, view.length)));
+    return view;
+  };
+  const issue = (start: number, out: Float32Array): Promise<Float32Array> => {
+    const read = fill(start, out);
+    // Awaited on the next turn or in `finally`; a failure meanwhile is not unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
+  throwIfAborted(hooks.signal);
+  let pending: Promise<Float32Array> | null = entry.numel > 0 ? issue(0, buffers[0]) : null;
+  try {
+    for (let start = 0, i = 0; start < entry.numel; start += step, i++) {
+      throwIfAborted(hooks.signal);
+      const x = await pending!;
+      pending = null;
+      throwIfAborted(hooks.signal);
+      if (start + step < entry.numel) pending = issue(start + step, buffers[(i + 1) % 2]!);
+      consume(x, start);
+      hooks.onProgress?.(start + x.length);
+      await yieldToEventLoop();
+    }
+    throwIfAborted(hooks.signal);
+  } finally {
+    // The buffers are the caller's again once this returns (kernel memory another analysis may lease).
+    await pending?.catch(() => undefined);
+  }
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
-import { CHUNK_ELEMENTS, FORMAT_CHUNK_ELEMENTS, streamTensor } from '../../../src/core/analysis/chunkStream';
+import { CHUNK_ELEMENTS, FORMAT_CHUNK_ELEMENTS, streamInto, streamTensor } from '../../../src/core/analysis/chunkStream';
 import { CancelledError } from '../../../src/core/errors';
 import type { FormatResult, Scheme } from '../../../src/shared/analysisTypes';
 import { noise } from '../worker/fixtures';
@@ -47,24 +47,48 @@ function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
 }
 
-describe('streamTensor reading ahead', () => {
-  it('issues the next read before handing out a chunk, one read in flight, and hands out the same chunks', async () => {
+describe('streamInto: two buffers, the next read in flight', () => {
+  it('issues the next read before handing out a chunk, one read in flight, and hands out the chunks streamTensor does', async () => {
     const n = 3 * 1000 + 7;
     const values = noise(n, 3, 1);
-    for (const readAhead of [false, true]) {
-      const t = memoryTensor(values, [n]);
-      const readsAtConsume: number[] = [];
-      const seen: number[] = [];
-      await streamTensor(t, {}, (x, start) => {
-        readsAtConsume.push(t.reads);
-        seen.push(...x.subarray(0, 2), start, x.length);
-      }, 1000, readAhead);
-      assert.deepEqual(readsAtConsume, readAhead ? [2, 3, 4, 4] : [1, 2, 3, 4]);
-      assert.deepEqual(seen, [0, 1000, 2000, 3000].flatMap((s) => [values[s]!, values[s + 1]!, s, Math.min(1000, n - s)]));
-    }
+    const t = memoryTensor(values, [n]);
+    const readsAtConsume: number[] = [];
+    const seen: number[][] = [];
+    const buffers = [new Float32Array(1000), new Float32Array(1000)] as const;
+    await streamInto(t, {}, buffers, (x, start) => {
+      readsAtConsume.push(t.reads);
+      assert.ok(x.buffer === buffers[0].buffer || x.buffer === buffers[1].buffer, 'a view of a buffer given');
+      seen.push([start, ...x]);
+    });
+    assert.deepEqual(readsAtConsume, [2, 3, 4, 4]);
+    const expected: number[][] = [];
+    await streamTensor(memoryTensor(values, [n]), {}, (x, start) => void expected.push([start, ...x]), 1000);
+    assert.deepEqual(seen, expected);
   });
 
-  it('a read ahead that fails after the stream was cancelled is dropped, not unhandled', async () => {
+  it('reads straight into the buffers where the storage allows it', async () => {
+    const n = 2500;
+    const values = noise(n, 5, 1);
+    const t = memoryTensor(values, [n]);
+    const into: Array<[number, number]> = [];
+    const direct = {
+      ...t,
+      data: {
+        ...t.data,
+        async readFloat32Into(start: number, count: number, out: Float32Array): Promise<void> {
+          into.push([start, count]);
+          out.set(values.subarray(start, start + count));
+        },
+      },
+    };
+    const seen: number[] = [];
+    await streamInto(direct, {}, [new Float32Array(1000), new Float32Array(1000)], (x) => void seen.push(...x));
+    assert.deepEqual(into, [[0, 1000], [1000, 1000], [2000, 500]]);
+    assert.equal(t.reads, 0);
+    assert.deepEqual(seen, Array.from(values));
+  });
+
+  it('a read in flight that fails after the stream was cancelled is awaited and dropped, not unhandled', async () => {
     const t = memoryTensor(noise(4000, 4, 1), [4000]);
     const read = t.data.read.bind(t.data);
     t.data.read = async (start: number, count: number) => {
@@ -76,7 +100,7 @@ describe('streamTensor reading ahead', () => {
     const onUnhandled = (e: unknown): void => void unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await assert.rejects(streamTensor(t, { signal: stop.signal }, () => stop.abort(), 1000, true), CancelledError);
+      await assert.rejects(streamInto(t, { signal: stop.signal }, [new Float32Array(1000), new Float32Array(1000)], () => stop.abort()), CancelledError);
       await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
       process.off('unhandledRejection', onUnhandled);
