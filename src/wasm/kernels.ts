@@ -107,6 +107,14 @@ function maskedSums(x: usize, vecEnd: i32): void {
   maskedHi = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
 }
 
+/**
+ * M2 = sum x^2 - c mean^2 is taken from the one-pass sums when c mean^2 is at most this share of
+ * sum x^2: M2 is then at least half of sum x^2, so the subtraction loses at most a bit, and the
+ * result stays within a few ulps of the sums (as the two-pass form). Otherwise (data far from 0
+ * for its spread) the chunk is read again for sum (x - mean)^2.
+ */
+const ONE_PASS_M2_SHARE: f64 = 0.5;
+
 /** statsChunk: adds x[0..n) to the STATS accumulator at `acc` (count, non-finite, min, max, mean, M2). */
 export function statsChunk(x: usize, n: i32, acc: usize): void {
   const vecEnd = n & ~3;
@@ -114,17 +122,24 @@ export function statsChunk(x: usize, n: i32, acc: usize): void {
   // infinite (pmin/pmax skip NaN); then the chunk is read again with masks.
   let sumLo = f64x2.splat(0);
   let sumHi = f64x2.splat(0);
+  let sqLo = f64x2.splat(0);
+  let sqHi = f64x2.splat(0);
   let min = f32x4.splat(Infinity);
   let max = f32x4.splat(-Infinity);
   for (let i = 0; i < vecEnd; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    sumLo = f64x2.add(sumLo, lowF64(v));
-    sumHi = f64x2.add(sumHi, highF64(v));
+    const vLo = lowF64(v);
+    const vHi = highF64(v);
+    sumLo = f64x2.add(sumLo, vLo);
+    sumHi = f64x2.add(sumHi, vHi);
+    sqLo = f64x2.add(sqLo, f64x2.mul(vLo, vLo));
+    sqHi = f64x2.add(sqHi, f64x2.mul(vHi, vHi));
     min = f32x4.pmin(min, v);
     max = f32x4.pmax(max, v);
   }
   let c = vecEnd;
   let sum = sumLanesF64(f64x2.add(sumLo, sumHi));
+  let sq = sumLanesF64(f64x2.add(sqLo, sqHi));
   let lo: f64 = <f64>Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
   let hi: f64 = <f64>Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
   const vectorsFinite = sum - sum == 0 && lo > -Infinity && hi < Infinity;
@@ -140,12 +155,28 @@ export function statsChunk(x: usize, n: i32, acc: usize): void {
     if (v - v != 0) continue;
     c++;
     sum += v;
+    sq += v * v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   addF64(acc, STATS_NON_FINITE, <f64>(n - c));
   if (c == 0) return;
   const mean = sum / <f64>c;
+  // Finite values of a float32 square and sum to far below the f64 maximum: sq is finite when they all are.
+  const m2 = vectorsFinite && sum * mean <= ONE_PASS_M2_SHARE * sq ? sq - sum * mean : centredSquares(x, n, vecEnd, mean, vectorsFinite);
+  // Chan et al. merge, exactly as the reference.
+  const before = load<f64>(f64slot(acc, STATS_COUNT));
+  const total = before + <f64>c;
+  const delta = mean - load<f64>(f64slot(acc, STATS_MEAN));
+  store<f64>(f64slot(acc, STATS_MEAN), load<f64>(f64slot(acc, STATS_MEAN)) + (delta * <f64>c) / total);
+  store<f64>(f64slot(acc, STATS_M2), load<f64>(f64slot(acc, STATS_M2)) + m2 + (delta * delta * before * <f64>c) / total);
+  store<f64>(f64slot(acc, STATS_COUNT), total);
+  if (lo < load<f64>(f64slot(acc, STATS_MIN))) store<f64>(f64slot(acc, STATS_MIN), lo);
+  if (hi > load<f64>(f64slot(acc, STATS_MAX))) store<f64>(f64slot(acc, STATS_MAX), hi);
+}
+
+/** Sum of (x - mean)^2 over the finite values of x[0..n), the second read of statsChunk; `vectorsFinite`: no lane masks. */
+function centredSquares(x: usize, n: i32, vecEnd: i32, mean: f64, vectorsFinite: bool): f64 {
   const meanV = f64x2.splat(mean);
   let m2Lo = f64x2.splat(0);
   let m2Hi = f64x2.splat(0);
@@ -174,15 +205,7 @@ export function statsChunk(x: usize, n: i32, acc: usize): void {
     const d = v - mean;
     m2 += d * d;
   }
-  // Chan et al. merge, exactly as the reference.
-  const before = load<f64>(f64slot(acc, STATS_COUNT));
-  const total = before + <f64>c;
-  const delta = mean - load<f64>(f64slot(acc, STATS_MEAN));
-  store<f64>(f64slot(acc, STATS_MEAN), load<f64>(f64slot(acc, STATS_MEAN)) + (delta * <f64>c) / total);
-  store<f64>(f64slot(acc, STATS_M2), load<f64>(f64slot(acc, STATS_M2)) + m2 + (delta * delta * before * <f64>c) / total);
-  store<f64>(f64slot(acc, STATS_COUNT), total);
-  if (lo < load<f64>(f64slot(acc, STATS_MIN))) store<f64>(f64slot(acc, STATS_MIN), lo);
-  if (hi > load<f64>(f64slot(acc, STATS_MAX))) store<f64>(f64slot(acc, STATS_MAX), hi);
+  return m2;
 }
 
 /** minMaxRun: folds the finite min and max of x[from..to) into out[index] and out[index + 1] (f64 slots). */
