@@ -8,12 +8,13 @@
  *  - ggml's quantizers: QuantLens's ports against ggml's own C (gcc -O3), same values, same bytes;
  *  - whole processes: `quantlens analyze` of a 1 GiB float32 tensor against the notebook's torch
  *    code on the same file;
- *  - a LLaMA-7B-shaped BF16 file (13.5 GB): the progressive first estimate, int8+int4 sym+asym, and a q4_k,q5_k,q6_k,q8_0 sweep.
+ *  - a LLaMA-7B-shaped BF16 file (13.5 GB): the progressive first estimate, int8+int4 sym+asym, a q4_k,q5_k,q6_k,q8_0 sweep
+ *    (whole file and its weight-like tensors alone), and the whole `quantlens plan` process over those types.
  * Each QuantLens measurement runs in a child process (its own peak RSS); the best of a few runs is kept.
  *
  *   node dist/bench.js [--no-torch] [--no-ggml] [--no-process] [--no-llama] [--no-sweep] [--keep]
  *
- * --no-sweep leaves out the 7B format sweep (the longest part: tens of minutes on a loaded machine).
+ * --no-sweep leaves out the 7B format sweeps and the 7B plan (the longest part: tens of minutes on a loaded machine).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -192,6 +193,8 @@ interface LlamaResult {
   readonly intFilled: Measurement;
   /** null with --no-sweep. */
   readonly sweep: Measurement | null;
+  /** The sweep over the weight-like (filled) tensors alone: the rate a model of real weights would see; null with --no-sweep. */
+  readonly sweepFilled: Measurement | null;
   /** The whole `quantlens plan` process over the sweep's types; null with --no-sweep. */
   readonly plan: PlanWholeResult | null;
 }
@@ -203,8 +206,9 @@ async function llama(dir: string, withSweep: boolean): Promise<LlamaResult> {
   const int = await child('llama', file, 'int');
   const intFilled = await child('llama', file, 'int', FILLED_TENSORS.source);
   const sweep = withSweep ? await child('llama', file, 'sweep') : null;
+  const sweepFilled = withSweep ? await child('llama', file, 'sweep', FILLED_TENSORS.source) : null;
   const plan = withSweep ? await planWhole(CLI, file) : null;
-  return { size, filledBytes, int, estimate, intFilled, sweep, plan };
+  return { size, filledBytes, int, estimate, intFilled, sweep, sweepFilled, plan };
 }
 
 function machine(): string {
@@ -269,12 +273,18 @@ async function main(argv: string[]): Promise<void> {
       }
     }
     if (llamaResult) {
-      const { int, estimate, sweep } = llamaResult;
+      const { int, estimate, sweep, sweepFilled } = llamaResult;
       log(`7B BF16 file, progressive: first estimate of every tensor ${estimate.seconds.toFixed(2)} s (target ${TARGET_ESTIMATE_SECONDS} s: ${verdict(estimate.seconds <= TARGET_ESTIMATE_SECONDS)}), `
         + `full pass ${int.seconds.toFixed(1)} s`);
       log(`7B BF16 file, int8+int4 sym+asym, ${LLAMA_THREADS} threads: ${int.seconds.toFixed(1)} s (target ${TARGET_LLAMA_SECONDS} s: ${verdict(int.seconds <= TARGET_LLAMA_SECONDS)}), `
         + `peak RSS ${mb(int.maxRssMB)} (target ${TARGET_LLAMA_RSS_MB} MB: ${verdict(int.maxRssMB <= TARGET_LLAMA_RSS_MB)})`);
       if (sweep) log(`7B BF16 file, ${SWEEP_FORMATS.join(',')} sweep, ${LLAMA_THREADS} threads: ${sweep.seconds.toFixed(1)} s (target ${TARGET_SWEEP_SECONDS} s: ${verdict(sweep.seconds <= TARGET_SWEEP_SECONDS)})`);
+      if (sweep && sweepFilled) {
+        // most of the file is zeros, which every quantizer settles fast: the filled tensors give the rate of real weights
+        const rate = sweepFilled.elements / sweepFilled.seconds;
+        log(`  of which the weight-like tensors alone (${(sweepFilled.elements / 1e9).toFixed(2)} of ${(sweep.elements / 1e9).toFixed(2)} G values): ${sweepFilled.seconds.toFixed(1)} s, `
+          + `${(rate / 1e6).toFixed(1)} M values/s; a 7B of weight-like values throughout would take ${(sweep.elements / rate).toFixed(0)} s at that rate`);
+      }
       if (llamaResult.plan) log(planWholeLine(llamaResult.plan, ggml, LLAMA_THREADS, TARGET_SWEEP_SECONDS));
     }
     log(`cancel: a running analysis (2 threads) rejected ${(cancel.seconds * 1000).toFixed(0)} ms after abort(), worst of 3 (target < ${TARGET_CANCEL_SECONDS * 1000} ms: ${verdict(cancel.seconds < TARGET_CANCEL_SECONDS)})`);
@@ -298,13 +308,14 @@ async function main(argv: string[]): Promise<void> {
     }
     if (llamaResult) {
       log('');
-      const { size, filledBytes, int, estimate, intFilled, sweep } = llamaResult;
+      const { size, filledBytes, int, estimate, intFilled, sweep, sweepFilled } = llamaResult;
       const llamaRows: Row[] = [
         { category: `whole file, first estimate (${(estimate.elements / 1e6).toFixed(1)} M values sampled)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...estimate },
         { category: `whole file (${(size / 1e9).toFixed(1)} GB, 291 tensors, ${(int.elements / 1e9).toFixed(2)} G elements)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...int },
         { category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `int8+int4 sym+asym, pool of ${LLAMA_THREADS}`, ...intFilled },
       ];
       if (sweep) llamaRows.push({ category: 'whole file', impl: `${SWEEP_FORMATS.join(',')}, pool of ${LLAMA_THREADS}`, ...sweep });
+      if (sweepFilled) llamaRows.push({ category: `random-filled tensors only (${(filledBytes / 1e9).toFixed(1)} GB)`, impl: `${SWEEP_FORMATS.join(',')}, pool of ${LLAMA_THREADS}`, ...sweepFilled });
       for (const line of table(llamaRows)) log(line);
     }
   } finally {
