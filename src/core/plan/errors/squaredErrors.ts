@@ -2,7 +2,7 @@
  * The sums behind a plan's relative errors, per chunk of whole rows: sum_j w_j (x_j - q_j)^2 and
  * sum_j w_j x_j^2, in f64. The WebAssembly kernel (planSquares in src/wasm/kernels.ts) works on
  * buffers in its own memory, so the chunk is copied there once and every candidate's round trip
- * writes its Q(x) there directly; without the kernel, weightedSquares (the reference) serves.
+ * writes its Q(x) there directly; without the kernel, the same sums in TypeScript in the kernel's order.
  */
 import { regionBytes, type KernelLease, type WasmKernels } from '../../analysis/engine/wasmKernels';
 
@@ -62,6 +62,29 @@ function kernelSquares(lease: KernelLease, capacity: number, rowLength: number, 
   };
 }
 
+/**
+ * The kernel's sums in TypeScript, added in the kernel's order (4 lanes by column j mod 4 over each
+ * row's first multiple of 4 columns, the rest in one tail sum, lanes joined as (0 + 2) + (1 + 3)), so
+ * a thread without the kernel (an extension host, a test) gives the same bits as one with it.
+ */
+function laneOrderSum(x: Float32Array, q: Float32Array | null, w: Float32Array | null, row: number, rows: number, rowLength: number): number {
+  const vecEnd = rowLength & ~3;
+  const lanes = new Float64Array(4);
+  let tail = 0;
+  for (let r = row; r < row + rows; r++) {
+    const start = r * rowLength;
+    for (let j = 0; j < rowLength; j++) {
+      const v = x[start + j]!;
+      if (v - v !== 0) continue;
+      const d = q === null ? v : v - q[start + j]!;
+      const term = (w === null ? d : w[j]! * d) * d;
+      if (j < vecEnd) lanes[j & 3]! += term;
+      else tail += term;
+    }
+  }
+  return (lanes[0]! + lanes[2]!) + (lanes[1]! + lanes[3]!) + tail;
+}
+
 function referenceSquares(capacity: number, rowLength: number, weights: Float32Array | null): ChunkSquares {
   let x: Float32Array = new Float32Array(0);
   const deq = new Float32Array(capacity);
@@ -73,9 +96,7 @@ function referenceSquares(capacity: number, rowLength: number, weights: Float32A
     deq,
     sum(withDeq, row, rows, matrix) {
       const w = weights === null || matrix === null ? null : weights.subarray(matrix * rowLength, (matrix + 1) * rowLength);
-      let sum = 0;
-      for (let r = row; r < row + rows; r++) sum += weightedSquares(x, withDeq ? deq : null, r * rowLength, rowLength, w);
-      return sum;
+      return laneOrderSum(x, withDeq ? deq : null, w, row, rows, rowLength);
     },
     release: () => undefined,
   };

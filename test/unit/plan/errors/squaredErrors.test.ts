@@ -68,6 +68,7 @@ describe('plan errors: squared-error sums in WebAssembly equal the TypeScript re
         const weights = weighted ? weightsOf(rowLength * matrices, rowLength + 1) : null;
         const [signal, noise] = referenceSums(x, q, rowLength, rowsPerMatrix, weights);
         assert.ok(signal > 0 && noise > 0 && noise < signal);
+        const bySquares: [number, number][] = [];
         for (const squares of [chunkSquares(kernels, x.length + 5, rowLength, weights), chunkSquares(null, x.length, rowLength, weights)]) {
           try {
             const values = squares.take(x);
@@ -81,10 +82,13 @@ describe('plan errors: squared-error sums in WebAssembly equal the TypeScript re
             assert.deepEqual(values, x);
             close(gotSignal, signal, 'signal');
             close(gotNoise, noise, 'noise');
+            bySquares.push([gotSignal, gotNoise]);
           } finally {
             squares.release();
           }
         }
+        // a thread without the kernel (the extension host) must price exactly as the pool's workers do
+        assert.deepEqual(bySquares[1], bySquares[0], 'the TypeScript sums equal the kernel\'s to the last bit');
       });
     }
   }
