@@ -942,7 +942,7 @@ function errorSumsMasked(x: usize, deq: usize, vecEnd: i32): void {
 
 /**
  * planSquares: sum over `rows` rows of `rowLength` values of w_j (x_ij - q_ij)^2 (q 0: of
- * w_j x_ij^2; w 0: w_j = 1), in f64, skipping non-finite x (as weightedSquares, the reference).
+ * w_j x_ij^2; w 0: w_j = 1), in f64, skipping non-finite x (test/unit/plan/errors/squaredErrors.test.ts checks it against a one-sum-per-row reference).
  */
 export function planSquares(x: usize, q: usize, w: usize, rows: i32, rowLength: i32): f64 {
   if (q == 0) return w == 0 ? planSquaresBody(x, q, w, rows, rowLength, false, false) : planSquaresBody(x, q, w, rows, rowLength, false, true);

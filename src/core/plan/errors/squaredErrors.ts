@@ -6,18 +6,6 @@
  */
 import { regionBytes, type KernelLease, type WasmKernels } from '../../analysis/engine/wasmKernels';
 
-/** sum_j w_j (x_j - q_j)^2 over one row (q null: sum_j w_j x_j^2); non-finite values carry no comparable error. */
-export function weightedSquares(x: Float32Array, q: Float32Array | null, from: number, length: number, w: Float32Array | null): number {
-  let sum = 0;
-  for (let j = 0; j < length; j++) {
-    const v = x[from + j]!;
-    if (v - v !== 0) continue;
-    const d = q === null ? v : v - q[from + j]!;
-    sum += (w === null ? 1 : w[j]!) * d * d;
-  }
-  return sum;
-}
-
 /** One chunk of whole rows at a time, its round trips and its sums. */
 export interface ChunkSquares {
   /** Takes the next chunk (whole rows, at most the capacity); returns its values where round trips read them. */

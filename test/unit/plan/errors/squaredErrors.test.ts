@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { WasmKernels } from '../../../../src/core/analysis/engine/wasmKernels';
-import { chunkSquares, weightedSquares } from '../../../../src/core/plan/errors/squaredErrors';
+import { chunkSquares } from '../../../../src/core/plan/errors/squaredErrors';
 import { xorshiftUniform } from '../../helpers/xorshift';
 import { compiledKernels } from '../../wasm/compiled';
 
@@ -36,6 +36,18 @@ function chunkOf(n: number, seed: number): { x: Float32Array; q: Float32Array } 
 function weightsOf(n: number, seed: number): Float32Array {
   const next = xorshiftUniform(seed);
   return Float32Array.from({ length: n }, () => next() * 3);
+}
+
+/** The reference, one row in one sum: sum_j w_j (x_j - q_j)^2 over one row (q null: sum_j w_j x_j^2); non-finite values carry no comparable error. */
+function weightedSquares(x: Float32Array, q: Float32Array | null, from: number, length: number, w: Float32Array | null): number {
+  let sum = 0;
+  for (let j = 0; j < length; j++) {
+    const v = x[from + j]!;
+    if (v - v !== 0) continue;
+    const d = q === null ? v : v - q[from + j]!;
+    sum += (w === null ? 1 : w[j]!) * d * d;
+  }
+  return sum;
 }
 
 /** The reference's sums over each matrix's rows (x^2 and (x - q)^2), as tensorErrors adds them. */
