@@ -87,7 +87,7 @@ export interface U32Region {
 export const WASM_ERROR_BUCKET_SLOTS = 65537;
 /** affineErrorRun's code tables: 4 lanes of 256 codes plus a scratch slot, u32. */
 export const WASM_CODE_SLOTS = 4 * 257;
-/** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), flags (i32, SUITE_FLAGS), padding; in f32 slots. */
+/** affineSuiteFinite's scheme record: scale, zero point, qmin, qmax (f32), flags (i32, SUITE_FLAGS), then 3 slots the kernel writes its loop constants to; in f32 slots. */
 export const SUITE_RECORD_SLOTS = 8;
 /** affineSuiteFinite's record flags (src/wasm/kernels.ts SUITE_MULTIPLY_BY_INVERSE, SUITE_NO_CLIP). */
 export const SUITE_FLAGS = {
