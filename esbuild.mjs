@@ -1,7 +1,7 @@
 // The one build script: extension host, worker and CLI (node, cjs), webview (browser, iife).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
-import { compileKernels } from './scripts/build/kernelsWasm.mjs';
+import { compileAssemblyScript } from './scripts/build/kernelsWasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -54,14 +54,20 @@ const builds = [
   },
 ];
 
-/** The SIMD kernels next to the bundles that load them; asc takes seconds, so only when the source changed. */
-async function buildKernels() {
-  const source = 'src/wasm/kernels.ts';
-  const target = 'dist/kernels.wasm';
-  if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs) return;
-  const bytes = await compileKernels();
-  fs.mkdirSync('dist', { recursive: true });
-  fs.writeFileSync(target, bytes);
+/** WebAssembly next to the bundles that load them: the SIMD kernels, and the bench's ceiling loops. */
+const WASM_BUILDS = [
+  { source: 'src/wasm/kernels.ts', target: 'dist/kernels.wasm' },
+  { source: 'scripts/bench/ceiling/loops.ts', target: 'dist/ceiling.wasm' },
+];
+
+/** asc takes seconds, so only when the source changed. */
+async function buildWasm() {
+  for (const { source, target } of WASM_BUILDS) {
+    if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs) continue;
+    const bytes = await compileAssemblyScript(source);
+    fs.mkdirSync('dist', { recursive: true });
+    fs.writeFileSync(target, bytes);
+  }
 }
 
 /** onnxruntime-web's Node runtime, loaded from the bundles' own folder (src/core/calib/ort.ts). */
@@ -74,8 +80,8 @@ function copyOrtWasm() {
 
 copyOrtWasm();
 if (watch) {
-  await buildKernels();
+  await buildWasm();
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all([buildKernels(), ...builds.map((b) => esbuild.build(b))]);
+  await Promise.all([buildWasm(), ...builds.map((b) => esbuild.build(b))]);
 }

@@ -4,7 +4,7 @@
  * ratios first (they hold on a busy machine better than absolute times), each with the issue's
  * target, then the absolute numbers with the machine, date and core count:
  *  - in memory, one tensor of 16.7 M float32: QuantLens against the notebook's torch code, tuned
- *    torch and numpy;
+ *    torch and numpy; and the issue's own int8 quantize-dequantize-MSE loop on one core (ceiling.ts);
  *  - ggml's quantizers: QuantLens's ports against ggml's own C (gcc -O3), same values, same bytes;
  *  - whole processes: `quantlens analyze` of a 1 GiB float32 tensor against the notebook's torch
  *    code on the same file;
@@ -25,6 +25,7 @@ import { writeBenchFiles, type BenchFiles } from './data';
 import { compareGgml, ggmlCMissing, ggmlOurs, type GgmlComparison, type GgmlRate } from './ggmlVsC';
 import { analyzeLlama, FILLED_TENSORS, SWEEP_FORMATS, writeLlama, type LlamaRun } from './llama';
 import { planWhole, planWholeLine, type PlanWholeResult } from './planWhole';
+import { ceilingRates, type CeilingRates } from './ceiling';
 import { cancelLatency, CATEGORIES, SCENARIOS, type Measurement } from './scenarios';
 import { bestProcess, writeBigNpy, type ProcessRun } from './wholeProcess';
 
@@ -70,9 +71,11 @@ async function child<T = Measurement>(...args: string[]): Promise<T> {
 
 async function childMain(args: string[]): Promise<void> {
   const [what, ...rest] = args;
-  let result: Measurement | GgmlRate[];
+  let result: Measurement | GgmlRate[] | CeilingRates;
   if (what === 'scenario') {
     result = await SCENARIOS[Number(rest[0])]!.run(JSON.parse(rest[1]!) as BenchFiles);
+  } else if (what === 'ceiling') {
+    result = await ceilingRates(JSON.parse(rest[0]!) as BenchFiles);
   } else if (what === 'cancel') {
     result = await cancelLatency(JSON.parse(rest[0]!) as BenchFiles);
   } else if (what === 'llama') {
@@ -153,6 +156,15 @@ function memoryRatios(rows: readonly Row[]): string[] {
   return lines;
 }
 
+/** The issue's own loop, one table figure, with its sum in float32 and in f64 (as the product), against the int8 target. */
+function ceilingLine(c: CeilingRates): string {
+  const g = (x: number): string => `${(x / 1e9).toFixed(2)} G values/s`;
+  const check = c.sameMse ? 'its MSE is QuantLens\'s to 1e-9' : 'ITS MSE DIFFERS FROM QUANTLENS\'S';
+  return `ceiling, 1 core, one pass of the issue's int8 quantize-dequantize-MSE loop over the same values in WebAssembly memory: `
+      + `float32 sum ${g(c.mseF32)} (its MSE ${c.f32Deviation.toExponential(0)} off QuantLens's, relative); f64 sum ${g(c.mseF64)} (${check}): `
+      + `one of the five f64 sums of the table (e^2, x e, |e|/(|x|+eps), x, x^2) and no min/max pass, at ${ratio(c.mseF64 / TARGET_INT8_PER_CORE)} the 1,500 M target`;
+}
+
 function ggmlLines(rows: readonly GgmlComparison[]): { ratios: string[]; absolute: string[] } {
   const ratios = rows.map((r) => {
     const share = r.ours / r.c;
@@ -231,6 +243,8 @@ async function main(argv: string[]): Promise<void> {
       log(`  ${s.category}: ${s.label} ...`);
       rows.push({ category: s.category, impl: s.label, ...(await child<Measurement>('scenario', String(i), JSON.stringify(files))) });
     }
+    log('  ceiling loops: what one core can do here ...');
+    const ceiling = await child<CeilingRates>('ceiling', JSON.stringify(files));
     if (!argv.includes('--no-torch')) {
       log('  torch and numpy ...');
       rows.push(...(await torchRows(files, log)));
@@ -263,6 +277,7 @@ async function main(argv: string[]): Promise<void> {
     log('');
     log('== Ratios: QuantLens against its competitor in this run, with the issue\'s targets ==');
     for (const line of memoryRatios(rows)) log(line);
+    log(ceilingLine(ceiling));
     const g = ggmlLines(ggml);
     for (const line of g.ratios) log(`ggml ${line}`);
     if (processes) {

@@ -38,7 +38,7 @@ const HISTOGRAMS = { histogramBins: 128 } as const;
 const SUITE_SCHEMES = [8, 4, 2].flatMap((b) => [int(b, 'symmetric'), int(b, 'asymmetric')]);
 export const INT8: AnalysisOptions = { schemes: [int(8, 'symmetric')], ...TABLE };
 export const SUITE: AnalysisOptions = { schemes: SUITE_SCHEMES, ...HISTOGRAMS };
-const SUITE_TABLE: AnalysisOptions = { schemes: SUITE_SCHEMES, ...TABLE };
+export const SUITE_TABLE: AnalysisOptions = { schemes: SUITE_SCHEMES, ...TABLE };
 const CHANNEL: AnalysisOptions = { schemes: [int(8, 'symmetric', { granularity: 'channel' }), int(8, 'asymmetric', { granularity: 'channel' })], ...TABLE };
 const GROUP: AnalysisOptions = { schemes: [int(4, 'symmetric', { granularity: 'group', groupSize: 128 })], ...TABLE };
 
@@ -88,7 +88,7 @@ function measured(seconds: number, elements: number, bytesPerElement: number): M
   return { seconds, elements, inputBytes: elements * bytesPerElement, maxRssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
-async function loadTensor(files: BenchFiles): Promise<Float32Array> {
+export async function loadTensor(files: BenchFiles): Promise<Float32Array> {
   const bytes = await fs.readFile(files.npy);
   const headerLength = 10 + bytes.readUInt16LE(8);
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset + headerLength, bytes.byteOffset + bytes.length));

@@ -1,5 +1,6 @@
 // Compiles the AssemblyScript SIMD kernels (src/wasm/kernels.ts) to WebAssembly bytes, in memory.
-// Used by esbuild.mjs (writes dist/kernels.wasm) and by the tests (which compare with the TS kernels).
+// Used by esbuild.mjs (writes dist/kernels.wasm), by the tests (which compare with the TS kernels)
+// and by the bench (its ceiling loops, scripts/bench/ceiling/loops.ts, with the same options).
 import asc from 'assemblyscript/asc';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +17,16 @@ const OPTIONS = {
 };
 
 /** @returns {Promise<Uint8Array>} */
-export async function compileKernels() {
-  const source = await readFile(SOURCE, 'utf8');
+export function compileKernels() {
+  return compileAssemblyScript(SOURCE);
+}
+
+/**
+ * @param {string} file an AssemblyScript source file
+ * @returns {Promise<Uint8Array>}
+ */
+export async function compileAssemblyScript(file) {
+  const source = await readFile(file, 'utf8');
   const result = await asc.compileString({ 'kernels.ts': source }, OPTIONS);
   if (result.error || !result.binary) {
     throw new Error(`AssemblyScript: ${result.error?.message ?? 'no output'}\n${result.stderr.toString()}`);
