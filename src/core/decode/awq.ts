@@ -6,7 +6,7 @@
  * the Linear's [out, in]. Source: AutoAWQ WQLinear_GEMM.from_linear (pack) and dequantize_gemm.
  */
 import type { StorageDecoder } from './storage';
-import { asFloats, asU32, eachCandidate, fail, readMember } from './members';
+import { asFloats, asU32, eachCandidate, fail, memberOf } from './members';
 import { packedLinears } from './gptq';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
@@ -31,24 +31,30 @@ export const AWQ: StorageDecoder = {
       };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // A logical row (output channel o) is a nibble of word column o / 8 of qweight and qzeros, and column o of scales: those columns are read.
+  async decodeRows(group, source, { first, end }) {
     const [out, inFeatures] = group.shape as [number, number];
     const nGroups = group.params['groups'] as number;
     const groupSize = group.params['groupSize'] as number;
     const words = out / PER_WORD;
-    const qweight = asU32(group, 'qweight', await readMember(group, 'qweight', read, inFeatures * words));
-    const qzeros = asU32(group, 'qzeros', await readMember(group, 'qzeros', read, nGroups * words));
-    const scales = asFloats(group, 'scales', await readMember(group, 'scales', read, nGroups * out));
-    const values = new Float32Array(out * inFeatures);
+    const [w0, w1] = [Math.floor(first / PER_WORD), Math.ceil(end / PER_WORD)];
+    const rows = end - first;
+    const qweight = asU32(group, 'qweight', await source.readColumns(memberOf(group, 'qweight', source, inFeatures * words), words, w0, w1));
+    const qzeros = asU32(group, 'qzeros', await source.readColumns(memberOf(group, 'qzeros', source, nGroups * words), words, w0, w1));
+    const scales = asFloats(group, 'scales', await source.readColumns(memberOf(group, 'scales', source, nGroups * out), out, first, end));
+    const spanWords = w1 - w0;
+    const values = new Float32Array(rows * inFeatures);
     for (let i = 0; i < inFeatures; i++) {
       const g = Math.floor(i / groupSize);
       if (!(g < nGroups)) fail(group, `input row ${i} has no group among ${nGroups}`);
-      for (let o = 0; o < out; o++) {
+      for (let r = 0; r < rows; r++) {
+        const o = first + r;
         const shift = AWQ_REVERSE_ORDER[o % PER_WORD]! * AWQ_BITS;
-        const word = (o / PER_WORD) | 0;
-        const q = (qweight[i * words + word]! >>> shift) & 0xf;
-        const z = (qzeros[g * words + word]! >>> shift) & 0xf;
-        values[o * inFeatures + i] = (q - z) * scales[g * out + o]!;
+        const word = ((o / PER_WORD) | 0) - w0;
+        const q = (qweight[i * spanWords + word]! >>> shift) & 0xf;
+        const z = (qzeros[g * spanWords + word]! >>> shift) & 0xf;
+        values[r * inFeatures + i] = (q - z) * scales[g * rows + r]!;
       }
     }
     return roundOutput(values, group.params['output'] as OutputDType);

@@ -7,8 +7,8 @@
  * is nested_quant_map[a] * nested_absmax[j / nested_blocksize] + nested_offset.
  * Source: bitsandbytes QuantState.as_dict(packed=True) / from_dict, kDequantizeBlockwise (dequantize_4bit).
  */
-import type { ReadMember, StorageDecoder, StoredGroup } from './storage';
-import { asFloats, asInts, byName, eachCandidate, fail, numel, readMember } from './members';
+import type { MemberSource, ReadMember, StorageDecoder, StoredGroup } from './storage';
+import { asFloats, asInts, byName, eachCandidate, fail, memberOf, numel, rowValues } from './members';
 import { roundOutput, type OutputDType } from './precision';
 import { f32 } from '../quant/ggml/cfloat';
 
@@ -72,32 +72,42 @@ export const BNB_4BIT: StorageDecoder = {
       };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // Codes and absmax run in the logical order: a span of rows reads its bytes and its blocks' absmax.
+  async decodeRows(group, source, { first, end }) {
     const n = numel(group.shape);
+    const cols = rowValues(group.shape);
+    const [start, stop] = [first * cols, end * cols];
     const blocksize = group.params['blocksize'] as number;
     const nBlocks = Math.ceil(n / blocksize);
-    const codes = asInts(group, 'weight', await readMember(group, 'weight', read, Math.ceil(n / 2)));
-    const quantMap = asFloats(group, 'quantMap', await readMember(group, 'quantMap', read, 16));
-    const absmax = await blockAbsmax(group, read, nBlocks);
-    const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const byte = codes[i >> 1]!;
-      values[i] = quantMap[i % 2 === 0 ? byte >> 4 : byte & 0xf]! * absmax[Math.floor(i / blocksize)]!;
+    const [b0, b1] = [Math.floor(start / blocksize), Math.ceil(stop / blocksize)];
+    const byte0 = start >> 1;
+    const codes = asInts(group, 'weight', await source.read(memberOf(group, 'weight', source, Math.ceil(n / 2)), byte0, Math.ceil(stop / 2) - byte0));
+    const quantMap = asFloats(group, 'quantMap', await source.read(memberOf(group, 'quantMap', source, 16), 0, 16));
+    const absmax = await blockAbsmax(group, source, nBlocks, b0, b1);
+    const values = new Float32Array(stop - start);
+    for (let i = start; i < stop; i++) {
+      const byte = codes[(i >> 1) - byte0]!;
+      values[i - start] = quantMap[i % 2 === 0 ? byte >> 4 : byte & 0xf]! * absmax[Math.floor(i / blocksize) - b0]!;
     }
     return roundOutput(values, group.params['output'] as OutputDType);
   },
 };
 
-/** Per-block absmax: float32 as stored, or decoded from its 8-bit blockwise quantization (bitsandbytes dequantize_blockwise) plus the offset. */
-async function blockAbsmax(group: StoredGroup, read: ReadMember, nBlocks: number): Promise<Float32Array | Float64Array> {
-  const stored = await readMember(group, 'absmax', read, nBlocks);
+/**
+ * Absmax of blocks [b0, b1): float32 as stored, or decoded from its 8-bit blockwise quantization
+ * (bitsandbytes dequantize_blockwise) plus the offset.
+ */
+async function blockAbsmax(group: StoredGroup, source: MemberSource, nBlocks: number, b0: number, b1: number): Promise<Float32Array | Float64Array> {
+  const stored = await source.read(memberOf(group, 'absmax', source, nBlocks), b0, b1 - b0);
   if (!group.members['nestedAbsmax']) return asFloats(group, 'absmax', stored);
   const codes = asInts(group, 'absmax', stored);
   const nestedBlocksize = group.params['nestedBlocksize'] as number;
   const offset = f32(group.params['nestedOffset'] as number);
-  const code = asFloats(group, 'nestedQuantMap', await readMember(group, 'nestedQuantMap', read, 256));
-  const scale = asFloats(group, 'nestedAbsmax', await readMember(group, 'nestedAbsmax', read, Math.ceil(nBlocks / nestedBlocksize)));
-  const absmax = new Float32Array(nBlocks);
-  for (let j = 0; j < nBlocks; j++) absmax[j] = f32(f32(code[codes[j]!]! * scale[Math.floor(j / nestedBlocksize)]!) + offset);
+  const code = asFloats(group, 'nestedQuantMap', await source.read(memberOf(group, 'nestedQuantMap', source, 256), 0, 256));
+  const [n0, n1] = [Math.floor(b0 / nestedBlocksize), Math.ceil(b1 / nestedBlocksize)];
+  const scale = asFloats(group, 'nestedAbsmax', await source.read(memberOf(group, 'nestedAbsmax', source, Math.ceil(nBlocks / nestedBlocksize)), n0, n1 - n0));
+  const absmax = new Float32Array(b1 - b0);
+  for (let j = b0; j < b1; j++) absmax[j - b0] = f32(f32(code[codes[j - b0]!]! * scale[Math.floor(j / nestedBlocksize) - n0]!) + offset);
   return absmax;
 }

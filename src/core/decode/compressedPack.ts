@@ -8,7 +8,7 @@
  * PackedQuantizationCompressor (pack_to_int32 / unpack_from_int32) and quantization forward._dequantize.
  */
 import type { StorageDecoder } from './storage';
-import { asFloats, asInts, asU32, byName, eachCandidate, fail, readMember, stem } from './members';
+import { asFloats, asInts, asU32, byName, eachCandidate, fail, memberOf, stem } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 /** Code widths compressed-tensors packs into int32 words. */
@@ -44,7 +44,9 @@ export const COMPRESSED_PACK: StorageDecoder = {
       };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // weight_packed and weight_scale hold a row per output row, weight_zero_point a word row per 32 / bits rows: a span reads its rows.
+  async decodeRows(group, source, { first, end }) {
     const [out, inFeatures] = group.shape as [number, number];
     const bits = group.params['bits'] as number;
     const nGroups = group.params['groups'] as number;
@@ -53,19 +55,25 @@ export const COMPRESSED_PACK: StorageDecoder = {
     const mask = (1 << bits) - 1;
     const offset = 1 << (bits - 1);
     const words = Math.ceil(inFeatures / perWord);
-    const packed = asU32(group, 'packed', await readMember(group, 'packed', read, out * words));
-    const scale = asFloats(group, 'scale', await readMember(group, 'scale', read, out * nGroups));
-    const zeroPoint = group.members['zeroPoint'] ? asU32(group, 'zeroPoint', await readMember(group, 'zeroPoint', read, Math.ceil(out / perWord) * nGroups)) : undefined;
-    const gIdx = group.members['gIdx'] ? asInts(group, 'gIdx', await readMember(group, 'gIdx', read, inFeatures)) : undefined;
-    const values = new Float32Array(out * inFeatures);
-    for (let o = 0; o < out; o++) {
+    const rows = end - first;
+    const packed = asU32(group, 'packed', await source.read(memberOf(group, 'packed', source, out * words), first * words, rows * words));
+    const scale = asFloats(group, 'scale', await source.read(memberOf(group, 'scale', source, out * nGroups), first * nGroups, rows * nGroups));
+    const [z0, z1] = [Math.floor(first / perWord), Math.ceil(end / perWord)];
+    const zeroPoint = group.members['zeroPoint']
+      ? asU32(group, 'zeroPoint', await source.read(memberOf(group, 'zeroPoint', source, Math.ceil(out / perWord) * nGroups), z0 * nGroups, (z1 - z0) * nGroups))
+      : undefined;
+    // g_idx indexes the input columns, which every row has: read whole (in values, one row's worth).
+    const gIdx = group.members['gIdx'] ? asInts(group, 'gIdx', await source.read(memberOf(group, 'gIdx', source, inFeatures), 0, inFeatures)) : undefined;
+    const values = new Float32Array(rows * inFeatures);
+    for (let r = 0; r < rows; r++) {
+      const o = first + r;
       for (let c = 0; c < inFeatures; c++) {
         const g = gIdx ? gIdx[c]! : Math.floor(c / groupSize);
         if (!(g >= 0 && g < nGroups)) fail(group, `group ${g} of column ${c} is outside 0..${nGroups - 1}`);
-        const q = ((packed[o * words + Math.floor(c / perWord)]! >>> ((c % perWord) * bits)) & mask) - offset;
+        const q = ((packed[r * words + Math.floor(c / perWord)]! >>> ((c % perWord) * bits)) & mask) - offset;
         // Zero points pack along dim 0: word row o / perWord, column g.
-        const z = zeroPoint ? ((zeroPoint[Math.floor(o / perWord) * nGroups + g]! >>> ((o % perWord) * bits)) & mask) - offset : 0;
-        values[o * inFeatures + c] = (q - z) * scale[o * nGroups + g]!;
+        const z = zeroPoint ? ((zeroPoint[(Math.floor(o / perWord) - z0) * nGroups + g]! >>> ((o % perWord) * bits)) & mask) - offset : 0;
+        values[r * inFeatures + c] = (q - z) * scale[r * nGroups + g]!;
       }
     }
     return roundOutput(values, group.params['output'] as OutputDType);

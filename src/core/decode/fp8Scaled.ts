@@ -8,7 +8,7 @@
  * (weight.to(float32) * weight_scale) and DeepSeek-V3 weight_dequant (128 x 128 blocks).
  */
 import type { StorageDecoder } from './storage';
-import { asFloats, byName, eachCandidate, fail, readMember, stem } from './members';
+import { asFloats, byName, eachCandidate, fail, memberOf, stem } from './members';
 
 const FP8_DTYPES = ['F8_E4M3', 'F8_E5M2'];
 /** Block edge of DeepSeek-V3's weight_scale_inv. // DeepSeek-V3 config: weight_block_size [128, 128] */
@@ -39,18 +39,25 @@ export const FP8_SCALED: StorageDecoder = {
       return { storage: 'fp8-scaled', logical: weight.name, shape: [out, inFeatures], members, params: { layout } };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // The weight holds the rows in order, the scale one value, one per row or a row per 128 rows: a span reads its rows.
+  async decodeRows(group, source, { first, end }) {
     const [out, inFeatures] = group.shape as [number, number];
     const layout = group.params['layout'];
-    const weight = asFloats(group, 'weight', await readMember(group, 'weight', read, out * inFeatures));
-    const scaleCount = layout === 'tensor' ? 1 : layout === 'channel' ? out : Math.ceil(out / SCALE_BLOCK) * Math.ceil(inFeatures / SCALE_BLOCK);
-    const scale = asFloats(group, 'scale', await readMember(group, 'scale', read, scaleCount));
+    const rows = end - first;
+    const weight = asFloats(group, 'weight', await source.read(memberOf(group, 'weight', source, out * inFeatures), first * inFeatures, rows * inFeatures));
     const blockColumns = Math.ceil(inFeatures / SCALE_BLOCK);
-    const values = new Float32Array(out * inFeatures);
-    for (let o = 0; o < out; o++) {
+    const scaleCount = layout === 'tensor' ? 1 : layout === 'channel' ? out : Math.ceil(out / SCALE_BLOCK) * blockColumns;
+    const scaleName = memberOf(group, 'scale', source, scaleCount);
+    const [s0, s1] = [Math.floor(first / SCALE_BLOCK), Math.ceil(end / SCALE_BLOCK)];
+    const scale = asFloats(group, 'scale', await (layout === 'tensor' ? source.read(scaleName, 0, 1)
+      : layout === 'channel' ? source.read(scaleName, first, rows) : source.read(scaleName, s0 * blockColumns, (s1 - s0) * blockColumns)));
+    const values = new Float32Array(rows * inFeatures);
+    for (let r = 0; r < rows; r++) {
+      const o = first + r;
       for (let c = 0; c < inFeatures; c++) {
-        const s = layout === 'tensor' ? scale[0]! : layout === 'channel' ? scale[o]! : scale[Math.floor(o / SCALE_BLOCK) * blockColumns + Math.floor(c / SCALE_BLOCK)]!;
-        values[o * inFeatures + c] = weight[o * inFeatures + c]! * s;
+        const s = layout === 'tensor' ? scale[0]! : layout === 'channel' ? scale[r]! : scale[(Math.floor(o / SCALE_BLOCK) - s0) * blockColumns + Math.floor(c / SCALE_BLOCK)]!;
+        values[r * inFeatures + c] = weight[r * inFeatures + c]! * s;
       }
     }
     return values;

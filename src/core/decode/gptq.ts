@@ -8,7 +8,7 @@
  * torch dequantization that unpacks zeros + 1 masked to `bits`).
  */
 import type { MemberInfo, StorageDecoder } from './storage';
-import { asFloats, asInts, asU32, byName, eachCandidate, fail, readMember, stem } from './members';
+import { asFloats, asInts, asU32, byName, eachCandidate, fail, memberOf, stem } from './members';
 import { outputOf, roundOutput, type OutputDType } from './precision';
 
 /** Widths whose codes tile a 32-bit word (3-bit GPTQ straddles words and is not read here). */
@@ -61,7 +61,9 @@ export const GPTQ: StorageDecoder = {
       };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // A logical row (output channel o) is column o of qweight and scales and one nibble of a qzeros column: the rows' columns are read.
+  async decodeRows(group, source, { first, end }) {
     const [out, inFeatures] = group.shape as [number, number];
     const bits = group.params['bits'] as number;
     if (!GPTQ_BITS.includes(bits)) fail(group, `GPTQ codes of ${bits} bits are not supported (${GPTQ_BITS.join(', ')})`);
@@ -69,22 +71,26 @@ export const GPTQ: StorageDecoder = {
     const groupSize = group.params['groupSize'] as number;
     const perWord = 32 / bits;
     const mask = (1 << bits) - 1;
-    const qweight = asU32(group, 'qweight', await readMember(group, 'qweight', read, (inFeatures / perWord) * out));
     const zeroWords = out / perWord;
-    const qzeros = asU32(group, 'qzeros', await readMember(group, 'qzeros', read, nGroups * zeroWords));
-    const scales = asFloats(group, 'scales', await readMember(group, 'scales', read, nGroups * out));
-    const gIdx = group.members['g_idx'] ? asInts(group, 'g_idx', await readMember(group, 'g_idx', read, inFeatures)) : undefined;
-    const values = new Float32Array(out * inFeatures);
+    const [w0, w1] = [Math.floor(first / perWord), Math.ceil(end / perWord)];
+    const rows = end - first;
+    const qweight = asU32(group, 'qweight', await source.readColumns(memberOf(group, 'qweight', source, (inFeatures / perWord) * out), out, first, end));
+    const qzeros = asU32(group, 'qzeros', await source.readColumns(memberOf(group, 'qzeros', source, nGroups * zeroWords), zeroWords, w0, w1));
+    const scales = asFloats(group, 'scales', await source.readColumns(memberOf(group, 'scales', source, nGroups * out), out, first, end));
+    // g_idx indexes the input columns, which every row has: read whole (in values, one row's worth).
+    const gIdx = group.members['g_idx'] ? asInts(group, 'g_idx', await source.read(memberOf(group, 'g_idx', source, inFeatures), 0, inFeatures)) : undefined;
+    const values = new Float32Array(rows * inFeatures);
     for (let i = 0; i < inFeatures; i++) {
       const g = gIdx ? gIdx[i]! : Math.floor(i / groupSize);
       if (!(g >= 0 && g < nGroups)) fail(group, `g_idx[${i}] = ${g} is outside 0..${nGroups - 1}`);
-      const wordRow = Math.floor(i / perWord) * out;
+      const wordRow = Math.floor(i / perWord) * rows;
       const shift = (i % perWord) * bits;
-      for (let o = 0; o < out; o++) {
-        const q = (qweight[wordRow + o]! >>> shift) & mask;
+      for (let r = 0; r < rows; r++) {
+        const o = first + r;
+        const q = (qweight[wordRow + r]! >>> shift) & mask;
         // Stored zero - 1 wraps: 2^bits - 1 stands for zero 0. // AutoGPTQ: bitwise_and(zeros + 1, 2**bits - 1)
-        const z = (((qzeros[g * zeroWords + Math.floor(o / perWord)]! >>> ((o % perWord) * bits)) & mask) + 1) & mask;
-        values[o * inFeatures + i] = scales[g * out + o]! * (q - z);
+        const z = (((qzeros[g * (w1 - w0) + Math.floor(o / perWord) - w0]! >>> ((o % perWord) * bits)) & mask) + 1) & mask;
+        values[r * inFeatures + i] = scales[g * rows + r]! * (q - z);
       }
     }
     return roundOutput(values, group.params['output'] as OutputDType);

@@ -2,7 +2,8 @@
  * Every quantized storage, one entry each (like the format readers' table): a checkpoint's
  * tensors are grouped into logical float tensors, each decoded by its storage.
  */
-import { isProblem, type CheckpointSummary, type MemberInfo, type ReadMember, type StorageDecoder, type StorageId, type StorageProblem, type StoredGroup } from './storage';
+import { isProblem, type CheckpointSummary, type MemberInfo, type MemberSource, type ReadMember, type RowSpan, type StorageDecoder, type StorageId, type StorageProblem, type StoredGroup } from './storage';
+import type { Values } from '../tensor';
 import { GPTQ } from './gptq';
 import { AWQ } from './awq';
 import { BNB_4BIT } from './bnb4';
@@ -11,7 +12,8 @@ import { NVFP4 } from './nvfp4';
 import { FP8_SCALED } from './fp8Scaled';
 import { ONNX_QDQ } from './onnxQdq';
 import { MATMUL_NBITS } from './matMulNBits';
-import { fail } from './members';
+import { fail, rowCount } from './members';
+import { wholeMemberSource } from './memberSource';
 
 /** In the order they claim members: the more specific patterns first (NVFP4 before a plain U8 weight). */
 export const STORAGE_DECODERS: readonly StorageDecoder[] = [GPTQ, AWQ, BNB_4BIT, COMPRESSED_PACK, NVFP4, FP8_SCALED, ONNX_QDQ, MATMUL_NBITS];
@@ -47,11 +49,35 @@ export async function findStoredGroups(summary: CheckpointSummary, read: ReadMem
   return { groups, plain: summary.tensors.filter((t) => !claimed.has(t.name)), problems };
 }
 
-/** The group's logical tensor as float32, row-major (memory: its values plus its members'). */
-export async function decodeStoredGroup(group: StoredGroup, read: ReadMember): Promise<Float32Array> {
+function decoderOf(group: StoredGroup): StorageDecoder {
   const decoder = BY_ID.get(group.storage);
   if (!decoder) fail(group, `unknown storage '${group.storage}'`);
-  return decoder.decode(group, read);
+  return decoder;
 }
 
-export type { CheckpointSummary, FoundGroup, GraphNode, MemberInfo, ReadMember, StorageDecoder, StorageId, StorageProblem, StoredGroup } from './storage';
+/** Whether the group's storage decodes spans of rows (else only whole: decodeStoredGroup). */
+export function decodesRows(group: StoredGroup): boolean {
+  return decoderOf(group).decodes === 'rows';
+}
+
+/** The group's logical tensor as float32, row-major, its members read whole (memory: its values plus its members'). */
+export async function decodeStoredGroup(group: StoredGroup, read: ReadMember): Promise<Float32Array> {
+  const decoder = decoderOf(group);
+  if (decoder.decodes === 'whole') return decoder.decode(group, read);
+  const members = new Map<string, Values>();
+  for (const name of Object.values(group.members)) members.set(name, await read(name));
+  return decoder.decodeRows(group, wholeMemberSource(members), { first: 0, end: rowCount(group.shape) });
+}
+
+/** Rows [first, end) of a row-decoding group's logical tensor, reading only the members' matching parts. */
+export async function decodeStoredRows(group: StoredGroup, source: MemberSource, rows: RowSpan): Promise<Float32Array> {
+  const decoder = decoderOf(group);
+  if (decoder.decodes === 'whole') fail(group, `${group.storage} decodes whole groups only`);
+  const total = rowCount(group.shape);
+  if (!(Number.isInteger(rows.first) && Number.isInteger(rows.end) && rows.first >= 0 && rows.first <= rows.end && rows.end <= total)) {
+    fail(group, `rows ${rows.first}..${rows.end} are outside 0..${total}`);
+  }
+  return decoder.decodeRows(group, source, rows);
+}
+
+export type { CheckpointSummary, FoundGroup, GraphNode, MemberInfo, MemberSource, ReadMember, ReadMemberRange, RowSpan, StorageDecoder, StorageId, StorageProblem, StoredGroup } from './storage';

@@ -47,6 +47,9 @@ export const MATMUL_NBITS: StorageDecoder = {
       };
     });
   },
+  decodes: 'whole',
+  // Whole: the initializers sit in the graph's bytes, which are in memory whole already (ONNX's 2 GB protobuf), and each read
+  // converts a whole initializer (onnxGraph.ts), so rows would convert it once per span.
   async decode(group, read) {
     const [K, N] = group.shape as [number, number];
     const bits = group.params['bits'] as number;

@@ -2,7 +2,7 @@
 import { FormatError } from '../errors';
 import type { Values } from '../tensor';
 import { product } from '../tensor';
-import type { FoundGroup, MemberInfo, ReadMember, StorageId, StoredGroup } from './storage';
+import type { FoundGroup, MemberInfo, MemberSource, ReadMember, StorageId, StoredGroup } from './storage';
 
 export const DECODE_FORMAT = 'storage';
 
@@ -29,6 +29,15 @@ export async function readMember(group: StoredGroup, role: string, read: ReadMem
   return values;
 }
 
+/** The name of the member of `role`, checked to hold `count` values, for reading its parts through `source`. */
+export function memberOf(group: StoredGroup, role: string, source: MemberSource, count: number): string {
+  const name = group.members[role];
+  if (name === undefined) throw new FormatError(DECODE_FORMAT, `${group.logical}: no ${role} member`);
+  const held = source.numel(name);
+  if (held !== count) throw new FormatError(DECODE_FORMAT, `${group.logical}: ${role} '${name}' has ${held ?? 0} values, ${count} expected`);
+  return name;
+}
+
 /** A float member as float32 (readers give F16 / BF16 / F8 as float32 already). */
 export function asFloats(group: StoredGroup, role: string, values: Values): Float32Array | Float64Array {
   if (values instanceof Float32Array || values instanceof Float64Array) return values;
@@ -51,6 +60,16 @@ export function asInts(group: StoredGroup, role: string, values: Values): Int32A
 
 export function numel(shape: readonly number[]): number {
   return product(shape);
+}
+
+/** Values per logical row: all but dim 0 (1 for a 1-D shape, whose rows are its values; 1 for a scalar). */
+export function rowValues(shape: readonly number[]): number {
+  return shape.length >= 2 ? product(shape.slice(1)) : 1;
+}
+
+/** Logical rows: dim 0 (1 for a scalar). */
+export function rowCount(shape: readonly number[]): number {
+  return shape.length >= 1 ? shape[0]! : 1;
 }
 
 export function fail(group: StoredGroup | string, message: string): never {

@@ -9,7 +9,7 @@
  * forward.dequantize (scale / global_scale).
  */
 import type { MemberInfo, StorageDecoder } from './storage';
-import { asFloats, asInts, byName, eachCandidate, fail, readMember, stem } from './members';
+import { asFloats, asInts, byName, eachCandidate, fail, memberOf, stem } from './members';
 import { f32 } from '../quant/ggml/cfloat';
 
 /** Values sharing one FP8 scale. // NVFP4: block of 16 */
@@ -40,20 +40,24 @@ export const NVFP4: StorageDecoder = {
       return { storage: 'nvfp4', logical: `${prefix}.weight`, shape: [out, inFeatures], members, params: { globalMultiplies: multiplies ? 1 : 0 } };
     });
   },
-  async decode(group, read) {
+  decodes: 'rows',
+  // Codes and block scales hold the rows in order (an even row length: no byte straddles two rows): a span reads its rows.
+  async decodeRows(group, source, { first, end }) {
     const [out, inFeatures] = group.shape as [number, number];
     const blocks = Math.ceil(inFeatures / NVFP4_BLOCK);
-    const packed = asInts(group, 'packed', await readMember(group, 'packed', read, (out * inFeatures) / 2));
-    const scale = asFloats(group, 'scale', await readMember(group, 'scale', read, out * blocks));
-    const global = asFloats(group, 'global', await readMember(group, 'global', read, 1))[0]!;
+    const rows = end - first;
+    const half = inFeatures / 2;
+    const packed = asInts(group, 'packed', await source.read(memberOf(group, 'packed', source, out * half), first * half, rows * half));
+    const scale = asFloats(group, 'scale', await source.read(memberOf(group, 'scale', source, out * blocks), first * blocks, rows * blocks));
+    const global = asFloats(group, 'global', await source.read(memberOf(group, 'global', source, 1), 0, 1))[0]!;
     const multiplies = group.params['globalMultiplies'] === 1;
-    const values = new Float32Array(out * inFeatures);
-    for (let o = 0; o < out; o++) {
+    const values = new Float32Array(rows * inFeatures);
+    for (let r = 0; r < rows; r++) {
       for (let b = 0; b < blocks; b++) {
-        const s = scale[o * blocks + b]!;
+        const s = scale[r * blocks + b]!;
         const blockScale = f32(multiplies ? s * global : s / global);
         for (let c = b * NVFP4_BLOCK; c < Math.min(inFeatures, (b + 1) * NVFP4_BLOCK); c++) {
-          const i = o * inFeatures + c;
+          const i = r * inFeatures + c;
           const code = (packed[i >> 1]! >> (i % 2 === 0 ? 0 : 4)) & 0xf;
           values[i] = (code & 8 ? -E2M1[code & 7]! : E2M1[code & 7]!) * blockScale;
         }

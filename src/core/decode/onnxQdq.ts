@@ -55,6 +55,9 @@ export const ONNX_QDQ: StorageDecoder = {
       };
     });
   },
+  decodes: 'whole',
+  // Whole: the initializers sit in the graph's bytes, which are in memory whole already (ONNX's 2 GB protobuf), and each read
+  // converts a whole initializer (onnxGraph.ts), so rows would convert it once per span.
   async decode(group, read) {
     const shape = group.shape;
     const n = numel(shape);

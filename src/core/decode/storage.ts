@@ -63,13 +63,45 @@ export function isProblem(found: FoundGroup): found is StorageProblem {
 /** A member tensor's values in row-major order, as TensorData.read(0, numel) gives them (I4 / U4 one per byte). */
 export type ReadMember = (name: string) => Promise<Values>;
 
-export interface StorageDecoder {
+/** Values [start, start + count) of a member, row-major, as TensorData.read gives them. */
+export type ReadMemberRange = (name: string, start: number, count: number) => Promise<Values>;
+
+/** The members as a row decoder reads them: their sizes and parts of their values, each read bounded (memberSource.ts). */
+export interface MemberSource {
+  /** Values the member holds (product of its shape), undefined when there is no such member. */
+  numel(name: string): number | undefined;
+  read: ReadMemberRange;
+  /** Columns [c0, c1) of every row of the member seen as [numel / width, width]: [rows, c1 - c0], row-major. */
+  readColumns(name: string, width: number, c0: number, c1: number): Promise<Values>;
+}
+
+/** Logical rows [first, end): indices along dim 0 of the group's shape (of its only dim when 1-D). */
+export interface RowSpan {
+  readonly first: number;
+  readonly end: number;
+}
+
+interface DecoderBase {
   readonly id: StorageId;
   /**
    * Groups of this storage among `summary`'s tensors; `claimed` lists members other storages took
    * first. Reads only small descriptor members (bitsandbytes' quant_state, compressed-tensors' weight_shape).
    */
   find(summary: CheckpointSummary, claimed: ReadonlySet<string>, read: ReadMember): Promise<FoundGroup[]>;
+}
+
+/** Decodes any span of logical rows from the matching parts of its members alone. */
+export interface RowDecoder extends DecoderBase {
+  readonly decodes: 'rows';
+  /** The float values of rows [first, end) (row-major, (end - first) x the values per row); bad members throw a FormatError. */
+  decodeRows(group: StoredGroup, source: MemberSource, rows: RowSpan): Promise<Float32Array>;
+}
+
+/** Decodes a group whole: its storage says why reading rows would not pay. */
+export interface WholeDecoder extends DecoderBase {
+  readonly decodes: 'whole';
   /** The group's float values (product of shape), row-major; bad members throw a FormatError. */
   decode(group: StoredGroup, read: ReadMember): Promise<Float32Array>;
 }
+
+export type StorageDecoder = RowDecoder | WholeDecoder;
