@@ -4,7 +4,8 @@
  * weights, plus a config.json read off its shapes) for llama.cpp over q4_k,q5_k,q6_k,q8_0:
  *  - the candidate-error sweep (every planned tensor x candidate, the worker pool, no cache);
  *  - re-solving at other budgets from those errors (what the Plan view's slider does), per solve:
- *    median, p90 and max of RESOLVES budgets, without and with the stock presets as seeds (the CLI's).
+ *    median, p90 and max of RESOLVES budgets, without and with the stock presets as seeds (the CLI's);
+ *  - the compressed-tensors int round trip on a BF16 4096 x 4096 tensor: WebAssembly against the TypeScript reference.
  * `--no-sweep` times the re-solves alone, in seconds: the file is only the header (the real 291
  * tensors, read as the converter maps them), the errors those of the real quantizers on slices of
  * the sample's trained weights (planSampleErrors.ts), over the issue's four candidates and over
@@ -15,9 +16,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadWasmKernels, regionBytes } from '../../src/core/analysis/engine/wasmKernels';
 import { openModel } from '../../src/core/formats/registry';
 import { candidateName, type Candidate } from '../../src/core/plan/costModel';
+import { PLAN_INT_SCRATCH_BYTES } from '../../src/core/plan/errors/intRoundTripKernel';
 import { modelErrors } from '../../src/core/plan/errors/modelErrors';
+import { roundTripOf, type RoundTrip } from '../../src/core/plan/errors/roundTrip';
 import { planErrorParams } from '../../src/core/plan/errors/planErrorRequest';
 import type { ErrorTable } from '../../src/core/plan/errors/errorTable';
 import { openLlamaModel } from '../../src/core/plan/llamaCpp/openLlamaModel';
@@ -89,6 +93,75 @@ function resolveLine(model: LlamaModel, candidates: readonly Candidate[], errors
     + ` (target < ${TARGET_RESOLVE_MS} ms: p90 ${r.p90Ms < TARGET_RESOLVE_MS ? 'met' : 'MISSED'}, max ${r.maxMs < TARGET_RESOLVE_MS ? 'met' : 'missed'})`;
 }
 
+/** llm-compressor's int candidates timed on one BF16 tensor of a 7B's 4096 x 4096, in the plan's chunks of 256 rows. */
+const INT_RATE_ROWS = 4096;
+const INT_RATE_ROW = 4096;
+const INT_RATE_CHUNK_ROWS = 256;
+const INT_RATE_CANDIDATES = parseCandidateList(PLAN_TARGETS['llm-compressor'], 'int4_g128,int8_ch');
+/** Interleaved runs of each path; the best counts (a shared, noisy machine). */
+const INT_RATE_RUNS = 3;
+
+/** Seconds for one round trip of every chunk of x (the chunks' values at x's offsets in `deq`). */
+function timeChunks(roundTrip: RoundTrip, x: Float32Array, deq: Float32Array, chunk: number): number {
+  const started = performance.now();
+  for (let from = 0; from < x.length; from += chunk) roundTrip(x, deq, from, Math.min(from + chunk, x.length));
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * The compressed-tensors round trip's rate (every op rounded to bf16) on a BF16 4096 x 4096 tensor
+ * of weight-like values, its WebAssembly kernel against the TypeScript reference, same run.
+ */
+function intRoundTripLines(log: (line: string) => void): void {
+  const n = INT_RATE_ROWS * INT_RATE_ROW;
+  const chunk = INT_RATE_CHUNK_ROWS * INT_RATE_ROW;
+  const kernels = loadWasmKernels();
+  if (kernels === null) {
+    log('  int round trips: no kernels.wasm next to the bundle, not timed');
+    return;
+  }
+  const lease = kernels.lease();
+  try {
+    lease.reserve(2 * regionBytes(n, 4) + regionBytes(PLAN_INT_SCRATCH_BYTES, 1));
+    const x = lease.f32(n);
+    const deq = lease.f32(n);
+    const scratch = lease.f32(PLAN_INT_SCRATCH_BYTES / 4).ptr;
+    // weight-like values (about 0.02 wide, a few larger), rounded to bf16 as the checkpoint holds them
+    let s = 12345;
+    const bits = new Uint32Array(x.view.buffer, x.ptr, n);
+    for (let i = 0; i < n; i++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      x.view[i] = ((s / 2 ** 32) - 0.5) * (i % 97 === 0 ? 0.5 : 0.05);
+      bits[i] = (bits[i]! >>> 16) << 16;
+    }
+    const plain = { x: x.view.slice(), deq: new Float32Array(n) };
+    const rate = (seconds: number): string => `${(n / seconds / 1e6).toFixed(0)} M values/s`;
+    const bestOf = (time: () => number, best: number): number => Math.min(best, time());
+    const lines = INT_RATE_CANDIDATES.map((candidate) => {
+      const reference = roundTripOf(candidate, INT_RATE_ROW, null, 'BF16');
+      const kernel = roundTripOf(candidate, INT_RATE_ROW, null, 'BF16', { lease, scratch });
+      let bestReference = Infinity;
+      let bestKernel = Infinity;
+      for (let run = 0; run < INT_RATE_RUNS; run++) {
+        bestReference = bestOf(() => timeChunks(reference, plain.x, plain.deq, chunk), bestReference);
+        bestKernel = bestOf(() => timeChunks(kernel, x.view, deq.view, chunk), bestKernel);
+      }
+      return { candidate, reference, bestReference, bestKernel };
+    });
+    // A worker that has priced tensors of other float types runs the reference's per-op rounding polymorphic: much slower.
+    for (const other of ['F32', 'F16']) for (const candidate of INT_RATE_CANDIDATES) timeChunks(roundTripOf(candidate, INT_RATE_ROW, null, other), plain.x, plain.deq, chunk);
+    for (const { candidate, reference, bestReference, bestKernel } of lines) {
+      let afterOthers = Infinity;
+      for (let run = 0; run < INT_RATE_RUNS; run++) afterOthers = bestOf(() => timeChunks(reference, plain.x, plain.deq, chunk), afterOthers);
+      log(`  compressed-tensors ${candidateName(candidate).toLowerCase()} round trip, BF16 ${INT_RATE_ROWS} x ${INT_RATE_ROW} (every op rounded to bf16), best of ${INT_RATE_RUNS}: `
+        + `WebAssembly ${rate(bestKernel)}; TypeScript reference ${rate(bestReference)} (${(bestReference / bestKernel).toFixed(1)}x the time) while only BF16 was priced, `
+        + `${rate(afterOthers)} (${(afterOthers / bestKernel).toFixed(1)}x) once F32 and F16 tensors were too`);
+    }
+  } finally {
+    lease.release();
+  }
+}
+
 const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores, ${new Date().toISOString()}`;
 
 /** --no-sweep: the header-only 7B file, errors from the sample's slices, both candidate lists. */
@@ -101,6 +174,7 @@ async function resolvesOnly(dir: string, log: (line: string) => void): Promise<v
     log(`7B-shaped plan (${model.tensors.length} tensors), errors of the real quantizers on ${slices} slices of the sample's trained weights:`);
     for (const seeded of [false, true]) log(resolveLine(model, candidates, table, seeded));
   }
+  intRoundTripLines(log);
   log(`  ${loadLine()}`);
 }
 
@@ -138,6 +212,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     log(`7B-shaped plan (${model.tensors.length} tensors), errors of the sweep:`);
     for (const seeded of [false, true]) log(resolveLine(model, CANDIDATES, errors, seeded));
+    intRoundTripLines(log);
     log(`  ${loadLine()}`);
   } finally {
     if (!argv.includes('--keep')) await fs.rm(dir, { recursive: true, force: true });

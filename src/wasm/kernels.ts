@@ -1007,3 +1007,260 @@ export function planSquares(x: usize, q: usize, w: usize, rows: i32, rowLength: 
   }
   return sumLanesF64(f64x2.add(accLo, accHi)) + tail;
 }
+
+// ---- Plan int round trips (src/core/plan/intConventions.ts): the conventions that round every op to the model's float ----
+
+/** planIntRoundTrip's conventions (src/core/plan/errors/intRoundTripKernel.ts PLAN_INT_KERNEL_CONVENTIONS). */
+const PLAN_INT_COMPRESSED_TENSORS: i32 = 0;
+const PLAN_INT_TORCHAO_INT8: i32 = 1;
+/** The model's float type every op is rounded to (intRoundTripKernel.ts PLAN_INT_KERNEL_MODELS). */
+const PLAN_MODEL_F32: i32 = 0;
+const PLAN_MODEL_BF16: i32 = 1;
+const PLAN_MODEL_F16: i32 = 2;
+/**
+ * planIntRoundTrip's scratch (f32 slots, intRoundTripKernel.ts PLAN_INT_SCRATCH_BYTES): a run's scale,
+ * shift (compressed-tensors' zero point, torchao's inverse scale), qmin, qmax. The loop reads them
+ * from memory (load32_splat): a splat computed before the loop may be recomputed in it by V8.
+ */
+const PI_SCALE: usize = 0;
+const PI_SHIFT: usize = 4;
+const PI_QMIN: usize = 8;
+const PI_QMAX: usize = 12;
+/** float16's smallest normal: below it the step is fixed at 2^-24. */
+const F16_MIN_NORMAL: f32 = 6.103515625e-5;
+/** |x| + 0.5 for |x| < 2^-14 lies in [0.5, 1), whose float32 step is 2^-24: the add rounds |x| to float16's subnormal grid (half to even). */
+const F16_SUBNORMAL_ROUNDER: f32 = 0.5;
+/** torch.finfo(torch.float32).eps: torchao Int8WeightOnlyConfig's floor of the scale. */
+const TORCHAO_INT8_EPS: f64 = 1.1920928955078125e-7;
+/** compressed-tensors' replacement of a zero scale: the eps of the model's dtype (float32 2^-23, bf16 2^-7, float16 2^-10). */
+const CT_EPS_F32: f64 = 1.1920928955078125e-7;
+const CT_EPS_BF16: f64 = 0.0078125;
+const CT_EPS_F16: f64 = 0.0009765625;
+
+/** A float32 rounded to bf16, nearest even, by its bit pattern (infinities stay; the loops make no NaN but canonical ones, which stay NaN). */
+@inline function bf16x4(v: v128): v128 {
+  const lsb = v128.and(i32x4.shr_u(v, 16), i32x4.splat(1));
+  return v128.and(i32x4.add(i32x4.add(v, i32x4.splat(0x7fff)), lsb), i32x4.splat(0xffff0000));
+}
+
+/**
+ * A float32 rounded to float16 (nearest even, not saturated, as the reference): by bit pattern for
+ * normals, on the fixed 2^-24 grid below 2^-14 (a value rounded to zero keeps its sign).
+ */
+@inline function f16x4(v: v128): v128 {
+  const lsb = v128.and(i32x4.shr_u(v, 13), i32x4.splat(1));
+  const normal = v128.and(i32x4.add(i32x4.add(v, i32x4.splat(0xfff)), lsb), i32x4.splat(0xffffe000));
+  const a = f32x4.abs(v);
+  const half = f32x4.splat(F16_SUBNORMAL_ROUNDER);
+  const subnormal = v128.or(f32x4.sub(f32x4.add(a, half), half), v128.and(v, i32x4.splat(0x80000000)));
+  return v128.bitselect(subnormal, normal, f32x4.lt(a, f32x4.splat(F16_MIN_NORMAL)));
+}
+
+@inline function toModelx4(v: v128, model: i32): v128 {
+  if (model == PLAN_MODEL_BF16) return bf16x4(v);
+  if (model == PLAN_MODEL_F16) return f16x4(v);
+  return v;
+}
+
+/** The scalar twin of toModelx4 (a run's tail), as the reference: non-finite values pass. */
+@inline function toModel32(v: f32, model: i32): f32 {
+  if (model == PLAN_MODEL_F32 || v - v != 0) return v;
+  const bits = reinterpret<u32>(v);
+  if (model == PLAN_MODEL_BF16) return reinterpret<f32>(((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) << 16);
+  const a = Mathf.abs(v);
+  if (a < F16_MIN_NORMAL) return copysign<f32>((a + F16_SUBNORMAL_ROUNDER) - F16_SUBNORMAL_ROUNDER, v);
+  return reinterpret<f32>(((bits + 0xfff + ((bits >>> 13) & 1)) >>> 13) << 13);
+}
+
+/** A float64 rounded once to float32, then to the model's float: torch's result of an op in the model's dtype. */
+@inline function toModel64(v: f64, model: i32): f64 {
+  return <f64>toModel32(<f32>v, model);
+}
+
+/** The reference's roundHalfEven (numeric/rounding.ts): half to even, and never -0 (its 2^52 trick gives +0). */
+@inline function roundHalfEvenF64(v: f64): f64 {
+  return nearest<f64>(v) + 0.0;
+}
+
+/** Writes a run's scale, shift, qmin and qmax into `scratch`, from its finite range [lo, hi] (lo > hi: no finite value), as the convention does. */
+@inline function planIntParams(convention: i32, model: i32, bits: i32, asymmetric: bool, lo: f64, hi: f64, scratch: usize): void {
+  const qmin = -<f64>(1 << (bits - 1));
+  const qmax = <f64>((1 << (bits - 1)) - 1);
+  let min = lo <= hi ? lo : 0;
+  let max = lo <= hi ? hi : 0;
+  let scale: f64;
+  let shift: f64 = 0;
+  if (convention == PLAN_INT_COMPRESSED_TENSORS) {
+    // helpers.py calculate_qparams: range widened to 0, all in the model's dtype
+    min = Math.min(min, 0);
+    max = Math.max(max, 0);
+    if (asymmetric) {
+      scale = toModel64(toModel64(max - min, model) / (qmax - qmin), model);
+      if (scale != 0) {
+        const z = toModel64(qmin - toModel64(min / scale, model), model);
+        shift = roundHalfEvenF64(z < qmin ? qmin : z > qmax ? qmax : z);
+      }
+    } else {
+      scale = toModel64(Math.max(-min, max) / ((qmax - qmin) / 2), model);
+    }
+    if (scale == 0) scale = model == PLAN_MODEL_BF16 ? CT_EPS_BF16 : model == PLAN_MODEL_F16 ? CT_EPS_F16 : CT_EPS_F32;
+  } else {
+    // torchao _choose_qparams_affine (symmetric): absmax / 127.5 at least eps, multiplied by its inverse
+    const absMax = Math.max(-Math.min(min, 0), Math.max(max, 0));
+    scale = Math.max(toModel64(absMax / ((qmax - qmin) / 2), model), TORCHAO_INT8_EPS);
+    shift = toModel64(1 / scale, model);
+  }
+  store<f32>(scratch + PI_SCALE, <f32>scale);
+  store<f32>(scratch + PI_SHIFT, <f32>shift);
+  store<f32>(scratch + PI_QMIN, <f32>qmin);
+  store<f32>(scratch + PI_QMAX, <f32>qmax);
+}
+
+/** One value of a run, scalar (the run's tail): the reference's loop body. */
+@inline function planIntOne(v: f32, convention: i32, model: i32, scratch: usize): f32 {
+  if (v - v != 0) return v;
+  const scale = load<f32>(scratch + PI_SCALE);
+  const shift = load<f32>(scratch + PI_SHIFT);
+  const qmin = load<f32>(scratch + PI_QMIN);
+  const qmax = load<f32>(scratch + PI_QMAX);
+  if (convention == PLAN_INT_COMPRESSED_TENSORS) {
+    const u = toModel32(toModel32(v / scale, model) + shift, model);
+    const q: f32 = nearest<f32>(u < qmin ? qmin : u > qmax ? qmax : u) + <f32>0;
+    return toModel32((q - shift) * scale, model);
+  }
+  const q: f32 = nearest<f32>(toModel32(v * shift, model)) + <f32>0;
+  return toModel32((q < qmin ? qmin : q > qmax ? qmax : q) * scale, model);
+}
+
+/** Writes deq[from..to) of one run whose parameters are in `scratch`: 4 lanes, then the tail. */
+@inline function planIntRun(x: usize, deq: usize, from: i32, to: i32, convention: i32, model: i32, scratch: usize): void {
+  const vecEnd = from + ((to - from) & ~3);
+  const zero = f32x4.splat(0);
+  for (let i = from; i < vecEnd; i += 4) {
+    const at = <usize>i << 2;
+    const v = v128.load(x + at);
+    const s = v128.load32_splat(scratch + PI_SCALE);
+    const shift = v128.load32_splat(scratch + PI_SHIFT);
+    const qlo = v128.load32_splat(scratch + PI_QMIN);
+    const qhi = v128.load32_splat(scratch + PI_QMAX);
+    let d: v128;
+    if (convention == PLAN_INT_COMPRESSED_TENSORS) {
+      // round(clamp(x / scale + zp)), each op rounded to the model's float; + 0 turns nearest's -0 into the reference's +0
+      const u = toModelx4(f32x4.add(toModelx4(f32x4.div(v, s), model), shift), model);
+      const q = f32x4.add(f32x4.nearest(f32x4.pmax(f32x4.pmin(u, qhi), qlo)), zero);
+      d = toModelx4(f32x4.mul(f32x4.sub(q, shift), s), model);
+    } else {
+      // clamp(round(x * inverse)) * scale
+      const q = f32x4.add(f32x4.nearest(toModelx4(f32x4.mul(v, shift), model)), zero);
+      d = toModelx4(f32x4.mul(f32x4.pmax(f32x4.pmin(q, qhi), qlo), s), model);
+    }
+    // non-finite x are copied through
+    v128.store(deq + at, v128.bitselect(d, v, isFinite32(v)));
+  }
+  for (let i = vecEnd; i < to; i++) {
+    const at = <usize>i << 2;
+    store<f32>(deq + at, planIntOne(load<f32>(x + at), convention, model, scratch));
+  }
+}
+
+/** runMin/runMax: planIntRange's results (wasm globals: the module allocates no memory of its own). */
+let runMin: f64 = Infinity;
+let runMax: f64 = -Infinity;
+
+/** The finite min and max of x[from..to) into runMin and runMax (min > max when none is finite). */
+@inline function planIntRange(x: usize, from: i32, to: i32): void {
+  const vecEnd = from + ((to - from) & ~3);
+  // Optimistic first: pmin/pmax skip NaN; an infinity shows as an infinite end, then the run is read again with masks.
+  let min = f32x4.splat(Infinity);
+  let max = f32x4.splat(-Infinity);
+  for (let i = from; i < vecEnd; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    min = f32x4.pmin(min, v);
+    max = f32x4.pmax(max, v);
+  }
+  let lo = Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
+  let hi = Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+  if (lo == -Infinity || hi == Infinity) {
+    min = f32x4.splat(Infinity);
+    max = f32x4.splat(-Infinity);
+    for (let i = from; i < vecEnd; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      const finite = isFinite32(v);
+      min = f32x4.pmin(min, v128.bitselect(v, f32x4.splat(Infinity), finite));
+      max = f32x4.pmax(max, v128.bitselect(v, f32x4.splat(-Infinity), finite));
+    }
+    lo = Mathf.min(Mathf.min(f32x4.extract_lane(min, 0), f32x4.extract_lane(min, 1)), Mathf.min(f32x4.extract_lane(min, 2), f32x4.extract_lane(min, 3)));
+    hi = Mathf.max(Mathf.max(f32x4.extract_lane(max, 0), f32x4.extract_lane(max, 1)), Mathf.max(f32x4.extract_lane(max, 2), f32x4.extract_lane(max, 3)));
+  }
+  for (let i = vecEnd; i < to; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  runMin = <f64>lo;
+  runMax = <f64>hi;
+}
+
+/**
+ * planIntRoundTrip: the dequantized values of x[0..n) into deq[0..n) as the convention's reference
+ * roundTrip (src/core/plan/intConventions.ts) writes them, bit for bit: in runs of `run` values, each
+ * with its own finite range, or (run 0) one run with the range [min, max] given. Every op of the
+ * round trip is rounded to the model's float (0 F32, 1 BF16, 2 F16); non-finite x are copied through.
+ * scratch: PLAN_INT_SCRATCH_BYTES.
+ */
+export function planIntRoundTrip(
+  x: usize, deq: usize, n: i32, run: i32, convention: i32, model: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize,
+): void {
+  if (convention == PLAN_INT_COMPRESSED_TENSORS) {
+    if (model == PLAN_MODEL_BF16) compressedTensorsBF16(x, deq, n, run, bits, asymmetric, min, max, scratch);
+    else if (model == PLAN_MODEL_F16) compressedTensorsF16(x, deq, n, run, bits, asymmetric, min, max, scratch);
+    else compressedTensorsF32(x, deq, n, run, bits, asymmetric, min, max, scratch);
+  } else {
+    if (model == PLAN_MODEL_BF16) torchaoInt8BF16(x, deq, n, run, bits, asymmetric, min, max, scratch);
+    else if (model == PLAN_MODEL_F16) torchaoInt8F16(x, deq, n, run, bits, asymmetric, min, max, scratch);
+    else torchaoInt8F32(x, deq, n, run, bits, asymmetric, min, max, scratch);
+  }
+}
+
+// Each convention and model float specialized: no per-vector branch on either.
+function compressedTensorsF32(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_COMPRESSED_TENSORS, PLAN_MODEL_F32, bits, asymmetric, min, max, scratch);
+}
+
+function compressedTensorsBF16(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_COMPRESSED_TENSORS, PLAN_MODEL_BF16, bits, asymmetric, min, max, scratch);
+}
+
+function compressedTensorsF16(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_COMPRESSED_TENSORS, PLAN_MODEL_F16, bits, asymmetric, min, max, scratch);
+}
+
+function torchaoInt8F32(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_TORCHAO_INT8, PLAN_MODEL_F32, bits, asymmetric, min, max, scratch);
+}
+
+function torchaoInt8BF16(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_TORCHAO_INT8, PLAN_MODEL_BF16, bits, asymmetric, min, max, scratch);
+}
+
+function torchaoInt8F16(x: usize, deq: usize, n: i32, run: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize): void {
+  planIntRuns(x, deq, n, run, PLAN_INT_TORCHAO_INT8, PLAN_MODEL_F16, bits, asymmetric, min, max, scratch);
+}
+
+/** The one body of the six variants; `convention` and `model` are constants at each call site. */
+@inline function planIntRuns(
+  x: usize, deq: usize, n: i32, run: i32, convention: i32, model: i32, bits: i32, asymmetric: bool, min: f64, max: f64, scratch: usize,
+): void {
+  if (run <= 0) {
+    planIntParams(convention, model, bits, asymmetric, min, max, scratch);
+    planIntRun(x, deq, 0, n, convention, model, scratch);
+    return;
+  }
+  for (let from = 0; from < n; from += run) {
+    const to = from + run < n ? from + run : n;
+    planIntRange(x, from, to);
+    planIntParams(convention, model, bits, asymmetric, runMin, runMax, scratch);
+    planIntRun(x, deq, from, to, convention, model, scratch);
+  }
+}

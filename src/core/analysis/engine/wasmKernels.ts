@@ -63,6 +63,8 @@ interface KernelExports {
   errorSums(x: number, deq: number, n: number, acc: number): void;
   /** Plan errors' weighted squared-error sums over whole rows (src/core/plan/errors/squaredErrors.ts); q or w 0: none. */
   planSquares(x: number, q: number, w: number, rows: number, rowLength: number): number;
+  /** Plan int round trips that round every op to the model's float (src/core/plan/errors/intRoundTripKernel.ts). */
+  planIntRoundTrip(x: number, deq: number, n: number, run: number, convention: number, model: number, bits: number, asymmetric: number, min: number, max: number, scratch: number): void;
   /** Table metrics of several per-tensor schemes in one read of each tile (SUITE_* layouts below). */
   affineSuiteFinite(x: number, n: number, params: number, schemes: number, accs: number, scratch: number): void;
 }

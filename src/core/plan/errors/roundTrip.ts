@@ -8,6 +8,7 @@ import { mxfp4RoundTripBlock } from '../../quant/formats/mxfp4';
 import { nvfp4RoundTripBlock, nvfp4TensorScale } from '../../quant/formats/nvfp4';
 import { candidateName, MXFP4_BLOCK, NVFP4_BLOCK, type Candidate } from '../costModel';
 import { INT_CONVENTIONS, modelFloatOf, type ModelFloat } from '../intConventions';
+import { intKernelRoundTrip, type PlanKernelMemory } from './intRoundTripKernel';
 
 /** The finite range of a whole tensor: what candidates with one scale per tensor need before their pass. */
 export interface TensorRange {
@@ -87,9 +88,10 @@ export function unpricedWhy(candidate: Candidate): string | null {
  * analyze's nvfp4 format, ModelOpt's reference), integer groups as the candidate's tool computes
  * them (its convention, in the float type of the tensor's `sourceType`), scaled FP8. `range` is the
  * whole tensor's finite range, required exactly when needsTensorRange(candidate). bitsandbytes
- * blocks (over the flattened tensor) are refused with a UsageError.
+ * blocks (over the flattened tensor) are refused with a UsageError. With `kernel`, the int
+ * conventions that have a WebAssembly twin run it on chunks in its memory (same bits).
  */
-export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null, sourceType: string): RoundTrip {
+export function roundTripOf(candidate: Candidate, rowLength: number, range: TensorRange | null, sourceType: string, kernel: PlanKernelMemory | null = null): RoundTrip {
   const unpriced = unpricedWhy(candidate);
   const refuse = (): never => {
     throw new UsageError(`predicted errors for ${candidateName(candidate)} are not computed yet (${unpriced}); choose other --candidates`);
@@ -118,12 +120,12 @@ export function roundTripOf(candidate: Candidate, rowLength: number, range: Tens
     case 'mxfp4':
       return inRuns(MXFP4_BLOCK, (x, deq, from, to) => void mxfp4RoundTripBlock(x, deq, from, to));
     case 'int': {
-      const model = modelFloatOf(sourceType);
-      if (candidate.group !== 'tensor') return intGroups(candidate, candidate.group === 'channel' ? rowLength : candidate.group, model);
-      const whole = tensorRange(candidate, range);
-      const convention = INT_CONVENTIONS[candidate.convention];
-      const asymmetric = isAsymmetric(candidate);
-      return (x, deq, from, to) => convention.roundTrip({ x, deq, from, to, min: whole.min, max: whole.max }, candidate.bits, asymmetric, model);
+      const reference = intRoundTrip(candidate, rowLength, range, sourceType);
+      if (kernel === null) return reference;
+      const { convention, bits } = candidate;
+      const run = candidate.group === 'tensor' ? 0 : candidate.group === 'channel' ? rowLength : candidate.group;
+      const whole = candidate.group === 'tensor' ? tensorRange(candidate, range) : null;
+      return intKernelRoundTrip(kernel, { convention, bits, asymmetric: isAsymmetric(candidate), run, range: whole, model: modelFloatOf(sourceType) }, reference);
     }
     case 'bnb4':
       return refuse();
@@ -139,6 +141,16 @@ export function roundTripOf(candidate: Candidate, rowLength: number, range: Tens
     default:
       return assertNever(candidate, 'candidate');
   }
+}
+
+/** The int candidate's round trip as its tool computes it, in TypeScript (the reference). */
+function intRoundTrip(candidate: IntCandidate, rowLength: number, range: TensorRange | null, sourceType: string): RoundTrip {
+  const model = modelFloatOf(sourceType);
+  if (candidate.group !== 'tensor') return intGroups(candidate, candidate.group === 'channel' ? rowLength : candidate.group, model);
+  const whole = tensorRange(candidate, range);
+  const convention = INT_CONVENTIONS[candidate.convention];
+  const asymmetric = isAsymmetric(candidate);
+  return (x, deq, from, to) => convention.roundTrip({ x, deq, from, to, min: whole.min, max: whole.max }, candidate.bits, asymmetric, model);
 }
 
 function tensorRange(candidate: Candidate, range: TensorRange | null): TensorRange {

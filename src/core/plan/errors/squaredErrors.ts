@@ -5,6 +5,7 @@
  * writes its Q(x) there directly; without the kernel, the same sums in TypeScript in the kernel's order.
  */
 import { regionBytes, type KernelLease, type WasmKernels } from '../../analysis/engine/wasmKernels';
+import { PLAN_INT_SCRATCH_BYTES, type PlanKernelMemory } from './intRoundTripKernel';
 
 /** One chunk of whole rows at a time, its round trips and its sums. */
 export interface ChunkSquares {
@@ -12,6 +13,8 @@ export interface ChunkSquares {
   take(chunk: Float32Array): Float32Array;
   /** Where a round trip writes the chunk's Q(x) (indices as in the chunk). */
   readonly deq: Float32Array;
+  /** The kernel memory the chunk and deq are in, for round trips that have a WebAssembly twin; null: sums in TypeScript. */
+  readonly kernel: PlanKernelMemory | null;
   /**
    * Over the chunk's rows [row, row + rows): sum of w (x - deq)^2, or of w x^2 when `withDeq` is
    * false; w the column weights of matrix `matrix` (null: unweighted).
@@ -30,9 +33,10 @@ export function chunkSquares(kernels: WasmKernels | null, capacity: number, rowL
 }
 
 function kernelSquares(lease: KernelLease, capacity: number, rowLength: number, weights: Float32Array | null): ChunkSquares {
-  lease.reserve(2 * regionBytes(capacity, 4) + (weights ? regionBytes(weights.length, 4) : 0));
+  lease.reserve(2 * regionBytes(capacity, 4) + (weights ? regionBytes(weights.length, 4) : 0) + regionBytes(PLAN_INT_SCRATCH_BYTES, 1));
   const x = lease.f32(capacity);
   const deq = lease.f32(capacity);
+  const scratch = lease.f32(PLAN_INT_SCRATCH_BYTES / 4);
   const w = weights ? lease.f32(weights.length) : null;
   w?.view.set(weights!);
   const rowBytes = rowLength * 4;
@@ -42,6 +46,7 @@ function kernelSquares(lease: KernelLease, capacity: number, rowLength: number, 
       return x.view.subarray(0, chunk.length);
     },
     deq: deq.view,
+    kernel: { lease, scratch: scratch.ptr },
     sum(withDeq, row, rows, matrix) {
       const offset = row * rowBytes;
       return lease.k.planSquares(x.ptr + offset, withDeq ? deq.ptr + offset : 0, w === null || matrix === null ? 0 : w.ptr + matrix * rowBytes, rows, rowLength);
@@ -82,6 +87,7 @@ function referenceSquares(capacity: number, rowLength: number, weights: Float32A
       return chunk;
     },
     deq,
+    kernel: null,
     sum(withDeq, row, rows, matrix) {
       const w = weights === null || matrix === null ? null : weights.subarray(matrix * rowLength, (matrix + 1) * rowLength);
       return laneOrderSum(x, withDeq ? deq : null, w, row, rows, rowLength);

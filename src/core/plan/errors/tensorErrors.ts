@@ -177,7 +177,7 @@ export async function tensorRelErrors(
 
 /**
  * The error sums of the request's sources (or of their `rows`), in one streamed pass.
- * `kernels`: this thread's WebAssembly kernels by default; null sums in TypeScript (same values but the last bits).
+ * `kernels`: this thread's WebAssembly kernels by default; null: round trips and sums in TypeScript (the same bits).
  */
 export async function tensorErrorSums(
   model: Model, request: TensorErrorRequest, hooks: StreamHooks, kernels: WasmKernels | null = loadWasmKernels(),
@@ -187,12 +187,12 @@ export async function tensorErrorSums(
   const priced = pricedCandidates(request);
   if (priced.length === 0) return { signal: 0, noise: {} };
   const range = priced.some(needsTensorRange) ? await tensorRangeOf(model, request, hooks.signal) : null;
-  const acc: Accumulator[] = priced.map((c) => ({ key: errorKeyOf(c), roundTrip: roundTripOf(c, rowLength, range, request.tensor.type), noise: 0 }));
   const { weights } = request;
   const squares = chunkSquares(kernels, stepOf(rowLength), rowLength, weights);
   let signal = 0;
   let done = 0;
   try {
+    const acc: Accumulator[] = priced.map((c) => ({ key: errorKeyOf(c), roundTrip: roundTripOf(c, rowLength, range, request.tensor.type, squares.kernel), noise: 0 }));
     for (const source of request.sources) {
       const before = done;
       done += await forEachChunk(model, source, request.tensor, { signal: hooks.signal, onProgress: (n) => hooks.onProgress?.(before + n) }, (chunk, start) => {
@@ -217,8 +217,8 @@ export async function tensorErrorSums(
         }
       });
     }
+    return { signal, noise: Object.fromEntries(acc.map((a) => [a.key, a.noise])) };
   } finally {
     squares.release();
   }
-  return { signal, noise: Object.fromEntries(acc.map((a) => [a.key, a.noise])) };
 }
