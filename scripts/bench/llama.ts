@@ -29,8 +29,15 @@ const LLAMA_OPTIONS: AnalysisOptions = { schemes: [8, 4].flatMap((b) => [int(b, 
 export const SWEEP_FORMATS = ['q4_k', 'q5_k', 'q6_k', 'q8_0'] as const;
 const SWEEP_OPTIONS: AnalysisOptions = { schemes: SWEEP_FORMATS.map((format) => ({ kind: 'format', format })), histogramBins: 128, tableOnly: true };
 
-/** 'estimate': the progressive first estimate of every tensor (int8+int4 sym+asym) over the pool's threads, as `analyze --progressive` does. */
-export type LlamaRun = 'int' | 'sweep' | 'estimate';
+/**
+ * 'estimate': the progressive first estimate of every tensor (int8+int4 sym+asym) over the pool's
+ * threads, as `analyze --progressive` does; 'read': the whole file read and nothing else (the
+ * issue's reference for the int run: "reading it from the page cache").
+ */
+export type LlamaRun = 'int' | 'sweep' | 'estimate' | 'read';
+
+/** The bare read's buffer: large sequential reads, as a fast reader of a file would take. */
+const READ_BUFFER_BYTES = 8 << 20;
 
 interface HeaderEntry {
   readonly dtype: string;
@@ -103,9 +110,29 @@ async function estimateLlama(file: string, threads: number): Promise<Measurement
   }
 }
 
+/** The file read from start to end in one thread, the bytes thrown away. */
+async function readWhole(file: string): Promise<Measurement> {
+  const handle = await fs.open(file, 'r');
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  try {
+    const t0 = performance.now();
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, bytes);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, elements: bytes / 2, inputBytes: bytes, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** One analysis of the file by a pool of `threads` (run in a child process, so its peak RSS is its own). */
 export async function analyzeLlama(file: string, threads: number, run: LlamaRun, tensors?: string): Promise<Measurement> {
   if (run === 'estimate') return estimateLlama(file, threads);
+  if (run === 'read') return readWhole(file);
   const pool = new AnalysisPool({ workerScript: path.join(__dirname, 'worker.js'), threads });
   const options = run === 'int' ? LLAMA_OPTIONS : SWEEP_OPTIONS;
   try {
