@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchLocalBrowser, requireEnv } from '../../scripts/host/browser';
-import { assertCleanPage, assertPainted, eventually, eventuallyEqual, MOUSE_REST, openWorkbench, STEP_TIMEOUT_MS, watchPage, webview, WEBVIEW_IFRAME } from './page';
+import { assertCleanPage, assertPainted, eventually, eventuallyEqual, MOUSE_REST, openWorkbench, runCommand, STEP_TIMEOUT_MS, watchPage, webview, WEBVIEW_IFRAME } from './page';
 
 const SAMPLE = 'model.safetensors';
 /** A tiny LLaMA-shaped GGUF (test/fixtures/plan) for the Plan tab: run-e2e.sh copies it into the workspace. */
@@ -22,21 +22,6 @@ const SAMPLE_PTQ_ROWS = 8;
 const EXTRA_RANGES = ['percentile:99.99', 'mse', 'entropy', 'histogram'];
 /** PTQ evaluates 8 variants over 1000 samples: tens of seconds on a busy 2-core machine. */
 const PTQ_TIMEOUT_MS = 180_000;
-
-/** Runs a command from the palette, then accepts the quick pick's first item showing `pick` for each entry. */
-async function runCommand(page: Page, title: string, picks: readonly string[]): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.type(title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
-  for (const pick of picks) {
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
-    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
-    await row.click();
-  }
-}
 
 async function openSample(page: Page, file = SAMPLE): Promise<void> {
   const input = page.locator('.quick-input-widget input');

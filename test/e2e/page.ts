@@ -91,3 +91,30 @@ export async function openWorkbench(page: Page, workspace: string): Promise<void
   await page.goto(`${requireEnv('CS_URL')}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: STEP_TIMEOUT_MS });
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: STEP_TIMEOUT_MS });
 }
+
+/**
+ * How long the palette is given to list a command before it is closed and opened again: it lists
+ * the commands known when the title was typed, and an extension's arrive a while after the workbench shows.
+ */
+const PALETTE_LIST_MS = 5_000;
+
+/** Runs a command from the palette, then accepts the quick pick's first item showing `pick` for each entry. */
+export async function runCommand(page: Page, title: string, picks: readonly string[]): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const listed = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await eventually(async () => {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.type(title);
+    if (await listed.waitFor({ timeout: PALETTE_LIST_MS }).then(() => true, () => false)) return true;
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    return false;
+  }, (shown) => shown, `the palette lists "${title}"`);
+  await page.keyboard.press('Enter');
+  for (const pick of picks) {
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+    await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await row.click();
+  }
+}
