@@ -60,12 +60,22 @@ async function storageView(model: Model, readFile: ReadWholeFile): Promise<{ sum
   };
 }
 
-/** Reads of a group whose storage decodes rows: whole rows, ROW_BLOCK_VALUES at most per block, each from its members' parts. */
+/**
+ * Rows of one block: a power of two, so block edges fall where fused tensors split into their parts
+ * (q / k / v, gate / up: multiples of the head size), and at most ROW_BLOCK_VALUES values (one row when longer).
+ */
+export function blockRows(rowLength: number): number {
+  let rows = 1;
+  while (rows * 2 * rowLength <= ROW_BLOCK_VALUES) rows *= 2;
+  return rows;
+}
+
+/** Reads of a group whose storage decodes rows: blocks of blockRows whole rows (the whole group when smaller), each from its members' parts. */
 function rowData(group: StoredGroup, source: MemberSource): TensorData {
   const cols = rowValues(group.shape);
-  const blockRows = Math.min(rowCount(group.shape), Math.max(1, Math.floor(ROW_BLOCK_VALUES / cols)));
+  const rows = Math.min(rowCount(group.shape), blockRows(cols));
   return {
-    blockSize: Math.max(1, blockRows * cols),
+    blockSize: Math.max(1, rows * cols),
     read: async (start, count) => {
       if (count === 0) return new Float32Array(0);
       const first = Math.floor(start / cols);

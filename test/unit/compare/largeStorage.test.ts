@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { compareModels } from '../../../src/core/compare/compareModels';
-import { decodeStorages, ROW_BLOCK_VALUES } from '../../../src/core/decode/decodedModel';
+import { blockRows, decodeStorages, ROW_BLOCK_VALUES } from '../../../src/core/decode/decodedModel';
 import { MEMBER_READ_VALUES } from '../../../src/core/decode/memberSource';
 import type { Model, TensorEntry, Values } from '../../../src/core/tensor';
 import type { DType } from '../../../src/shared/vocab/dtypes';
@@ -90,7 +90,8 @@ describe('compare: a large quantized storage is decoded a block of rows at a tim
     assert.equal(r.pairs.length, 1);
     assert.deepEqual([r.pairs[0]!.candidateStorage, r.pairs[0]!.maxAbsErr, r.pairs[0]!.nonFinite], ['gptq', 1, { reference: 0, candidate: 0 }]);
     assert.equal(r.pairs[0]!.mse, 1 / (OUT * IN));
-    const rowsPerBlock = Math.floor(ROW_BLOCK_VALUES / IN);
+    const rowsPerBlock = blockRows(IN);
+    assert.equal(rowsPerBlock, 256);
     assert.equal(entry.data.blockSize, rowsPerBlock * IN);
     assert.deepEqual(decodedReads, [...new Array(Math.floor(OUT / rowsPerBlock)).fill(rowsPerBlock * IN), (OUT % rowsPerBlock) * IN]);
     const memberReads = [...requested.values()].flat();

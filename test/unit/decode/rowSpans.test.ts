@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { openModel } from '../../../src/core/formats/registry';
 import { decodeStoredGroup, decodeStoredRows, decodesRows, findStoredGroups } from '../../../src/core/decode/index';
-import { decodeStorages } from '../../../src/core/decode/decodedModel';
+import { blockRows, decodeStorages, ROW_BLOCK_VALUES } from '../../../src/core/decode/decodedModel';
 import { memberSource, type MemberReadLimits } from '../../../src/core/decode/memberSource';
 import type { RowSpan, StoredGroup } from '../../../src/core/decode/storage';
 import { firstFloatMismatch } from '../ggml/fixtures';
@@ -84,6 +84,11 @@ describe('row spans of quantized storages: each equals its slice of the whole de
     } finally {
       await model.close();
     }
+  });
+
+  it('a block is a power of two of whole rows, at most ROW_BLOCK_VALUES values unless one row is longer', () => {
+    // Llama 70B's rows (8192, 28672 values), Phi-3's fused qkv (3072), a 1-D tensor (1), a row longer than a block.
+    assert.deepEqual([8192, 28672, 3072, 1, ROW_BLOCK_VALUES + 1].map(blockRows), [512, 128, 1024, ROW_BLOCK_VALUES, 1]);
   });
 
   it('decoded models: a row-decoding group reads in blocks of whole rows, from any row and any count; ONNX groups decode whole', async () => {
