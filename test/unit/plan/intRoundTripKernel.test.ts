@@ -165,7 +165,7 @@ describe('plan int round trips in WebAssembly equal the TypeScript reference bit
     }
   });
 
-  it('the hand vectors reach what they are there for: clamps, -0, the eps scale, f16 subnormal results, non-finite values copied', () => {
+  it('the hand vectors reach what they are there for: clamps at qmin and qmax, -0, the eps scale, f16 subnormal results, non-finite values copied', () => {
     const x = handRows(12);
     const deqOf = (c: Case): Float32Array => bothDeq(kernels, c, x, 12).kernel;
     const ct4 = deqOf({ convention: 'compressed-tensors', bits: 4, asymmetric: false, group: 'channel', model: 'F32' });
@@ -181,6 +181,19 @@ describe('plan int round trips in WebAssembly equal the TypeScript reference bit
     const eps = bothDeq(kernels, tensor, Float32Array.from([0.03, -0.03, 0, 1]), 4, { min: 0, max: 0 });
     assertSameBits(eps.kernel, eps.reference, Float32Array.from([0.03, -0.03, 0, 1]), 'eps scale');
     assert.deepEqual([...eps.kernel], [4 / 128, -4 / 128, 0, 7 / 128]);
+    // values beyond the tensor range given: clamped at qmin and qmax (int4 symmetric: scale 1 / 7.5; torchao int8: 1 / 127.5)
+    const wide = Float32Array.from([-5, 5, -1, 1]);
+    const ct = bothDeq(kernels, { convention: 'compressed-tensors', bits: 4, asymmetric: false, group: 'tensor', model: 'F32' }, wide, 4, { min: -1, max: 1 });
+    assertSameBits(ct.kernel, ct.reference, wide, 'compressed-tensors clamps');
+    const ctScale = Math.fround(1 / 7.5);
+    assert.deepEqual([...ct.kernel.subarray(0, 2)], [Math.fround(-8 * ctScale), Math.fround(7 * ctScale)]);
+    const ao = bothDeq(kernels, { convention: 'torchao-int8', bits: 8, asymmetric: false, group: 'tensor', model: 'F32' }, wide, 4, { min: -1, max: 1 });
+    assertSameBits(ao.kernel, ao.reference, wide, 'torchao clamps');
+    const aoScale = Math.fround(1 / 127.5);
+    assert.deepEqual([...ao.kernel.subarray(0, 2)], [Math.fround(-128 * aoScale), Math.fround(127 * aoScale)]);
+    // a tensor with no finite value: the range [0, 0] too, every value copied through
+    const none = Float32Array.from([Number.NaN, Infinity, -Infinity, Number.NaN]);
+    for (const c of casesOf(['tensor'])) assertSameBits(bothDeq(kernels, c, none, 4).kernel, none, none, `${label(c)}, no finite value`);
   });
 
   it('the tools\' own fixture (scripts/fixtures/fixtures_int_conventions.py): the kernel gives the tool\'s values, and the reference\'s in every model float', () => {
