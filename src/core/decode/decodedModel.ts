@@ -28,8 +28,9 @@ export type ReadWholeFile = (file: string) => Promise<Uint8Array>;
 
 /**
  * Values one read of a decoded group covers at most, in whole rows: 4 M (16 MB of float32) plus the
- * parts of the members they come from, where a whole tensor can be 940 MB (a 70B's 8192 x 28672);
- * big enough that what every span reads whole (g_idx, the quantization map) stays a small part of it.
+ * parts of the members they come from (GPTQ / AWQ keep a column slab of at most 64 MB: memberSource.ts),
+ * where a whole tensor can be 940 MB (a 70B's 8192 x 28672); big enough that what every span reads
+ * whole (g_idx, the quantization map) stays a small part of it.
  */
 export const ROW_BLOCK_VALUES = 1 << 22;
 
