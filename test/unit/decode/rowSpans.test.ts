@@ -120,3 +120,28 @@ describe('row spans of quantized storages: each equals its slice of the whole de
     }
   });
 });
+
+describe('memberSource: columns of a member read in bands of whole rows and kept as a slab', () => {
+  /** A [10, 100] int32 member whose value is its index, and the counts asked of the reader. */
+  function member(limits: MemberReadLimits): { source: ReturnType<typeof memberSource>; requested: number[] } {
+    const values = Int32Array.from({ length: 1000 }, (_, i) => i);
+    const requested: number[] = [];
+    const source = memberSource((name) => (name === 'm' ? values.length : undefined), async (_name, start, count) => {
+      requested.push(count);
+      return values.subarray(start, start + count);
+    }, limits);
+    return { source, requested };
+  }
+
+  it('spans of 7 columns in order: a slab of 40 columns serves the spans inside it, so the member is read once per slab, not once per span', async () => {
+    const { source, requested } = member({ readValues: 250, slabValues: 400 });
+    for (let c0 = 0; c0 < 100; c0 += 7) {
+      const c1 = Math.min(100, c0 + 7);
+      const got = await source.readColumns('m', 100, c0, c1);
+      assert.ok(got instanceof Int32Array);
+      assert.deepEqual(Array.from(got), Array.from({ length: 10 * (c1 - c0) }, (_, k) => Math.floor(k / (c1 - c0)) * 100 + c0 + (k % (c1 - c0))), `columns ${c0}..${c1}`);
+    }
+    // Slabs start at columns 0, 35 and 70 (a span crossing a slab's end starts the next): 3 passes of bands of 2 rows.
+    assert.deepEqual(requested, new Array(15).fill(200));
+  });
+});
