@@ -3,8 +3,8 @@
 // the CLI core's pairs and findings, sorts, filters, opens a pair's histograms from the keyboard,
 // nothing overflows its width, no CSP violation. Then the routes through open dialogs (code-server's
 // simple file dialog, paths typed): from the palette (reference, then candidate; Escape on either
-// dialog opens nothing), and one file selected in the explorer (its reference asked for); no error
-// shown (run once per theme by run-e2e.sh).
+// dialog opens nothing), and one file selected in the explorer (its reference asked for; Escape opens
+// nothing); no error shown (run once per theme by run-e2e.sh).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -167,7 +167,7 @@ async function errorsShown(page: Page): Promise<string[]> {
  * The routes through open dialogs. Palette, Escape on the first dialog, then on the second: no
  * panel. Palette again: reference (in its own folder), then candidate (the dialog opens next to the
  * reference). One file selected in the explorer: it is the candidate, the dialog asks for its
- * reference. No error notification at the end.
+ * reference (Escape first: no panel). No error dialog or notification.
  */
 async function compareThroughDialogs(page: Page, workspace: string, theme: string, expected: CompareOutcome): Promise<void> {
   const original = path.join(workspace, ORIGINAL_DIR);
@@ -203,10 +203,14 @@ async function compareThroughDialogs(page: Page, workspace: string, theme: strin
   await eventually(async () => [await row.getAttribute('aria-selected'), await explorerRow(page, REFERENCE).getAttribute('aria-selected')], ([c, r]) => c === 'true' && r !== 'true', 'the candidate alone selected');
   await compareFromContextMenu(page, row);
   await awaitDialog(page, askReferenceOf(CANDIDATE), workspace);
+  await page.keyboard.press('Escape');
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  await compareFromContextMenu(page, row);
+  await awaitDialog(page, askReferenceOf(CANDIDATE), workspace);
   await typeIntoDialog(page, reference);
   await assertComparePanel(webview(page), theme, REFERENCE, CANDIDATE, expected);
-  await eventuallyEqual(() => page.locator(EDITOR_TABS).allTextContents(), [`${REFERENCE} ↔ ${CANDIDATE}`], 'one Compare panel');
-  step('one file in the explorer: its reference from the dialog');
+  await eventuallyEqual(() => page.locator(EDITOR_TABS).allTextContents(), [`${REFERENCE} ↔ ${CANDIDATE}`], 'one Compare panel: none from the cancelled dialog');
+  step('one file in the explorer: Escape, then its reference from the dialog');
 
   assert.deepStrictEqual(await errorsShown(page), [], 'no error at the end');
 }
