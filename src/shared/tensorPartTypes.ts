@@ -23,7 +23,7 @@ export interface StatsSums {
   readonly ranges: ReadonlyMap<number, Float64Array>;
 }
 
-/** Pass 2 over some elements for one scheme, before pass 1's sum of x^2 is put in. */
+/** Pass 2 over some elements for one scheme, before pass 1's sum of x^2 is put in (named formats: all in, xErr and clipped 0). */
 export interface SchemeSums {
   /** The ERR accumulator (core/metrics/errorStatsKernel.ts). */
   readonly acc: Float64Array;
@@ -42,4 +42,9 @@ export interface ErrorSums {
   /** The weights' histogram counts. */
   readonly weights: Float64Array;
   readonly schemes: readonly SchemeSums[];
+}
+
+/** Pass 2 of one part of a tensor: the int schemes' sums and the weights' histogram, then each named format's sums, in the order asked. */
+export interface PartErrorSums extends ErrorSums {
+  readonly formats: readonly SchemeSums[];
 }

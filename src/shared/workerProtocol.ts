@@ -5,7 +5,7 @@
 import type { AnalysisOptions, ModelSummary, TensorResult } from './analysisTypes';
 import type { CompareMapping, CompareOutcome, PairHistograms, PairSpec } from './compareTypes';
 import type { EstimateShare, TensorEstimate } from './estimateTypes';
-import type { ElementRange, ErrorSums, StatsSums } from './tensorPartTypes';
+import type { ElementRange, PartErrorSums, StatsSums } from './tensorPartTypes';
 import type { PlanErrorParams, PlanErrorResult } from './planErrorProtocol';
 import type { BlockRequest, BlockStats } from './webviewProtocol';
 
@@ -41,7 +41,7 @@ export interface WorkerMethods {
     params: {
       readonly paths: readonly string[]; readonly tensor: string; readonly options: AnalysisOptions; readonly range: ElementRange; readonly sums: StatsSums;
     } & Pinned;
-    result: ErrorSums;
+    result: PartErrorSums;
   };
   /** Per-channel or per-group ranges of one tensor (the Tensor tab's chart), in one streamed pass. */
   blockStats: { params: { readonly paths: readonly string[]; readonly request: BlockRequest }; result: BlockStats };

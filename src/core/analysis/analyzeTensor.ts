@@ -17,7 +17,7 @@ export interface AnalyzeHooks {
 }
 
 /** The longest block of a named format: a span of pass 2 is a chunk or, carried over a chunk boundary, one block. */
-const MAX_FORMAT_BLOCK = Math.max(...Object.values(FORMATS).map((f) => f.blockSize));
+export const MAX_FORMAT_BLOCK = Math.max(...Object.values(FORMATS).map((f) => f.blockSize));
 
 /**
  * Analyses one tensor under every scheme asked, streaming it in bounded chunks (memory

@@ -15,6 +15,13 @@ export interface DisplayRange {
   readonly errorPercentiles: boolean;
 }
 
+/** What an ErrorAccumulator has summed: the ERR accumulator, the error buckets (when kept) and the deq histogram counts. */
+export interface ErrorAccumulatorSums {
+  readonly acc: Float64Array;
+  readonly errHist: Float64Array | null;
+  readonly deqCounts: Float64Array;
+}
+
 /** Streams (x, deq) pairs of one scheme: error sums, error buckets, histogram of deq. */
 export class ErrorAccumulator {
   private readonly acc = newErrorAccumulator();
@@ -41,14 +48,28 @@ export class ErrorAccumulator {
     return this.acc[ERR.COUNT]!;
   }
 
+  sums(): ErrorAccumulatorSums {
+    return { acc: this.acc, errHist: this.errHist, deqCounts: this.deqCounts };
+  }
+
   metrics(): ErrorMetrics {
-    return finishErrorMetrics(this.acc, this.display.errorPercentiles ? this.errHist : null);
+    return accumulatedMetrics(this.sums(), this.display);
   }
 
   histograms(): ResultHistograms | undefined {
-    if (this.display.bins === 0 || !this.errHist) return undefined;
-    const dequantized: Histogram = { min: this.display.min, max: this.display.max, counts: Array.from(this.deqCounts) };
-    const error = errorDisplayHistogram(this.errHist, this.metrics().maxAbsErr, this.display.bins);
-    return { dequantized, error };
+    return accumulatedHistograms(this.sums(), this.display);
   }
+}
+
+/** The metrics of summed pairs (one accumulator's, or the merged sums of a tensor's parts). */
+export function accumulatedMetrics(sums: ErrorAccumulatorSums, display: DisplayRange): ErrorMetrics {
+  return finishErrorMetrics(sums.acc, display.errorPercentiles ? sums.errHist : null);
+}
+
+/** The overlays of summed pairs: deq's histogram and the error's, in the display range (none without bins or buckets). */
+export function accumulatedHistograms(sums: ErrorAccumulatorSums, display: DisplayRange): ResultHistograms | undefined {
+  if (display.bins === 0 || !sums.errHist) return undefined;
+  const dequantized: Histogram = { min: display.min, max: display.max, counts: Array.from(sums.deqCounts) };
+  const error = errorDisplayHistogram(sums.errHist, accumulatedMetrics(sums, display).maxAbsErr, display.bins);
+  return { dequantized, error };
 }

@@ -26,8 +26,10 @@ const SHAPE = [300, 1000];
 /** Parts of 70 000 elements: 70 rows each, the last one short, and every part spans engine chunks. */
 const PART = 70_000;
 
-async function inParts(entry: TensorEntry, options: AnalysisOptions, kernels: WasmKernels, order: (n: number) => number[]): Promise<TensorResult> {
-  const split = splitPlan(entry, options, PART);
+async function inParts(
+  entry: TensorEntry, options: AnalysisOptions, kernels: WasmKernels, order: (n: number) => number[], partElements = PART,
+): Promise<TensorResult> {
+  const split = splitPlan(entry, options, partElements);
   assert.ok(split, 'the tensor splits');
   const indices = order(split.parts.length);
   const statsParts = new Array(split.parts.length);
@@ -80,7 +82,7 @@ describe('one tensor analysed in parts (as the pool spreads it over threads)', f
     assert.deepEqual(splitPlan(tensor, options, PART)!.parts.map((p) => p.to - p.from), [70_000, 70_000, 70_000, 70_000, 20_000]);
     assert.equal(splitPlan(tensor, options, 150_001), null, 'fewer than two parts');
     assert.equal(splitPlan({ ...tensor, shape: [300_000] }, options, PART), null, '1-D');
-    assert.equal(splitPlan(tensor, { ...options, schemes: [...SCHEMES, { kind: 'format', format: 'fp16' }] }, PART), null, 'a named format');
+    assert.equal(splitPlan(tensor, { ...options, schemes: [int(8, 'symmetric', { granularity: 'channel', axis: 1 })] }, PART), null, 'short channel runs');
     assert.equal(splitPlan(tensor, { ...options, schemes: [int(8, 'symmetric', { range: 'percentile:99.9' })] }, PART), null, 'calibration');
     assert.equal(splitPlan({ ...tensor, dtype: 'BF16' }, { ...options, schemes: [int(8, 'symmetric')] }, PART), null, '16-bit counting path');
   });
@@ -90,5 +92,59 @@ describe('one tensor analysed in parts (as the pool spreads it over threads)', f
     const options: AnalysisOptions = { schemes: SCHEMES, histogramBins: 0, tableOnly: true };
     await assert.rejects(analyzePartStats(entry, options, { from: 500, to: 70_000 }, kernels, {}), /whole rows/);
     await assert.rejects(analyzePartStats(entry, options, { from: 0, to: 300_001 }, kernels, {}), /whole rows/);
+  });
+});
+
+const format = (name: string): Scheme => ({ kind: 'format', format: name } as Scheme);
+
+/** Every family of named formats: casts, bitsandbytes (flat blocks), MX, NVFP4 (a tensor scale), ggml blocks and k-quants, IQ. */
+const FORMAT_CASES: readonly { readonly family: string; readonly shape: readonly number[]; readonly schemes: readonly Scheme[] }[] = [
+  // Rows of 1000: the bitsandbytes blocks of 64 run across rows (parts of whole 8000-element runs), MXFP4's last block per row is short.
+  { family: 'casts, bitsandbytes, MXFP4', shape: [300, 1000], schemes: ['fp16', 'bf16', 'fp8_e4m3', 'fp8_e5m2', 'nf4', 'fp4', 'mxfp4'].map(format) },
+  { family: 'NVFP4, ggml blocks', shape: [160, 768], schemes: ['nvfp4', 'q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1', 'iq4_nl'].map(format) },
+  { family: 'k-quants, IQ4_XS', shape: [160, 768], schemes: ['q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'iq4_xs'].map(format) },
+  { family: 'int and formats mixed', shape: [160, 768], schemes: [SCHEMES[0]!, format('q4_k'), SCHEMES[9]!, format('nvfp4'), SCHEMES[8]!] },
+];
+/** Parts of about 9 000 elements: a few rows each (never a multiple of the 256-element super-blocks' count per chunk). */
+const FORMAT_PART = 9_000;
+
+describe('named formats analysed in parts', function () {
+  this.timeout(240_000);
+  let kernels: WasmKernels;
+  before(async () => {
+    kernels = await compiledKernels();
+  });
+
+  for (const { family, shape, schemes } of FORMAT_CASES) {
+    for (const [label, extra] of [
+      ['table figures only', { histogramBins: 0, tableOnly: true }],
+      ['histograms and error percentiles', { histogramBins: 32 }],
+    ] as const) {
+      it(`${family}, ${label}: the one-piece analysis's figures, whatever order the parts run in`, async () => {
+        const x = noise(shape[0]! * shape[1]!, 17, 0.05);
+        x[1234] = Number.NaN;
+        x[50_001] = Infinity;
+        const entry = memoryTensor(x, shape);
+        const options: AnalysisOptions = { schemes, ...extra };
+        const parts = await inParts(entry, options, kernels, forwards, FORMAT_PART);
+        assert.ok(splitPlan(entry, options, FORMAT_PART)!.parts.length >= 8);
+        assertSame(parts, await analyzeTensor(entry, options));
+        assertSame(parts, await analyzeTensorFast(entry, options, {}, kernels));
+        assert.deepEqual(await inParts(entry, options, kernels, backwards, FORMAT_PART), parts);
+      });
+    }
+  }
+
+  it('cuts parts on whole flat blocks, and still refuses calibrated int ranges', () => {
+    const tensor = { dtype: 'F32', shape: [300, 1000], numel: 300_000 };
+    const options: AnalysisOptions = { schemes: [format('nf4')], histogramBins: 0, tableOnly: true };
+    assert.deepEqual(splitPlan(tensor, options, FORMAT_PART)!.parts.slice(0, 2), [{ from: 0, to: 16_000 }, { from: 16_000, to: 32_000 }]);
+    assert.equal(splitPlan(tensor, { ...options, schemes: [format('q8_0'), int(8, 'symmetric', { range: 'mse' })] }, FORMAT_PART), null);
+  });
+
+  it('refuses a part that cuts a flat block', async () => {
+    const entry = memoryTensor(noise(300_000, 3), [300, 1000]);
+    const options: AnalysisOptions = { schemes: [format('nf4')], histogramBins: 0, tableOnly: true };
+    await assert.rejects(analyzePartStats(entry, options, { from: 1000, to: 16_000 }, kernels, {}), /whole rows/);
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { CancelledError } from '../../../src/core/errors';
 import type { AnalysisOptions, AnalysisProgress, Scheme } from '../../../src/shared/analysisTypes';
+import { splitPlan } from '../../../src/core/analysis/engine/tensorParts';
 import { AnalysisPool } from '../../../src/worker/host/pool';
 import { assertSame } from '../wasm/sameResult';
 import { buildBundlesOnce } from './bundles';
@@ -52,6 +53,24 @@ describe('worker pool: one large tensor split across threads', function () {
     assert.ok(done.every((n, i) => i === 0 || n >= done[i - 1]!), 'progress never goes back');
     assert.equal(done[done.length - 1], 512 * 1024 + 16 * 64);
   });
+
+  for (const [label, extra] of [['table figures only', { histogramBins: 0, tableOnly: true }], ['histograms and percentiles', { histogramBins: 48 }]] as const) {
+    it(`named formats (and ints with them), ${label}: the same figures on 1 and 2 threads, and those of the tensor analysed whole`, async () => {
+      const formats = ['q4_k', 'q8_0', 'nvfp4', 'nf4', 'fp8_e4m3', 'mxfp4', 'iq4_xs'].map((format) => ({ kind: 'format', format }) as Scheme);
+      const options: AnalysisOptions = { schemes: [...formats, OPTIONS.schemes[0]!], ...extra };
+      assert.ok(splitPlan({ dtype: 'F32', shape: [512, 1024], numel: 512 * 1024 }, options, PART), 'the big tensor splits');
+      const progress: AnalysisProgress[] = [];
+      const two = await newPool(2, PART).analyze([file], options, { onProgress: (p) => progress.push(p) });
+      const one = await newPool(1, PART).analyze([file], options, {});
+      const whole = await newPool(2).analyze([file], options, {});
+      assert.deepEqual(two.tensors, one.tensors, 'merged in part order, whichever thread ran each part');
+      assertSame(two.tensors, whole.tensors);
+      assert.equal(two.tensors[0]!.results.length, formats.length + 1);
+      const done = progress.map((p) => p.elementsDone);
+      assert.ok(done.every((n, i) => i === 0 || n >= done[i - 1]!), 'progress never goes back');
+      assert.equal(done[done.length - 1], 512 * 1024 + 16 * 64);
+    });
+  }
 
   it('stops every part on cancel and rejects with CancelledError', async () => {
     const stop = new AbortController();

@@ -1,16 +1,20 @@
 /**
  * One large tensor analysed by several threads: its rows cut into parts of about PART_ELEMENTS,
  * each part's pass 1 (stats, channel ranges) run anywhere, the sums merged in part order, then
- * each part's pass 2 (round trips, errors) given the merged sums, merged in part order again.
+ * each part's pass 2 (round trips, errors: int schemes on the streaming kernels, named formats in
+ * formatParts.ts) given the merged sums, merged in part order again.
  * The parts depend only on the tensor and PART_ELEMENTS, never on the thread count, so the
  * figures are the same however many threads run them (and equal, to float64 rounding of the
  * sums' order, to the one-piece analysis).
  */
-import type { AnalysisOptions, IntScheme, Scheme, TensorResult, TensorSummary } from '../../../shared/analysisTypes';
+import type { AnalysisOptions, FormatScheme, IntScheme, QuantResult, Scheme, TensorResult, TensorSummary } from '../../../shared/analysisTypes';
 import { ERR } from '../../metrics/errorStatsKernel';
 import { mergeStats } from '../../metrics/statsKernel';
 import { planSchemes } from '../planSchemes';
-import type { ElementRange, ErrorSums, GroupTally, SchemeSums, StatsSums } from '../../../shared/tensorPartTypes';
+import type { ElementRange, GroupTally, PartErrorSums, SchemeSums, StatsSums } from '../../../shared/tensorPartTypes';
+import { FORMATS } from '../../quant/formats/formatTraits';
+import { formatResult } from '../runners/formatRunners';
+import { streamFormatErrors, type FormatPartRequest } from './formatParts';
 import { VALUE_COUNT_DTYPES } from './valueCounts';
 import { UsageError } from '../../errors';
 import type { TensorEntry } from '../../tensor';
@@ -28,42 +32,53 @@ export const PART_ELEMENTS = 1 << 25;
 /** The fast paths count in u32: larger tensors take the reference, in one piece. */
 const MAX_SPLIT_ELEMENTS = 2 ** 32 - 1;
 
+/** What each part computes: the int schemes on the streaming kernels, and the named formats. */
+export interface PartsRequest extends StreamRequest, FormatPartRequest {
+  /** Parts start and end on multiples of this (whole rows, and whole blocks of the flat formats), but the last. */
+  readonly partUnit: number;
+}
+
 export interface SplitPlan {
   readonly parts: readonly ElementRange[];
-  readonly request: StreamRequest;
+  readonly request: PartsRequest;
 }
 
 /**
  * How a tensor splits, or null when it is analysed whole: it needs at least two parts' worth of
- * elements (rows of at least two dimensions) and a splitRequest. Parts are whole rows, so groups
- * never straddle them.
+ * elements (rows of at least two dimensions) and a splitRequest. Parts are whole rows (and whole
+ * flat blocks), so groups and blocks never straddle them.
  */
 export function splitPlan(tensor: Pick<TensorSummary, 'dtype' | 'shape' | 'numel'>, options: AnalysisOptions, partElements = PART_ELEMENTS): SplitPlan | null {
   const { shape, numel } = tensor;
   if (shape.length < 2 || numel < 2 * partElements) return null;
   const request = splitRequest(tensor, options);
   if (!request) return null;
-  const rowLength = shape[shape.length - 1]!;
-  const step = Math.ceil(partElements / rowLength) * rowLength;
+  const unit = request.partUnit;
+  const step = Math.ceil(partElements / unit) * unit;
   const parts: ElementRange[] = [];
   for (let from = 0; from < numel; from += step) parts.push({ from, to: Math.min(numel, from + step) });
   return parts.length < 2 ? null : { parts, request };
 }
 
 /**
- * What each part computes, or null when the tensor cannot be split: every applicable scheme must
+ * What each part computes, or null when the tensor cannot be split: every applicable int scheme must
  * run on the streaming kernels without calibration (int per tensor, per channel, or per group,
- * minmax ranges), and the 16-bit counting path must not be the one the tensor would take whole.
+ * minmax ranges), and the 16-bit counting path must not be the one its int schemes would take
+ * whole. Named formats split whatever they are (NVFP4's tensor scale comes from the merged pass 1).
  */
-export function splitRequest(tensor: Pick<TensorSummary, 'dtype' | 'shape' | 'numel'>, options: AnalysisOptions): StreamRequest | null {
+export function splitRequest(tensor: Pick<TensorSummary, 'dtype' | 'shape' | 'numel'>, options: AnalysisOptions): PartsRequest | null {
   const { shape, numel } = tensor;
-  if (numel > MAX_SPLIT_ELEMENTS) return null;
+  if (numel > MAX_SPLIT_ELEMENTS || shape.length === 0) return null;
   const applicable = planSchemes(options.schemes, shape, numel).runners.map((r) => r.scheme);
-  const schemes = applicable.filter((s): s is IntScheme => s.kind === 'int' && wasmStreamSupports(s, shape));
-  if (schemes.length === 0 || schemes.length < applicable.length || needsCalibration(schemes)) return null;
-  if (VALUE_COUNT_DTYPES.has(tensor.dtype) && schemes.every(isTensorMinmax)) return null;
+  const schemes = applicable.filter((s): s is IntScheme => s.kind === 'int');
+  const formats = applicable.filter((s): s is FormatScheme => s.kind === 'format');
+  if (applicable.length === 0 || schemes.some((s) => !wasmStreamSupports(s, shape)) || needsCalibration(schemes)) return null;
+  if (schemes.length > 0 && VALUE_COUNT_DTYPES.has(tensor.dtype) && schemes.every(isTensorMinmax)) return null;
   const bins = options.tableOnly ? 0 : options.histogramBins;
-  return { schemes, bins, errorPercentiles: !options.tableOnly };
+  const rowLength = shape[shape.length - 1]!;
+  const flatBlocks = formats.map((s) => FORMATS[s.format]).filter((t) => t.blockAxis === 'flat').map((t) => t.blockSize);
+  const partUnit = flatBlocks.reduce(leastCommonMultiple, rowLength);
+  return { schemes, formats, bins, errorPercentiles: !options.tableOnly, partUnit };
 }
 
 /** Pass 1 over one part of a tensor (a worker method); `onElements` counts the part's elements. */
@@ -74,21 +89,31 @@ export async function analyzePartStats(
   return withLease(kernels!, (lease) => streamStats(entry, request.schemes, range, lease, new PassProgress(range.to - range.from, 1, hooks)));
 }
 
-/** Pass 2 over one part of a tensor, given the merged pass-1 sums of all its parts (a worker method). */
+/**
+ * Pass 2 over one part of a tensor, given the merged pass-1 sums of all its parts (a worker method):
+ * the int schemes and the weights' histogram in one read, the named formats in another.
+ */
 export async function analyzePartErrors(
   entry: TensorEntry, options: AnalysisOptions, range: ElementRange, sums: StatsSums, kernels: WasmKernels | null, hooks: PassHooks,
-): Promise<ErrorSums> {
+): Promise<PartErrorSums> {
   const request = partRequest(entry, options, range, kernels);
-  return withLease(kernels!, (lease) => streamErrors(entry, request, range, sums, null, lease, new PassProgress(range.to - range.from, 1, hooks)));
+  const intRead = request.schemes.length > 0 || request.bins > 0;
+  const formatRead = request.formats.length > 0;
+  const progress = new PassProgress(range.to - range.from, (intRead ? 1 : 0) + (formatRead ? 1 : 0), hooks);
+  const ints = intRead
+    ? await withLease(kernels!, (lease) => streamErrors(entry, request, range, sums, null, lease, progress))
+    : { weights: new Float64Array(0), schemes: [] };
+  const formats = formatRead ? await streamFormatErrors(entry, request, range, sums, kernels!, progress) : [];
+  return { ...ints, formats };
 }
 
-function partRequest(entry: TensorEntry, options: AnalysisOptions, range: ElementRange, kernels: WasmKernels | null): StreamRequest {
+function partRequest(entry: TensorEntry, options: AnalysisOptions, range: ElementRange, kernels: WasmKernels | null): PartsRequest {
   const request = splitRequest(entry, options);
   if (!request || !kernels) throw new UsageError(`${entry.name}: cannot be analysed in parts (schemes or kernels unavailable)`);
-  const rowLength = entry.shape[entry.shape.length - 1] ?? 1;
+  const unit = request.partUnit;
   const inside = Number.isSafeInteger(range.from) && Number.isSafeInteger(range.to) && range.from >= 0 && range.from < range.to && range.to <= entry.numel;
-  if (!inside || range.from % rowLength !== 0 || (range.to % rowLength !== 0 && range.to !== entry.numel)) {
-    throw new UsageError(`${entry.name}: part [${range.from}, ${range.to}) is not a run of whole rows of the tensor`);
+  if (!inside || range.from % unit !== 0 || (range.to % unit !== 0 && range.to !== entry.numel)) {
+    throw new UsageError(`${entry.name}: part [${range.from}, ${range.to}) is not a run of whole rows (and whole flat blocks) of the tensor`);
   }
   return request;
 }
@@ -120,24 +145,31 @@ export function mergeStatsSums(parts: readonly StatsSums[]): StatsSums {
 }
 
 /** Pass-2 sums of the parts, merged in part order: counts and sums add, the largest error is the largest. */
-export function mergeErrorSums(parts: readonly ErrorSums[]): ErrorSums {
+export function mergeErrorSums(parts: readonly PartErrorSums[]): PartErrorSums {
   const first = parts[0]!;
   return {
     weights: addUp(parts.map((p) => p.weights)),
     schemes: first.schemes.map((_, i) => mergeSchemeSums(parts.map((p) => p.schemes[i]!))),
+    formats: first.formats.map((_, i) => mergeSchemeSums(parts.map((p) => p.formats[i]!))),
   };
 }
 
 /** The tensor's result from its merged sums (as analyzeTensorFast assembles it). */
 export function splitResult(
-  tensor: Pick<TensorSummary, 'name' | 'dtype' | 'shape' | 'numel'>, options: AnalysisOptions, plan: SplitPlan, stats: StatsSums, errors: ErrorSums,
+  tensor: Pick<TensorSummary, 'name' | 'dtype' | 'shape' | 'numel'>, options: AnalysisOptions, plan: SplitPlan, stats: StatsSums, errors: PartErrorSums,
 ): TensorResult {
-  const part = finishWasmStream(plan.request, stats, null, errors);
-  const notApplicable = planSchemes(options.schemes, tensor.shape, tensor.numel).notApplicable;
+  const { request } = plan;
+  const part = finishWasmStream(request, stats, null, errors);
+  const display = { min: part.stats.min, max: part.stats.max, bins: request.bins, errorPercentiles: request.errorPercentiles };
+  const formats = request.formats.map((s, i) => formatResult(FORMATS[s.format], errors.formats[i]!, display));
+  const { runners, notApplicable } = planSchemes(options.schemes, tensor.shape, tensor.numel);
+  // Ints and formats each keep the order asked: interleave them back.
+  const next = { int: 0, format: 0 };
+  const results: QuantResult[] = runners.map(({ scheme }) => scheme.kind === 'int' ? part.results[next.int++]! : formats[next.format++]!);
   return {
     name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape], numel: tensor.numel, stats: part.stats,
     ...(part.histogram ? { histogram: part.histogram } : {}),
-    results: [...part.results],
+    results,
     ...(notApplicable.length > 0 ? { notApplicable } : {}),
   };
 }
@@ -170,6 +202,12 @@ function addUp(arrays: readonly Float64Array[]): Float64Array {
   const out = Float64Array.from(arrays[0]!);
   for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i]! += a[i]!;
   return out;
+}
+
+function leastCommonMultiple(a: number, b: number): number {
+  let [x, y] = [a, b];
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
 }
 
 function isTensorMinmax(s: Scheme): boolean {

@@ -1,5 +1,7 @@
 import type { FormatResult, FormatScheme } from '../../../shared/analysisTypes';
-import { ErrorAccumulator, type DisplayRange } from '../../metrics/errorAccumulator';
+import {
+  accumulatedHistograms, accumulatedMetrics, ErrorAccumulator, type DisplayRange, type ErrorAccumulatorSums,
+} from '../../metrics/errorAccumulator';
 import { bnb4RoundTripBlock } from '../../quant/formats/bnb4';
 import { ggmlRoundTrip } from '../../quant/formats/ggmlRoundTrip';
 import { minifloatRoundTripRun } from '../../quant/formats/minifloat';
@@ -25,7 +27,31 @@ export function planFormat(s: FormatScheme, shape: readonly number[], numel: num
   if (traits.family.kind === 'nvfp4' && rowLength % traits.blockSize !== 0) {
     return { reason: `nvfp4 quantizes rows in blocks of ${traits.blockSize}; rows of ${rowLength} are not a whole number of blocks (ModelOpt refuses them)` };
   }
-  return { runner: new FormatRunner(traits, traits.blockAxis === 'flat' ? numel : rowLength) };
+  return { runner: new FormatRunner(traits, blockRowLength(traits, shape, numel)) };
+}
+
+/** The rows a format's blocks run along: the last axis, or the flattened tensor (bitsandbytes). */
+function blockRowLength(traits: FormatTraits, shape: readonly number[], numel: number): number {
+  return traits.blockAxis === 'flat' ? numel : shape.length === 0 ? 1 : shape[shape.length - 1]!;
+}
+
+/**
+ * Pass 2 of a named format over any run of whole blocks of a tensor (a part of it, given the whole
+ * tensor's pass-1 stats): its sums are merged with the other parts' and finished by formatResult.
+ */
+export function formatPass(s: FormatScheme, shape: readonly number[], numel: number, ctx: PrepareContext): FormatPass {
+  const traits = FORMATS[s.format];
+  return new FormatPass(traits, blockRowLength(traits, shape, numel), ctx, nvfp4TensorScale(ctx.stats.absMax));
+}
+
+/** A format's result from its error sums (one pass's, or the merged sums of a tensor's parts). */
+export function formatResult(traits: FormatTraits, sums: ErrorAccumulatorSums, display: DisplayRange): FormatResult {
+  const histograms = accumulatedHistograms(sums, display);
+  return {
+    kind: 'format', format: traits.format, bitsPerWeight: traits.bitsPerWeight,
+    ...accumulatedMetrics(sums, display),
+    ...(histograms ? { histograms } : {}),
+  };
 }
 
 class FormatRunner implements SchemeRunner {
@@ -49,8 +75,9 @@ function noDisplayRange(errorPercentiles: boolean): DisplayRange {
   return { min: 0, max: 0, bins: 0, errorPercentiles };
 }
 
-class FormatPass implements SchemePass {
+export class FormatPass implements SchemePass {
   private readonly errors: ErrorAccumulator;
+  private readonly display: DisplayRange;
   private readonly deq: Float32Array;
   /** Blocks of the format (null for element-wise casts). */
   private readonly assembler: GroupAssembler | null;
@@ -60,6 +87,7 @@ class FormatPass implements SchemePass {
     private readonly traits: FormatTraits, rowLength: number,
     ctx: Pick<PrepareContext, 'display' | 'chunkLength' | 'kernels'>, private readonly tensorScale: number,
   ) {
+    this.display = ctx.display;
     this.errors = new ErrorAccumulator(ctx.display, ctx.kernels);
     const deqLength = Math.max(ctx.chunkLength, traits.blockSize);
     this.deq = ctx.kernels?.buffer(deqLength) ?? new Float32Array(deqLength);
@@ -101,12 +129,12 @@ class FormatPass implements SchemePass {
     }
   }
 
+  /** The error sums so far (a part's, to merge). */
+  sums(): ErrorAccumulatorSums {
+    return this.errors.sums();
+  }
+
   finish(): FormatResult {
-    const histograms = this.errors.histograms();
-    return {
-      kind: 'format', format: this.traits.format, bitsPerWeight: this.traits.bitsPerWeight,
-      ...this.errors.metrics(),
-      ...(histograms ? { histograms } : {}),
-    };
+    return formatResult(this.traits, this.errors.sums(), this.display);
   }
 }
