@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { candidateName } from '../../../src/core/plan/costModel';
+import { candidateBytes, candidateName } from '../../../src/core/plan/costModel';
 import { exportFor, PLAN_EXPORTS } from '../../../src/core/plan/exports';
 import type { Plan, PlannedTensor, PlanTargetName, PlanTensor } from '../../../src/core/plan/planTypes';
 import { PLAN_TARGETS } from '../../../src/core/plan/targets';
@@ -63,6 +63,13 @@ describe('plan exports, each read back', () => {
     const read = new Map(weights.map((e) => [e.quantizer_name.replace(/\.weight_quantizer$/, ''), e.enable ? formatOf(e.cfg!) : 'disabled']));
     assert.deepEqual(read, planned);
     for (const module of planned.keys()) assert.ok(config.quant_cfg.some((e) => e.quantizer_name === `${module}.input_quantizer`), module);
+    // a calibrated input quantizer makes export_hf_checkpoint write a float32 input_scale, which the target prices (4 bytes beside the weight's own)
+    for (const planned of plan.tensors.filter((t) => t.candidate.kind !== 'keep')) {
+      const input = config.quant_cfg.find((e) => e.quantizer_name === `${moduleOf(planned.name)}.input_quantizer`)!;
+      const tensor = tensors.find((t) => t.name === planned.name)!;
+      const withoutInput = candidateBytes(planned.candidate, tensor)!;
+      assert.equal(planned.bytes - withoutInput, input.enable ? 4 : 0, `${planned.name} ${candidateName(planned.candidate)}`);
+    }
   });
 
   it('modelopt hf_quant_config.json: MIXED_PRECISION, quantized_layers per module, kept Linear layers excluded', async () => {

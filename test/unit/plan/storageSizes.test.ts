@@ -11,13 +11,13 @@ const STORAGES = path.join(__dirname, '..', '..', 'fixtures', 'storages');
 /** A logical weight [out, in] of the model dtype, as a plan sees it before quantization. */
 const weight = (out: number, inFeatures: number, type: PlanTensor['type']): PlanTensor => ({ name: 'w', ne: [inFeatures, out], numel: out * inFeatures, type, bytes: 0 });
 
-/** [file, members that store one weight (activation scales, act-order indices and quant_state JSON left out), the weight, how it is priced]. */
+/** [file, members that store one weight (ModelOpt's input_scale in; other tools' activation scales, act-order indices and quant_state JSON left out), the weight, how it is priced]. */
 const CASES: readonly (readonly [string, readonly string[], PlanTensor, (t: PlanTensor) => number | null])[] = [
-  ['nvfp4.safetensors', ['model.layers.0.mlp.up_proj.weight', 'model.layers.0.mlp.up_proj.weight_scale', 'model.layers.0.mlp.up_proj.weight_scale_2'],
+  ['nvfp4.safetensors', ['model.layers.0.mlp.up_proj.weight', 'model.layers.0.mlp.up_proj.weight_scale', 'model.layers.0.mlp.up_proj.weight_scale_2', 'model.layers.0.mlp.up_proj.input_scale'],
     weight(32, 64, 'BF16'), (t) => PLAN_TARGETS.modelopt.bytesOf({ kind: 'nvfp4' }, t)],
   ['nvfp4.safetensors', ['model.layers.0.mlp.down_proj.weight_packed', 'model.layers.0.mlp.down_proj.weight_scale', 'model.layers.0.mlp.down_proj.weight_global_scale'],
     weight(24, 48, 'BF16'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'nvfp4' }, t)],
-  ['fp8.safetensors', ['model.layers.0.mlp.up_proj.weight', 'model.layers.0.mlp.up_proj.weight_scale'],
+  ['fp8.safetensors', ['model.layers.0.mlp.up_proj.weight', 'model.layers.0.mlp.up_proj.weight_scale', 'model.layers.0.mlp.up_proj.input_scale'],
     weight(48, 64, 'BF16'), (t) => PLAN_TARGETS.modelopt.bytesOf({ kind: 'fp8', scale: 'tensor', scaleType: 'F32' }, t)],
   ['fp8.safetensors', ['model.layers.0.mlp.down_proj.weight', 'model.layers.0.mlp.down_proj.weight_scale'],
     weight(40, 48, 'F32'), (t) => PLAN_TARGETS['llm-compressor'].bytesOf({ kind: 'fp8', scale: 'channel', scaleType: 'source' }, t)],

@@ -26,10 +26,11 @@ describe('stock presets of the other targets', () => {
       const source = tensors[i]!;
       if (/_proj\.weight$/.test(t.name)) {
         assert.equal(t.type, 'nvfp4', t.name);
-        assert.equal(t.bytes, candidateBytes({ kind: 'nvfp4' }, source));
-        // [out, in] BF16: in / 2 bytes of codes + in / 16 FP8 scales per row, and one float32
+        // the weight's own tensors, and the float32 input_scale of NVFP4's calibrated input quantizer
+        assert.equal(t.bytes, candidateBytes({ kind: 'nvfp4' }, source)! + 4);
+        // [out, in] BF16: in / 2 bytes of codes + in / 16 FP8 scales per row, weight_scale_2 and input_scale float32
         const [inFeatures, out] = source.ne as [number, number];
-        assert.equal(t.bytes, out * (inFeatures / 2 + inFeatures / 16) + 4);
+        assert.equal(t.bytes, out * (inFeatures / 2 + inFeatures / 16) + 4 + 4);
       } else {
         assert.deepEqual([t.type, t.bytes, t.candidate.kind], [source.type, source.bytes, 'keep'], t.name);
       }
