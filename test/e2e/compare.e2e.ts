@@ -113,14 +113,28 @@ async function awaitDialog(page: Page, text: DialogText, folder: string): Promis
   await eventuallyEqual(() => widget.locator('input').inputValue(), `${folder}/`, 'the folder the open dialog opens in');
 }
 
+/**
+ * An Enter that lands while the open dialog is still listing the typed path's folder only lists it
+ * (the dialog stays, seen once here): after this long, Enter is pressed again, as a user would.
+ */
+const ACCEPT_WAIT_MS = 5_000;
+
 /** Types a file's path over the dialog's folder, as a user would, and accepts it with Enter. */
 async function typeIntoDialog(page: Page, file: string): Promise<void> {
-  const input = page.locator(QUICK_INPUT).locator('input');
-  await input.press('Control+A');
-  await page.keyboard.type(file);
-  // the dialog completes names as they are typed: the full path must stand before Enter
-  await eventuallyEqual(() => input.inputValue(), file, 'the typed path');
-  await page.keyboard.press('Enter');
+  const widget = page.locator(QUICK_INPUT);
+  const input = widget.locator('input');
+  const title = await widget.locator('.quick-input-title').textContent();
+  const asking = async (): Promise<boolean> => (await widget.isVisible()) && (await widget.locator('.quick-input-title').textContent()) === title;
+  await eventually(async () => {
+    if ((await input.inputValue()) !== file) {
+      await input.press('Control+A');
+      await page.keyboard.type(file);
+      // the dialog completes names as they are typed: the full path must stand before Enter
+      await eventuallyEqual(() => input.inputValue(), file, 'the typed path');
+    }
+    await page.keyboard.press('Enter');
+    return eventually(asking, (still) => !still, 'the dialog closes', ACCEPT_WAIT_MS).then(() => true, () => false);
+  }, (taken) => taken, `the dialog "${title}" takes ${file}`);
 }
 
 /** Closes every editor (a Compare panel left open would pass for the next one). */
