@@ -62,8 +62,9 @@ async function storageView(model: Model, readFile: ReadWholeFile): Promise<{ sum
 }
 
 /**
- * Rows of one block: a power of two, so block edges fall where fused tensors split into their parts
- * (q / k / v, gate / up: multiples of the head size), and at most ROW_BLOCK_VALUES values (one row when longer).
+ * Rows of one block: a power of two, so block edges mostly fall where fused tensors split into their parts
+ * (q / k / v, gate / up: multiples of the head size) and a part's slice reads no extra block (rowSlice,
+ * compare/fused.ts, reads from a block's start otherwise); at most ROW_BLOCK_VALUES values (one row when longer).
  */
 export function blockRows(rowLength: number): number {
   let rows = 1;
