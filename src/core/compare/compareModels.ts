@@ -38,7 +38,12 @@ function layoutOf(pair: NamedPair, heads: Heads | null, candidateIsGguf: boolean
   const { reference: r, candidate: c } = pair;
   if (isTransposed(r.shape, c.shape)) return { kind: 'transpose' };
   if (!sameShape(r.shape, c.shape)) return null;
-  // Only a Hugging Face <-> GGUF pair of separate tensors can differ by the converter's permutation.
+  // Only a Hugging Face <-> GGUF pair of separate tensors can differ by the converter's permutation: no
+  // fused tensor the split rules know is permuted (convert_hf_to_gguf.py: Phi3MiniModel keeps qkv_proj as
+  // attn_qkv, Ernie4_5Model.modify_tensors splits qkv_proj into unpermuted q / k / v; RuGPT3XLModel and
+  // Qwen3NextModel write ATTN_QKV as it is; every LlamaModel.permute / _reverse_hf_permute call is on Q or K).
+  // The fused Q/K a converter splits and permutes (BaichuanModel's W_pack, InternLM2Model's wqkv,
+  // BailingMoeModel's query_key_value) match no split rule (fused.ts): those tensors stay unpaired.
   const ggufName = candidateIsGguf === referenceIsGguf || pair.split !== undefined ? null : candidateIsGguf ? c.name : r.name;
   const groups = ggufName === null ? null : ropeGroups(ggufName, heads);
   const rows = r.shape[0] ?? 0;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compareModels } from '../../../src/core/compare/compareModels';
 import { safetensorsReader } from '../../../src/core/formats/safetensors';
-import type { Model } from '../../../src/core/tensor';
+import { permuteRows } from '../../../src/core/compare/ropePermute';
+import type { Model, TensorEntry } from '../../../src/core/tensor';
 import { run } from '../cli/run';
 import { openFromBytes } from '../helpers/memoryOpen';
 import { f32Safetensors } from './safetensorsBytes';
@@ -85,5 +86,33 @@ describe('compare: fused and split tensors', () => {
       reference: ['a.self_attn.q_proj.weight', 'a.self_attn.k_proj.weight', 'a.self_attn.v_proj.weight', 'a.mlp.up_proj.weight'],
       candidate: ['a.self_attn.qkv_proj.weight', 'a.mlp.gate_up_proj.weight'],
     });
+  });
+
+  it("a GGUF attn_qkv's slices are never rope-permuted (no converter permutes a fused Q/K), while a separate attn_q of the same file is", async () => {
+    const cols = 3;
+    const f32 = (name: string, shape: number[], values: Float32Array): TensorEntry => ({
+      name, dtype: 'F32', shape, numel: values.length, byteLength: values.byteLength, source: 'm',
+      data: { blockSize: 1, read: async (start, count) => values.subarray(start, start + count) },
+    });
+    const memory = (file: string, format: Model['format'], metadata: Model['metadata'], tensors: TensorEntry[]): Model =>
+      ({ file, format, metadata, tensors, sizeOnDisk: 0, close: async () => undefined });
+    // Two heads of 4 rows for q, one for k and v: distinct rows, so a permuted slice could not be exact.
+    const hf = (rows: number, from: number): Float32Array => Float32Array.from({ length: rows * cols }, (_, i) => from + i * 1.5);
+    const [q, k, v, q1] = [hf(8, 0), hf(4, 100), hf(4, 200), hf(8, 300)];
+    const reference = memory('hf', 'safetensors', {}, [
+      f32('model.layers.0.self_attn.q_proj.weight', [8, cols], q), f32('model.layers.0.self_attn.k_proj.weight', [4, cols], k),
+      f32('model.layers.0.self_attn.v_proj.weight', [4, cols], v), f32('model.layers.1.self_attn.q_proj.weight', [8, cols], q1),
+    ]);
+    const qkv = new Float32Array([...q, ...k, ...v]);
+    const candidate = memory('gguf', 'gguf', { 'general.architecture': 'llama', 'llama.attention.head_count': 2, 'llama.attention.head_count_kv': 1 }, [
+      f32('blk.0.attn_qkv.weight', [16, cols], qkv), f32('blk.1.attn_q.weight', [8, cols], permuteRows(q1, 8, cols, 4, true)),
+    ]);
+    const r = await compareModels(reference, candidate, { kind: 'auto' });
+    assert.deepEqual(r.pairs.map((p) => [p.reference, p.candidate, p.transform, p.maxAbsErr]), [
+      ['model.layers.0.self_attn.q_proj.weight', 'blk.0.attn_qkv.weight', 'split:q', 0],
+      ['model.layers.0.self_attn.k_proj.weight', 'blk.0.attn_qkv.weight', 'split:k', 0],
+      ['model.layers.0.self_attn.v_proj.weight', 'blk.0.attn_qkv.weight', 'split:v', 0],
+      ['model.layers.1.self_attn.q_proj.weight', 'blk.1.attn_q.weight', 'rope-permute', 0],
+    ]);
   });
 });
