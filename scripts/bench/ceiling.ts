@@ -23,6 +23,8 @@ const DATA = 65536;
 /** The f64 loop agrees with QuantLens when its MSE is within this relative distance (sums in another order). */
 const SAME_MSE = 1e-9;
 const PAGE_BYTES = 65536;
+/** Values per iteration of the widest loop (two 4-lane vectors): the loops have no scalar tail. */
+const LOOP_STEP = 8;
 
 /** WebAssembly as this project's lib (ES2022, no DOM) lets it be named, as in src/core/analysis/engine/wasmKernels.ts. */
 interface WasmApi {
@@ -74,6 +76,7 @@ export async function ceilingRates(files: BenchFiles): Promise<CeilingRates> {
   const loops = new WASM.Instance(new WASM.Module(bytes), {}).exports as unknown as Loops;
   const x = await loadTensor(files);
   const n = x.length;
+  if (n % LOOP_STEP !== 0) throw new Error(`the ceiling loops take a multiple of ${LOOP_STEP} values, not ${n}`);
   const need = DATA + n * 4 - loops.memory.buffer.byteLength;
   if (need > 0) loops.memory.grow(Math.ceil(need / PAGE_BYTES));
   new Float32Array(loops.memory.buffer, DATA, n).set(x);

@@ -39,7 +39,7 @@ export function minMax(x: usize, n: i32, out: usize): void {
   store<f64>(out, <f64>Mathf.max(Mathf.max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), Mathf.max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3))), 8);
 }
 
-/** The loop: x / scale rounded, times scale, the squared error summed in float32; out[0] = MSE. */
+/** The loop: x / scale rounded, times scale, the squared error summed in float32; out[0] = MSE (n a multiple of 8). */
 export function mseF32(x: usize, n: i32, scale: f32, out: usize): void {
   store<f32>(out, scale, OUT_SCALE);
   let a0 = f32x4.splat(0);
@@ -58,7 +58,7 @@ export function mseF32(x: usize, n: i32, scale: f32, out: usize): void {
   store<f64>(out, sum / <f64>n);
 }
 
-/** The same loop with the squared error summed in f64 (as the product and its tests); out[0] = MSE. */
+/** The same loop with the squared error summed in f64 (as the product and its tests); out[0] = MSE (n a multiple of 4). */
 export function mseF64(x: usize, n: i32, scale: f32, out: usize): void {
   store<f32>(out, scale, OUT_SCALE);
   let lo = f64x2.splat(0);
