@@ -3,6 +3,7 @@ import { compareModels } from '../../../src/core/compare/compareModels';
 import { blockRows, decodeStorages } from '../../../src/core/decode/decodedModel';
 import type { Model, TensorEntry, Values } from '../../../src/core/tensor';
 import type { DType } from '../../../src/shared/vocab/dtypes';
+import { GPTQ_PER_WORD as PER_WORD, packGptq4 } from '../helpers/gptqPack';
 
 /**
  * GPTQ-packed fused Phi-3 tensors of more than one block of decoded rows, against float references
@@ -12,7 +13,6 @@ import type { DType } from '../../../src/shared/vocab/dtypes';
 const IN = 1024;
 const GROUP = 128;
 const GROUPS = IN / GROUP;
-const PER_WORD = 8;
 const QKV = { name: 'model.layers.0.self_attn.qkv_proj', parts: [['q', 'self_attn.q_proj', 4096], ['k', 'self_attn.k_proj', 1024], ['v', 'self_attn.v_proj', 1024]] } as const;
 const GATE_UP = { name: 'model.layers.0.mlp.gate_up_proj', parts: [['gate', 'mlp.gate_proj', 4096], ['up', 'mlp.up_proj', 4096]] } as const;
 const FUSED = [QKV, GATE_UP];
@@ -39,12 +39,7 @@ function model(file: string, tensors: TensorEntry[]): Model {
 
 /** qweight [IN / 8, OUT] packs input rows, qzeros [GROUPS, OUT / 8] packs output columns holding zero - 1, scales [GROUPS, OUT]. */
 function gptqMembers(prefix: string, out: number): TensorEntry[] {
-  const qweight = new Int32Array((IN / PER_WORD) * out);
-  for (let i = 0; i < IN; i++) for (let o = 0; o < out; o++) qweight[(i >> 3) * out + o]! |= code(i, o) << ((i % PER_WORD) * 4);
-  const qzeros = new Int32Array(GROUPS * (out / PER_WORD));
-  for (let g = 0; g < GROUPS; g++) for (let o = 0; o < out; o++) qzeros[g * (out / PER_WORD) + (o >> 3)]! |= ((zero(g, o) - 1) & 15) << ((o % PER_WORD) * 4);
-  const scales = new Float32Array(GROUPS * out);
-  for (let g = 0; g < GROUPS; g++) for (let o = 0; o < out; o++) scales[g * out + o] = scale(o);
+  const { qweight, qzeros, scales } = packGptq4(IN, out, GROUPS, code, zero, scale);
   return [
     memoryTensor(`${prefix}.qweight`, 'I32', [IN / PER_WORD, out], qweight),
     memoryTensor(`${prefix}.qzeros`, 'I32', [GROUPS, out / PER_WORD], qzeros),

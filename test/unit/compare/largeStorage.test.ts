@@ -4,13 +4,13 @@ import { blockRows, decodeStorages, ROW_BLOCK_VALUES } from '../../../src/core/d
 import { MEMBER_READ_VALUES } from '../../../src/core/decode/memberSource';
 import type { Model, TensorEntry, Values } from '../../../src/core/tensor';
 import type { DType } from '../../../src/shared/vocab/dtypes';
+import { GPTQ_PER_WORD as PER_WORD, packGptq4 } from '../helpers/gptqPack';
 
 /** A 4-bit GPTQ linear bigger than one block of rows, rows not a multiple of the block (a ragged last one). */
 const OUT = 4000;
 const IN = 16384;
 const GROUP = 128;
 const GROUPS = IN / GROUP;
-const PER_WORD = 8;
 
 /** Codes, zero points and scales as functions of (input i, output o), chosen so every value is exact in float16. */
 const code = (i: number, o: number): number => (i * 7 + o * 3) & 15;
@@ -38,12 +38,7 @@ function model(file: string, tensors: TensorEntry[]): Model {
 
 /** qweight [IN / 8, OUT] packs input rows, qzeros [GROUPS, OUT / 8] packs output columns holding zero - 1, scales [GROUPS, OUT]. */
 function gptqMembers(requested: Map<string, number[]>): TensorEntry[] {
-  const qweight = new Int32Array((IN / PER_WORD) * OUT);
-  for (let i = 0; i < IN; i++) for (let o = 0; o < OUT; o++) qweight[(i >> 3) * OUT + o]! |= code(i, o) << ((i % PER_WORD) * 4);
-  const qzeros = new Int32Array(GROUPS * (OUT / PER_WORD));
-  for (let g = 0; g < GROUPS; g++) for (let o = 0; o < OUT; o++) qzeros[g * (OUT / PER_WORD) + (o >> 3)]! |= ((zero(g, o) - 1) & 15) << ((o % PER_WORD) * 4);
-  const scales = new Float32Array(GROUPS * OUT);
-  for (let g = 0; g < GROUPS; g++) for (let o = 0; o < OUT; o++) scales[g * OUT + o] = scale(o);
+  const { qweight, qzeros, scales } = packGptq4(IN, OUT, GROUPS, code, zero, scale);
   const gIdx = GROUP_OF.slice();
   const entry = (name: string, dtype: DType, shape: number[], values: Values): TensorEntry => {
     requested.set(name, []);
