@@ -24,7 +24,8 @@ function attributes(list: readonly AttributeProto[]): Record<string, number | st
   for (const a of list) {
     if (!a.name) continue;
     if (a.type === ATTRIBUTE_TYPE.INT) out[a.name] = int64ToNumber(a.i);
-    else if (a.type === ATTRIBUTE_TYPE.STRING && a.s) out[a.name] = new TextDecoder().decode(a.s);
+    // An absent `s` decodes as protobufjs's default (an empty array, not bytes): only real bytes are read.
+    else if (a.type === ATTRIBUTE_TYPE.STRING && a.s instanceof Uint8Array) out[a.name] = new TextDecoder().decode(a.s);
   }
   return out;
 }

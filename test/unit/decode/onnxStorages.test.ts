@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { loadOrt } from '../../../src/core/calib/ort';
-import { decodeModel } from '../../../src/core/onnxproto/codec';
+import { decodeModel, encodeModel } from '../../../src/core/onnxproto/codec';
+import { ATTRIBUTE_TYPE } from '../../../src/core/onnxproto/types';
 import { onnxStorageView } from '../../../src/core/decode/onnxGraph';
 import { decodeStoredGroup, findStoredGroups } from '../../../src/core/decode/index';
 import { firstFloatMismatch } from '../ggml/fixtures';
@@ -72,5 +73,20 @@ describe('ONNX quantized storages against onnxruntime (test/fixtures/storages)',
       const at = firstFloatMismatch(got, want);
       assert.equal(at, -1, at < 0 ? '' : `${group.logical} value ${at}: got ${got[at]}, onnxruntime ${want[at]}`);
     }
+  });
+
+  it('an attribute typed STRING without its bytes (a fuzz finding) reads as absent instead of crashing', async () => {
+    const bytes = fixtureBytes('matmulnbits.onnx');
+    const model = decodeModel(bytes);
+    // The first MatMulNBits' bits (4) retyped STRING, its `s` absent: protobufjs decodes that as an empty array.
+    const attribute = model.graph!.node.flatMap((n) => n.attribute).find((a) => a.name === 'bits')!;
+    attribute.type = ATTRIBUTE_TYPE.STRING;
+    const retyped = onnxStorageView(decodeModel(encodeModel(model)));
+    const original = onnxStorageView(decodeModel(bytes));
+    const found = await findStoredGroups(retyped.summary, retyped.read);
+    const expected = await findStoredGroups(original.summary, original.read);
+    // Without its bits the node takes MatMulNBits' default, 4: the groups are the original ones.
+    assert.deepEqual(found.groups.map((g) => [g.logical, g.params]), expected.groups.map((g) => [g.logical, g.params]));
+    assert.deepEqual([found.plain, found.problems], [[], []]);
   });
 });
